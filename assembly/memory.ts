@@ -1,0 +1,46 @@
+// The ME module's static memory map: every byte the firmware touches is declared here, once.
+// The module has exactly one 64 KiB page (initial = maximum), no allocator and no stack in linear
+// memory, so this table is the whole story (README "Memory map" repeats it, generated from the
+// exported *_PTR / *_LEN globals by `node build/cli.mjs abi`).
+//
+// | region        | size  | what                                                                  |
+// |---------------|-------|-----------------------------------------------------------------------|
+// | IO_IN         | 4096  | request mailbox: the host writes inputs here, exports take offsets   |
+// | IO_OUT        | 4096  | response mailbox: exports write results at documented offsets        |
+// | SHA_CTX       | 368   | streaming SHA-256 (H, block, byte count, schedule W)                 |
+// | HMAC_WORK     | 368   | SHA-256 context used inside HMAC/KDF (never exposed)                 |
+// | HMAC_KEY      | 144   | cached HMAC key: key bytes, length, inner/outer chaining states       |
+// | KDF_S         | 4608  | S = FC ‖ P0 ‖ L0 ‖ … built by the appender (TS 33.220 B.2)           |
+// | CIPHER_CTX    | 512   | per-call state of the NEA/NIA algorithm in use (AES, SNOW 3G, ZUC)   |
+// | TMP           | 256   | scratch for intermediate keys inside one export; wiped before return |
+//
+// Everything is wiped (zeroed) when it holds retired key material: see wipe() callers.
+
+/** Request mailbox (host → firmware). */
+export const IO_IN_PTR: usize = memory.data(4096, 16);
+export const IO_IN_LEN: u32 = 4096;
+/** Response mailbox (firmware → host). */
+export const IO_OUT_PTR: usize = memory.data(4096, 16);
+export const IO_OUT_LEN: u32 = 4096;
+
+/** Streaming SHA-256 context for the sha256_init/update/final exports. Layout in crypto/sha256.ts. */
+export const SHA_CTX_PTR: usize = memory.data(368, 16);
+export const SHA_CTX_LEN: u32 = 368;
+/** SHA-256 context used by HMAC and the KDF. */
+export const HMAC_WORK_PTR: usize = memory.data(368, 16);
+export const HMAC_WORK_LEN: u32 = 368;
+/** Cached HMAC key context (crypto/hmac.ts): reused while the same key comes back. */
+export const HMAC_KEY_PTR: usize = memory.data(144, 16);
+export const HMAC_KEY_LEN: u32 = 144;
+
+/** The KDF input string S. */
+export const KDF_S_PTR: usize = memory.data(4608, 16);
+export const KDF_S_LEN: u32 = 4608;
+
+/** State of the NAS algorithm of the current call (AES round keys + CMAC subkeys, SNOW 3G, ZUC). */
+export const CIPHER_CTX_PTR: usize = memory.data(512, 16);
+export const CIPHER_CTX_LEN: u32 = 512;
+
+/** Scratch for intermediate keys within one export (e.g. KASME_SRVCC on the way to CK/IK). */
+export const TMP_PTR: usize = memory.data(256, 16);
+export const TMP_LEN: u32 = 256;

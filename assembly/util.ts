@@ -1,0 +1,50 @@
+// Byte helpers shared by every layer. No allocation, no imports: primitives may use them.
+// Built without bulk-memory (MVP), so copies and fills are plain loops; these do them a word at a
+// time where they can.
+
+/** Zero `len` bytes at `ptr` (Monocypher crypto_wipe): called on every retired key and scratch. */
+export function wipe(ptr: usize, len: usize): void {
+  let i: usize = 0;
+  for (; i + 8 <= len; i += 8) store<u64>(ptr + i, 0);
+  for (; i < len; i++) store<u8>(ptr + i, 0);
+}
+
+/** Copy `len` bytes; regions may overlap in either direction. */
+export function copy(dst: usize, src: usize, len: usize): void {
+  if (dst == src || len == 0) return;
+  if (dst < src || dst >= src + len) {
+    let i: usize = 0;
+    for (; i + 8 <= len; i += 8) store<u64>(dst + i, load<u64>(src + i));
+    for (; i < len; i++) store<u8>(dst + i, load<u8>(src + i));
+  } else {
+    // dst overlaps the tail of src: copy backwards.
+    let i = len;
+    while (i > 0) { i--; store<u8>(dst + i, load<u8>(src + i)); }
+  }
+}
+
+/** Constant-time equality of two byte strings: the loop never exits early and the result does not
+ *  depend on where the first difference is (used for every MAC check). Returns true if equal. */
+export function equalCt(a: usize, b: usize, len: usize): bool {
+  let diff: u32 = 0;
+  for (let i: usize = 0; i < len; i++) diff |= <u32>(load<u8>(a + i) ^ load<u8>(b + i));
+  return diff == 0;
+}
+
+/** Big-endian stores and loads (3GPP fields are big-endian; wasm memory is little-endian). */
+// @ts-ignore: decorator
+@inline export function storeBe32(ptr: usize, v: u32): void { store<u32>(ptr, bswap<u32>(v)); }
+// @ts-ignore: decorator
+@inline export function loadBe32(ptr: usize): u32 { return bswap<u32>(load<u32>(ptr)); }
+// @ts-ignore: decorator
+@inline export function storeBe16(ptr: usize, v: u32): void {
+  store<u8>(ptr, <u8>(v >>> 8)); store<u8>(ptr + 1, <u8>v);
+}
+// @ts-ignore: decorator
+@inline export function loadBe16(ptr: usize): u32 { return (<u32>load<u8>(ptr) << 8) | <u32>load<u8>(ptr + 1); }
+
+/** True when [off, off+len) lies inside a region of `regionLen` bytes; overflow-safe. */
+// @ts-ignore: decorator
+@inline export function fits(off: u32, len: u32, regionLen: u32): bool {
+  return off <= regionLen && len <= regionLen - off;
+}
