@@ -1,0 +1,80 @@
+// HMAC-SHA-256 (RFC 2104) with a per-key context: the inner and outer chaining states
+// H(K0 ⊕ ipad) and H(K0 ⊕ opad) are computed once per key (BearSSL br_hmac_key_context), so each
+// MAC of a short message costs two compressions. The key context remembers the key it was made
+// from, so a caller that passes the same key again (the usual case: several Annex A derivations
+// from one KAMF) skips the pad computation.
+//
+// Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes):
+//   [  0.. 64)  the key bytes (keys ≤ 64 bytes only; longer keys are hashed and never cached)
+//   [ 64.. 68)  key length + 1, or 0 when the context holds no cacheable key (so the zeroed
+//               region of a fresh module means "no key", never "the empty key")
+//   [ 80..112)  inner chaining state after K0 ⊕ ipad
+//   [112..144)  outer chaining state after K0 ⊕ opad
+import { sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
+import { wipe } from "../util";
+
+export const HMAC_KEY_CTX_SIZE: u32 = 144;
+const KEY_OFF: usize = 0;
+const KEYLEN_OFF: usize = 64;
+const ISTATE_OFF: usize = 80;
+const OSTATE_OFF: usize = 112;
+const NO_KEY: u32 = 0;
+const BLOCK_OFF: usize = 32; // the SHA context's block buffer, reused to build K0 ⊕ pad
+
+/** Is the key in `kctx` byte-equal to the `len` bytes at `key`? (Not secret-dependent timing: the
+ *  cache key is the caller's own key; only equality with the previous call leaks, which the
+ *  caller already knows.) */
+function cached(kctx: usize, key: usize, len: usize): bool {
+  if (load<u32>(kctx + KEYLEN_OFF) != <u32>len + 1) return false;
+  let i: usize = 0;
+  for (; i + 8 <= len; i += 8) if (load<u64>(kctx + KEY_OFF + i) != load<u64>(key + i)) return false;
+  for (; i < len; i++) if (load<u8>(kctx + KEY_OFF + i) != load<u8>(key + i)) return false;
+  return true;
+}
+
+/** Make `kctx` hold the pads of `key` (len bytes), using `work` (a SHA-256 context) as scratch. */
+export function hmacSetKey(kctx: usize, work: usize, key: usize, len: usize): void {
+  if (len <= 64 && cached(kctx, key, len)) return;
+  const block = work + BLOCK_OFF;
+  // K0: the key padded with zeros to 64 bytes, or H(key) padded if the key is longer (RFC 2104).
+  if (len > 64) {
+    sha256Init(work);
+    sha256Update(work, key, len);
+    sha256Final(work, kctx + KEY_OFF); // temporarily holds H(key) (32 bytes)
+    wipe(kctx + KEY_OFF + 32, 32);
+    store<u32>(kctx + KEYLEN_OFF, NO_KEY);
+  } else {
+    let i: usize = 0;
+    for (; i < len; i++) store<u8>(kctx + KEY_OFF + i, load<u8>(key + i));
+    for (; i < 64; i++) store<u8>(kctx + KEY_OFF + i, 0);
+    store<u32>(kctx + KEYLEN_OFF, <u32>len + 1);
+  }
+  // istate = compress(IV, K0 ⊕ ipad), ipad = 0x36 repeated.
+  for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(kctx + KEY_OFF + i) ^ 0x3636363636363636);
+  sha256Init(work);
+  sha256Compress(work, block);
+  sha256SaveChain(work, kctx + ISTATE_OFF);
+  // ostate = compress(IV, K0 ⊕ opad), opad = 0x5c repeated.
+  for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(kctx + KEY_OFF + i) ^ 0x5c5c5c5c5c5c5c5c);
+  sha256Init(work);
+  sha256Compress(work, block);
+  sha256SaveChain(work, kctx + OSTATE_OFF);
+  // A hashed long key is not kept: only the pads are.
+  if (len > 64) wipe(kctx + KEY_OFF, 64);
+  sha256Wipe(work);
+}
+
+/** HMAC(K, msg) = H((K0 ⊕ opad) ‖ H((K0 ⊕ ipad) ‖ msg)) → 32 bytes at `out`. `out` must not
+ *  overlap `msg`. The work context is wiped before returning. */
+export function hmacMac(kctx: usize, work: usize, msg: usize, len: usize, out: usize): void {
+  sha256Resume(work, kctx + ISTATE_OFF, 64);
+  sha256Update(work, msg, len);
+  sha256Final(work, out);
+  sha256Resume(work, kctx + OSTATE_OFF, 64);
+  sha256Update(work, out, 32);
+  sha256Final(work, out);
+  sha256Wipe(work);
+}
+
+/** Forget the cached key and pads. */
+export function hmacForget(kctx: usize): void { wipe(kctx, HMAC_KEY_CTX_SIZE); }

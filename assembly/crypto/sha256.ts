@@ -1,0 +1,145 @@
+// SHA-256 (FIPS 180-4), one-shot and streaming, on a caller-owned context region. Imports nothing
+// but byte helpers: the KDF and HMAC layers sit above it.
+//
+// Context layout (SHA256_CTX_SIZE = 368 bytes, 16-aligned):
+//   [  0.. 32)  H0..H7, the chaining value (native u32 words)
+//   [ 32.. 96)  the pending partial block
+//   [ 96..104)  total bytes absorbed (u64); the block position is always count & 63 (STYLE 9:
+//               one counter, never a parallel "buffer length" that can drift)
+//   [112..368)  the message schedule W0..W63 (scratch, wiped by sha256Wipe)
+import { wipe } from "../util";
+
+export const SHA256_CTX_SIZE: u32 = 368;
+const H_OFF: usize = 0;
+const BUF_OFF: usize = 32;
+const COUNT_OFF: usize = 96;
+const W_OFF: usize = 112;
+
+// FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+const K = memory.data<u32>([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+// FIPS 180-4 5.3.3: initial hash value H(0).
+const IV = memory.data<u32>([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+
+// @ts-ignore: decorator
+@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+// @ts-ignore: decorator
+@inline function smallSigma0(x: u32): u32 { return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3); }
+// @ts-ignore: decorator
+@inline function smallSigma1(x: u32): u32 { return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10); }
+// Ch(x,y,z) = (x ∧ y) ⊕ (¬x ∧ z), written with one fewer operation.
+// @ts-ignore: decorator
+@inline function ch(x: u32, y: u32, z: u32): u32 { return z ^ (x & (y ^ z)); }
+// Maj(x,y,z) = (x ∧ y) ⊕ (x ∧ z) ⊕ (y ∧ z).
+// @ts-ignore: decorator
+@inline function maj(x: u32, y: u32, z: u32): u32 { return (x & y) | (z & (x | y)); }
+
+/** One compression of the 64-byte block at `block` into the chaining value of `ctx` (FIPS 180-4 6.2.2). */
+export function sha256Compress(ctx: usize, block: usize): void {
+  const w = ctx + W_OFF;
+  // Step 1: W0..W15 are the block's big-endian words; Wt = σ1(Wt−2) + Wt−7 + σ0(Wt−15) + Wt−16.
+  for (let i: usize = 0; i < 64; i += 4) store<u32>(w + i, bswap<u32>(load<u32>(block + i)));
+  for (let i: usize = 64; i < 256; i += 4) {
+    store<u32>(w + i, smallSigma1(load<u32>(w + i - 8)) + load<u32>(w + i - 28)
+      + smallSigma0(load<u32>(w + i - 60)) + load<u32>(w + i - 64));
+  }
+  // Step 2: working variables a..h = H(i−1).
+  let a = load<u32>(ctx, 0), b = load<u32>(ctx, 4), c = load<u32>(ctx, 8), d = load<u32>(ctx, 12);
+  let e = load<u32>(ctx, 16), f = load<u32>(ctx, 20), g = load<u32>(ctx, 24), h = load<u32>(ctx, 28);
+  // Step 3, eight rounds per iteration with the roles rotated instead of the variables shifted:
+  // T1 = h + Σ1(e) + Ch(e,f,g) + Kt + Wt;  d += T1;  h = T1 + Σ0(a) + Maj(a,b,c).
+  for (let i: usize = 0; i < 256; i += 32) {
+    const k = K + i, t = w + i;
+    h += bigSigma1(e) + ch(e, f, g) + load<u32>(k, 0) + load<u32>(t, 0); d += h; h += bigSigma0(a) + maj(a, b, c);
+    g += bigSigma1(d) + ch(d, e, f) + load<u32>(k, 4) + load<u32>(t, 4); c += g; g += bigSigma0(h) + maj(h, a, b);
+    f += bigSigma1(c) + ch(c, d, e) + load<u32>(k, 8) + load<u32>(t, 8); b += f; f += bigSigma0(g) + maj(g, h, a);
+    e += bigSigma1(b) + ch(b, c, d) + load<u32>(k, 12) + load<u32>(t, 12); a += e; e += bigSigma0(f) + maj(f, g, h);
+    d += bigSigma1(a) + ch(a, b, c) + load<u32>(k, 16) + load<u32>(t, 16); h += d; d += bigSigma0(e) + maj(e, f, g);
+    c += bigSigma1(h) + ch(h, a, b) + load<u32>(k, 20) + load<u32>(t, 20); g += c; c += bigSigma0(d) + maj(d, e, f);
+    b += bigSigma1(g) + ch(g, h, a) + load<u32>(k, 24) + load<u32>(t, 24); f += b; b += bigSigma0(c) + maj(c, d, e);
+    a += bigSigma1(f) + ch(f, g, h) + load<u32>(k, 28) + load<u32>(t, 28); e += a; a += bigSigma0(b) + maj(b, c, d);
+  }
+  // Step 4: H(i) = H(i−1) + working variables.
+  store<u32>(ctx, load<u32>(ctx, 0) + a, 0); store<u32>(ctx, load<u32>(ctx, 4) + b, 4);
+  store<u32>(ctx, load<u32>(ctx, 8) + c, 8); store<u32>(ctx, load<u32>(ctx, 12) + d, 12);
+  store<u32>(ctx, load<u32>(ctx, 16) + e, 16); store<u32>(ctx, load<u32>(ctx, 20) + f, 20);
+  store<u32>(ctx, load<u32>(ctx, 24) + g, 24); store<u32>(ctx, load<u32>(ctx, 28) + h, 28);
+}
+
+/** Start a hash: H = H(0), nothing absorbed. */
+export function sha256Init(ctx: usize): void {
+  for (let i: usize = 0; i < 32; i += 8) store<u64>(ctx + H_OFF + i, load<u64>(IV + i));
+  store<u64>(ctx + COUNT_OFF, 0);
+}
+
+/** Resume from a saved chaining value after `absorbed` bytes (a multiple of 64): HMAC pads. */
+export function sha256Resume(ctx: usize, chain: usize, absorbed: u64): void {
+  for (let i: usize = 0; i < 32; i += 8) store<u64>(ctx + H_OFF + i, load<u64>(chain + i));
+  store<u64>(ctx + COUNT_OFF, absorbed);
+}
+
+/** Absorb `len` bytes at `ptr`. Any split of the input gives the same digest. */
+export function sha256Update(ctx: usize, ptr: usize, len: usize): void {
+  const count = load<u64>(ctx + COUNT_OFF);
+  store<u64>(ctx + COUNT_OFF, count + <u64>len);
+  let pos = <usize>(count & 63); // bytes already pending in the block buffer
+  const buf = ctx + BUF_OFF;
+  let i: usize = 0;
+  if (pos != 0) {
+    // Complete the pending block first.
+    while (pos < 64 && i < len) { store<u8>(buf + pos, load<u8>(ptr + i)); pos++; i++; }
+    if (pos < 64) return;
+    sha256Compress(ctx, buf);
+  }
+  // Whole blocks straight from the input, no copy.
+  for (; i + 64 <= len; i += 64) sha256Compress(ctx, ptr + i);
+  // Keep the tail; its length is (count + len) & 63 by construction.
+  for (let j: usize = 0; i < len; i++, j++) store<u8>(buf + j, load<u8>(ptr + i));
+}
+
+/** Pad (FIPS 180-4 5.1.1) and write the 32-byte digest to `out`. The context is spent afterwards. */
+export function sha256Final(ctx: usize, out: usize): void {
+  const count = load<u64>(ctx + COUNT_OFF);
+  const buf = ctx + BUF_OFF;
+  let pos = <usize>(count & 63);
+  // Append the bit '1' then zeros up to 56 mod 64, then the 64-bit big-endian bit length.
+  store<u8>(buf + pos, 0x80);
+  pos++;
+  if (pos > 56) {
+    for (; pos < 64; pos++) store<u8>(buf + pos, 0);
+    sha256Compress(ctx, buf);
+    pos = 0;
+  }
+  for (; pos < 56; pos++) store<u8>(buf + pos, 0);
+  store<u64>(buf + 56, bswap<u64>(count << 3));
+  sha256Compress(ctx, buf);
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(ctx + H_OFF + i)));
+}
+
+/** Copy the chaining value out (for HMAC's precomputed inner/outer states). */
+export function sha256SaveChain(ctx: usize, chain: usize): void {
+  for (let i: usize = 0; i < 32; i += 8) store<u64>(chain + i, load<u64>(ctx + H_OFF + i));
+}
+
+/** Wipe everything derived from the input: chaining value, pending block, schedule. */
+export function sha256Wipe(ctx: usize): void { wipe(ctx, SHA256_CTX_SIZE); }
+
+/** One-shot digest of `len` bytes at `ptr` using `ctx` as work area. */
+export function sha256(ctx: usize, ptr: usize, len: usize, out: usize): void {
+  sha256Init(ctx);
+  sha256Update(ctx, ptr, len);
+  sha256Final(ctx, out);
+}

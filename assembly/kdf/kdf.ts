@@ -1,0 +1,49 @@
+// The generic key derivation function of TS 33.220 Annex B.2:
+//   derived key = HMAC-SHA-256(Key, S),  S = FC ‖ P0 ‖ L0 ‖ P1 ‖ L1 ‖ … ‖ Pn ‖ Ln
+// where Li is the length of Pi in octets as two big-endian octets (B.2.1.1).
+//
+// S is built in KDF_S by one appender, sParam, which writes Pi and then computes and writes Li
+// itself: no caller ever counts byte offsets by hand (STYLE 6). The running length n is threaded
+// through the calls: n = sBegin(FC); n = sParam(n, P0, len0); …; kdfRun(key, keyLen, n, out).
+import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR } from "../memory";
+import { hmacSetKey, hmacMac } from "../crypto/hmac";
+import { copy, wipe, storeBe16, storeBe32 } from "../util";
+
+/** Start S with the one-octet function code FC. Returns the length of S so far. */
+export function sBegin(fc: u32): u32 {
+  store<u8>(KDF_S_PTR, <u8>fc);
+  return 1;
+}
+
+/** Append Pi (`len` octets at `p`) and Li = len (two octets, big-endian). */
+export function sParam(n: u32, p: usize, len: u32): u32 {
+  copy(KDF_S_PTR + n, p, len);
+  storeBe16(KDF_S_PTR + n + len, len);
+  return n + len + 2;
+}
+
+/** Append a parameter given as an unsigned integer of `octets` octets (1–4), big-endian:
+ *  COUNTs (4), PCI/SN Counter (2), ARFCN (3), distinguishers and algorithm ids (1). */
+export function sParamInt(n: u32, value: u32, octets: u32): u32 {
+  const p = KDF_S_PTR + n;
+  if (octets == 4) storeBe32(p, value);
+  else for (let i: u32 = 0; i < octets; i++) store<u8>(p + i, <u8>(value >>> ((octets - 1 - i) << 3)));
+  storeBe16(p + octets, octets);
+  return n + octets + 2;
+}
+
+/** KDF(Key, S) with S = KDF_S[0..n) → 32 octets at `out`. S is wiped afterwards (it can carry
+ *  key material, e.g. the SYNC-input of A.10 or the NH of A.15.2). */
+export function kdfRun(key: usize, keyLen: u32, n: u32, out: usize): void {
+  hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, key, keyLen);
+  hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, KDF_S_PTR, n, out);
+  wipe(KDF_S_PTR, n);
+}
+
+/** KDF truncated to its 128 least significant bits: output octets 16..31 (TS 33.501 A.8,
+ *  TS 33.401 A.7: "the n least significant bits" are the last n/8 octets) → 16 octets at `out`. */
+export function kdfRun128(key: usize, keyLen: u32, n: u32, out: usize): void {
+  kdfRun(key, keyLen, n, TMP_PTR);
+  copy(out, TMP_PTR + 16, 16);
+  wipe(TMP_PTR, 32);
+}

@@ -1,0 +1,19 @@
+/**
+ * ue-keys public API. `await load()` instantiates the ME firmware module once; everything after
+ * that is synchronous. Uint8Array in and out; bad input throws a named InputError, a firmware
+ * status a typed FirmwareError subclass. No caller ever sees a pointer or a view into module memory.
+ */
+import { instantiate, instantiateSync } from './loader.js';
+import { KeyDerivation } from './api/keys.js';
+
+export * from './errors.js';
+export { KeyDerivation, supiValue } from './api/keys.js';
+export type { Access, CellTarget, MobilityMode } from './api/keys.js';
+export { kdfRef, ref as reference } from './reference/kdf.js';
+export { fromHex, toHex } from './hex.js';
+
+/** Instantiate build/ue.wasm and return the typed key-derivation API. */
+export async function load(): Promise<KeyDerivation> { return new KeyDerivation(await instantiate('ue')); }
+
+/** Synchronous form of {@link load}. */
+export function loadSync(): KeyDerivation { return new KeyDerivation(instantiateSync('ue')); }

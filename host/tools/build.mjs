@@ -1,0 +1,42 @@
+// Build everything into build/: the firmware modules (release + debug) with asc, then the host
+// bundles with esbuild and the .d.ts types with tsc. Run by `npm run build`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+mkdirSync(join(root, 'build'), { recursive: true });
+
+// Firmware modules: entry file → output name. Flags come from asconfig.json (one page, no imports,
+// MVP feature set); see TOOLCHAIN.md.
+const modules = [
+  { entry: 'assembly/ue.ts', out: 'ue' },
+  { entry: 'assembly/usim/index.ts', out: 'usim' },
+];
+const only = process.argv.includes('--wasm-only');
+for (const m of modules) {
+  if (!existsSync(join(root, m.entry))) continue;
+  run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'release', '-o', `build/${m.out}.wasm`, '-t', `build/${m.out}.wat`]);
+  run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'debug', '-o', `build/${m.out}.debug.wasm`]);
+}
+if (only) process.exit(0);
+
+// Host bundles. The wasm files are read at run time from the bundle's own directory.
+const bundles = [
+  ['host/index.ts', 'build/index.mjs'],
+  ['host/cli/main.ts', 'build/cli.mjs'],
+  ['host/bench/main.ts', 'build/bench.mjs'],
+];
+for (const [src, out] of bundles) {
+  if (!existsSync(join(root, src))) continue;
+  const args = [src, '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${out}`, '--log-level=warning'];
+  if (out === 'build/cli.mjs') args.push('--banner:js=#!/usr/bin/env node');
+  run(bin('esbuild'), args);
+}
+if (existsSync(join(root, 'host/index.ts'))) {
+  run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'build/types']);
+}
