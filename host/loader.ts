@@ -4,7 +4,7 @@
  * (assembly/memory.ts); callers never see a pointer or a view into module memory: inputs are
  * copied into IO_IN, results copied out of IO_OUT.
  */
-import loader from '@assemblyscript/loader';
+import { instantiate as asInstantiate, instantiateSync as asInstantiateSync } from '@assemblyscript/loader';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,12 +99,12 @@ export class Firmware {
 
 /** Instantiate a module synchronously from its bytes (no imports are needed or given). */
 export function instantiateSync(name: ModuleName, variant: 'release' | 'debug' = 'release'): Firmware {
-  const inst = loader.instantiateSync(wasmBytes(name, variant), {});
+  const inst = asInstantiateSync(wasmBytes(name, variant), {});
   return new Firmware(inst.exports as unknown as RawExports);
 }
 
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
 export async function instantiate(name: ModuleName, variant: 'release' | 'debug' = 'release'): Promise<Firmware> {
-  const inst = await loader.instantiate(wasmBytes(name, variant), {});
+  const inst = await asInstantiate(wasmBytes(name, variant), {});
   return new Firmware(inst.exports as unknown as RawExports);
 }
