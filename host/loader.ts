@@ -30,7 +30,8 @@ export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'rele
   return b;
 }
 
-/** Raw exports: functions taking and returning integers, plus exported constant globals. */
+/** Raw exports (the instance's own, not the loader's demangled wrappers): functions taking and
+ *  returning integers, plus exported constant globals. */
 export type RawExports = Record<string, any> & { memory: WebAssembly.Memory };
 
 /**
@@ -46,8 +47,12 @@ export class Firmware {
   readonly outLen: number;
   private cursor = 0;
 
-  constructor(instanceExports: RawExports) {
+  /** Names of the functions the module itself exports (the loader adds helpers of its own). */
+  readonly functions: readonly string[];
+
+  constructor(instanceExports: RawExports, module: WebAssembly.Module) {
     this.raw = instanceExports;
+    this.functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
     // Memory never grows (initial = maximum = 1 page), so one view stays valid for the instance.
     this.mem = new Uint8Array(this.raw.memory.buffer);
     this.inPtr = this.constant('IO_IN_PTR');
@@ -99,12 +104,14 @@ export class Firmware {
 
 /** Instantiate a module synchronously from its bytes (no imports are needed or given). */
 export function instantiateSync(name: ModuleName, variant: 'release' | 'debug' = 'release'): Firmware {
-  const inst = asInstantiateSync(wasmBytes(name, variant), {});
-  return new Firmware(inst.exports as unknown as RawExports);
+  const module = new WebAssembly.Module(wasmBytes(name, variant));
+  const inst = asInstantiateSync(module, {});
+  return new Firmware(inst.instance.exports as unknown as RawExports, module);
 }
 
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
 export async function instantiate(name: ModuleName, variant: 'release' | 'debug' = 'release'): Promise<Firmware> {
-  const inst = await asInstantiate(wasmBytes(name, variant), {});
-  return new Firmware(inst.exports as unknown as RawExports);
+  const module = await WebAssembly.compile(wasmBytes(name, variant));
+  const inst = await asInstantiate(module, {});
+  return new Firmware(inst.instance.exports as unknown as RawExports, module);
 }

@@ -1,0 +1,108 @@
+// The ME module's firmware discipline: zero imports, one fixed page, no memory.grow, strict MVP;
+// and the boundary: every export validates its input, never traps, and a rejected call leaves all
+// 65,536 bytes of module memory unchanged.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { instantiateSync, wasmBytes } from '../host/loader.js';
+import { KeyDerivation } from '../host/api/keys.js';
+import { STATUS_TABLE } from '../host/errors.js';
+import { inspect } from './wasm-props.js';
+
+describe('ue.wasm module properties', () => {
+  for (const variant of ['release', 'debug'] as const) {
+    it(`${variant}: no imports, memory min = max = 1 page, no memory.grow, MVP-valid`, async () => {
+      const f = await inspect(wasmBytes('ue', variant));
+      expect(f.imports).toBe(0);
+      expect(f.memMin).toBe(1);
+      expect(f.memMax).toBe(1);
+      expect(f.growSites).toBe(0);
+      expect(f.mvpError ?? '').toBe('');
+      expect(f.mvpValid).toBe(true);
+    });
+  }
+  it('instantiates with an empty import object, exports memory, refuses to grow', () => {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes('ue')), {});
+    const mem = inst.exports.memory as WebAssembly.Memory;
+    expect(mem.buffer.byteLength).toBe(65536);
+    expect(() => mem.grow(1)).toThrow(RangeError);
+  });
+  it('status codes of assembly/status.ts match the host table', () => {
+    const fw = instantiateSync('ue');
+    for (const [code, name] of STATUS_TABLE) expect(fw.constant(`STATUS_${name}`), name).toBe(code);
+    expect(fw.constant('STATUS_OK')).toBe(0);
+  });
+  it('memory.buffer.byteLength unchanged after 10,000 mixed calls', () => {
+    const fw = instantiateSync('ue');
+    const api = new KeyDerivation(fw);
+    const k = new Uint8Array(32).fill(7);
+    for (let i = 0; i < 10000; i++) {
+      switch (i % 5) {
+        case 0: api.kamfPrime({ kamf: k, direction: i & 1, count: i }); break;
+        case 1: api.nasKeys({ kamf: k, nea: i & 3, nia: (i >> 2) & 3 }); break;
+        case 2: api.kdf(k.subarray(0, i % 33), i & 0xff, [new Uint8Array(i % 300)]); break;
+        case 3: api.sha256(new Uint8Array(i % 1000)); break;
+        case 4: fw.tryCall('derive_kgnb', 0xffffffff, i, 3); break;
+      }
+    }
+    expect((fw.raw.memory as WebAssembly.Memory).buffer.byteLength).toBe(65536);
+  });
+});
+
+/** Every exported function of the module with its arity. */
+function exportedFunctions(): Array<[string, number]> {
+  const fw = instantiateSync('ue');
+  return fw.functions.map((n) => [n, (fw.raw[n] as Function).length]);
+}
+
+describe('bad input to every export → status, no trap, no state change', () => {
+  const fns = exportedFunctions();
+  it('the module exports the documented operations', () => {
+    for (const name of ['kdf', 'hmac_sha256', 'sha256_digest', 'derive_kamf', 'derive_kamf_prime', 'derive_kasme_srvcc', 'derive_ck_ik_srvcc']) {
+      expect(fns.map(([n]) => n)).toContain(name);
+    }
+  });
+
+  // Argument values that are out of range for any offset, length or small enumerated value.
+  const hostile = [0xffffffff, 0x80000000, 0xfffffff0, 65536, 4096, 4095, 4097, 70000];
+  for (const [name, arity] of fns) {
+    if (arity === 0) continue;
+    it(`${name}: each argument out of range, others valid-looking`, () => {
+      const fw = instantiateSync('ue');
+      // Fill the mailbox with a pattern so accepted calls have something to read.
+      fw.putAt(0, Uint8Array.from({ length: 4096 }, (_, i) => i & 0xff));
+      for (let a = 0; a < arity; a++) {
+        for (const bad of hostile) {
+          const args = Array.from({ length: arity }, () => 1);
+          args[a] = bad;
+          const before = fw.snapshot();
+          let status: number;
+          expect(() => { status = fw.tryCall(name, ...args); }, `${name}(${args})`).not.toThrow();
+          if (status! !== 0) expect(Buffer.compare(Buffer.from(before), Buffer.from(fw.snapshot())), `${name}(${args}) rejected with ${status!} but changed memory`).toBe(0);
+        }
+      }
+    });
+  }
+
+  it('random arguments to random exports never trap; rejected calls change nothing', () => {
+    const fw = instantiateSync('ue');
+    fw.putAt(0, Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff));
+    const callable = fns.filter(([, n]) => n > 0);
+    const arg = fc.oneof(fc.nat({ max: 40 }), fc.nat({ max: 5000 }), fc.nat({ max: 0xffffffff }));
+    fc.assert(fc.property(fc.nat({ max: callable.length - 1 }), fc.array(arg, { minLength: 8, maxLength: 8 }), (i, args) => {
+      const [name, arity] = callable[i];
+      const before = fw.snapshot();
+      const status = fw.tryCall(name, ...args.slice(0, arity).map((x) => x >>> 0 | 0));
+      if (status !== 0) expect(Buffer.compare(Buffer.from(before), Buffer.from(fw.snapshot()))).toBe(0);
+    }), { numRuns: 3000 });
+  });
+
+  it('named errors at the API boundary carry the field and the value', () => {
+    const api = new KeyDerivation(instantiateSync('ue'));
+    expect(() => api.kamfPrime({ kamf: new Uint8Array(31), direction: 0, count: 1 })).toThrow('kamf must be 32 bytes, got 31');
+    expect(() => api.kamfPrime({ kamf: new Uint8Array(32), direction: 2, count: 1 })).toThrow('direction must be 0–1, got 2');
+    expect(() => api.kgnb({ kamf: new Uint8Array(32), ulCount: 2 ** 32, access: '3gpp' })).toThrow('ulCount must be 0–4294967295');
+    expect(() => api.resStar({ ck: new Uint8Array(16), ik: new Uint8Array(16), snn: 'x', rand: new Uint8Array(16), res: new Uint8Array(3) })).toThrow('res must be 4–16 bytes, got 3');
+    expect(() => api.kdf(new Uint8Array(32), 256, [])).toThrow('fc must be 0–255, got 256');
+    expect(() => api.kamf({ kseaf: new Uint8Array(32), supi: '', abba: new Uint8Array(2) })).toThrow('supi must not be empty');
+  });
+});
