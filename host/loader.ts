@@ -41,6 +41,7 @@ export type RawExports = Record<string, any> & { memory: WebAssembly.Memory };
 export class Firmware {
   readonly raw: RawExports;
   private readonly mem: Uint8Array;
+  private readonly view: DataView;
   readonly inPtr: number;
   readonly inLen: number;
   readonly outPtr: number;
@@ -55,6 +56,7 @@ export class Firmware {
     this.functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
     // Memory never grows (initial = maximum = 1 page), so one view stays valid for the instance.
     this.mem = new Uint8Array(this.raw.memory.buffer);
+    this.view = new DataView(this.raw.memory.buffer);
     this.inPtr = this.constant('IO_IN_PTR');
     this.inLen = this.constant('IO_IN_LEN');
     this.outPtr = this.constant('IO_OUT_PTR');
@@ -79,6 +81,18 @@ export class Firmware {
     this.cursor = (off + bytes.length + 3) & ~3;
     return off;
   }
+
+  /** Reserve `len` bytes of IO_IN (4-aligned) and return their offset, e.g. for a table that is
+   *  filled with putU32 once the offsets it lists are known. */
+  reserve(len: number): number {
+    const off = this.cursor;
+    if (off + len > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
+    this.cursor = (off + len + 3) & ~3;
+    return off;
+  }
+
+  /** Write a little-endian u32 at an IO_IN offset (ABI tables are little-endian u32 pairs). */
+  putU32(off: number, v: number): void { this.view.setUint32(this.inPtr + off, v, true); }
 
   /** Write bytes at an explicit IO_IN offset (for hand-built tables). */
   putAt(off: number, bytes: Uint8Array): void { this.mem.set(bytes, this.inPtr + off); }

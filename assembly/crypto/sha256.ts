@@ -114,19 +114,26 @@ export function sha256Update(ctx: usize, ptr: usize, len: usize): void {
 export function sha256Final(ctx: usize, out: usize): void {
   const count = load<u64>(ctx + COUNT_OFF);
   const buf = ctx + BUF_OFF;
-  let pos = <usize>(count & 63);
+  const pos = <usize>(count & 63);
   // Append the bit '1' then zeros up to 56 mod 64, then the 64-bit big-endian bit length.
   store<u8>(buf + pos, 0x80);
-  pos++;
-  if (pos > 56) {
-    for (; pos < 64; pos++) store<u8>(buf + pos, 0);
+  if (pos >= 56) {
+    zeroTail(buf, pos + 1, 64);
     sha256Compress(ctx, buf);
-    pos = 0;
+    zeroTail(buf, 0, 56);
+  } else {
+    zeroTail(buf, pos + 1, 56);
   }
-  for (; pos < 56; pos++) store<u8>(buf + pos, 0);
   store<u64>(buf + 56, bswap<u64>(count << 3));
   sha256Compress(ctx, buf);
   for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(ctx + H_OFF + i)));
+}
+
+/** Zero buf[from..to): bytes up to the next 8-byte boundary, then whole words. */
+function zeroTail(buf: usize, from: usize, to: usize): void {
+  let i = from;
+  for (; i < to && (i & 7) != 0; i++) store<u8>(buf + i, 0);
+  for (; i < to; i += 8) store<u64>(buf + i, 0);
 }
 
 /** Copy the chaining value out (for HMAC's precomputed inner/outer states). */

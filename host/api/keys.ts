@@ -10,6 +10,9 @@ import { InputError } from '../errors.js';
 const KEY = 32;
 /** ABBA (TS 24.501 9.11.3.10) is at least 2 octets. */
 const ABBA_MIN = 2;
+const ANY_LEN = [0, 4096] as const;
+/** Li is two octets: a KDF parameter is at most 65535 octets (TS 33.220 B.2.1.1). */
+const PARAM_LEN = [0, 0xffff] as const;
 
 export type Access = '3gpp' | 'non3gpp';
 export type CellTarget = 'gnb' | 'ng-enb';
@@ -50,18 +53,21 @@ export class KeyDerivation {
    *  parameters (each < 65536 octets; S within the module's 4608-byte S buffer). */
   kdf(key: Uint8Array, fc: number, params: Uint8Array[]): Uint8Array {
     const fw = this.fw.begin();
-    bytes('key', key, [0, fw.inLen]);
+    bytes('key', key, ANY_LEN);
     int('fc', fc, 0, 0xff);
     if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
-    let total = key.length + 8 * params.length;
-    params.forEach((p, i) => { bytes(`params[${i}]`, p, [0, 0xffff]); total += p.length + 3; });
+    const n = params.length;
+    let total = key.length + 8 * n;
+    for (let i = 0; i < n; i++) { bytes(`params[${i}]`, params[i], PARAM_LEN); total += params[i].length + 3; }
     if (total > fw.inLen) throw new InputError('params', `key, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
+    // Layout: key, then the (offset, length) table, then the parameters it points at.
     const k = fw.put(key);
-    const table = new Uint8Array(8 * params.length);
-    const view = new DataView(table.buffer);
-    params.forEach((p, i) => { view.setUint32(8 * i, fw.put(p), true); view.setUint32(8 * i + 4, p.length, true); });
-    const t = fw.put(table);
-    fw.call('kdf', k, key.length, fc, t, params.length);
+    const table = fw.reserve(8 * n);
+    for (let i = 0; i < n; i++) {
+      fw.putU32(table + 8 * i, fw.put(params[i]));
+      fw.putU32(table + 8 * i + 4, params[i].length);
+    }
+    fw.call('kdf', k, key.length, fc, table, n);
     return fw.take(0, 32);
   }
 
