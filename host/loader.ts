@@ -12,21 +12,25 @@ import { checkStatus } from './errors.js';
 
 export type ModuleName = 'ue' | 'usim';
 
-/** Find build/<name>.wasm next to this file (bundled) or in ../build (sources, tests). */
-export function wasmPath(name: ModuleName, variant: 'release' | 'debug' = 'release'): string {
-  const file = variant === 'debug' ? `${name}.debug.wasm` : `${name}.wasm`;
+/** Find a file of build/ next to this file (bundled) or in ../build (sources, tests). */
+export function buildPath(file: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, file), join(here, '..', 'build', file), join(here, '..', '..', 'build', file), join(process.cwd(), 'build', file)];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`${file} not found (run npm run build); looked in ${candidates.join(', ')}`);
 }
 
-const bytesCache = new Map<string, Buffer>();
+/** Path of build/<name>.wasm (or the debug variant). */
+export function wasmPath(name: ModuleName, variant: 'release' | 'debug' = 'release'): string {
+  return buildPath(variant === 'debug' ? `${name}.debug.wasm` : `${name}.wasm`);
+}
+
+const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
 /** The module bytes (cached per path). */
-export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'release'): Uint8Array {
+export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'release'): Uint8Array<ArrayBuffer> {
   const p = wasmPath(name, variant);
   let b = bytesCache.get(p);
-  if (!b) { b = readFileSync(p); bytesCache.set(p, b); }
+  if (!b) { b = new Uint8Array(readFileSync(p)); bytesCache.set(p, b); }
   return b;
 }
 

@@ -8,8 +8,9 @@ import { UsageError } from './args.js';
 import type { BatchOp, Command } from './registry.js';
 import { deriveCommand, kdfBatchOps, kdfCommand } from './kdf-commands.js';
 import { demoCommand } from './demo.js';
+import { abiCommand } from './abi-command.js';
 
-const commands: Command[] = [demoCommand, kdfCommand, deriveCommand];
+const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, abiCommand];
 const batchOps: BatchOp[] = [...kdfBatchOps];
 
 const batchCommand: Command = {

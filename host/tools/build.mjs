@@ -23,6 +23,20 @@ for (const m of modules) {
   run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'release', '-o', `build/${m.out}.wasm`, '-t', `build/${m.out}.wat`]);
   run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'debug', '-o', `build/${m.out}.debug.wasm`]);
 }
+// Region notes for the ABI tables: the doc comment above each `export const X_PTR` in a
+// memory-map file (the single source of truth for the README and the C header).
+import { readFileSync, writeFileSync } from 'node:fs';
+const notes = {};
+for (const [mod, file] of [['ue', 'assembly/memory.ts'], ['usim', 'assembly/usim/memory.ts']]) {
+  if (!existsSync(join(root, file))) continue;
+  notes[mod] = {};
+  const src = readFileSync(join(root, file), 'utf8');
+  for (const m of src.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const (\w+)_PTR/g)) {
+    notes[mod][m[2]] = m[1].replace(/\s*\n\s*\*\s?/g, ' ').trim();
+  }
+}
+writeFileSync(join(root, 'build', 'abi-notes.json'), JSON.stringify(notes, null, 1));
+
 if (only) process.exit(0);
 
 // Host bundles. The wasm files are read at run time from the bundle's own directory.

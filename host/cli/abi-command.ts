@@ -1,0 +1,42 @@
+/** `ue-keys abi`: the memory map, exports and status codes of a module, read from the module. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { abiMarkdown, describeModule } from '../abi.js';
+import { buildPath, type ModuleName } from '../loader.js';
+import { applySpecs, split, type FlagSpec } from './args.js';
+import type { Command } from './registry.js';
+
+const FLAGS: FlagSpec[] = [{ name: 'module', kind: 'enum', values: ['ue', 'usim'] }, { name: 'json', kind: 'bool' }, { name: 'update-readme', kind: 'text' }];
+
+/** The README section between `<!-- abi:MODULE -->` and `<!-- /abi:MODULE -->`. */
+export const readmeMarkers = (m: ModuleName) => [`<!-- abi:${m} -->`, `<!-- /abi:${m} -->`] as const;
+
+/** Replace the generated ABI sections of a README text with the current module's tables. */
+export function updateReadme(text: string): string {
+  for (const m of ['ue', 'usim'] as const) {
+    const [a, b] = readmeMarkers(m);
+    const i = text.indexOf(a), j = text.indexOf(b);
+    if (i < 0 || j < i) continue;
+    text = text.slice(0, i + a.length) + '\n' + abiMarkdown(describeModule(m), regionNotes(m)) + '\n' + text.slice(j);
+  }
+  return text;
+}
+
+/** Region notes gathered from the memory-map files at build time. */
+export function regionNotes(module: ModuleName): Record<string, string> {
+  try { return JSON.parse(readFileSync(buildPath('abi-notes.json'), 'utf8'))[module] ?? {}; } catch { return {}; }
+}
+
+export const abiCommand: Command = {
+  name: 'abi',
+  summary: 'memory map, exports and status codes of build/ue.wasm or build/usim.wasm (markdown or --json)',
+  usage: 'ue-keys abi [--module ue|usim] [--json] [--update-readme README.md]',
+  run(argv) {
+    const a = applySpecs(FLAGS, split(argv, new Set(['json'])).flags, 'abi');
+    if (a['update-readme']) { writeFileSync(a['update-readme'], updateReadme(readFileSync(a['update-readme'], 'utf8'))); return 0; }
+    const module = (a.module ?? 'ue') as ModuleName;
+    const abi = describeModule(module);
+    if (a.json) console.log(JSON.stringify({ ...abi, notes: regionNotes(module) }, null, 1));
+    else console.log(abiMarkdown(abi, regionNotes(module)));
+    return 0;
+  },
+};
