@@ -1,0 +1,246 @@
+/**
+ * Where the UE keeps its native 5G NAS security context, KAUSF/KSEAF and 5G-GUTI/TAI between
+ * registrations and across power cycles: a small state machine over the USIM files and the ME NVM
+ * following TS 33.501 6.8.1.1.2.1 (power-on, registration), 6.8.1.1.1 (deregistration), 6.9.3
+ * (replacement on completion), 6.2.2.2 (KAUSF/KSEAF, USIM change) and TS 24.501 Annex C.1.
+ *
+ * Placement (TS 24.501 C.1): each item goes to its USIM EF when the EF exists (EF 5GS3GPPNSC /
+ * 5GSN3GPPNSC under service n°122, EF 5GAUTHKEYS under n°123, EF 5GS3GPPLOCI / 5GSN3GPPLOCI under
+ * n°122); otherwise to ME NVM with the SUPI. When the USIM holds an item, any ME copy is deleted
+ * after the USIM write (6.8.1.1.1: "no copy kept in NV"); the USIM copy is always read first, so a
+ * power loss between the two writes is harmless.
+ *
+ * "Marked invalid" is the stored ngKSI '07' (KSI '111', facts §6; 6.2.2.2 "set the KSI value of
+ * ngKSI to '111'"): the whole record is rewritten as `A0 03 80 01 07` + 'FF', which also wipes the
+ * old KAMF from the store. Plain data only: the firmware is wired in by the caller.
+ */
+import { UeKeysError } from '../errors.js';
+import {
+  FID_5GAUTHKEYS, encodeAuthKeys, encodeLoci, encodeNoAuthKeys, encodeNoNscRecord, encodeNscRecord,
+  type AuthKeys, type Decoded, type Loci, type StoredNsc,
+} from '../usim/files.js';
+import { LOCI_FID, NSC_FID, type Access, type UsimStorage } from '../usim/usim-storage.js';
+import type { MePowerOnResult, MeStorage } from './me-storage.js';
+
+/** A full native 5G NAS security context minus NAS keys and UE security capabilities (6.8.1.1.1). */
+export type NativeContext = StoredNsc;
+/** RM state as far as storage is concerned. */
+export type ContextState = 'off' | 'deregistered' | 'registering' | 'registered';
+/** Initial registration (leaves RM-DEREGISTERED) or mobility/periodic registration update. */
+export type RegistrationKind = 'initial' | 'mobility';
+/**
+ * Deregistration causes of 6.8.1.1.1: `normal` and `switch-off` store the current native context
+ * (valid); `reject` (Registration Reject, "subscription withdrawn") removes the stored context and
+ * KAUSF/KSEAF.
+ */
+export type DeregistrationKind = 'normal' | 'switch-off' | 'reject';
+/** Where an item is kept. */
+export type Location = 'usim' | 'me';
+
+/** What power-on found. */
+export interface PowerOnResult {
+  /** The loaded context (now current), or null: the UE sends ngKSI '111' (6.8.1.2.1). */
+  context: NativeContext | null;
+  source: Location | null;
+  /** Why no context was loaded (decoder reason, "nothing stored", "no USIM"), or 'loaded'. */
+  reason: string;
+  me: MePowerOnResult;
+}
+
+/** A call that the current state does not allow. */
+export class ContextStateError extends UeKeysError {}
+
+function copyContext(c: NativeContext): NativeContext {
+  return { ...c, kamf: c.kamf.slice(), nasAlgs: { ...c.nasAlgs }, epsNasAlgs: c.epsNasAlgs && { ...c.epsNasAlgs } };
+}
+/** A null-integrity (NIA0) context is never stored (TS 33.501 10.2.x, facts §7). */
+const storable = (c: NativeContext | null): c is NativeContext => c !== null && c.nasAlgs.integrity !== 0;
+
+/** The storage rules for one access type (and one EF 5GS3GPPNSC record under service n°136). */
+export class ContextStore {
+  private st: ContextState = 'off';
+  private kind: RegistrationKind = 'initial';
+  private ram: NativeContext | null = null;
+  private card: UsimStorage | null = null;
+  readonly access: Access;
+  readonly nscRecord: number;
+
+  constructor(readonly me: MeStorage, options: { access?: Access; nscRecord?: number } = {}) {
+    this.access = options.access ?? '3gpp';
+    this.nscRecord = options.nscRecord ?? 1;
+  }
+
+  get state(): ContextState { return this.st; }
+  /** A copy of the current context in RAM. */
+  get current(): NativeContext | null { return this.ram && copyContext(this.ram); }
+  /** The USIM inserted at power-on. */
+  get usim(): UsimStorage | null { return this.card; }
+  /** Where the native context of this access is kept with the inserted USIM. */
+  get nscLocation(): Location { return this.card?.hasEf(NSC_FID[this.access]) ? 'usim' : 'me'; }
+
+  /**
+   * Power-on (6.8.1.1.2.1 step 1, 6.2.2.2): bind the ME NVM to the USIM (deleting it on no USIM or
+   * a SUPI mismatch), then load the stored native context — from the USIM if it has the EF, else
+   * from ME NVM — only if it is marked valid. RAM starts empty, as after any power cycle.
+   */
+  powerOn(usim: UsimStorage | null): PowerOnResult {
+    this.card = usim;
+    this.ram = null;
+    this.st = 'deregistered';
+    this.kind = 'initial';
+    const me = this.me.powerOn(usim?.supi ?? null);
+    if (usim === null) return { context: null, source: null, reason: 'no USIM', me };
+    const source = this.nscLocation;
+    const d = this.readStoredNsc();
+    if (d === null) return { context: null, source, reason: 'nothing stored', me };
+    if (!d.valid) return { context: null, source, reason: d.reason, me };
+    const { valid: _, ...ctx } = d;
+    this.ram = ctx;
+    return { context: copyContext(ctx), source, reason: 'loaded', me };
+  }
+
+  /** The USIM was removed while powered on: ME copies and RAM contexts go (6.2.2.2). */
+  usimRemoved(): void {
+    this.me.usimRemoved();
+    this.card = null;
+    this.ram = null;
+    this.st = 'off';
+  }
+
+  /**
+   * Start a registration. `initial` (leaving RM-DEREGISTERED, 6.8.1.1.2.1 step 3): the stored copy
+   * is marked invalid while the attempt is in progress. `mobility` (from RM-REGISTERED, 6.9.3):
+   * the stored context stays, in case the procedure fails.
+   */
+  beginRegistration(kind: RegistrationKind = 'initial'): void {
+    this.needUsim('beginRegistration');
+    const from = kind === 'initial' ? 'deregistered' : 'registered';
+    if (this.st !== from) throw new ContextStateError(`beginRegistration('${kind}') needs state ${from}, state is ${this.st}`);
+    if (kind === 'initial' && this.readStoredNsc()?.valid) this.writeNsc(null);
+    this.kind = kind;
+    this.st = 'registering';
+  }
+
+  /**
+   * The attempt failed (6.8.1.1.2.1 step 4): write back the possibly updated context, COUNTs
+   * included, marked valid (a NIA0 context is not stored). With null nothing is written back.
+   */
+  registrationFailed(context: NativeContext | null = this.ram): void {
+    this.needState('registrationFailed', 'registering');
+    if (storable(context)) this.writeNsc(context);
+    this.ram = context && copyContext(context);
+    this.st = this.kind === 'initial' ? 'deregistered' : 'registered';
+  }
+
+  /**
+   * The registration completed (6.9.3): the stored KAMF and ngKSI, with the COUNTs and algorithms,
+   * are replaced by the new context in one atomic record update; a ngKSI other than '07' makes it
+   * valid. A NIA0 context is not stored: the stored copy is marked invalid instead (10.2.x).
+   */
+  registrationCompleted(newContext: NativeContext): void {
+    this.needState('registrationCompleted', 'registering');
+    encodeNscRecord(newContext); // validate before any write
+    this.writeNsc(storable(newContext) ? newContext : null);
+    this.ram = copyContext(newContext);
+    this.st = 'registered';
+  }
+
+  /**
+   * Enter RM-DEREGISTERED (6.8.1.1.1). `normal`/`switch-off`: store the full native context
+   * (default: the current one, with its COUNTs) marked valid, or mark the stored copy invalid if
+   * there is none. `reject`: mark the context invalid and delete KAUSF/KSEAF in one transaction.
+   * After `switch-off` the state is 'off' (RAM is gone).
+   */
+  deregister(kind: DeregistrationKind, context: NativeContext | null = this.ram): void {
+    this.needUsim('deregister');
+    if (this.st === 'off') throw new ContextStateError('deregister: not powered on');
+    if (kind === 'reject') {
+      this.removeAll();
+      this.ram = null;
+    } else {
+      this.writeNsc(storable(context) ? context : null);
+      this.ram = context && copyContext(context);
+    }
+    this.st = kind === 'switch-off' ? 'off' : 'deregistered';
+    if (kind === 'switch-off') this.ram = null;
+  }
+
+  /** Store KAUSF/KSEAF once the SMC that follows authentication is accepted (6.2.2.2; TS 24.501 5.4.2.1). */
+  storeAuthKeys(keys: AuthKeys): void {
+    const usim = this.needUsim('storeAuthKeys');
+    if (usim.hasEf(FID_5GAUTHKEYS)) {
+      usim.updateBinary(FID_5GAUTHKEYS, encodeAuthKeys(keys, usim.fileSize(FID_5GAUTHKEYS)));
+      if (this.me.readAuthKeys() !== null) this.me.update([{ item: 'authKeys', keys: null }]);
+    } else this.me.update([{ item: 'authKeys', keys }]);
+  }
+  /** Stored KAUSF/KSEAF (decoded), or null when nothing is stored. */
+  loadAuthKeys(): Decoded<AuthKeys> | null {
+    const usim = this.needUsim('loadAuthKeys');
+    return usim.hasEf(FID_5GAUTHKEYS) ? usim.readAuthKeys() : this.me.readAuthKeys();
+  }
+  /** Delete KAUSF/KSEAF (EF 5GAUTHKEYS to 'FF', or the ME item). */
+  deleteAuthKeys(): void {
+    const usim = this.needUsim('deleteAuthKeys');
+    if (usim.hasEf(FID_5GAUTHKEYS)) usim.updateBinary(FID_5GAUTHKEYS, encodeNoAuthKeys(usim.fileSize(FID_5GAUTHKEYS)));
+    if (this.me.readAuthKeys() !== null) this.me.update([{ item: 'authKeys', keys: null }]);
+  }
+
+  /** Store the 5G-GUTI, last visited TAI and update status of this access (TS 24.501 C.1). */
+  storeLoci(loci: Loci): void {
+    const usim = this.needUsim('storeLoci');
+    const fid = LOCI_FID[this.access];
+    if (usim.hasEf(fid)) {
+      usim.updateBinary(fid, encodeLoci(loci));
+      if (this.me.readLoci(this.access) !== null) this.me.update([{ item: 'loci', access: this.access, loci: null }]);
+    } else this.me.update([{ item: 'loci', access: this.access, loci }]);
+  }
+  /** Stored LOCI of this access (decoded), or null. */
+  loadLoci(): Decoded<Loci> | null {
+    const usim = this.needUsim('loadLoci');
+    return usim.hasEf(LOCI_FID[this.access]) ? usim.readLoci(this.access) : this.me.readLoci(this.access);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private readStoredNsc(): Decoded<StoredNsc> | null {
+    return this.nscLocation === 'usim' ? this.card!.readNsc(this.access, this.nscRecord) : this.me.readNsc(this.access);
+  }
+
+  /** Write the context valid, or (null) the invalid marker, where this access keeps it. */
+  private writeNsc(ctx: NativeContext | null): void {
+    const usim = this.card!;
+    if (this.nscLocation === 'usim') {
+      const fid = NSC_FID[this.access];
+      const len = usim.recordLength(fid);
+      usim.updateRecord(fid, this.nscRecord, ctx === null ? encodeNoNscRecord(len) : encodeNscRecord(ctx, len));
+      if (this.me.hasNsc(this.access)) this.me.update([{ item: 'delete-nsc', access: this.access }]);
+    } else {
+      this.me.update([{ item: 'nsc', access: this.access, context: ctx }]);
+    }
+  }
+
+  /** Registration Reject / subscription withdrawn: context invalid and KAUSF/KSEAF deleted, atomically per store. */
+  private removeAll(): void {
+    const usim = this.card!;
+    const fid = NSC_FID[this.access];
+    const onUsim = this.nscLocation === 'usim';
+    const akOnUsim = usim.hasEf(FID_5GAUTHKEYS);
+    const writes = [];
+    if (onUsim) writes.push({ fid, record: this.nscRecord, data: encodeNoNscRecord(usim.recordLength(fid)) });
+    if (akOnUsim) writes.push({ fid: FID_5GAUTHKEYS, data: encodeNoAuthKeys(usim.fileSize(FID_5GAUTHKEYS)) });
+    if (writes.length) usim.update(writes);
+    const meChanges = [];
+    if (!onUsim || this.me.hasNsc(this.access)) meChanges.push(onUsim ? { item: 'delete-nsc' as const, access: this.access } : { item: 'nsc' as const, access: this.access, context: null });
+    if (this.me.readAuthKeys() !== null) meChanges.push({ item: 'authKeys' as const, keys: null });
+    if (meChanges.length) this.me.update(meChanges);
+  }
+
+  private needUsim(op: string): UsimStorage {
+    if (this.card === null) throw new ContextStateError(`${op}: no USIM (power on with a USIM first)`);
+    return this.card;
+  }
+  private needState(op: string, s: ContextState): void {
+    this.needUsim(op);
+    if (this.st !== s) throw new ContextStateError(`${op} needs state ${s}, state is ${this.st}`);
+  }
+}
