@@ -4,3 +4,4 @@ export * from "./memory";
 export * from "./status";
 export * from "./abi/kdf";
 export * from "./abi/derive";
+export * from "./abi/nas_alg";
