@@ -13,6 +13,11 @@
 // | KDF_S         | 4608  | S = FC ‖ P0 ‖ L0 ‖ … built by the appender (TS 33.220 B.2)           |
 // | CIPHER_CTX    | 512   | per-call state of the NEA/NIA algorithm in use (AES, SNOW 3G, ZUC)   |
 // | TMP           | 256   | scratch for intermediate keys inside one export; wiped before return |
+// | CTX_SLOTS     | 1024  | 5G NAS security contexts: CURRENT, NEW, NON_CURRENT, MAPPED, CAND    |
+// | SRVCC_CTX     | 64    | mapped SRVCC (CS) security context: CKSRVCC, IKSRVCC, KSISRVCC       |
+// | UE_STATE      | 128   | UE config and procedure state (security capabilities, IMEISV, RR COUNT)|
+// | INITIAL_MSG   | 1024  | the plain initial NAS message (Registration Request) for RINMR        |
+// | NAS_MSG       | 2048  | a plain NAS message being built (SMC Complete/Reject) before protection|
 //
 // Everything is wiped (zeroed) when it holds retired key material: see wipe() callers.
 
@@ -44,3 +49,25 @@ export const CIPHER_CTX_LEN: u32 = 512;
 /** Scratch for intermediate keys within one export (e.g. KASME_SRVCC on the way to CK/IK). */
 export const TMP_PTR: usize = memory.data(256, 16);
 export const TMP_LEN: u32 = 256;
+
+/** The 5G NAS security context slots (context/slots.ts): five fixed-size flat regions, no
+ *  pointers inside, so moving a context is one copy and retiring one is one wipe. */
+export const CTX_SLOTS_PTR: usize = memory.data(1024, 16);
+export const CTX_SLOTS_LEN: u32 = 1024;
+
+/** Mapped SRVCC (CS) security context (context/srvcc.ts). */
+export const SRVCC_CTX_PTR: usize = memory.data(64, 16);
+export const SRVCC_CTX_LEN: u32 = 64;
+
+/** UE configuration and procedure state (context/ue-state.ts). */
+export const UE_STATE_PTR: usize = memory.data(128, 16);
+export const UE_STATE_LEN: u32 = 128;
+
+/** Copy of the plain initial NAS message, resent in the NAS message container of the Security
+ *  Mode Complete when the network asks for it (RINMR, TS 24.501 5.4.2.3). */
+export const INITIAL_MSG_PTR: usize = memory.data(1024, 16);
+export const INITIAL_MSG_LEN: u32 = 1024;
+
+/** A plain NAS message being built by the firmware before it is protected into IO_OUT. */
+export const NAS_MSG_PTR: usize = memory.data(2048, 16);
+export const NAS_MSG_LEN: u32 = 2048;

@@ -5,3 +5,4 @@ export * from "./status";
 export * from "./abi/kdf";
 export * from "./abi/derive";
 export * from "./abi/nas_alg";
+export * from "./abi/context";

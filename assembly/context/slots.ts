@@ -1,0 +1,116 @@
+// 5G NAS security contexts (TS 33.501 6.2.3.2, TS 24.501 4.4.2) as flat fixed-size slots in
+// CTX_SLOTS. A context is plain bytes with no pointers inside: moving one is one copy, retiring
+// one is one wipe (STYLE 3).
+//
+// Slots:
+//   CURRENT      the context in use (native or mapped)
+//   NEW          a partial native context from primary authentication, waiting for its SMC
+//   NON_CURRENT  a native context that is not in use: the one kept while a mobility registration
+//                with a new KAMF is in progress (TS 33.501 6.9.3 as amended), or the native one
+//                while a mapped context is current
+//   MAPPED       a mapped context derived from EPS keys, waiting to be activated
+//   CAND         scratch: the candidate context an SMC is verified with; wiped after every call
+//
+// Slot layout (CTX_SIZE = 192 bytes):
+//   [  0]  type: 0 none, 1 partial native, 2 full native, 3 mapped
+//   [  1]  ngKSI: TSC in bit 3 (0 native, 1 mapped), KSI in bits 2..0
+//   [  2]  selected NAS algorithms: ciphering (NEA id) in bits 7..4, integrity (NIA id) in 3..0
+//   [  3]  selected EPS NAS algorithms (for later N26 mobility, TS 24.501 9.11.3.25)
+//   [  4]  flags: bit 0/1 = a downlink COUNT was accepted on 3GPP/non-3GPP access
+//   [  5]  NCC of the current KgNB/NH (0..7)
+//   [  8]  UL NAS COUNT to use next, per access (2 × u32); 0x01000000 means "spent"
+//   [ 16]  last accepted DL NAS COUNT, per access (2 × u32)
+//   [ 32]  KAMF (32)
+//   [ 64]  KNASenc (16)
+//   [ 80]  KNASint (16)
+//   [ 96]  KgNB (32)
+//   [128]  NH (32)
+//   [160]  reserved
+import { CTX_SLOTS_PTR, HMAC_KEY_PTR } from "../memory";
+import { hmacForget } from "../crypto/hmac";
+import { copy, wipe } from "../util";
+import { deriveAlgKey5g } from "../kdf/annex_a";
+import { ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";
+
+export const CTX_SIZE: u32 = 192;
+export const SLOT_CURRENT: u32 = 0;
+export const SLOT_NEW: u32 = 1;
+export const SLOT_NON_CURRENT: u32 = 2;
+export const SLOT_MAPPED: u32 = 3;
+export const SLOT_CAND: u32 = 4;
+export const SLOT_COUNT: u32 = 5;
+
+export const CTX_NONE: u8 = 0;
+export const CTX_PARTIAL_NATIVE: u8 = 1;
+export const CTX_FULL_NATIVE: u8 = 2;
+export const CTX_MAPPED: u8 = 3;
+
+export const OFF_TYPE: usize = 0;
+export const OFF_NGKSI: usize = 1;
+export const OFF_ALGS: usize = 2;
+export const OFF_EPS_ALGS: usize = 3;
+export const OFF_FLAGS: usize = 4;
+export const OFF_NCC: usize = 5;
+export const OFF_UL_COUNT: usize = 8;
+export const OFF_DL_COUNT: usize = 16;
+export const OFF_KAMF: usize = 32;
+export const OFF_KNASENC: usize = 64;
+export const OFF_KNASINT: usize = 80;
+export const OFF_KGNB: usize = 96;
+export const OFF_NH: usize = 128;
+
+/** ngKSI TSC bit (TS 24.501 9.11.3.32): 1 = mapped security context. */
+export const NGKSI_TSC_MAPPED: u32 = 0x08;
+/** KSI '111': no key is available (UE → network) / reserved. */
+export const KSI_NO_KEY: u32 = 0x07;
+
+/** Address of a slot. */
+// @ts-ignore: decorator
+@inline export function slotPtr(slot: u32): usize { return CTX_SLOTS_PTR + <usize>(slot * CTX_SIZE); }
+
+// @ts-ignore: decorator
+@inline export function ctxType(ctx: usize): u8 { return load<u8>(ctx + OFF_TYPE); }
+// @ts-ignore: decorator
+@inline export function ctxNgKsi(ctx: usize): u32 { return <u32>load<u8>(ctx + OFF_NGKSI); }
+// @ts-ignore: decorator
+@inline export function ctxNea(ctx: usize): u32 { return <u32>load<u8>(ctx + OFF_ALGS) >> 4; }
+// @ts-ignore: decorator
+@inline export function ctxNia(ctx: usize): u32 { return <u32>load<u8>(ctx + OFF_ALGS) & 0x0f; }
+
+/** A context that can protect messages: full native or mapped, with NAS keys. */
+export function ctxUsable(ctx: usize): bool {
+  const t = ctxType(ctx);
+  return t == CTX_FULL_NATIVE || t == CTX_MAPPED;
+}
+
+/** Retire a slot: every byte zeroed, and the KDF's cached HMAC key with it (it may hold this
+ *  context's KAMF), so no byte of a retired key lingers anywhere in memory. */
+export function ctxWipe(slot: u32): void {
+  wipe(slotPtr(slot), CTX_SIZE);
+  hmacForget(HMAC_KEY_PTR);
+}
+
+/** Move a whole context: dst ← src (one copy), then src wiped. */
+export function ctxMove(dst: u32, src: u32): void {
+  copy(slotPtr(dst), slotPtr(src), CTX_SIZE);
+  ctxWipe(src);
+}
+
+/** Copy a whole context (src kept). */
+export function ctxCopy(dst: u32, src: u32): void { copy(slotPtr(dst), slotPtr(src), CTX_SIZE); }
+
+/** Start a context in `ctx` from a KAMF: type, ngKSI, COUNTs 0, no NAS keys yet. */
+export function ctxInit(ctx: usize, type: u8, ngKsi: u32, kamf: usize): void {
+  wipe(ctx, CTX_SIZE);
+  store<u8>(ctx + OFF_TYPE, type);
+  store<u8>(ctx + OFF_NGKSI, <u8>ngKsi);
+  copy(ctx + OFF_KAMF, kamf, 32);
+}
+
+/** Select the NAS algorithms of a context and derive KNASenc/KNASint for them (TS 33.501 A.8:
+ *  the keys are bound to the algorithm identities, so a new selection means new keys). */
+export function ctxSelectAlgorithms(ctx: usize, nea: u32, nia: u32): void {
+  store<u8>(ctx + OFF_ALGS, <u8>((nea << 4) | nia));
+  deriveAlgKey5g(ctx + OFF_KAMF, ALG_DIST_NAS_ENC, nea, ctx + OFF_KNASENC);
+  deriveAlgKey5g(ctx + OFF_KAMF, ALG_DIST_NAS_INT, nia, ctx + OFF_KNASINT);
+}
