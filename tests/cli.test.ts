@@ -1,16 +1,8 @@
 // The `ue-keys` CLI contract (names, flags and JSON keys are exact: other tools script them).
 // Expected values come from the node:crypto reference, never from the CLI itself.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { ref, kdfRef } from '../host/reference/kdf.js';
-import { hex, repoRoot, toHex } from './helpers.js';
-
-const cli = join(repoRoot, 'build', 'cli.mjs');
-export function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { hex, runCli as run, toHex } from './helpers.js';
 
 const K = '8b'.repeat(32), K2 = '5c'.repeat(32);
 const CK = '00112233445566778899aabbccddeeff', IK = 'ffeeddccbbaa99887766554433221100';

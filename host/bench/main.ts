@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { wasmPath } from '../loader.js';
 import { benchKdf } from './kdf.js';
+import { benchNas } from './nas.js';
 
 function sizes(): void {
   console.log('\nModule sizes');
@@ -17,5 +18,7 @@ function sizes(): void {
 }
 
 console.log(`ue-keys bench — node ${process.version}, ${new Date().toISOString()}`);
-benchKdf();
+const only = process.argv[2];
+if (!only || only === 'kdf') benchKdf();
+if (!only || only === 'nas') benchNas();
 sizes();

@@ -9,9 +9,11 @@ import type { BatchOp, Command } from './registry.js';
 import { deriveCommand, kdfBatchOps, kdfCommand } from './kdf-commands.js';
 import { demoCommand } from './demo.js';
 import { abiCommand } from './abi-command.js';
+import { nasBatchOps, nasCommand } from './nas-commands.js';
+import { usimBatchOps, usimCommands } from './usim-commands.js';
 
-const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, abiCommand];
-const batchOps: BatchOp[] = [...kdfBatchOps];
+const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, abiCommand, ...usimCommands];
+const batchOps: BatchOp[] = [...kdfBatchOps, ...nasBatchOps, ...usimBatchOps];
 
 const batchCommand: Command = {
   name: 'batch',
