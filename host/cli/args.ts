@@ -8,6 +8,9 @@ import { fromHex } from '../hex.js';
 
 export class UsageError extends InputError {}
 
+/** Marks a value-taking flag given last on the line with no value. */
+const MISSING = '\u0000missing';
+
 export type FlagKind =
   | { kind: 'hex'; len?: number | readonly [number, number] }
   | { kind: 'num'; max?: number }
@@ -31,10 +34,8 @@ export function split(argv: string[], booleans: ReadonlySet<string>): Parsed {
     let value: string;
     if (booleans.has(name)) value = eq > 0 ? a.slice(eq + 1) : 'true';
     else if (eq > 0) value = a.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name}`, 'needs a value');
-      value = argv[++i];
-    }
+    else if (i + 1 >= argv.length) value = MISSING; // reported by applySpecs, after unknown names
+    else value = argv[++i];
     if (!flags.has(name)) flags.set(name, []);
     flags.get(name)!.push(value);
   }
@@ -57,6 +58,7 @@ export function parseNum(field: string, s: unknown, max = 0xffffffff): number {
 /** Convert one raw flag value by its spec. */
 export function convert(spec: FlagSpec, raw: unknown): unknown {
   const field = `--${spec.name}`;
+  if (raw === MISSING) throw new UsageError(field, 'needs a value');
   switch (spec.kind) {
     case 'hex': {
       if (typeof raw !== 'string') throw new UsageError(field, `must be a hex string, got ${typeof raw}`, raw);

@@ -1,0 +1,93 @@
+/**
+ * `ue-keys run SCENARIO`: procedures end to end between the UE (firmware + USIM) and the network
+ * models, printed as a message sequence with keys, COUNTs and USIM bytes at each step.
+ */
+import { runMobility, type MobilityOptions, type MobilitySummary } from '../scenarios/mobility.js';
+import { applySpecs, split, usage, UsageError, type FlagSpec } from './args.js';
+import type { Command } from './registry.js';
+
+const MOBILITY_FLAGS: FlagSpec[] = [
+  { name: 'horizontal', kind: 'bool', help: 'source AMF policy: derive KAMF′ (default)' },
+  { name: 'no-horizontal', kind: 'bool', help: 'source AMF policy: transfer the current KAMF' },
+  { name: 'outcome', kind: 'enum', values: ['accept', 'reject', 'timeout', 'no-guti'] },
+  { name: 'source-policy', kind: 'enum', values: ['keep', 'delete'] },
+  { name: 'target-policy', kind: 'enum', values: ['use', 'reauth'] },
+  { name: 'fallback', kind: 'bool' },
+  { name: 'smc-fault', kind: 'enum', values: ['bad-mac', 'caps-mismatch', 'unknown-ngksi'] },
+  { name: 'power-cycle', kind: 'bool' },
+  { name: 'compare', kind: 'bool' },
+  { name: 'json', kind: 'bool' },
+];
+const BOOLS = new Set(MOBILITY_FLAGS.filter((f) => f.kind === 'bool').map((f) => f.name).concat('help'));
+
+function mobilityOptions(a: Record<string, any>): MobilityOptions {
+  if (a.horizontal && a['no-horizontal']) throw new UsageError('--horizontal', 'and --no-horizontal exclude each other');
+  return {
+    horizontal: !a['no-horizontal'], outcome: a.outcome, sourcePolicy: a['source-policy'], targetPolicy: a['target-policy'],
+    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycle: !!a['power-cycle'],
+  };
+}
+
+const short = (h: string | null) => (h ? h.slice(0, 12) + '…' : '—');
+
+/** Every (horizontal × outcome × source policy × fallback) combination with its verdict. */
+export function compareMobility(): Array<MobilitySummary & { combination: string }> {
+  const rows: Array<MobilitySummary & { combination: string }> = [];
+  for (const horizontal of [true, false]) for (const outcome of ['accept', 'reject', 'timeout'] as const)
+    for (const sourcePolicy of ['keep', 'delete'] as const) for (const fallback of [false, true]) {
+      const s = runMobility({ horizontal, outcome, sourcePolicy, fallback }).summary;
+      rows.push({ combination: `${horizontal ? 'horizontal' : 'no-horizontal'} ${outcome} ${sourcePolicy}${fallback ? ' fallback' : ''}`, ...s });
+    }
+  return rows;
+}
+
+function printCompare(rows: ReturnType<typeof compareMobility>): void {
+  const head = ['horizontal', 'outcome', 'source', 'fallback', 'aligned', 'UE KAMF', 'USIM KAMF', 'source AMF KAMF', 'target AMF KAMF', 'verdict'];
+  const body = rows.map((r) => [r.horizontal ? 'yes' : 'no', r.outcome, r.sourcePolicy, r.fallback ? 'yes' : 'no', r.aligned ? 'yes' : 'NO',
+    short(r.ueCurrentKamf), short(r.usimKamf), short(r.sourceAmfKamf), short(r.targetAmfKamf), r.verdict]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(w[i]))).join('  ');
+  console.log(line(head));
+  console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const b of body) console.log(line(b));
+}
+
+const scenarios: Record<string, { flags: FlagSpec[]; run(a: Record<string, any>): void }> = {
+  mobility: {
+    flags: MOBILITY_FLAGS,
+    run(a) {
+      if (a.compare) {
+        const rows = compareMobility();
+        if (a.json) console.log(JSON.stringify({ combinations: rows }));
+        else printCompare(rows);
+        return;
+      }
+      const r = runMobility(mobilityOptions(a));
+      if (a.json) { console.log(JSON.stringify({ summary: r.summary, trace: r.trace })); return; }
+      console.log(r.text);
+      console.log('\nSummary');
+      for (const [k, v] of Object.entries(r.summary)) console.log(`  ${k.padEnd(27)} ${v === null ? 'null' : String(v)}`);
+    },
+  },
+};
+
+export function registerScenario(name: string, flags: FlagSpec[], run: (a: Record<string, any>) => void): void { scenarios[name] = { flags, run }; }
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a procedure end to end (mobility, …) and print every message, key, COUNT and USIM byte',
+  usage: 'ue-keys run SCENARIO [--flag]... [--json]',
+  run(argv) {
+    const p = split(argv, BOOLS);
+    const [name, ...extra] = p.positionals;
+    if (!name || p.flags.has('help')) {
+      console.log(['ue-keys run SCENARIO [flags] [--json]', '', ...Object.entries(scenarios).map(([n, s]) => `  run ${n} ${usage(s.flags)}`)].join('\n'));
+      return name || p.flags.has('help') ? 0 : 2;
+    }
+    const s = scenarios[name];
+    if (!s) throw new UsageError('SCENARIO', `must be one of ${Object.keys(scenarios).join(', ')}, got ${JSON.stringify(name)}`);
+    if (extra.length) throw new UsageError(extra[0], `is not an argument of run ${name}`);
+    s.run(applySpecs(s.flags, p.flags, `run ${name}`));
+    return 0;
+  },
+};

@@ -1,0 +1,206 @@
+// Mobility registration update with horizontal KAMF derivation (TS 33.501 6.9.3 as amended),
+// end to end: UE firmware + USIM against the node:crypto AMF models. Expected keys come from the
+// network models and the reference KDF, never from the UE.
+import { describe, expect, it } from 'vitest';
+import { runMobility } from '../host/scenarios/mobility.js';
+import { World, guti } from '../host/scenarios/setup.js';
+import { Amf } from '../host/network/amf.js';
+import { NetworkNasContext } from '../host/network/nas-security.js';
+import { ref } from '../host/reference/kdf.js';
+import { MacFailureError } from '../host/errors.js';
+import * as M from '../host/nas/messages.js';
+import { hex, toHex } from './helpers.js';
+
+/** Does `needle` occur anywhere in `hay`? */
+const contains = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).indexOf(Buffer.from(needle)) >= 0;
+/** EF 5GS3GPPNSC record, composed by hand from TS 31.102 (facts §6): A0 37 | 80 01 ngKSI |
+ *  81 20 KAMF | 82 04 UL | 83 04 DL | 84 01 algs | 85 01 EPS algs; 57 bytes, no padding. */
+const nscRecord = (ngKsi: number, kamf: string, ul: number, dl: number) =>
+  `a037` + `8001${ngKsi.toString(16).padStart(2, '0')}` + `8120${kamf}` + `8204${ul.toString(16).padStart(8, '0')}` + `8304${dl.toString(16).padStart(8, '0')}` + `840122` + `850122`;
+
+describe('scenario outcomes', () => {
+  it('success with horizontal derivation: KAMF′ = A.13(KAMF, 0x00, UL COUNT of the Registration Request) on both sides; USIM gets KAMF′ and the new ngKSI', () => {
+    const { summary: s } = runMobility({ horizontal: true, outcome: 'accept' });
+    const expected = toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!));
+    expect(s.kamfNew).toBe(expected);
+    expect(s.ueCurrentKamf).toBe(expected);
+    expect(s.targetAmfKamf).toBe(expected);
+    expect(s.usimKamf).toBe(expected);
+    expect(s.usimNgKsi).toBe(s.ngKsiNew);
+    expect(s.ngKsiNew).not.toBe(s.ngKsiOld);
+    expect(s.sourceAmfKamf).toBeNull(); // deleted once told the registration completed
+    expect(s.aligned).toBe(true);
+    // EF 5GS3GPPNSC after commit: new ngKSI, KAMF′, UL COUNT 1 (SMC Complete used 0), DL COUNT 1 (the Accept)
+    expect(s.usimNscRecord).toBe(nscRecord(s.ngKsiNew!, expected, 1, 1));
+  });
+  it('the A.13 input is the COUNT of the Registration Request, not the COUNT after it', () => {
+    const { summary: s } = runMobility({});
+    expect(s.kamfNew).not.toBe(toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest! + 1)));
+  });
+  it('success without horizontal derivation: the target AMF uses the transferred KAMF, no new key', () => {
+    const { summary: s } = runMobility({ horizontal: false, outcome: 'accept' });
+    expect(s.kamfNew).toBeNull();
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+    expect(s.targetAmfKamf).toBe(s.kamfOld);
+    expect(s.usimKamf).toBe(s.kamfOld);
+    expect(s.aligned).toBe(true);
+  });
+  it('failure after a verified SMC (reject): the UE rolls back to the old context; USIM keeps the old KAMF and ngKSI', () => {
+    const { summary: s } = runMobility({ outcome: 'reject', sourcePolicy: 'keep' });
+    expect(s.smcResult).toBe('complete');
+    expect(s.kamfNew).not.toBeNull();
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+    expect(s.usimKamf).toBe(s.kamfOld);
+    expect(s.usimNgKsi).toBe(s.ngKsiOld);
+    expect(s.sourceAmfKamf).toBe(s.kamfOld);
+    expect(s.aligned).toBe(true);
+  });
+  for (const outcome of ['timeout', 'no-guti'] as const) {
+    it(`${outcome}: rollback, the old context is current and usable`, () => {
+      const { summary: s } = runMobility({ outcome });
+      expect(s.outcome).toBe(outcome);
+      expect(s.ueCurrentKamf).toBe(s.kamfOld);
+      expect(s.usimKamf).toBe(s.kamfOld);
+    });
+  }
+  it('fallback to a source AMF that KEPT its context: it verifies the re-registration (aligned)', () => {
+    const { summary: s } = runMobility({ outcome: 'reject', sourcePolicy: 'keep', fallback: true });
+    expect(s.aligned).toBe(true);
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+    expect(s.sourceAmfKamf).toBe(s.kamfOld);
+    expect(s.usimKamf).toBe(s.kamfOld);
+  });
+  it('fallback to a source AMF that DELETED its context: MAC failure there, re-authentication (misaligned)', () => {
+    const { summary: s, trace } = runMobility({ outcome: 'reject', sourcePolicy: 'delete', fallback: true });
+    expect(s.aligned).toBe(false);
+    expect(trace.some((t) => /Cannot verify the Registration Request/.test(t.event))).toBe(true);
+    expect(s.ueCurrentKamf).not.toBe(s.kamfOld);       // a new KAMF from the re-authentication
+    expect(s.ueCurrentKamf).toBe(s.sourceAmfKamf);      // … that both sides share afterwards
+    expect(s.usimKamf).toBe(s.ueCurrentKamf);
+  });
+  it('the target AMF re-authenticates instead: a new KAMF from 5G AKA, not KAMF′', () => {
+    const { summary: s } = runMobility({ targetPolicy: 'reauth' });
+    expect(s.kamfNew).not.toBeNull();
+    expect(s.kamfNew).not.toBe(toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!)));
+    expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
+    expect(s.usimKamf).toBe(s.targetAmfKamf);
+  });
+  it('SMC with a bad MAC: discarded, nothing taken into use', () => {
+    const { summary: s } = runMobility({ smcFault: 'bad-mac' });
+    expect(s.smcResult).toBe('discarded');
+    expect(s.kamfNew).toBeNull();
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+  });
+  it('SMC with mismatched replayed UE security capabilities: SECURITY MODE REJECT #23', () => {
+    const { summary: s } = runMobility({ smcFault: 'caps-mismatch' });
+    expect([s.smcResult, s.smcCause]).toEqual(['reject', 23]);
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+  });
+  it('SMC with an unknown ngKSI: SECURITY MODE REJECT #24', () => {
+    const { summary: s } = runMobility({ smcFault: 'unknown-ngksi', horizontal: false });
+    expect([s.smcResult, s.smcCause]).toEqual(['reject', 24]);
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+  });
+  it('power cycle between the verified SMC and the Accept: the USIM still holds the old KAMF and ngKSI', () => {
+    const { summary: s } = runMobility({ powerCycle: true });
+    expect(s.smcResult).toBe('complete');
+    expect(s.usimKamf).toBe(s.kamfOld);
+    expect(s.usimNgKsi).toBe(s.ngKsiOld);
+    expect(s.ueCurrentKamf).toBe(s.kamfOld); // reloaded from the USIM at power-on
+  });
+});
+
+/** A world with the UE registered at a source AMF and a mobility Registration Request sent. */
+function afterRegistrationRequest() {
+  const w = new World();
+  const S = new Amf('source AMF', w.trace, { horizontal: true, retention: 'keep' });
+  w.initialRegistration(S, guti(1, 0x101));
+  const old = w.ue.fw.read('current');
+  const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
+  const t = S.contextTransfer(guti(1, 0x101), rr.message);
+  if (!t.ok) throw new Error(t.reason);
+  return { w, S, old, rr, t };
+}
+const slots = (w: World) => (['current', 'new', 'non-current', 'mapped'] as const).map((s) => toHex(w.ue.fw.rawSlot(s)));
+
+describe('firmware state across the steps', () => {
+  it('after the verified SMC the new context is current AND the old one is kept', () => {
+    const { w, old, t } = afterRegistrationRequest();
+    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const r = w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
+    expect(r.result).toBe('complete');
+    expect(r.oldKept).toBe(true);
+    expect(toHex(w.ue.fw.read('current').kamf)).toBe(toHex(t.kamf));
+    expect(toHex(w.ue.fw.read('non-current').kamf)).toBe(toHex(old.kamf));
+    expect(w.ue.fw.read('current').ulCount['3gpp']).toBe(1); // SMC Complete went out with COUNT 0
+    expect(toHex(w.ue.fw.read('current').kgnb)).toBe(toHex(ref.kgnb(t.kamf, 0, 1))); // initial KgNB, UL COUNT of the SMC Complete
+  });
+  it('an SMC with a bad MAC leaves every context slot and the UE state byte-identical', () => {
+    const { w, t } = afterRegistrationRequest();
+    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const before = slots(w), state = toHex(w.ue.fw.rawState());
+    expect(() => w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }))).toThrow(MacFailureError);
+    expect(slots(w)).toEqual(before);
+    expect(toHex(w.ue.fw.rawState())).toBe(state);
+  });
+  it('an SMC that is rejected (#23) changes no slot but the UL COUNT the REJECT consumed (TS 33.501 6.7.2)', () => {
+    const { w, t } = afterRegistrationRequest();
+    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const cur = w.ue.fw.read('current');
+    const before = slots(w);
+    const r = w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, caps: Uint8Array.of(0x80, 0x80) }));
+    expect([r.result, r.cause]).toEqual(['reject', 23]);
+    const after = slots(w);
+    expect(after.slice(1)).toEqual(before.slice(1));
+    const c2 = w.ue.fw.read('current');
+    expect(c2.ulCount['3gpp']).toBe(cur.ulCount['3gpp'] + 1);
+    expect({ ...c2, ulCount: null }).toEqual({ ...cur, ulCount: null });
+  });
+  it('commit: no byte of the old KAMF, KNASint, KNASenc or KgNB remains anywhere in the 64 KiB of module memory', () => {
+    const { w, old, t } = afterRegistrationRequest();
+    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
+    expect(contains(w.ue.fw.memory(), old.kamf)).toBe(true); // kept until the outcome
+    const acc = net.protectDownlink(2, M.registrationAccept({ guti: guti(2, 0x202) }));
+    w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+    const mem = w.ue.fw.memory();
+    for (const [name, k] of Object.entries({ kamf: old.kamf, knasint: old.knasint, knasenc: old.knasenc, kgnb: old.kgnb })) {
+      expect(contains(mem, k), `old ${name} still in memory`).toBe(false);
+      expect(contains(mem, k.subarray(0, 8)), `8 bytes of the old ${name} still in memory`).toBe(false);
+    }
+    expect(contains(mem, t.kamf)).toBe(true);
+  });
+  it('rollback: no byte of KAMF′ or its NAS keys remains; the old context is current and works', () => {
+    const { w, S, old, t } = afterRegistrationRequest();
+    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
+    const fresh = w.ue.fw.read('current');
+    w.ue.registrationFailed('test');
+    const mem = w.ue.fw.memory();
+    for (const [name, k] of Object.entries({ kamf: fresh.kamf, knasint: fresh.knasint, knasenc: fresh.knasenc, kgnb: fresh.kgnb })) {
+      expect(contains(mem, k.subarray(0, 8)), `new ${name} still in memory`).toBe(false);
+    }
+    expect(toHex(w.ue.fw.read('current').kamf)).toBe(toHex(old.kamf));
+    expect(w.ue.fw.read('non-current').type).toBe('none');
+    // the kept context still talks to the source AMF
+    const m = w.ue.fw.protect('current', '3gpp', 2, Uint8Array.of(0x7e, 0, 0x43));
+    expect(S.find(guti(1, 0x101))!.nas.verifyUplink(m.message)).not.toBeNull();
+    // EF 5GS3GPPNSC after rollback: the old ngKSI and KAMF, with the COUNTs written back
+    const c = w.ue.fw.read('current');
+    expect(toHex(w.ue.usimNscBytes()!)).toBe(nscRecord(old.ngKsi, toHex(old.kamf), c.ulCount['3gpp'] - 1, c.dlCount['3gpp']));
+  });
+});
+
+describe('many runs: UE and AMF models agree on every key', () => {
+  it('5 runs per (horizontal × outcome × source policy × fallback) corner, fresh random AKA keys each', () => {
+    for (let run = 0; run < 5; run++) for (const horizontal of [true, false]) for (const outcome of ['accept', 'reject', 'timeout'] as const)
+      for (const sourcePolicy of ['keep', 'delete'] as const) for (const fallback of [false, true]) {
+        const { summary: s } = runMobility({ horizontal, outcome, sourcePolicy, fallback });
+        if (s.kamfNew && horizontal) expect(s.kamfNew).toBe(toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!)));
+        if (outcome === 'accept') expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
+        if (s.aligned && !fallback) expect(s.ueCurrentKamf).toBe(s.servingAmf === 'target' ? s.targetAmfKamf : s.sourceAmfKamf);
+        expect(s.usimKamf).toBe(s.ueCurrentKamf);
+        if (fallback && outcome !== 'accept') expect(s.aligned).toBe(sourcePolicy === 'keep');
+      }
+  });
+});
