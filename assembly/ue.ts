@@ -6,3 +6,4 @@ export * from "./abi/kdf";
 export * from "./abi/derive";
 export * from "./abi/nas_alg";
 export * from "./abi/context";
+export * from "./abi/mobility";

@@ -2,17 +2,17 @@
 // configuration, NAS message protection with COUNTs, the SMC and the registration outcome.
 // Offsets are relative to IO_IN; results at IO_OUT as each export documents.
 import { IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, UE_STATE_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM } from "../status";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../status";
 import { inIn, inPtr } from "./check";
 import {
-  SLOT_MAPPED, SLOT_COUNT, CTX_SIZE, CTX_PARTIAL_NATIVE, CTX_FULL_NATIVE, CTX_MAPPED, NGKSI_TSC_MAPPED, KSI_NO_KEY, slotPtr, ctxInit,
+  SLOT_CURRENT, SLOT_MAPPED, SLOT_COUNT, CTX_SIZE, CTX_PARTIAL_NATIVE, CTX_FULL_NATIVE, CTX_MAPPED, NGKSI_TSC_MAPPED, KSI_NO_KEY, slotPtr, ctxInit,
   ctxSelectAlgorithms, ctxWipe, ctxUsable,
 } from "../context/slots";
 import { setCounts, NAS_COUNT_MAX } from "../nas/count";
 import { protect, unprotect, SEC_HEADER_LEN } from "../nas/protect";
 import { smcProcess } from "../nas/smc";
 import { registrationRequest, registrationOutcome } from "../context/registration";
-import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY } from "../context/ue-state";
+import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, ueFlag } from "../context/ue-state";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
 import { copy, wipe } from "../util";
 import { IO_IN_PTR } from "../memory";
@@ -101,6 +101,7 @@ export function nas_protect(slot: u32, access: u32, sht: u32, msgOff: u32, msgLe
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < 3 || NAS_OUT_MSG_OFF + SEC_HEADER_LEN + msgLen > IO_OUT_LEN) return STATUS_ERR_LENGTH;
   if (!validSlot(slot) || !validAccess(access)) return STATUS_ERR_VALUE;
+  if (slot == SLOT_CURRENT && ueFlag(FLAG_REAUTH_REQUIRED)) return STATUS_ERR_STATE;
   const ctx = slotPtr(slot);
   const count = load<u32>(ctx + 8 + ((access - 1) << 2));
   const s = protect(ctx, access, sht, inPtr(msgOff), msgLen, IO_OUT_PTR + NAS_OUT_MSG_OFF);
@@ -116,6 +117,7 @@ export function nas_unprotect(slot: u32, access: u32, msgOff: u32, msgLen: u32):
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < SEC_HEADER_LEN + 3 || NAS_OUT_MSG_OFF + msgLen > IO_OUT_LEN) return STATUS_ERR_LENGTH;
   if (!validSlot(slot) || !validAccess(access)) return STATUS_ERR_VALUE;
+  if (slot == SLOT_CURRENT && ueFlag(FLAG_REAUTH_REQUIRED)) return STATUS_ERR_STATE;
   const s = unprotect(slotPtr(slot), access, inPtr(msgOff), msgLen, IO_OUT_PTR + NAS_OUT_MSG_OFF, IO_OUT_PTR + 4);
   if (s != STATUS_OK) return s;
   store<u32>(IO_OUT_PTR, msgLen - SEC_HEADER_LEN);

@@ -6,7 +6,7 @@ import { STATUS_OK, STATUS_ERR_STATE, STATUS_ERR_LENGTH } from "../status";
 import { SLOT_CURRENT, SLOT_NON_CURRENT, slotPtr, ctxUsable, ctxWipe, ctxMove } from "./slots";
 import { ulCount } from "../nas/count";
 import { protect, SHT_INTEGRITY } from "../nas/protect";
-import { FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, REG_COUNT_OFF, REG_ACCESS_OFF, INITIAL_LEN_OFF, setUeFlag, ueFlag } from "./ue-state";
+import { FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, REG_COUNT_OFF, REG_ACCESS_OFF, INITIAL_LEN_OFF, setUeFlag, ueFlag } from "./ue-state";
 import { copy, wipe } from "../util";
 
 /** Outcome record at IO_OUT[0..16): [0] u32 message length, [4] u32 UL NAS COUNT used
@@ -25,7 +25,9 @@ export const REG_OUT_MSG: usize = 16;
 export function registrationRequest(plain: usize, len: u32, access: u32): i32 {
   if (len > INITIAL_MSG_LEN) return STATUS_ERR_LENGTH;
   const cur = slotPtr(SLOT_CURRENT);
-  if (ctxUsable(cur)) {
+  // After SRVCC to UTRAN CS the 5G context may not be used until a new authentication (J.1):
+  // the request goes out as if there were no context, so the network authenticates.
+  if (ctxUsable(cur) && !ueFlag(FLAG_REAUTH_REQUIRED)) {
     const count = ulCount(cur, access);
     const s = protect(cur, access, SHT_INTEGRITY, plain, len, IO_OUT_PTR + REG_OUT_MSG);
     if (s != STATUS_OK) return s;

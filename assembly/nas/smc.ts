@@ -15,7 +15,7 @@ import { DIRECTION_IDLE_UL } from "../kdf/fc";
 import { NAS_ALG_NULL, NAS_ALG_ZUC } from "./algorithms";
 import {
   CAPS_LEN_OFF, CAPS_OFF, IMEISV_LEN_OFF, IMEISV_OFF, INITIAL_LEN_OFF, ABBA_LEN_OFF, ABBA_OFF, ABBA_MAX,
-  FLAG_EMERGENCY, FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, ueFlag, setUeFlag, regUlCount,
+  FLAG_EMERGENCY, FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, ueFlag, setUeFlag, regUlCount,
 } from "../context/ue-state";
 import { copy, wipe, loadBe16, storeBe16 } from "../util";
 
@@ -118,8 +118,9 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   if (nea > NAS_ALG_ZUC || nia > NAS_ALG_ZUC || (nia == NAS_ALG_NULL && !ueFlag(FLAG_EMERGENCY))) {
     return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access); // unsupported / not allowed algorithm
   }
+  const reauth = ueFlag(FLAG_REAUTH_REQUIRED);
   if (hdp) {
-    if (!ctxUsable(cur) || !ueFlag(FLAG_REG_COUNT)) return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access);
+    if (!ctxUsable(cur) || reauth || !ueFlag(FLAG_REG_COUNT)) return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access);
     // KAMF′ = KDF(KAMF, 0x72, DIRECTION 0x00, UL NAS COUNT of the Registration Request) — the
     // COUNT that protected that message, not the COUNT after it.
     ctxInit(cand, CTX_FULL_NATIVE, ngKsi, cur + OFF_KAMF);
@@ -128,7 +129,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   } else if (ctxType(slotPtr(SLOT_NEW)) == CTX_PARTIAL_NATIVE && ctxNgKsi(slotPtr(SLOT_NEW)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_NEW); store<u8>(cand + OFF_TYPE, CTX_FULL_NATIVE);
     source = <i32>SLOT_NEW; fresh = true;
-  } else if (ctxUsable(cur) && ctxNgKsi(cur) == ngKsi) {
+  } else if (!reauth && ctxUsable(cur) && ctxNgKsi(cur) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_CURRENT);
     source = <i32>SLOT_CURRENT;
   } else if (ctxType(cur) == CTX_MAPPED && ctxType(slotPtr(SLOT_NON_CURRENT)) == CTX_FULL_NATIVE && ctxNgKsi(slotPtr(SLOT_NON_CURRENT)) == ngKsi) {
@@ -186,6 +187,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
     else ctxWipe(SLOT_CURRENT);
   }
   if (source == <i32>SLOT_NEW || source == <i32>SLOT_MAPPED) ctxWipe(<u32>source);
+  if (source == <i32>SLOT_NEW) setUeFlag(FLAG_REAUTH_REQUIRED, false); // a new authentication ran
   ctxMove(SLOT_CURRENT, SLOT_CAND);
 
   store<u8>(IO_OUT_PTR + SMC_OUT_RESULT, 0);

@@ -10,9 +10,11 @@ import { deriveCommand, kdfBatchOps, kdfCommand } from './kdf-commands.js';
 import { demoCommand } from './demo.js';
 import { abiCommand } from './abi-command.js';
 import { nasBatchOps, nasCommand } from './nas-commands.js';
+import { runCommand } from './run-command.js';
 import { usimBatchOps, usimCommands } from './usim-commands.js';
+import { profileCommand } from '../profile/command.js';
 
-const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, abiCommand, ...usimCommands];
+const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, runCommand, abiCommand, ...usimCommands, profileCommand];
 const batchOps: BatchOp[] = [...kdfBatchOps, ...nasBatchOps, ...usimBatchOps];
 
 const batchCommand: Command = {

@@ -54,3 +54,5 @@ for (const [src, out] of bundles) {
 if (existsSync(join(root, 'host/index.ts'))) {
   run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'build/types']);
 }
+// C header of both modules (build/ue_keys.h), from the same source as the README ABI tables.
+run(process.execPath, [join(root, 'host', 'tools', 'gen-header.mjs'), '--quiet']);

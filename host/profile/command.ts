@@ -1,0 +1,18 @@
+/** `ue-keys profile [--json]`: sizes, memory, stack and executed-instruction counts (profile.ts). */
+import { applySpecs, split, type FlagSpec } from '../cli/args.js';
+import type { Command } from '../cli/registry.js';
+import { profile, renderText, stableJson } from './profile.js';
+
+const FLAGS: FlagSpec[] = [{ name: 'json', kind: 'bool' }];
+
+export const profileCommand: Command = {
+  name: 'profile',
+  summary: 'module sizes by section/function, static memory, value-stack depth, executed wasm instructions per operation (--json: sorted keys)',
+  usage: 'ue-keys profile [--json]',
+  run(argv) {
+    const a = applySpecs(FLAGS, split(argv, new Set(['json'])).flags, 'profile');
+    const r = profile();
+    console.log(a.json ? stableJson(r) : renderText(r));
+    return 0;
+  },
+};
