@@ -48,3 +48,7 @@ export function equalCt(a: usize, b: usize, len: usize): bool {
 @inline export function fits(off: u32, len: u32, regionLen: u32): bool {
   return off <= regionLen && len <= regionLen - off;
 }
+
+/** Bytes holding a string of `bitLen` bits: ceil(bitLen / 8), without overflow. */
+// @ts-ignore: decorator
+@inline export function bitBytes(bitLen: u32): u32 { return (bitLen >>> 3) + ((bitLen & 7) != 0 ? 1 : 0); }

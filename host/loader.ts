@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkStatus } from './errors.js';
 
-export type ModuleName = 'ue' | 'usim';
+/** build/ue.wasm (ME), build/usim.wasm (USIM), build/ue-vectors.wasm (ME + primitive test exports). */
+export type ModuleName = 'ue' | 'usim' | 'ue-vectors';
 
 /** Find a file of build/ next to this file (bundled) or in ../build (sources, tests). */
 export function buildPath(file: string): string {

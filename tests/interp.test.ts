@@ -18,13 +18,13 @@ import { allCases, FAMILIES, moduleConstants, outputMatches, runInNode } from '.
 import { answersFrom, buildDriver, parseInterpOutput, runDriverInNode } from '../host/native/wrapper.mjs';
 import { repoRoot } from './helpers.js';
 
-type Mod = 'ue' | 'usim';
-const MODULES: Mod[] = ['ue', 'usim'];
+type Mod = 'ue' | 'usim' | 'ue-vectors';
+const MODULES: Mod[] = ['ue', 'usim', 'ue-vectors'];
 const interpJs = join(repoRoot, 'node_modules', 'wabt', 'bin', 'wasm-interp');
 const outDir = join(repoRoot, 'build', 'interp');
 
-const bytes = { ue: readFileSync(join(repoRoot, 'build', 'ue.wasm')), usim: readFileSync(join(repoRoot, 'build', 'usim.wasm')) };
-const consts = { ue: moduleConstants(bytes.ue), usim: moduleConstants(bytes.usim) };
+const bytes = { ue: readFileSync(join(repoRoot, 'build', 'ue.wasm')), usim: readFileSync(join(repoRoot, 'build', 'usim.wasm')), 'ue-vectors': readFileSync(join(repoRoot, 'build', 'ue-vectors.wasm')) };
+const consts = { ue: moduleConstants(bytes.ue), usim: moduleConstants(bytes.usim), 'ue-vectors': moduleConstants(bytes['ue-vectors']) };
 
 // Every vector case, plus one rejected call per module so that a status other than 0 is seen to
 // travel through the interpreter too (an offset past IO_IN → STATUS_ERR_RANGE).

@@ -11,6 +11,7 @@ import { nea2Ref, nia2Ref } from '../host/reference/nas.js';
 import { toHex } from './helpers.js';
 
 const fw = instantiateSync('ue');
+const fwv = instantiateSync('ue-vectors'); // ue.wasm + the primitive-level test exports
 const RUNS = { numRuns: 500 };
 const STATUS = { OK: 0, RANGE: 1, VALUE: 3, ALGORITHM: 4 };
 const MAX_BITS = 9000;
@@ -109,18 +110,18 @@ describe('invariants of all four NEA / NIA', () => {
 
 describe('boundary: bad inputs return a status, never trap, change no memory', () => {
   /** Call an export with raw arguments; the whole 64 KiB must be unchanged afterwards. */
-  function rejects(name: string, args: number[], status: number): void {
-    const before = fw.snapshot();
+  function rejects(name: string, args: number[], status: number, m = fw): void {
+    const before = m.snapshot();
     let got: number | undefined;
-    expect(() => { got = fw.tryCall(name, ...args); }).not.toThrow();
+    expect(() => { got = m.tryCall(name, ...args); }).not.toThrow();
     expect(got, `${name}(${args.join(', ')})`).toBe(status);
-    const after = fw.snapshot();
+    const after = m.snapshot();
     expect(Buffer.compare(Buffer.from(before), Buffer.from(after)), `${name} changed memory`).toBe(0);
   }
-  const setup = (): void => {
-    fw.begin(); fw.put(new Uint8Array(16).fill(0x33)); fw.put(new Uint8Array(64).fill(0x44));
+  const setup = (m = fw): void => {
+    m.begin(); m.put(new Uint8Array(16).fill(0x33)); m.put(new Uint8Array(64).fill(0x44));
     // leave a recognisable result in IO_OUT: a rejected call must not touch it
-    fw.call('nas_cipher', 2, 0, 7, 1, 0, 16, 512);
+    m.call('nas_cipher', 2, 0, 7, 1, 0, 16, 512);
   };
   const u32 = fc.nat({ max: 0xffffffff });
 
@@ -158,24 +159,24 @@ describe('boundary: bad inputs return a status, never trap, change no memory', (
       }), { numRuns: 300 });
     });
   }
-  it('uea2_f8 / uia2_f9 / keystream / aes_cmac exports reject bad input the same way', () => {
-    setup();
-    rejects('uea2_f8', [4081, 0, 0, 0, 16, 8], STATUS.RANGE);
-    rejects('uea2_f8', [0, 0, 32, 0, 16, 8], STATUS.VALUE);
-    rejects('uea2_f8', [0, 0, 0, 2, 16, 8], STATUS.VALUE);
-    rejects('uea2_f8', [0, 0, 0, 0, 16, 0xffffffff], STATUS.RANGE);
-    rejects('uia2_f9', [0, 0, 0, 2, 16, 8], STATUS.VALUE);
-    rejects('uia2_f9', [0, 0, 0, 0, 4096, 1], STATUS.RANGE);
+  it('uea2_f8 / uia2_f9 / keystream / aes_cmac exports (ue-vectors build) reject bad input the same way', () => {
+    setup(fwv);
+    rejects('uea2_f8', [4081, 0, 0, 0, 16, 8], STATUS.RANGE, fwv);
+    rejects('uea2_f8', [0, 0, 32, 0, 16, 8], STATUS.VALUE, fwv);
+    rejects('uea2_f8', [0, 0, 0, 2, 16, 8], STATUS.VALUE, fwv);
+    rejects('uea2_f8', [0, 0, 0, 0, 16, 0xffffffff], STATUS.RANGE, fwv);
+    rejects('uia2_f9', [0, 0, 0, 2, 16, 8], STATUS.VALUE, fwv);
+    rejects('uia2_f9', [0, 0, 0, 0, 4096, 1], STATUS.RANGE, fwv);
     for (const ks of ['snow3g_keystream', 'zuc_keystream']) {
-      rejects(ks, [4081, 0, 0, 1], STATUS.RANGE);
-      rejects(ks, [0, 4081, 0, 1], STATUS.RANGE);
-      rejects(ks, [0, 16, 0, 1025], STATUS.RANGE);
-      rejects(ks, [0, 16, 0, 0xffffffff], STATUS.RANGE);
-      rejects(ks, [0, 16, 65537, 1], STATUS.VALUE);
+      rejects(ks, [4081, 0, 0, 1], STATUS.RANGE, fwv);
+      rejects(ks, [0, 4081, 0, 1], STATUS.RANGE, fwv);
+      rejects(ks, [0, 16, 0, 1025], STATUS.RANGE, fwv);
+      rejects(ks, [0, 16, 0, 0xffffffff], STATUS.RANGE, fwv);
+      rejects(ks, [0, 16, 65537, 1], STATUS.VALUE, fwv);
     }
-    rejects('aes_cmac', [0, 16, 4081], STATUS.RANGE);
-    rejects('aes_cmac', [4081, 16, 0], STATUS.RANGE);
-    rejects('aes_cmac', [0, 0xffffffff, 2], STATUS.RANGE);
+    rejects('aes_cmac', [0, 16, 4081], STATUS.RANGE, fwv);
+    rejects('aes_cmac', [4081, 16, 0], STATUS.RANGE, fwv);
+    rejects('aes_cmac', [0, 0xffffffff, 2], STATUS.RANGE, fwv);
   });
   it('edge lengths that do fit are accepted: bitLen 0 and a message that ends exactly at the mailbox end', () => {
     fw.begin(); fw.put(new Uint8Array(16).fill(1));

@@ -1,7 +1,7 @@
 // Exports of the security-context layer: installing, reading and retiring context slots, the UE
 // configuration, NAS message protection with COUNTs, the SMC and the registration outcome.
 // Offsets are relative to IO_IN; results at IO_OUT as each export documents.
-import { IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, UE_STATE_LEN } from "../memory";
+import { IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, UE_STATE_LEN, SRVCC_CTX_PTR, SRVCC_CTX_LEN } from "../memory";
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../status";
 import { inIn, inPtr } from "./check";
 import {
@@ -17,6 +17,8 @@ import { NAS_ALG_ZUC } from "../nas/algorithms";
 import { copy, wipe } from "../util";
 import { IO_IN_PTR } from "../memory";
 
+/** ctx_read's slot number of the mapped SRVCC (CS) context. */
+const SRVCC_SLOT: u32 = 5;
 /** Size of one context slot (bytes returned by ctx_read). */
 export const CTX_SLOT_SIZE: u32 = CTX_SIZE;
 /** Protect/unprotect/registration results: [0] u32 length, [4] u32 COUNT, message at +16. */
@@ -57,8 +59,10 @@ export function ctx_set_counts(slot: u32, access: u32, ul: u32, dl: u32, dlAccep
 }
 
 /** Copy a whole slot (CTX_SLOT_SIZE bytes, layout in context/slots.ts, keys included: the host
- *  is the ME's own trusted side) to IO_OUT[0..). */
+ *  is the ME's own trusted side) to IO_OUT[0..). Slot 5 (SRVCC_SLOT) is the mapped SRVCC (CS)
+ *  context (SRVCC_CTX_LEN bytes, layout in context/srvcc.ts). */
 export function ctx_read(slot: u32): i32 {
+  if (slot == SRVCC_SLOT) { copy(IO_OUT_PTR, SRVCC_CTX_PTR, SRVCC_CTX_LEN); return STATUS_OK; }
   if (slot >= SLOT_COUNT - 1) return STATUS_ERR_VALUE;
   copy(IO_OUT_PTR, slotPtr(slot), CTX_SIZE);
   return STATUS_OK;

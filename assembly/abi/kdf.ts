@@ -6,21 +6,14 @@ import {
   HMAC_KEY_PTR, KDF_S_PTR, KDF_S_LEN, TMP_PTR, TMP_LEN,
 } from "../memory";
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from "../status";
-import { sha256, sha256Init, sha256Update, sha256Final } from "../crypto/sha256";
+import { sha256Init, sha256Update, sha256Final } from "../crypto/sha256";
 import { hmacSetKey, hmacMac, hmacForget } from "../crypto/hmac";
 import { sBegin, sParam, kdfRun } from "../kdf/kdf";
 import { inIn, inPtr, sFits } from "./check";
 import { wipe } from "../util";
 
-/** SHA-256 of IO_IN[off, off+len) → IO_OUT[0..32). */
-export function sha256_digest(off: u32, len: u32): i32 {
-  if (!inIn(off, len)) return STATUS_ERR_RANGE;
-  sha256(HMAC_WORK_PTR, inPtr(off), len, IO_OUT_PTR);
-  wipe(HMAC_WORK_PTR, HMAC_WORK_LEN);
-  return STATUS_OK;
-}
-
-/** Streaming SHA-256 in SHA_CTX: init, any number of updates, final → IO_OUT[0..32). */
+/** SHA-256 (FIPS 180-4), streaming in SHA_CTX: init, any number of updates, final → IO_OUT[0..32).
+ *  (A one-shot digest is init + one update + final.) */
 export function sha256_init(): i32 { sha256Init(SHA_CTX_PTR); return STATUS_OK; }
 export function sha256_update(off: u32, len: u32): i32 {
   if (!inIn(off, len)) return STATUS_ERR_RANGE;

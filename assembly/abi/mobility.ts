@@ -57,9 +57,6 @@ export function srvcc_outcome(outcome: u32): i32 {
   return STATUS_OK;
 }
 
-/** The mapped SRVCC (CS) context (SRVCC_CTX_LEN bytes, layout in context/srvcc.ts) → IO_OUT. */
-export function srvcc_read(): i32 { copy(IO_OUT_PTR, SRVCC_CTX_PTR, SRVCC_CTX_LEN); return STATUS_OK; }
-
 /**
  * 5G → EPS idle mobility (TS 33.501 8.5.2, 8.6.1): the TAU Request (plain EPS NAS message in the
  * mailbox) goes out integrity protected with the current 5G context like a 5G NAS message on

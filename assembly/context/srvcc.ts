@@ -6,9 +6,8 @@
 //   [16] CKSRVCC (16), [32] IKSRVCC (16)
 import { SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR } from "../memory";
 import { OFF_KAMF, ctxNgKsi } from "./slots";
-import { deriveKasmeSrvcc } from "../kdf/annex_a";
 import { deriveCkIkSrvcc } from "../kdf/eps";
-import { sBegin, sParamInt, kdfRun } from "../kdf/kdf";
+import { kdfKeyCount } from "../kdf/kdf";
 import { copy, wipe } from "../util";
 
 /** Published: AMF → KASME_SRVCC (A.21), MME_SRVCC → CK‖IK (TS 33.401 A.12, DL COUNT 0). */
@@ -35,9 +34,8 @@ export const SRVCC_IK: usize = 32;
 export function srvccDerive(ctx: usize, count: u32, variant: u32, fc: u32, kasmeOut: usize): void {
   wipe(SRVCC_CTX_PTR, SRVCC_CTX_LEN);
   const key = TMP_PTR + 64; // 32 bytes: KASME_SRVCC or CK‖IK from the AMF step
-  // AMF step: KDF(KAMF, FC, P0 = DL NAS COUNT, L0 = 0x00 0x04) — A.21 when FC = 0x7D
-  if (fc == 0x7d) deriveKasmeSrvcc(ctx + OFF_KAMF, count, key);
-  else { let n = sBegin(fc); n = sParamInt(n, count, 4); kdfRun(ctx + OFF_KAMF, 32, n, key); }
+  // AMF step: KDF(KAMF, FC, P0 = DL NAS COUNT, L0 = 0x00 0x04) — A.21 KASME_SRVCC when FC = 0x7D
+  kdfKeyCount(ctx + OFF_KAMF, fc, count, key);
   if (variant == SRVCC_MME_DERIVE) {
     // MME_SRVCC: CKSRVCC ‖ IKSRVCC = TS 33.401 A.12(KASME_SRVCC, NAS downlink COUNT = 0)
     copy(kasmeOut, key, 32);

@@ -1,7 +1,7 @@
 // TS 33.501 Annex A key derivations, one function per clause. Every function takes pointers to
 // its inputs and writes its output to `out`; lengths that the clause fixes are not parameters.
 // Inputs are validated by the ABI layer before these run.
-import { sBegin, sParam, sParamInt, kdfRun, kdfRun128 } from "./kdf";
+import { sBegin, sParam, sParamInt, kdfRun, kdfRun128, kdfKeyCount, kdfKeyKey, kdfAlgKey } from "./kdf";
 import * as FC from "./fc";
 import { HMAC_WORK_PTR, TMP_PTR } from "../memory";
 import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../crypto/sha256";
@@ -68,11 +68,9 @@ export function deriveKamf(kseaf: usize, supi: usize, supiLen: u32, abba: usize,
 /** A.8 algorithm key (KNASenc/KNASint from KAMF; KRRC*, KUP* from KgNB or KSN). FC = 0x69;
  *  P0 = algorithm type distinguisher, L0 = 0x00 0x01; P1 = algorithm identity (4 LSB of the
  *  octet, high nibble 0), L1 = 0x00 0x01. Output: 128 LSB. */
-export function deriveAlgKey5g(key: usize, distinguisher: u32, algId: u32, out: usize): void {
-  let n = sBegin(FC.FC_ALG_KEY_5G);
-  n = sParamInt(n, distinguisher, 1);
-  n = sParamInt(n, algId, 1);
-  kdfRun128(key, KEY_LEN, n, out);
+// @ts-ignore: decorator
+@inline export function deriveAlgKey5g(key: usize, distinguisher: u32, algId: u32, out: usize): void {
+  kdfAlgKey(key, FC.FC_ALG_KEY_5G, distinguisher, algId, out);
 }
 
 /** A.9 KgNB (access type 0x01) / KN3IWF (0x02). KEY = KAMF; FC = 0x6E;
@@ -86,11 +84,8 @@ export function deriveKgnb(kamf: usize, ulNasCount: u32, accessType: u32, out: u
 
 /** A.10 NH. KEY = KAMF; FC = 0x6F; P0 = SYNC-input (the new KgNB for NCC 1, then the previous
  *  NH), L0 = 0x00 0x20. */
-export function deriveNh(kamf: usize, syncInput: usize, out: usize): void {
-  let n = sBegin(FC.FC_NH_5G);
-  n = sParam(n, syncInput, 32);
-  kdfRun(kamf, KEY_LEN, n, out);
-}
+// @ts-ignore: decorator
+@inline export function deriveNh(kamf: usize, syncInput: usize, out: usize): void { kdfKeyKey(kamf, FC.FC_NH_5G, syncInput, out); }
 
 /** A.11 (target gNB, FC = 0x70) / A.12 (target ng-eNB, FC = 0x71) KNG-RAN*. KEY = NH or the
  *  current KgNB/KeNB; P0 = PCI, L0 = 0x00 0x02; P1 = ARFCN-DL / EARFCN-DL, L1 = 0x00 0x03
@@ -114,26 +109,19 @@ export function deriveKamfPrime(kamf: usize, direction: u32, count: u32, out: us
 
 /** A.14.1 (idle, FC = 0x73, P0 = UL NAS COUNT) / A.14.2 (handover, FC = 0x74, P0 = DL NAS COUNT)
  *  K′ASME from KAMF. L0 = 0x00 0x04. */
-export function deriveKasmePrime(kamf: usize, fc: u32, count: u32, out: usize): void {
-  let n = sBegin(fc);
-  n = sParamInt(n, count, 4);
-  kdfRun(kamf, KEY_LEN, n, out);
-}
+// @ts-ignore: decorator
+@inline export function deriveKasmePrime(kamf: usize, fc: u32, count: u32, out: usize): void { kdfKeyCount(kamf, fc, count, out); }
 
 /** A.15.1 K′AMF from KASME, EPS→5G idle mobility. KEY = KASME; FC = 0x75;
  *  P0 = UL EPS NAS COUNT of the TAU carried in the Registration Request, L0 = 0x00 0x04. */
-export function deriveKamfFromKasmeIdle(kasme: usize, ulEpsNasCount: u32, out: usize): void {
-  let n = sBegin(FC.FC_KAMF_FROM_KASME_IDLE);
-  n = sParamInt(n, ulEpsNasCount, 4);
-  kdfRun(kasme, KEY_LEN, n, out);
+// @ts-ignore: decorator
+@inline export function deriveKamfFromKasmeIdle(kasme: usize, ulEpsNasCount: u32, out: usize): void {
+  kdfKeyCount(kasme, FC.FC_KAMF_FROM_KASME_IDLE, ulEpsNasCount, out);
 }
 
 /** A.15.2 K′AMF from KASME, EPS→5G handover. KEY = KASME; FC = 0x76; P0 = NH, L0 = 0x00 0x20. */
-export function deriveKamfFromKasmeHo(kasme: usize, nh: usize, out: usize): void {
-  let n = sBegin(FC.FC_KAMF_FROM_KASME_HO);
-  n = sParam(n, nh, 32);
-  kdfRun(kasme, KEY_LEN, n, out);
-}
+// @ts-ignore: decorator
+@inline export function deriveKamfFromKasmeHo(kasme: usize, nh: usize, out: usize): void { kdfKeyKey(kasme, FC.FC_KAMF_FROM_KASME_HO, nh, out); }
 
 /** A.16 KSN. KEY = KgNB (or KeNB when the master node is an ng-eNB); FC = 0x79;
  *  P0 = SN Counter, L0 = 0x00 0x02. */
@@ -144,8 +132,5 @@ export function deriveKsn(key: usize, snCounter: u32, out: usize): void {
 }
 
 /** A.21 KASME_SRVCC. KEY = KAMF; FC = 0x7D; P0 = NAS downlink COUNT, L0 = 0x00 0x04. */
-export function deriveKasmeSrvcc(kamf: usize, dlNasCount: u32, out: usize): void {
-  let n = sBegin(FC.FC_KASME_SRVCC);
-  n = sParamInt(n, dlNasCount, 4);
-  kdfRun(kamf, KEY_LEN, n, out);
-}
+// @ts-ignore: decorator
+@inline export function deriveKasmeSrvcc(kamf: usize, dlNasCount: u32, out: usize): void { kdfKeyCount(kamf, FC.FC_KASME_SRVCC, dlNasCount, out); }

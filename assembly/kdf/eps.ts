@@ -1,5 +1,5 @@
 // TS 33.401 Annex A key derivations (EPS), used for 5G↔EPS interworking and SRVCC.
-import { sBegin, sParam, sParamInt, kdfRun, kdfRun128 } from "./kdf";
+import { sBegin, sParam, sParamInt, kdfRun, kdfKeyCount, kdfKeyKey, kdfAlgKey } from "./kdf";
 import * as FC from "./fc";
 
 const KEY_LEN: u32 = 32;
@@ -14,18 +14,12 @@ export function deriveKasme(ckIk: usize, snId: usize, sqnXorAk: usize, out: usiz
 }
 
 /** A.3 KeNB. KEY = KASME; FC = 0x11; P0 = uplink NAS COUNT, L0 = 0x00 0x04. */
-export function deriveKenb(kasme: usize, ulNasCount: u32, out: usize): void {
-  let n = sBegin(FC.FC_KENB);
-  n = sParamInt(n, ulNasCount, 4);
-  kdfRun(kasme, KEY_LEN, n, out);
-}
+// @ts-ignore: decorator
+@inline export function deriveKenb(kasme: usize, ulNasCount: u32, out: usize): void { kdfKeyCount(kasme, FC.FC_KENB, ulNasCount, out); }
 
 /** A.4 NH. KEY = KASME; FC = 0x12; P0 = SYNC-input, L0 = 0x00 0x20. */
-export function deriveNhEps(kasme: usize, syncInput: usize, out: usize): void {
-  let n = sBegin(FC.FC_NH_EPS);
-  n = sParam(n, syncInput, 32);
-  kdfRun(kasme, KEY_LEN, n, out);
-}
+// @ts-ignore: decorator
+@inline export function deriveNhEps(kasme: usize, syncInput: usize, out: usize): void { kdfKeyKey(kasme, FC.FC_NH_EPS, syncInput, out); }
 
 /** A.5 KeNB*. KEY = KeNB or NH; FC = 0x13; P0 = target PCI, L0 = 0x00 0x02; P1 = EARFCN-DL,
  *  L1 = 0x00 0x02 for EARFCN-DL 0–65535, 0x00 0x03 for 65536–262143 (extended EARFCN). */
@@ -39,20 +33,17 @@ export function deriveKenbStar(key: usize, pci: u32, earfcnDl: u32, out: usize):
 /** A.7 algorithm key (KNASenc/KNASint from KASME; KRRC*, KUP* from KeNB). FC = 0x15;
  *  P0 = algorithm type distinguisher, L0 = 0x00 0x01; P1 = algorithm identity, L1 = 0x00 0x01.
  *  Output: 128 LSB. */
-export function deriveAlgKeyEps(key: usize, distinguisher: u32, algId: u32, out: usize): void {
-  let n = sBegin(FC.FC_ALG_KEY_EPS);
-  n = sParamInt(n, distinguisher, 1);
-  n = sParamInt(n, algId, 1);
-  kdfRun128(key, KEY_LEN, n, out);
+// @ts-ignore: decorator
+@inline export function deriveAlgKeyEps(key: usize, distinguisher: u32, algId: u32, out: usize): void {
+  kdfAlgKey(key, FC.FC_ALG_KEY_EPS, distinguisher, algId, out);
 }
 
 /** A.12 CKSRVCC ‖ IKSRVCC (E-UTRAN/mapped EPS → UTRAN CS). KEY = KASME; FC = 0x1A;
  *  P0 = NAS downlink COUNT, L0 = 0x00 0x04. CKSRVCC = the 128 most significant bits of the
  *  output, IKSRVCC = the 128 least significant bits. */
-export function deriveCkIkSrvcc(kasme: usize, dlNasCount: u32, out: usize): void {
-  let n = sBegin(FC.FC_CK_IK_SRVCC);
-  n = sParamInt(n, dlNasCount, 4);
-  kdfRun(kasme, KEY_LEN, n, out); // out[0..16) = CKSRVCC, out[16..32) = IKSRVCC
+// @ts-ignore: decorator
+@inline export function deriveCkIkSrvcc(kasme: usize, dlNasCount: u32, out: usize): void {
+  kdfKeyCount(kasme, FC.FC_CK_IK_SRVCC, dlNasCount, out); // out[0..16) = CKSRVCC, out[16..32) = IKSRVCC
 }
 
 /** A.19 S-KgNB (EN-DC). KEY = KeNB; FC = 0x1C; P0 = SCG Counter, L0 = 0x00 0x02. */

@@ -47,3 +47,27 @@ export function kdfRun128(key: usize, keyLen: u32, n: u32, out: usize): void {
   copy(out, TMP_PTR + 16, 16);
   wipe(TMP_PTR, 32);
 }
+
+/** The most common Annex A shape: KDF(KEY, FC, P0 = a 4-octet COUNT, L0 = 0x00 0x04), 32-byte
+ *  KEY. Shared by the per-clause functions, which stay the named entry points. */
+export function kdfKeyCount(key: usize, fc: u32, count: u32, out: usize): void {
+  let n = sBegin(fc);
+  n = sParamInt(n, count, 4);
+  kdfRun(key, 32, n, out);
+}
+
+/** KDF(KEY, FC, P0 = a 32-octet key, L0 = 0x00 0x20): NH (A.10, 33.401 A.4), K′AMF (A.15.2). */
+export function kdfKeyKey(key: usize, fc: u32, p0: usize, out: usize): void {
+  let n = sBegin(fc);
+  n = sParam(n, p0, 32);
+  kdfRun(key, 32, n, out);
+}
+
+/** Algorithm key (TS 33.501 A.8 with FC 0x69, TS 33.401 A.7 with FC 0x15): P0 = algorithm type
+ *  distinguisher, L0 = 0x00 0x01; P1 = algorithm identity, L1 = 0x00 0x01; 128 LSB. */
+export function kdfAlgKey(key: usize, fc: u32, distinguisher: u32, algId: u32, out: usize): void {
+  let n = sBegin(fc);
+  n = sParamInt(n, distinguisher, 1);
+  n = sParamInt(n, algId, 1);
+  kdfRun128(key, 32, n, out);
+}

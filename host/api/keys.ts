@@ -25,7 +25,9 @@ export class KeyDerivation {
   sha256(data: Uint8Array): Uint8Array {
     const fw = this.fw.begin();
     const d = fw.put(bytes('data', data, [0, fw.inLen]));
-    fw.call('sha256_digest', d, data.length);
+    fw.call('sha256_init');
+    fw.call('sha256_update', d, data.length);
+    fw.call('sha256_final');
     return fw.take(0, 32);
   }
 

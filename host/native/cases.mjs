@@ -70,10 +70,11 @@ function shaCases() {
   const v = load('hmac_sha256.json');
   const msg = (e) => e.message_hex ?? (e.message_ascii !== undefined ? ascii(e.message_ascii) : undefined);
   return v.sha256.filter((e) => msg(e) !== undefined && msg(e).length / 2 <= 4096).map((e) =>
-    single(`SHA-256 ${e.source}`, 'ue', (r) => {
-      const m = r.put(msg(e));
-      return { call: 'sha256_digest', args: [m, msg(e).length / 2], outputs: [{ off: 0, hex: e.sha256 }] };
-    }));
+    ({ name: `SHA-256 ${e.source}`, module: 'ue', steps: [
+      { inputs: [], call: 'sha256_init', args: [], status: 0, outputs: [] },
+      { inputs: [{ off: 0, hex: msg(e) }], call: 'sha256_update', args: [0, msg(e).length / 2], status: 0, outputs: [] },
+      { inputs: [], call: 'sha256_final', args: [], status: 0, outputs: [{ off: 0, hex: e.sha256 }] },
+    ] }));
 }
 
 function hmacCases() {
@@ -174,25 +175,27 @@ function nasCases() {
 /** UEA2 f8 / UIA2 f9 (TS 35.217) and the raw SNOW 3G / ZUC keystream sets. */
 function uea2Cases() {
   const v = load('eia_eea.json');
-  const out = v.uea2_uia2_sets.map((e) => single(`${e.algorithm} set ${e.test_set}`, 'ue', (r) => {
+  // UEA2 f8 is 128-NEA1 with COUNT = COUNT-C (TS 33.401 B.1.2), so its sets run on the production
+  // module's nas_cipher; f9 (FRESH), the raw keystreams and AES-CMAC need build/ue-vectors.wasm.
+  const out = v.uea2_uia2_sets.map((e) => single(`${e.algorithm} set ${e.test_set}`, e.algorithm.startsWith('UEA2') ? 'ue' : 'ue-vectors', (r) => {
     const bytes = Math.ceil(e.length_bits / 8);
     const k = r.put(e.key);
     if (e.algorithm.startsWith('UEA2')) {
       const m = r.put(e.plaintext.slice(0, 2 * bytes));
-      return { call: 'uea2_f8', args: [k, u32(e.count), e.bearer, e.direction, m, e.length_bits], outputs: [{ off: 0, hex: e.ciphertext.slice(0, 2 * bytes), bits: e.length_bits }] };
+      return { call: 'nas_cipher', args: [1, k, u32(e.count), e.bearer, e.direction, m, e.length_bits], outputs: [{ off: 0, hex: e.ciphertext.slice(0, 2 * bytes), bits: e.length_bits }] };
     }
     const m = r.put(e.message.slice(0, 2 * bytes));
     return { call: 'uia2_f9', args: [k, u32(e.count), u32(e.fresh), e.direction, m, e.length_bits], outputs: [{ off: 0, hex: e.mac }] };
   }));
   for (const e of v.keystream_sets) {
     const exp = e.algorithm.startsWith('SNOW') ? 'snow3g_keystream' : 'zuc_keystream';
-    out.push(single(`${e.algorithm} set ${e.test_set}`, 'ue', (r) => {
+    out.push(single(`${e.algorithm} set ${e.test_set}`, 'ue-vectors', (r) => {
       const k = r.put(e.key), iv = r.put(e.iv);
       return { call: exp, args: [k, iv, 0, e.keystream_first_words.length / 8], outputs: [{ off: 0, hex: e.keystream_first_words }] };
     }));
     for (const [field, n] of [['keystream_word_2500', 2500], ['keystream_word_2000', 2000]]) {
       if (!e[field]) continue;
-      out.push(single(`${e.algorithm} set ${e.test_set} z${n}`, 'ue', (r) => {
+      out.push(single(`${e.algorithm} set ${e.test_set} z${n}`, 'ue-vectors', (r) => {
         const k = r.put(e.key), iv = r.put(e.iv);
         return { call: exp, args: [k, iv, n - 1, 1], outputs: [{ off: 0, hex: e[field] }] };
       }));
@@ -203,7 +206,7 @@ function uea2Cases() {
 
 function cmacCases() {
   const v = load('aes_cmac.json');
-  return v.entries.map((e) => single(`AES-CMAC ${e.source}`, 'ue', (r) => {
+  return v.entries.map((e) => single(`AES-CMAC ${e.source}`, 'ue-vectors', (r) => {
     const k = r.put(e.key), m = r.put(e.message);
     return { call: 'aes_cmac', args: [k, m, e.message_length_bytes], outputs: [{ off: 0, hex: e.cmac }] };
   }));
@@ -293,8 +296,8 @@ export const FAMILIES = [
   ['HMAC-SHA-256', 'ue', hmacCases],
   ['KDF', 'ue', kdfCases],
   ['NEA/NIA', 'ue', nasCases],
-  ['UEA2/UIA2/keystream', 'ue', uea2Cases],
-  ['AES-CMAC', 'ue', cmacCases],
+  ['UEA2/UIA2/keystream', 'ue-vectors', uea2Cases],
+  ['AES-CMAC', 'ue-vectors', cmacCases],
   ['SMC', 'ue', smcCases],
   ['MILENAGE', 'usim', milenageCases],
   ['TUAK', 'usim', tuakCases],

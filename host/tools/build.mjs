@@ -16,6 +16,7 @@ mkdirSync(join(root, 'build'), { recursive: true });
 const modules = [
   { entry: 'assembly/ue.ts', out: 'ue' },
   { entry: 'assembly/usim/index.ts', out: 'usim' },
+  { entry: 'assembly/ue-vectors.ts', out: 'ue-vectors' },
 ];
 const only = process.argv.includes('--wasm-only');
 for (const m of modules) {
