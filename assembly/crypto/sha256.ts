@@ -7,7 +7,7 @@
 //   [ 96..104)  total bytes absorbed (u64); the block position is always count & 63 (STYLE 9:
 //               one counter, never a parallel "buffer length" that can drift)
 //   [112..368)  the message schedule W0..W63 (scratch, wiped by sha256Wipe)
-import { wipe } from "../util";
+import { wipe, copy } from "../util";
 
 export const SHA256_CTX_SIZE: u32 = 368;
 const H_OFF: usize = 0;
@@ -32,6 +32,10 @@ const IV = memory.data<u32>([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
+// Big-endian word load/store. MVP has no byte-swap instruction and AssemblyScript's bswap is an
+// out-of-line polyfill; this inlines to two masks and two rotates.
+// @ts-ignore: decorator
+@inline function be32(x: u32): u32 { return rotl<u32>(x & 0xff00ff00, 8) | rotr<u32>(x & 0x00ff00ff, 8); }
 // @ts-ignore: decorator
 @inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
 // @ts-ignore: decorator
@@ -51,7 +55,7 @@ const IV = memory.data<u32>([
 export function sha256Compress(ctx: usize, block: usize): void {
   const w = ctx + W_OFF;
   // Step 1: W0..W15 are the block's big-endian words; Wt = σ1(Wt−2) + Wt−7 + σ0(Wt−15) + Wt−16.
-  for (let i: usize = 0; i < 64; i += 4) store<u32>(w + i, bswap<u32>(load<u32>(block + i)));
+  for (let i: usize = 0; i < 64; i += 4) store<u32>(w + i, be32(load<u32>(block + i)));
   for (let i: usize = 64; i < 256; i += 4) {
     store<u32>(w + i, smallSigma1(load<u32>(w + i - 8)) + load<u32>(w + i - 28)
       + smallSigma0(load<u32>(w + i - 60)) + load<u32>(w + i - 64));
@@ -100,14 +104,16 @@ export function sha256Update(ctx: usize, ptr: usize, len: usize): void {
   let i: usize = 0;
   if (pos != 0) {
     // Complete the pending block first.
-    while (pos < 64 && i < len) { store<u8>(buf + pos, load<u8>(ptr + i)); pos++; i++; }
-    if (pos < 64) return;
+    const take = len < 64 - pos ? len : 64 - pos;
+    copy(buf + pos, ptr, take);
+    i = take;
+    if (pos + take < 64) return;
     sha256Compress(ctx, buf);
   }
   // Whole blocks straight from the input, no copy.
   for (; i + 64 <= len; i += 64) sha256Compress(ctx, ptr + i);
   // Keep the tail; its length is (count + len) & 63 by construction.
-  for (let j: usize = 0; i < len; i++, j++) store<u8>(buf + j, load<u8>(ptr + i));
+  copy(buf, ptr + i, len - i);
 }
 
 /** Pad (FIPS 180-4 5.1.1) and write the 32-byte digest to `out`. The context is spent afterwards. */
@@ -126,7 +132,7 @@ export function sha256Final(ctx: usize, out: usize): void {
   }
   store<u64>(buf + 56, bswap<u64>(count << 3));
   sha256Compress(ctx, buf);
-  for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(ctx + H_OFF + i)));
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, be32(load<u32>(ctx + H_OFF + i)));
 }
 
 /** Zero buf[from..to): bytes up to the next 8-byte boundary, then whole words. */
