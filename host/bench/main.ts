@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: measurements, not tests. Prints each group side by side with ratios, and the
+ * `npm run bench [kdf|nas|usim|ue]`: measurements, not tests. Prints each group side by side with ratios, and the
  * module sizes. The VM is noisy (±30 % between runs): compare ratios within one run.
  */
 import { statSync } from 'node:fs';
 import { wasmPath } from '../loader.js';
 import { benchKdf } from './kdf.js';
 import { benchNas } from './nas.js';
+import { benchUsim } from './usim.js';
+import { benchUe } from './ue.js';
 
 function sizes(): void {
   console.log('\nModule sizes');
@@ -21,4 +23,6 @@ console.log(`ue-keys bench — node ${process.version}, ${new Date().toISOString
 const only = process.argv[2];
 if (!only || only === 'kdf') benchKdf();
 if (!only || only === 'nas') benchNas();
+if (!only || only === 'usim') benchUsim();
+if (!only || only === 'ue') benchUe();
 sizes();
