@@ -10,6 +10,7 @@ export * from './errors.js';
 export { KeyDerivation, supiValue } from './api/keys.js';
 export type { Access, CellTarget, MobilityMode } from './api/keys.js';
 export { kdfRef, ref as reference } from './reference/kdf.js';
+export { nea2Ref, nia2Ref, aesCmacBits } from './reference/nas.js';
 export { fromHex, toHex } from './hex.js';
 
 /** Instantiate build/ue.wasm and return the typed key-derivation API. */

@@ -16,6 +16,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The node:crypto references of the built library (npm run build), for expected values. */
+const reference = await import(join(repoRoot, 'build', 'index.mjs'));
 export const vectorsDir = join(repoRoot, '..', 'shared', 'vectors');
 const load = (f) => JSON.parse(readFileSync(join(vectorsDir, f), 'utf8'));
 
@@ -220,8 +222,34 @@ function cmacCases() {
  * protected Security Mode Complete at IO_OUT. Each step is { inputs, call, args, status, outputs };
  * the native test, the interpreter test and the Node run pick it up with no other change.
  */
+/**
+ * The mobility SMC case (TS 33.501 6.9.3): a UE with a full native context (ngKSI 1, 128-NEA2/NIA2)
+ * sends a Registration Request (its UL NAS COUNT 0 is recorded), then receives a SECURITY MODE
+ * COMMAND with HDP = 1 protected with KAMF′ = A.13(KAMF, 0x00, 0); it must answer with the
+ * SECURITY MODE COMPLETE whose bytes the node:crypto reference (build/index.mjs) computes here.
+ */
 function smcCases() {
-  return [];
+  const KAMF = '5c'.repeat(16) + 'a3'.repeat(16), CAPS = 'f0f0';
+  const b = (h) => Uint8Array.from(Buffer.from(h, 'hex'));
+  const h = (u) => Buffer.from(u).toString('hex');
+  const kamfPrime = reference.reference.kamfPrime(b(KAMF), 0, 0);
+  const { knasenc, knasint } = reference.reference.nasKeys(kamfPrime, 2, 2);
+  // SECURITY MODE COMMAND: algs 0x22, ngKSI 2, replayed caps, Additional 5G security info HDP = 1
+  const smcPlain = '7e005d' + '22' + '02' + '02' + CAPS + '360101';
+  const smcMac = reference.nia2Ref(knasint, 0, 1, 1, b('00' + smcPlain), 8 * (1 + smcPlain.length / 2));
+  const smc = '7e03' + h(smcMac) + '00' + smcPlain;
+  // expected SECURITY MODE COMPLETE: 7E 00 5E ciphered and MACed with the new context, UL COUNT 0
+  const enc = reference.nea2Ref(knasenc, 0, 1, 0, b('7e005e'), 24);
+  const mac = reference.nia2Ref(knasint, 0, 1, 0, b('00' + h(enc)), 32);
+  const complete = '7e04' + h(mac) + '00' + h(enc);
+  const rr = '7e0041' + '1a' + '000b' + 'f200f110010041000001012e02' + CAPS;
+  return [{ name: 'SMC with HDP = 1 after a mobility Registration Request (TS 33.501 6.9.3): SECURITY MODE COMPLETE under KAMF′', module: 'ue', steps: [
+    { inputs: [{ off: 0, hex: CAPS }], call: 'ue_configure', args: [0, 2, 0, 0, 0], status: 0, outputs: [] },
+    { inputs: [{ off: 0, hex: KAMF }], call: 'ctx_install', args: [0, 0, 1, 0x22, 2], status: 0, outputs: [] },
+    { inputs: [{ off: 0, hex: rr }], call: 'registration_request', args: [0, rr.length / 2, 1], status: 0, outputs: [{ off: 4, hex: '00000000' }] },
+    { inputs: [{ off: 0, hex: smc }], call: 'smc_process', args: [0, smc.length / 2, 1], status: 0,
+      outputs: [{ off: 0, hex: '00002902' + '0a000000' }, { off: 16, hex: complete }] },
+  ] }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@
  * (use `fill`) so that the count is the same on every run and machine.
  */
 import type { Firmware, ModuleName } from '../loader.js';
+import { ref } from '../reference/kdf.js';
+import { nea2Ref, nia2Ref } from '../reference/nas.js';
+import { encodeGuti, registrationAccept } from '../nas/messages.js';
 
 export interface Operation {
   id: string;
@@ -92,6 +95,35 @@ export const OPERATIONS: Operation[] = [
       fw.begin(); fw.call('derive_ck_ik_srvcc', fw.put(kasme), 9);
     },
   },
-  // Next, when their exports land (one entry each): 'smc.verify' (Security Mode Command
-  // verification), 'mobility.registration' (UE side of a whole mobility registration).
+  { id: 'smc.verify', module: 'ue', title: 'SECURITY MODE COMMAND with HDP = 1: KAMF′, NAS keys, MAC check, KgNB, SMC Complete (smc_process)', setup: mobilitySetup, run: (fw) => smcStep(fw) },
+  {
+    id: 'mobility.registration', module: 'ue', title: 'UE side of a mobility registration: Registration Request, SMC (KAMF′), Accept, commit',
+    setup: (fw) => { ueSetup(fw); }, run: (fw) => { mobilitySetup(fw, false); smcStep(fw); acceptStep(fw); fw.call('registration_complete', 1); },
+  },
+  { id: 'srvcc.ho_command', module: 'ue', title: 'SRVCC HO command on the UE: COUNT estimate, KASME_SRVCC (A.21), CK‖IK (A.12) (srvcc_ho_command)', setup: (fw) => { ueSetup(fw); }, run: (fw) => { fw.call('srvcc_ho_command', 5, 0, 0x7d); } },
 ];
+
+// ---- the mobility messages, computed once with the node:crypto reference (TS 33.501 6.9.3)
+const CAPS = Uint8Array.of(0xf0, 0xf0);
+const RR = Uint8Array.from(Buffer.from('7e00411a000bf200f110010041000001012e02f0f0', 'hex'));
+const KAMF_PRIME = ref.kamfPrime(KEY, 0, 0); // UL NAS COUNT of the Registration Request = 0
+const NET = ref.nasKeys(KAMF_PRIME, 2, 2);
+function downlink(sht: number, plain: Uint8Array, count: number, cipher: boolean): Uint8Array {
+  const body = cipher ? nea2Ref(NET.knasenc, count, 1, 1, plain, plain.length * 8) : plain;
+  const sb = Uint8Array.from([count & 0xff, ...body]);
+  return Uint8Array.from([0x7e, sht, ...nia2Ref(NET.knasint, count, 1, 1, sb, sb.length * 8), ...sb]);
+}
+const SMC = downlink(3, Uint8Array.from([0x7e, 0x00, 0x5d, 0x22, 0x02, 0x02, ...CAPS, 0x36, 0x01, 0x01]), 0, false);
+const ACCEPT = downlink(2, registrationAccept({ guti: encodeGuti({ plmn: Uint8Array.of(0x00, 0xf1, 0x10), amfRegionId: 2, amfSetId: 1, amfPointer: 1, tmsi: 0x202 }) }), 1, true);
+
+/** A UE with a full native context (KEY as KAMF, ngKSI 1, 128-NEA2/NIA2). */
+function ueSetup(fw: Firmware): void {
+  fw.begin(); fw.call('ue_configure', fw.put(CAPS), 2, 0, 0, 0);
+  fw.begin(); fw.call('ctx_install', 0, fw.put(KEY), 1, 0x22, 2);
+}
+function mobilitySetup(fw: Firmware, configure = true): void {
+  if (configure) ueSetup(fw);
+  fw.begin(); fw.call('registration_request', fw.put(RR), RR.length, 1);
+}
+function smcStep(fw: Firmware): void { fw.begin(); fw.call('smc_process', fw.put(SMC), SMC.length, 1); }
+function acceptStep(fw: Firmware): void { fw.begin(); fw.call('nas_unprotect', 0, 1, fw.put(ACCEPT), ACCEPT.length); }
