@@ -18,3 +18,14 @@ export async function load(): Promise<KeyDerivation> { return new KeyDerivation(
 
 /** Synchronous form of {@link load}. */
 export function loadSync(): KeyDerivation { return new KeyDerivation(instantiateSync('ue')); }
+
+// Firmware-level UE, USIM and procedure models (see README): for host-driven tests and tools.
+export { UeFirmware, type NasContext, type SmcResult, type Slot } from './ue/ue-firmware.js';
+export { UeDevice } from './ue/ue-device.js';
+export { Usim } from './usim/usim.js';
+export { UsimModule } from './usim/module.js';
+export { UeAka, servingNetworkName } from './aka/ue-aka.js';
+export { Udm, Ausf, Seaf, Amf, NetworkNasContext } from './network/index.js';
+export { runMobility, type MobilityOptions, type MobilitySummary } from './scenarios/mobility.js';
+export { nasMac, nasCipher } from './nas/algorithms.js';
+export * as messages from './nas/messages.js';
