@@ -182,6 +182,10 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   if (source == <i32>SLOT_NON_CURRENT) {
     // 24.501 5.4.2.3: native context activated while a mapped one is current → mapped deleted
     ctxWipe(SLOT_CURRENT); ctxWipe(SLOT_NON_CURRENT);
+  } else if (source == <i32>SLOT_MAPPED && ctxType(cur) == CTX_FULL_NATIVE) {
+    // A mapped context becomes current; the native one stays as the non-current native context
+    // (TS 33.501 6.2.3.2: a current context may coexist with one non-current native context).
+    ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT);
   } else if (newKamf && ctxUsable(cur)) {
     if (ueFlag(FLAG_REGISTERING)) { ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT); setUeFlag(FLAG_OLD_KEPT, true); flags |= SMC_F_OLD_KEPT; }
     else ctxWipe(SLOT_CURRENT);

@@ -11,6 +11,7 @@ import { demoCommand } from './demo.js';
 import { abiCommand } from './abi-command.js';
 import { nasBatchOps, nasCommand } from './nas-commands.js';
 import { runCommand } from './run-command.js';
+import './run-scenarios.js';
 import { usimBatchOps, usimCommands } from './usim-commands.js';
 import { profileCommand } from '../profile/command.js';
 

@@ -18,7 +18,6 @@ const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'compare', kind: 'bool' },
   { name: 'json', kind: 'bool' },
 ];
-const BOOLS = new Set(MOBILITY_FLAGS.filter((f) => f.kind === 'bool').map((f) => f.name).concat('help'));
 
 function mobilityOptions(a: Record<string, any>): MobilityOptions {
   if (a.horizontal && a['no-horizontal']) throw new UsageError('--horizontal', 'and --no-horizontal exclude each other');
@@ -78,7 +77,10 @@ export const runCommand: Command = {
   summary: 'run a procedure end to end (mobility, …) and print every message, key, COUNT and USIM byte',
   usage: 'ue-keys run SCENARIO [--flag]... [--json]',
   run(argv) {
-    const p = split(argv, BOOLS);
+    // Boolean flags are those of the scenario named first on the line (they take no value).
+    const named = scenarios[argv.find((a) => !a.startsWith('--')) ?? ''];
+    const bools = new Set((named?.flags ?? []).filter((f) => f.kind === 'bool').map((f) => f.name).concat('help', 'json'));
+    const p = split(argv, bools);
     const [name, ...extra] = p.positionals;
     if (!name || p.flags.has('help')) {
       console.log(['ue-keys run SCENARIO [flags] [--json]', '', ...Object.entries(scenarios).map(([n, s]) => `  run ${n} ${usage(s.flags)}`)].join('\n'));

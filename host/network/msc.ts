@@ -125,7 +125,7 @@ export class MscServer {
     if (!Number.isInteger(req.ksi) || req.ksi < 0 || req.ksi > 6) throw new InputError('ksi', `must be 0–6, got ${req.ksi}`, req.ksi);
     const c: MscContext = { ck, ik, ksi: req.ksi, ueSecurityCapabilities: req.ueSecurityCapabilities.slice() };
     this.contexts.set(ue, c);
-    this.trace.add('MSC server', 'PS to CS HO request: stores the mapped SRVCC context (CK, IK, KSISRVCC, UE security capability)', { ck, ik, ksi: req.ksi }, { to: from, clause: 'TS 33.501 J.1' });
+    this.trace.add('MSC server', 'PS to CS HO request received; stores the mapped SRVCC context (CK, IK, KSISRVCC, UE security capability); PS to CS HO response', { ck, ik, ksi: req.ksi }, { to: from, clause: 'TS 33.501 J.1' });
     return c;
   }
 

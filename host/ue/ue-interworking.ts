@@ -41,6 +41,8 @@ export interface UeMappedEps {
 export type SrvccOutcome = 'failed' | 'completed' | 'call-ended';
 const OUTCOMES: readonly SrvccOutcome[] = ['failed', 'completed', 'call-ended'];
 const NASC_LEN = 7;
+/** ctx_read's slot number of the mapped SRVCC (CS) context (assembly/abi/context.ts). */
+const SRVCC_SLOT = 5;
 const KEY = 32;
 
 export class UeInterworking {
@@ -77,7 +79,7 @@ export class UeInterworking {
   /** Read the mapped SRVCC (CS) context (keys included). */
   srvccRead(): UeSrvccContext {
     return this.clearAfter(() => {
-      this.fw.call('srvcc_read');
+      this.fw.call('ctx_read', SRVCC_SLOT);
       const b = this.fw.take(0, 64);
       return {
         valid: b[0] !== 0, ksi: b[1], variant: SRVCC_VARIANTS[b[2]] ?? 'mme-derive', fc: b[3],

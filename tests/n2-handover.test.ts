@@ -1,0 +1,123 @@
+// N2 handover keys (TS 33.501 6.9.2.3.3/6.9.2.3.4, A.13 with DIRECTION 0x01, A.9 with 2^32−1):
+// UE firmware against the node:crypto target-AMF model and the reference KDF on random KAMF,
+// ngKSI and DL COUNTs; a container whose MAC (or any covered octet) is wrong aborts the handover
+// with every UE slot unchanged.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { UeFirmware, SLOTS } from '../host/ue/ue-firmware.js';
+import { UeInterworking } from '../host/ue/ue-interworking.js';
+import { n2HandoverTarget, buildNasc, COUNT_HO } from '../host/network/mme.js';
+import { NetworkNasContext } from '../host/network/nas-security.js';
+import type { AmfUeContext } from '../host/network/amf.js';
+import { Trace } from '../host/scenarios/trace.js';
+import { runN2Handover } from '../host/scenarios/n2-handover.js';
+import { ref } from '../host/reference/kdf.js';
+import { CountWrapError, FirmwareError, MacFailureError } from '../host/errors.js';
+import * as M from '../host/nas/messages.js';
+import { hex, toHex } from './helpers.js';
+
+const CAPS = Uint8Array.of(0xf0, 0xf0);
+const ue = new UeFirmware();
+ue.configure({ ueSecurityCapabilities: CAPS });
+const iw = new UeInterworking(ue);
+const slots = () => SLOTS.map((s) => toHex(ue.rawSlot(s)));
+
+function setup(kamf: Uint8Array, ngKsi: number, ul: number, lastDl: number | null, dlNext: number): AmfUeContext {
+  for (const s of SLOTS) ue.wipe(s);
+  ue.install('current', { kamf, ngKsi, type: 'full-native', nea: 2, nia: 2 });
+  ue.setCounts('current', '3gpp', ul, lastDl ?? 0, lastDl !== null);
+  const nas = new NetworkNasContext(kamf, ngKsi, 2, 2);
+  nas.dlNext['3gpp'] = dlNext; nas.ulLast['3gpp'] = ul - 1;
+  return { supi: '001010000000001', guti: Uint8Array.of(1), nas, ueSecurityCapabilities: CAPS, transferPending: false };
+}
+
+const arb = fc.record({
+  kamf: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  ngKsi: fc.nat({ max: 6 }), newKsi: fc.nat({ max: 6 }),
+  ul: fc.integer({ min: 1, max: 0xfff000 }),
+  last: fc.option(fc.nat({ max: 0xfffe00 }), { nil: null }),
+  gap: fc.integer({ min: 1, max: 256 }),
+  kacf: fc.boolean(), nea: fc.constantFrom(0, 2),
+});
+
+describe('N2 handover: UE = target AMF model = reference (random KAMF, ngKSI, COUNTs, KACF)', () => {
+  it('KACF 1: KAMF′ = A.13(KAMF, 0x01, DL COUNT), new ngKSI, COUNTs 0, temporary KgNB; KACF 0: KAMF kept, DL COUNT set', () => {
+    fc.assert(fc.property(arb, (x) => {
+      const dl = x.last === null ? x.gap - 1 : x.last + x.gap;
+      const src = setup(x.kamf, x.ngKsi, x.ul, x.last, dl);
+      const t = n2HandoverTarget(src, { kacf: x.kacf, ngKsi: x.newKsi, nea: x.nea, nia: 2 }, new Trace());
+      expect(t.nasc[6]).toBe(dl & 0xff);
+      expect(src.nas.dlNext['3gpp']).toBe(dl + 1);
+      const out = iw.n2Handover(t.nasc);
+      expect(out).toEqual({ kacf: x.kacf, ngKsi: x.kacf ? x.newKsi : x.ngKsi, dlCount: dl });
+      const cur = ue.read('current');
+      const kamf = x.kacf ? ref.kamfPrime(x.kamf, 1, dl) : x.kamf;
+      expect(toHex(cur.kamf)).toBe(toHex(kamf));
+      expect(toHex(t.nas.kamf)).toBe(toHex(kamf));
+      expect(toHex(cur.knasint)).toBe(toHex(ref.nasKeys(kamf, x.nea, 2).knasint));
+      expect([cur.nea, cur.nia]).toEqual([x.nea, 2]);
+      if (x.kacf) {
+        expect([cur.ngKsi, cur.ulCount['3gpp'], cur.dlAccepted['3gpp']]).toEqual([x.newKsi, 0, false]);
+        expect(toHex(cur.kgnb)).toBe(toHex(ref.kgnb(kamf, COUNT_HO, 1)));
+      } else {
+        expect([cur.ngKsi, cur.ulCount['3gpp'], cur.dlCount['3gpp']]).toEqual([x.ngKsi, x.ul, dl]);
+      }
+      // the next uplink message verifies at the target AMF
+      const up = ue.protect('current', '3gpp', 1, M.registrationReject(0));
+      expect(t.nas.verifyUplink(up.message)?.count).toBe(up.count);
+    }), { numRuns: 300 });
+  });
+  it('8-LSB estimate at the wrap: last accepted 0xFF, SQN 0x00 → DL COUNT 0x100; last 0x1FF, SQN 0xFF → 0x2FF', () => {
+    for (const [last, dl] of [[0xff, 0x100], [0x1ff, 0x2ff], [0x1ff, 0x200]] as const) {
+      const t = n2HandoverTarget(setup(hex('77'.repeat(32)), 1, 3, last, dl), { kacf: true }, new Trace());
+      expect(iw.n2Handover(t.nasc).dlCount).toBe(dl);
+      expect(toHex(ue.read('current').kamf)).toBe(toHex(ref.kamfPrime(hex('77'.repeat(32)), 1, dl)));
+    }
+  });
+  it('an estimate past the 24-bit NAS COUNT is refused', () => {
+    const t = n2HandoverTarget(setup(hex('78'.repeat(32)), 1, 3, 0xffffff, 0x1000000), { kacf: false }, new Trace());
+    expect(() => iw.n2Handover(t.nasc)).toThrow(CountWrapError);
+  });
+});
+
+describe('NASC verification failure: the handover is aborted and the old context kept unchanged', () => {
+  it('any flipped bit of the container (MAC, algorithms, KACF/ngKSI, SQN) leaves every slot as it was (random)', () => {
+    fc.assert(fc.property(arb, fc.nat({ max: 55 }), (x, bit) => {
+      const dl = x.last === null ? x.gap - 1 : x.last + x.gap;
+      const t = n2HandoverTarget(setup(x.kamf, x.ngKsi, x.ul, x.last, dl), { kacf: x.kacf, ngKsi: x.newKsi, nea: x.nea }, new Trace());
+      const nasc = t.nasc.slice();
+      nasc[bit >> 3] ^= 0x80 >> (bit & 7);
+      const before = slots();
+      expect(() => iw.n2Handover(nasc)).toThrow(FirmwareError);
+      expect(slots()).toEqual(before);
+    }), { numRuns: 300 });
+  });
+  it('a MAC computed with the OLD KNASint under KACF = 1 fails (the container is verified with the new key)', () => {
+    const kamf = hex('79'.repeat(32)), src = setup(kamf, 2, 4, 3, 5);
+    const before = slots();
+    const nasc = buildNasc(src.nas.knasint, 2, 2, 0x10 | 3, 5);
+    expect(() => iw.n2Handover(nasc)).toThrow(MacFailureError);
+    expect(slots()).toEqual(before);
+  });
+  for (const kacf of [true, false]) {
+    it(`scenario (KACF ${kacf ? 1 : 0}) with a corrupted MAC: aborted, slots unchanged, the source AMF still works`, () => {
+      const s = runN2Handover({ kacf, macFailure: true }).summary;
+      expect([s.aborted, s.slotsUnchanged, s.agree, s.ue, s.ueDlCountEstimate]).toEqual([true, true, false, null, null]);
+    });
+  }
+});
+
+describe('scenario: ue-keys run n2-handover', () => {
+  it('--kacf: both sides hold KAMF′ = A.13(KAMF, 0x01, DL COUNT); the mobility registration commits it to the USIM', () => {
+    const s = runN2Handover({ kacf: true }).summary;
+    const kamfPrime = ref.kamfPrime(hex(s.kamf), 1, s.dlCount);
+    expect([s.ue!.kamf, s.network.kamf, s.usimKamf]).toEqual([toHex(kamfPrime), toHex(kamfPrime), toHex(kamfPrime)]);
+    expect(s.ue!.kgnb).toBe(toHex(ref.kgnb(kamfPrime, COUNT_HO, 1)));
+    expect(s.ue!.ngKsi).not.toBe(s.ngKsiOld);
+    expect([s.agree, s.aborted, s.registrationAfterHandover, s.nascSqn, s.ueDlCountEstimate]).toEqual([true, false, 'verified', s.dlCount & 0xff, s.dlCount]);
+  });
+  it('without --kacf: the same KAMF and ngKSI continue', () => {
+    const s = runN2Handover().summary;
+    expect([s.ue!.kamf, s.network.kamf, s.ue!.ngKsi, s.agree, s.registrationAfterHandover]).toEqual([s.kamf, s.kamf, s.ngKsiOld, true, 'verified']);
+  });
+});
