@@ -87,16 +87,27 @@ export function describeModule(name: ModuleName): ModuleAbi {
   return { module: name, regions, statuses, functions, constants };
 }
 
-/** The README tables for one module, as markdown. */
-export function abiMarkdown(abi: ModuleAbi, describe: Record<string, string> = {}): string {
+/** A block of the static layout (host/profile/layout.ts): exported regions, other static blocks
+ *  and constant tables, with the end of static data. */
+export interface LayoutLike { blocks: Array<{ name: string; ptr: number; len: number; kind: string }>; staticEnd: number; free: number }
+
+/** The README tables for one module, as markdown. With `layout`, the memory table lists every
+ *  static block (constant tables and unexported scratch too) and the true free space. */
+export function abiMarkdown(abi: ModuleAbi, describe: Record<string, string> = {}, layout?: LayoutLike): string {
   const hex = (v: number) => '0x' + v.toString(16).padStart(4, '0');
   const out = [`| region | offset | size | what |`, `|---|---|---|---|`];
-  for (const r of abi.regions) out.push(`| \`${r.name}\` | ${hex(r.ptr)} | ${r.len} | ${describe[r.name] ?? ''} |`);
-  const last = abi.regions.reduce((m, r) => Math.max(m, r.ptr + r.len), 0);
+  const blocks = layout?.blocks ?? abi.regions.map((r) => ({ ...r, kind: 'region' }));
+  for (const r of blocks) {
+    const what = describe[r.name] ?? (r.kind === 'constant' ? 'constant table' : r.kind === 'static' ? 'static work area (not exported)' : '');
+    out.push(`| \`${r.name}\` | ${hex(r.ptr)} | ${r.len} | ${what} |`);
+  }
+  const last = layout?.staticEnd ?? abi.regions.reduce((m, r) => Math.max(m, r.ptr + r.len), 0);
   out.push(`| (free) | ${hex(last)} | ${65536 - last} | unused; no heap, no linear-memory stack |`, '');
   out.push('| export | parameters (i32) |', '|---|---|');
   for (const f of abi.functions) out.push(`| \`${f.name}\` | ${f.params.join(', ') || '—'} |`);
-  out.push('', '| status | code |', '|---|---|');
-  for (const s of abi.statuses) out.push(`| \`STATUS_${s.name}\` | ${s.code} |`);
+  if (abi.statuses.length) {
+    out.push('', '| status | code |', '|---|---|');
+    for (const s of abi.statuses) out.push(`| \`STATUS_${s.name}\` | ${s.code} |`);
+  }
   return out.join('\n');
 }

@@ -1,6 +1,7 @@
 /** `ue-keys abi`: the memory map, exports and status codes of a module, read from the module. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { abiMarkdown, describeModule } from '../abi.js';
+import { staticLayout } from '../profile/layout.js';
 import { buildPath, type ModuleName } from '../loader.js';
 import { applySpecs, split, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
@@ -16,7 +17,7 @@ export function updateReadme(text: string): string {
     const [a, b] = readmeMarkers(m);
     const i = text.indexOf(a), j = text.indexOf(b);
     if (i < 0 || j < i) continue;
-    text = text.slice(0, i + a.length) + '\n' + abiMarkdown(describeModule(m), regionNotes(m)) + '\n' + text.slice(j);
+    text = text.slice(0, i + a.length) + '\n' + abiMarkdown(describeModule(m), regionNotes(m), staticLayout(m)) + '\n' + text.slice(j);
   }
   return text;
 }
@@ -36,7 +37,7 @@ export const abiCommand: Command = {
     const module = (a.module ?? 'ue') as ModuleName;
     const abi = describeModule(module);
     if (a.json) console.log(JSON.stringify({ ...abi, notes: regionNotes(module) }, null, 1));
-    else console.log(abiMarkdown(abi, regionNotes(module)));
+    else console.log(abiMarkdown(abi, regionNotes(module), staticLayout(module)));
     return 0;
   },
 };

@@ -33,7 +33,7 @@ for (const [mod, file] of [['ue', 'assembly/memory.ts'], ['usim', 'assembly/usim
   notes[mod] = {};
   const src = readFileSync(join(root, file), 'utf8');
   for (const m of src.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const (\w+)_PTR/g)) {
-    notes[mod][m[2]] = m[1].replace(/\s*\n\s*\*\s?/g, ' ').trim();
+    notes[mod][m[2]] = m[1].replace(/\s*\n\s*\*\s?/g, ' ').replace(/\s+/g, ' ').trim();
   }
 }
 writeFileSync(join(root, 'build', 'abi-notes.json'), JSON.stringify(notes, null, 1));
