@@ -8,7 +8,7 @@ import {
   SLOT_CURRENT, SLOT_MAPPED, SLOT_COUNT, CTX_SIZE, CTX_PARTIAL_NATIVE, CTX_FULL_NATIVE, CTX_MAPPED, NGKSI_TSC_MAPPED, KSI_NO_KEY, slotPtr, ctxInit,
   ctxSelectAlgorithms, ctxWipe, ctxUsable,
 } from "../context/slots";
-import { setCounts, NAS_COUNT_MAX } from "../nas/count";
+import { setCounts, ulCount, NAS_COUNT_MAX } from "../nas/count";
 import { protect, unprotect, SEC_HEADER_LEN } from "../nas/protect";
 import { smcProcess } from "../nas/smc";
 import { registrationRequest, registrationOutcome } from "../context/registration";
@@ -107,7 +107,7 @@ export function nas_protect(slot: u32, access: u32, sht: u32, msgOff: u32, msgLe
   if (!validSlot(slot) || !validAccess(access)) return STATUS_ERR_VALUE;
   if (slot == SLOT_CURRENT && ueFlag(FLAG_REAUTH_REQUIRED)) return STATUS_ERR_STATE;
   const ctx = slotPtr(slot);
-  const count = load<u32>(ctx + 8 + ((access - 1) << 2));
+  const count = ulCount(ctx, access);
   const s = protect(ctx, access, sht, inPtr(msgOff), msgLen, IO_OUT_PTR + NAS_OUT_MSG_OFF);
   if (s != STATUS_OK) return s;
   store<u32>(IO_OUT_PTR, msgLen + SEC_HEADER_LEN);
