@@ -10,7 +10,7 @@
 //               region of a fresh module means "no key", never "the empty key")
 //   [ 80..112)  inner chaining state after K0 ⊕ ipad
 //   [112..144)  outer chaining state after K0 ⊕ opad
-import { sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
+import { sha256, sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
 import { wipe } from "../util";
 
 export const HMAC_KEY_CTX_SIZE: u32 = 144;
@@ -38,9 +38,7 @@ export function hmacSetKey(kctx: usize, work: usize, key: usize, len: usize): vo
   const block = work + BLOCK_OFF;
   // K0: the key padded with zeros to 64 bytes, or H(key) padded if the key is longer (RFC 2104).
   if (len > 64) {
-    sha256Init(work);
-    sha256Update(work, key, len);
-    sha256Final(work, kctx + KEY_OFF); // temporarily holds H(key) (32 bytes)
+    sha256(work, key, len, kctx + KEY_OFF); // temporarily holds H(key) (32 bytes)
     wipe(kctx + KEY_OFF + 32, 32);
     store<u32>(kctx + KEYLEN_OFF, NO_KEY);
   } else {
