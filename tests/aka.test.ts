@@ -15,7 +15,8 @@ import {
   type AuthenticationFailure, type AuthenticationResponse,
 } from '../host/aka/ue-aka.js';
 import { Ausf, Seaf } from '../host/network/ausf.js';
-import { Udm, keccakF1600, tuakRef, tuakTopcRef, type TraceEntry } from '../host/network/udm.js';
+import { Udm, type TraceEntry } from '../host/network/udm.js';
+import { keccakF1600, tuakRef, tuakTopcRef } from '../host/reference/tuak.js';
 import { ContextStore } from '../host/me/context-store.js';
 import { ME_IMAGE_TYPE, MeStorage } from '../host/me/me-storage.js';
 import { AtomicStore, MemoryMedium, PowerCutMedium, PowerLossError, type Medium } from '../host/storage/atomic-store.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateAuthVector, resyncSqnMs, sqnBytes } from '../host/reference/milenage.js';
-import { tuakRef } from '../host/network/udm.js';
+import { tuakRef } from '../host/reference/tuak.js';
 import { hex, loadVectors, runCli as run, toHex } from './helpers.js';
 
 const json = (args: string[]) => {
