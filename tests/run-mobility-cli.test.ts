@@ -38,6 +38,15 @@ describe('ue-keys run mobility', () => {
     const text = runCli(['run', 'mobility', '--compare']).out;
     expect(text.split('\n').filter((l) => /^(yes|no) /.test(l))).toHaveLength(24);
   });
+  it('--seed makes a run reproducible byte for byte; another seed gives other keys', () => {
+    const a = runCli(['run', 'mobility', '--seed', '11', '--json']).out, b = runCli(['run', 'mobility', '--seed', '11', '--json']).out;
+    expect(a).toBe(b);
+    const c = JSON.parse(runCli(['run', 'mobility', '--seed', '12', '--json']).out).summary;
+    expect(c.kamfOld).not.toBe(JSON.parse(a).summary.kamfOld);
+    for (const sc of [['srvcc'], ['interworking', '--to', 'eps', '--mode', 'ho'], ['n2-handover', '--kacf']]) {
+      expect(runCli(['run', ...sc, '--seed', '5', '--json']).out).toBe(runCli(['run', ...sc, '--seed', '5', '--json']).out);
+    }
+  });
   it('bad flags name the field, exit 2', () => {
     for (const [args, field] of [[['run', 'mobility', '--outcome', 'maybe'], '--outcome'], [['run', 'mobility', '--bogus'], '--bogus'],
       [['run', 'nowhere'], 'SCENARIO'], [['run', 'mobility', '--horizontal', '--no-horizontal'], '--horizontal']] as Array<[string[], string]>) {

@@ -16,6 +16,7 @@ const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'smc-fault', kind: 'enum', values: ['bad-mac', 'caps-mismatch', 'unknown-ngksi'] },
   { name: 'power-cycle', kind: 'bool' },
   { name: 'compare', kind: 'bool' },
+  { name: 'seed', kind: 'num' },
   { name: 'json', kind: 'bool' },
 ];
 
@@ -23,18 +24,18 @@ function mobilityOptions(a: Record<string, any>): MobilityOptions {
   if (a.horizontal && a['no-horizontal']) throw new UsageError('--horizontal', 'and --no-horizontal exclude each other');
   return {
     horizontal: !a['no-horizontal'], outcome: a.outcome, sourcePolicy: a['source-policy'], targetPolicy: a['target-policy'],
-    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycle: !!a['power-cycle'],
+    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycle: !!a['power-cycle'], seed: a.seed,
   };
 }
 
 const short = (h: string | null) => (h ? h.slice(0, 12) + '…' : '—');
 
 /** Every (horizontal × outcome × source policy × fallback) combination with its verdict. */
-export function compareMobility(): Array<MobilitySummary & { combination: string }> {
+export function compareMobility(seed = 1): Array<MobilitySummary & { combination: string }> {
   const rows: Array<MobilitySummary & { combination: string }> = [];
   for (const horizontal of [true, false]) for (const outcome of ['accept', 'reject', 'timeout'] as const)
     for (const sourcePolicy of ['keep', 'delete'] as const) for (const fallback of [false, true]) {
-      const s = runMobility({ horizontal, outcome, sourcePolicy, fallback }).summary;
+      const s = runMobility({ horizontal, outcome, sourcePolicy, fallback, seed }).summary; // one seed: every row starts from the same KAMF
       rows.push({ combination: `${horizontal ? 'horizontal' : 'no-horizontal'} ${outcome} ${sourcePolicy}${fallback ? ' fallback' : ''}`, ...s });
     }
   return rows;
@@ -56,7 +57,7 @@ const scenarios: Record<string, { flags: FlagSpec[]; run(a: Record<string, any>)
     flags: MOBILITY_FLAGS,
     run(a) {
       if (a.compare) {
-        const rows = compareMobility();
+        const rows = compareMobility(a.seed ?? 1);
         if (a.json) console.log(JSON.stringify({ combinations: rows }));
         else printCompare(rows);
         return;

@@ -15,6 +15,7 @@ import { runN2Handover } from '../scenarios/n2-handover.js';
 import type { TraceStep } from '../scenarios/trace.js';
 
 const json: FlagSpec = { name: 'json', kind: 'bool', help: 'one JSON object {summary, trace}' };
+const seed: FlagSpec = { name: 'seed', kind: 'num', help: 'seed of the network RANDs: reproducible keys' };
 
 /** Print a run: JSON, or the rendered trace followed by the summary (nested objects flattened). */
 function print(r: { summary: object; trace: TraceStep[]; text: string }, asJson: boolean): void {
@@ -36,16 +37,16 @@ registerScenario('srvcc', [
   { name: 'variant', kind: 'enum', values: ['mme-derive', 'mme-concat', 'direct'], help: 'published mme-derive (default) or a draft variant' },
   { name: 'fc', kind: 'hex', len: 1, help: 'FC of the AMF step, hex (0x74 or 74); default 7D (A.21)' },
   { name: 'outcome', kind: 'enum', values: ['success', 'failure'] },
-  json,
-], (a) => print(runSrvcc({ variant: a.variant, fc: a.fc ? a.fc[0] : undefined, outcome: a.outcome }), !!a.json));
+  json, seed,
+], (a) => print(runSrvcc({ variant: a.variant, fc: a.fc ? a.fc[0] : undefined, outcome: a.outcome, seed: a.seed }), !!a.json));
 
 registerScenario('interworking', [
   { name: 'to', kind: 'enum', values: ['eps', '5gs'], required: true },
   { name: 'mode', kind: 'enum', values: ['idle', 'ho'], required: true },
-  json,
-], (a) => print(runInterworking({ to: a.to, mode: a.mode }), !!a.json));
+  json, seed,
+], (a) => print(runInterworking({ to: a.to, mode: a.mode, seed: a.seed }), !!a.json));
 
 registerScenario('n2-handover', [
   { name: 'kacf', kind: 'bool', help: 'KACF = 1: KAMF′ = A.13(KAMF, 0x01, DL COUNT)' },
-  json,
-], (a) => print(runN2Handover({ kacf: !!a.kacf }), !!a.json));
+  json, seed,
+], (a) => print(runN2Handover({ kacf: !!a.kacf, seed: a.seed }), !!a.json));

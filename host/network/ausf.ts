@@ -8,7 +8,6 @@
  * SEAF and AUSF, Nudm_UEAuthentication_Get between AUSF and UDM, and the NAS Authentication
  * Request/Response/Failure (TS 24.501 8.2.1–8.2.4) between SEAF and UE.
  */
-import { randomBytes } from 'node:crypto';
 import { InputError, UeKeysError } from '../errors.js';
 import { ref } from '../reference/kdf.js';
 import type { AuthenticationRequest } from '../aka/ue-aka.js';
@@ -46,7 +45,7 @@ export class Ausf {
     record(this.trace, 'TS 33.501 6.1.3.2 step 4', 'UDM → AUSF: Nudm_UEAuthentication_Get Response (5G HE AV)', { rand: he.rand, autn: he.autn, xres_star: he.xresStar, kausf: he.kausf });
     const hxresStar = ref.hresStar(he.rand, he.xresStar);
     const kseaf = ref.kseaf(he.kausf, snn);
-    const authCtxId = Buffer.from(randomBytes(8)).toString('hex');
+    const authCtxId = Buffer.from(this.udm.random(8)).toString('hex');
     this.ctx.set(authCtxId, { supi, snn, rand: he.rand, xresStar: he.xresStar, kausf: he.kausf, kseaf, done: false });
     record(this.trace, 'TS 33.501 6.1.3.2 step 5', `AUSF: stores XRES*, KAUSF; HXRES* (A.5), KSEAF (A.6) [${authCtxId}]`, { hxres_star: hxresStar, kseaf });
     const seAv = { rand: he.rand, autn: he.autn, hxresStar };

@@ -55,7 +55,9 @@ function arpfFunctions(sub: Sub, rand: Uint8Array, sqn: Uint8Array, amf: Uint8Ar
 /** The UDM with its ARPF: subscriptions, SQN_HE per subscriber, the 5G HE AV and resynchronisation. */
 export class Udm {
   private readonly subs = new Map<string, Sub>();
-  constructor(readonly trace: TraceEntry[] = []) {}
+  /** `random(n)` supplies RANDs (default: node:crypto randomBytes; a seeded source makes runs
+   *  reproducible). */
+  constructor(readonly trace: TraceEntry[] = [], readonly random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n))) {}
 
   /** Add or replace a subscription (OPc/TOPc computed from OP/TOP if given). */
   provision(s: Subscription): void {
@@ -79,7 +81,7 @@ export class Udm {
     sub.seqHe += 1n;
     const sqn = sqnBytes((sub.seqHe << BigInt(sub.indBits)) | BigInt(sub.ind));
     sub.ind = (sub.ind + 1) % (1 << sub.indBits);
-    const rand = opts.rand ?? new Uint8Array(randomBytes(16)), amf = opts.amf ?? sub.amf;
+    const rand = opts.rand ?? this.random(16), amf = opts.amf ?? sub.amf;
     const f = arpfFunctions(sub, rand, sqn, amf);
     if (f.ck.length !== 16 || f.ik.length !== 16) throw new InputError('ckBits/ikBits', 'must be 128 for 5G AKA (KEY = CK ‖ IK of 256 bits, TS 33.501 A.2)');
     const sqnXorAk = sqn.map((b, i) => b ^ f.ak[i]);

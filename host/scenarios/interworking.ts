@@ -17,7 +17,7 @@ import type { TraceStep } from './trace.js';
 
 export type InterworkingTarget = 'eps' | '5gs';
 export type InterworkingMode = 'idle' | 'ho';
-export interface InterworkingOptions { to: InterworkingTarget; mode: InterworkingMode }
+export interface InterworkingOptions { to: InterworkingTarget; mode: InterworkingMode; /** reproducible RANDs */ seed?: number }
 
 /** Keys one side holds after the procedure (hex; null where the procedure defines none). */
 export interface IwKeys {
@@ -55,7 +55,7 @@ export function tauRequest(eKsi: number, oldGuti: Uint8Array): Uint8Array {
 
 /** Run one 5G ↔ EPS transition (`to`, `mode`) from a UE registered in 5GS; summary and trace. */
 export function runInterworking(o: InterworkingOptions): InterworkingRun {
-  const w = new World();
+  const w = new World(o.seed);
   const amf = new Amf('AMF', w.trace);
   const mme = new InterworkingMme(w.trace);
   const iw = new UeInterworking(w.ue.fw);

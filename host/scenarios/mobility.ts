@@ -32,6 +32,8 @@ export interface MobilityOptions {
   smcFault?: SmcFault;
   /** Power cycle of the UE between the verified SMC and the REGISTRATION ACCEPT. */
   powerCycle?: boolean;
+  /** Seed of the network's RANDs: the same seed gives the same keys in every run. */
+  seed?: number;
 }
 
 export interface MobilitySummary {
@@ -52,7 +54,7 @@ const hexOrNull = (b: Uint8Array | null | undefined) => (b ? toHex(b) : null);
 export function runMobility(o: MobilityOptions = {}): MobilityRun {
   const opts = { horizontal: o.horizontal ?? true, outcome: o.outcome ?? 'accept', sourcePolicy: o.sourcePolicy ?? 'keep', targetPolicy: o.targetPolicy ?? 'use',
     fallback: o.fallback ?? false, smcFault: o.smcFault ?? null, powerCycle: o.powerCycle ?? false };
-  const w = new World();
+  const w = new World(o.seed);
   const S = new Amf('source AMF', w.trace, { horizontal: opts.horizontal, retention: opts.sourcePolicy });
   const T = new Amf('target AMF', w.trace);
 

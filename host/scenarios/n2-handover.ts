@@ -16,7 +16,7 @@ import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti } from './setup.js';
 import type { TraceStep } from './trace.js';
 
-export interface N2Options { kacf?: boolean; macFailure?: boolean }
+export interface N2Options { kacf?: boolean; macFailure?: boolean; /** reproducible RANDs */ seed?: number }
 
 interface N2Keys { kamf: string; ngKsi: number; knasInt: string; kgnb: string | null }
 
@@ -41,7 +41,7 @@ const GUTI_S = guti(0x01, 0x00000501), GUTI_T = guti(0x02, 0x00000502);
 /** Run one N2 handover (KACF 0 by default; `macFailure` corrupts the container's NAS-MAC). */
 export function runN2Handover(o: N2Options = {}): N2Run {
   const kacf = o.kacf ?? false, macFailure = o.macFailure ?? false;
-  const w = new World();
+  const w = new World(o.seed);
   const S = new Amf('source AMF', w.trace), T = new Amf('target AMF', w.trace);
   const iw = new UeInterworking(w.ue.fw);
   w.initialRegistration(S, GUTI_S, 1);

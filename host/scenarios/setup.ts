@@ -4,6 +4,7 @@
  * UE. The UE's first registration (5G AKA, SMC, Registration Accept) is run at `serving`, so a
  * scenario starts from a UE registered there with a stored native context.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { AtomicStore, MemoryMedium } from '../storage/atomic-store.js';
 import { MeStorage, ME_IMAGE_TYPE } from '../me/me-storage.js';
 import { Usim } from '../usim/usim.js';
@@ -28,17 +29,32 @@ export function guti(amfRegionId: number, tmsi: number): Uint8Array {
   return M.encodeGuti({ plmn: PLMN, amfRegionId, amfSetId: 1, amfPointer: 1, tmsi });
 }
 
+/** n bytes from a seeded source: SHA-256(seed ‖ counter) blocks, so a run with a seed is
+ *  reproducible byte for byte; without a seed, node:crypto randomBytes. */
+export function randomSource(seed?: number): (n: number) => Uint8Array {
+  if (seed === undefined) return (n) => new Uint8Array(randomBytes(n));
+  let counter = 0;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 32) out.set(createHash('sha256').update(`ue-keys seed ${seed} ${counter++}`).digest().subarray(0, Math.min(32, n - i)), i);
+    return out;
+  };
+}
+
 export class World {
   readonly trace = new Trace();
   readonly netTrace: TraceEntry[] = [];
   readonly snn = servingNetworkName(SUBSCRIBER.mcc, SUBSCRIBER.mnc);
-  readonly udm = new Udm(this.netTrace);
-  readonly ausf = new Ausf(this.udm, this.netTrace);
+  readonly udm: Udm;
+  readonly ausf: Ausf;
   readonly usimMedium = new MemoryMedium(8192);
   readonly meMedium = new MemoryMedium(8192);
   ue: UeDevice;
 
-  constructor() {
+  /** `seed`: RANDs and ids from a seeded source (reproducible runs); default node:crypto. */
+  constructor(seed?: number) {
+    this.udm = new Udm(this.netTrace, randomSource(seed));
+    this.ausf = new Ausf(this.udm, this.netTrace);
     this.udm.provision({ supi: SUBSCRIBER.supi, algorithm: 'milenage', k: SUBSCRIBER.k, opc: SUBSCRIBER.opc });
     Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc }).powerOff();
     this.ue = this.newUe();

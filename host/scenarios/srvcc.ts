@@ -15,7 +15,7 @@ import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti } from './setup.js';
 import type { TraceStep } from './trace.js';
 
-export interface SrvccOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure' }
+export interface SrvccOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure'; /** reproducible RANDs */ seed?: number }
 
 /** One side's view of the mapped SRVCC (CS) context. */
 export interface SrvccSide {
@@ -61,7 +61,7 @@ export const NOT_SPECIFIED = [
 /** Run the SRVCC procedure once (defaults: mme-derive, FC 0x7D, success) and return its summary and trace. */
 export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   const variant = o.variant ?? 'mme-derive', fc = o.fc ?? FC_KASME_SRVCC, outcome = o.outcome ?? 'success';
-  const w = new World();
+  const w = new World(o.seed);
   const amf = new Amf('AMF', w.trace);
   const srvccAmf = new SrvccAmf('AMF', w.trace), mme = new MmeSrvcc(w.trace), msc = new MscServer(w.trace);
   const iw = new UeInterworking(w.ue.fw);
