@@ -4,9 +4,12 @@
 
 /** Zero `len` bytes at `ptr` (Monocypher crypto_wipe): called on every retired key and scratch. */
 export function wipe(ptr: usize, len: usize): void {
-  let i: usize = 0;
-  for (; i + 8 <= len; i += 8) store<u64>(ptr + i, 0);
-  for (; i < len; i++) store<u8>(ptr + i, 0);
+  const end = ptr + len;
+  let p = ptr;
+  // 32 bytes per iteration (constant store offsets), then 8, then single bytes.
+  for (; p + 32 <= end; p += 32) { store<u64>(p, 0, 0); store<u64>(p, 0, 8); store<u64>(p, 0, 16); store<u64>(p, 0, 24); }
+  for (; p + 8 <= end; p += 8) store<u64>(p, 0);
+  for (; p < end; p++) store<u8>(p, 0);
 }
 
 /** Copy `len` bytes; regions may overlap in either direction. */

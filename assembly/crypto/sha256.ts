@@ -55,10 +55,18 @@ const IV = memory.data<u32>([
 export function sha256Compress(ctx: usize, block: usize): void {
   const w = ctx + W_OFF;
   // Step 1: W0..W15 are the block's big-endian words; Wt = σ1(Wt−2) + Wt−7 + σ0(Wt−15) + Wt−16.
-  for (let i: usize = 0; i < 64; i += 4) store<u32>(w + i, be32(load<u32>(block + i)));
-  for (let i: usize = 64; i < 256; i += 4) {
-    store<u32>(w + i, smallSigma1(load<u32>(w + i - 8)) + load<u32>(w + i - 28)
-      + smallSigma0(load<u32>(w + i - 60)) + load<u32>(w + i - 64));
+  for (let i: usize = 0; i < 64; i += 16) {
+    const d = w + i, b = block + i;
+    store<u32>(d, be32(load<u32>(b, 0)), 0); store<u32>(d, be32(load<u32>(b, 4)), 4);
+    store<u32>(d, be32(load<u32>(b, 8)), 8); store<u32>(d, be32(load<u32>(b, 12)), 12);
+  }
+  // Four words per iteration, addressed from q = &W[t−16] so every load and store takes a constant
+  // (positive) offset: W[t−16] at q, W[t−15] at q+4, W[t−7] at q+36, W[t−2] at q+56, W[t] at q+64.
+  for (let q = w; q < w + 192; q += 16) {
+    store<u32>(q, smallSigma1(load<u32>(q, 56)) + load<u32>(q, 36) + smallSigma0(load<u32>(q, 4)) + load<u32>(q, 0), 64);
+    store<u32>(q, smallSigma1(load<u32>(q, 60)) + load<u32>(q, 40) + smallSigma0(load<u32>(q, 8)) + load<u32>(q, 4), 68);
+    store<u32>(q, smallSigma1(load<u32>(q, 64)) + load<u32>(q, 44) + smallSigma0(load<u32>(q, 12)) + load<u32>(q, 8), 72);
+    store<u32>(q, smallSigma1(load<u32>(q, 68)) + load<u32>(q, 48) + smallSigma0(load<u32>(q, 16)) + load<u32>(q, 12), 76);
   }
   // Step 2: working variables a..h = H(i−1).
   let a = load<u32>(ctx, 0), b = load<u32>(ctx, 4), c = load<u32>(ctx, 8), d = load<u32>(ctx, 12);
