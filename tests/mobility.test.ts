@@ -19,7 +19,7 @@ const nscRecord = (ngKsi: number, kamf: string, ul: number, dl: number) =>
   `a037` + `8001${ngKsi.toString(16).padStart(2, '0')}` + `8120${kamf}` + `8204${ul.toString(16).padStart(8, '0')}` + `8304${dl.toString(16).padStart(8, '0')}` + `840122` + `850122`;
 
 describe('scenario outcomes', () => {
-  it('success with horizontal derivation: KAMF′ = A.13(KAMF, 0x00, UL COUNT of the Registration Request) on both sides; USIM gets KAMF′ and the new ngKSI', () => {
+  it('success with horizontal derivation: KAMF′ = A.13(KAMF, 0x00, UL COUNT of the Registration Request) on both sides; USIM gets KAMF′ with the ngKSI of the current KAMF', () => {
     const { summary: s } = runMobility({ horizontal: true, outcome: 'accept' });
     const expected = toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!));
     expect(s.kamfNew).toBe(expected);
@@ -27,7 +27,7 @@ describe('scenario outcomes', () => {
     expect(s.targetAmfKamf).toBe(expected);
     expect(s.usimKamf).toBe(expected);
     expect(s.usimNgKsi).toBe(s.ngKsiNew);
-    expect(s.ngKsiNew).not.toBe(s.ngKsiOld);
+    expect(s.ngKsiNew).toBe(s.ngKsiOld); // 6.9.3: KAMF′ takes the value and type of the current KAMF's ngKSI
     expect(s.sourceAmfKamf).toBeNull(); // deleted once told the registration completed
     expect(s.aligned).toBe(true);
     // EF 5GS3GPPNSC after commit: new ngKSI, KAMF′, UL COUNT 1 (SMC Complete used 0), DL COUNT 1 (the Accept)
@@ -126,7 +126,7 @@ const slots = (w: World) => (['current', 'new', 'non-current', 'mapped'] as cons
 describe('firmware state across the steps', () => {
   it('after the verified SMC the new context is current AND the old one is kept', () => {
     const { w, old, t } = afterRegistrationRequest();
-    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     const r = w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
     expect(r.result).toBe('complete');
     expect(r.oldKept).toBe(true);
@@ -137,7 +137,7 @@ describe('firmware state across the steps', () => {
   });
   it('an SMC with a bad MAC leaves every context slot and the UE state byte-identical', () => {
     const { w, t } = afterRegistrationRequest();
-    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     const before = slots(w), state = toHex(w.ue.fw.rawState());
     expect(() => w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }))).toThrow(MacFailureError);
     expect(slots(w)).toEqual(before);
@@ -145,7 +145,7 @@ describe('firmware state across the steps', () => {
   });
   it('an SMC that is rejected (#23) changes no slot but the UL COUNT the REJECT consumed (TS 33.501 6.7.2)', () => {
     const { w, t } = afterRegistrationRequest();
-    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     const cur = w.ue.fw.read('current');
     const before = slots(w);
     const r = w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, caps: Uint8Array.of(0x80, 0x80) }));
@@ -158,7 +158,7 @@ describe('firmware state across the steps', () => {
   });
   it('commit: no byte of the old KAMF, KNASint, KNASenc or KgNB remains anywhere in the 64 KiB of module memory', () => {
     const { w, old, t } = afterRegistrationRequest();
-    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
     expect(contains(w.ue.fw.memory(), old.kamf)).toBe(true); // kept until the outcome
     const acc = net.protectDownlink(2, M.registrationAccept({ guti: guti(2, 0x202) }));
@@ -172,7 +172,7 @@ describe('firmware state across the steps', () => {
   });
   it('rollback: no byte of KAMF′ or its NAS keys remains; the old context is current and works', () => {
     const { w, S, old, t } = afterRegistrationRequest();
-    const net = new NetworkNasContext(t.kamf, 2, 2, 2);
+    const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
     const fresh = w.ue.fw.read('current');
     w.ue.registrationFailed('test');

@@ -109,9 +109,11 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   }
   let flags: u8 = (hdp ? SMC_F_HDP : 0) | (rinmr ? SMC_F_RINMR : 0) | (imeisvRequested ? SMC_F_IMEISV_REQUESTED : 0) | (epsAlgs >= 0 ? SMC_F_EPS_ALGS : 0);
 
-  // ---- Which KAMF: HDP = 1 → KAMF′ from the current KAMF (6.9.3); otherwise the context the
-  //      received ngKSI identifies (a new partial native one, the current one, the non-current
-  //      native one while a mapped context is current, or a mapped one).
+  // ---- Which KAMF: HDP = 1 → KAMF′ from "the current active KAMF identified by the received
+  //      ngKSI" (6.9.3), which keeps that ngKSI; otherwise the context the received ngKSI
+  //      identifies (a new partial native one, the current one, the non-current native one while
+  //      a mapped context is current, or a mapped one). After SRVCC to UTRAN CS only a context
+  //      from a new 5G AKA may be taken into use (J.1).
   const cur = slotPtr(SLOT_CURRENT), cand = slotPtr(SLOT_CAND);
   let source: i32 = -1; // slot whose context the candidate replaces when accepted
   let fresh = false;    // a new KAMF: COUNTs start at 0
@@ -120,7 +122,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   }
   const reauth = ueFlag(FLAG_REAUTH_REQUIRED);
   if (hdp) {
-    if (!ctxUsable(cur) || reauth || !ueFlag(FLAG_REG_COUNT)) return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access);
+    if (!ctxUsable(cur) || reauth || !ueFlag(FLAG_REG_COUNT) || ctxNgKsi(cur) != ngKsi) return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access);
     // KAMF′ = KDF(KAMF, 0x72, DIRECTION 0x00, UL NAS COUNT of the Registration Request) — the
     // COUNT that protected that message, not the COUNT after it.
     ctxInit(cand, CTX_FULL_NATIVE, ngKsi, cur + OFF_KAMF);
@@ -132,10 +134,10 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   } else if (!reauth && ctxUsable(cur) && ctxNgKsi(cur) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_CURRENT);
     source = <i32>SLOT_CURRENT;
-  } else if (ctxType(cur) == CTX_MAPPED && ctxType(slotPtr(SLOT_NON_CURRENT)) == CTX_FULL_NATIVE && ctxNgKsi(slotPtr(SLOT_NON_CURRENT)) == ngKsi) {
+  } else if (!reauth && ctxType(cur) == CTX_MAPPED && ctxType(slotPtr(SLOT_NON_CURRENT)) == CTX_FULL_NATIVE && ctxNgKsi(slotPtr(SLOT_NON_CURRENT)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_NON_CURRENT);
     source = <i32>SLOT_NON_CURRENT;
-  } else if (ctxType(slotPtr(SLOT_MAPPED)) == CTX_MAPPED && ctxNgKsi(slotPtr(SLOT_MAPPED)) == ngKsi) {
+  } else if (!reauth && ctxType(slotPtr(SLOT_MAPPED)) == CTX_MAPPED && ctxNgKsi(slotPtr(SLOT_MAPPED)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_MAPPED);
     source = <i32>SLOT_MAPPED; fresh = true;
   } else {

@@ -31,8 +31,8 @@ function ueSideOnly() {
   const rr = w.ue.fw.registrationRequest(M.registrationRequest({ type: 2, ngKsi: 1, identity: guti(1, 0x101), ueSecurityCapabilities: w.ue.caps }));
   const t = S.contextTransfer(guti(1, 0x101), rr.message);
   if (!t.ok) throw new Error(t.reason);
-  const net = new NetworkNasContext(t.kamf, 2, 2, 2);
-  const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: w.ue.caps, hdp: true })).message;
+  const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
+  const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: t.ngKsi, replayedCaps: w.ue.caps, hdp: true })).message;
   const accept = net.protectDownlink(2, M.registrationAccept({ guti: guti(2, 0x202) })).message;
   const plainRr = M.registrationRequest({ type: 2, ngKsi: 1, identity: guti(1, 0x101), ueSecurityCapabilities: w.ue.caps });
   const fw = w.ue.fw;

@@ -165,6 +165,16 @@ export class ContextStore {
     if (kind === 'switch-off') this.ram = null;
   }
 
+  /**
+   * Mark the stored native context invalid without deleting KAUSF/KSEAF: after SRVCC to UTRAN CS
+   * the UE must run a successful (re)authentication in 5GS before using 5G again (TS 33.501 J.1),
+   * so a power cycle must not bring the pre-SRVCC context back.
+   */
+  invalidateContext(): void {
+    this.needUsim('invalidateContext');
+    this.writeNsc(null);
+  }
+
   /** Store KAUSF/KSEAF once the SMC that follows authentication is accepted (6.2.2.2; TS 24.501 5.4.2.1). */
   storeAuthKeys(keys: AuthKeys): void {
     const usim = this.needUsim('storeAuthKeys');

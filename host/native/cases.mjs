@@ -234,8 +234,9 @@ function smcCases() {
   const h = (u) => Buffer.from(u).toString('hex');
   const kamfPrime = reference.reference.kamfPrime(b(KAMF), 0, 0);
   const { knasenc, knasint } = reference.reference.nasKeys(kamfPrime, 2, 2);
-  // SECURITY MODE COMMAND: algs 0x22, ngKSI 2, replayed caps, Additional 5G security info HDP = 1
-  const smcPlain = '7e005d' + '22' + '02' + '02' + CAPS + '360101';
+  // SECURITY MODE COMMAND: algs 0x22, ngKSI 1 (KAMF′ keeps the current KAMF's ngKSI, 6.9.3), replayed
+  // caps, Additional 5G security information with HDP = 1
+  const smcPlain = '7e005d' + '22' + '01' + '02' + CAPS + '360101';
   const smcMac = reference.nia2Ref(knasint, 0, 1, 1, b('00' + smcPlain), 8 * (1 + smcPlain.length / 2));
   const smc = '7e03' + h(smcMac) + '00' + smcPlain;
   // expected SECURITY MODE COMPLETE: 7E 00 5E ciphered and MACed with the new context, UL COUNT 0
@@ -248,7 +249,7 @@ function smcCases() {
     { inputs: [{ off: 0, hex: KAMF }], call: 'ctx_install', args: [0, 0, 1, 0x22, 2], status: 0, outputs: [] },
     { inputs: [{ off: 0, hex: rr }], call: 'registration_request', args: [0, rr.length / 2, 1], status: 0, outputs: [{ off: 4, hex: '00000000' }] },
     { inputs: [{ off: 0, hex: smc }], call: 'smc_process', args: [0, smc.length / 2, 1], status: 0,
-      outputs: [{ off: 0, hex: '00002902' + '0a000000' }, { off: 16, hex: complete }] },
+      outputs: [{ off: 0, hex: '00002901' + '0a000000' }, { off: 16, hex: complete }] },
   ] }];
 }
 

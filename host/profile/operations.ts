@@ -113,7 +113,7 @@ function downlink(sht: number, plain: Uint8Array, count: number, cipher: boolean
   const sb = Uint8Array.from([count & 0xff, ...body]);
   return Uint8Array.from([0x7e, sht, ...nia2Ref(NET.knasint, count, 1, 1, sb, sb.length * 8), ...sb]);
 }
-const SMC = downlink(3, Uint8Array.from([0x7e, 0x00, 0x5d, 0x22, 0x02, 0x02, ...CAPS, 0x36, 0x01, 0x01]), 0, false);
+const SMC = downlink(3, Uint8Array.from([0x7e, 0x00, 0x5d, 0x22, 0x01, 0x02, ...CAPS, 0x36, 0x01, 0x01]), 0, false); // ngKSI 1 = the current KAMF's
 const ACCEPT = downlink(2, registrationAccept({ guti: encodeGuti({ plmn: Uint8Array.of(0x00, 0xf1, 0x10), amfRegionId: 2, amfSetId: 1, amfPointer: 1, tmsi: 0x202 }) }), 1, true);
 
 /** A UE with a full native context (KEY as KAMF, ngKSI 1, 128-NEA2/NIA2). */

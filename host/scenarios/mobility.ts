@@ -74,7 +74,9 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
   let tNas: NetworkNasContext | null = null;
   let smcNeeded = true, hdp = false;
   if (transfer.ok && opts.targetPolicy === 'use') {
-    if (transfer.keyAmfHDerivationInd) { tNas = new NetworkNasContext(transfer.kamf, newNgKsi, 2, 2); hdp = true; }
+    // 6.9.3: "the ngKSI for the newly derived KAMF key is defined such as the value field and the type
+    // field are taken from the ngKSI of the current KAMF"
+    if (transfer.keyAmfHDerivationInd) { tNas = new NetworkNasContext(transfer.kamf, transfer.ngKsi, 2, 2); hdp = true; }
     else {
       tNas = new NetworkNasContext(transfer.kamf, transfer.ngKsi, transfer.nea, transfer.nia);
       tNas.ulLast['3gpp'] = transfer.ulLast; tNas.dlNext['3gpp'] = transfer.dlNext;

@@ -96,7 +96,7 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   if (outcome === 'failure') {
     // ---- The SRVCC handover does not complete: both sides delete the mapped context
     w.trace.add('UE', 'SRVCC handover not completed (e.g. UTRAN access failed): returns to NR', {});
-    iw.srvccOutcome('failed');
+    w.ue.srvccOutcome('failed');
     msc.handoverFailed(UE_ID);
     ueDeleted = !iw.srvccRead().valid;
     mscDeleted = !msc.contexts.has(UE_ID);
@@ -110,10 +110,10 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
     w.trace.add('AMF', 'Next downlink NAS message after the failed SRVCC (COUNT after the increment) verified by the UE', { dlCount: dl.count }, { to: 'UE' });
   } else {
     // ---- Completed: the CS call runs on CK/IK; then it ends
-    iw.srvccOutcome('completed');
+    w.ue.srvccOutcome('completed');
     srvccAmf.handoverCompleted(ctx);
     w.trace.add('UE', 'SRVCC completed: CS call in UTRAN with CKSRVCC/IKSRVCC; 5G needs a new authentication before use', {}, { clause: 'TS 33.501 J.1' });
-    iw.srvccOutcome('call-ended');
+    w.ue.srvccOutcome('call-ended');
     msc.callEnded(UE_ID);
     w.trace.add('UE', 'CS call ended: CS security context deleted; returns to NR coverage', {});
     const r = returnTo5g(w, amf, srvccAmf, ctx);

@@ -124,6 +124,16 @@ export class UeDevice {
     }, { clause: 'TS 33.501 6.9.3 (as amended)' });
   }
 
+  /** SRVCC outcome on the UE (firmware and storage): `completed` also marks the stored native
+   *  context invalid, so the re-authentication rule survives a power cycle (TS 33.501 J.1). */
+  srvccOutcome(o: 'failed' | 'completed' | 'call-ended'): void {
+    this.fw.fw.call('srvcc_outcome', ['failed', 'completed', 'call-ended'].indexOf(o));
+    if (o === 'completed') {
+      this.store.invalidateContext();
+      this.trace.add('UE', 'SRVCC completed: stored 5G NAS security context marked invalid (re-authentication required before 5G)', { usimKamf: this.usimContext()?.kamf ?? null }, { clause: 'TS 33.501 J.1' });
+    }
+  }
+
   /** The context EF 5GS3GPPNSC (or ME NVM) holds now. */
   usimContext(): StoredNsc | null {
     const d = this.usim.storage.readNsc('3gpp');
