@@ -1,7 +1,7 @@
 // Build everything into build/: the firmware modules (release + debug) with asc, then the host
 // bundles with esbuild and the .d.ts types with tsc. Run by `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +26,6 @@ for (const m of modules) {
 }
 // Region notes for the ABI tables: the doc comment above each `export const X_PTR` in a
 // memory-map file (the single source of truth for the README and the C header).
-import { readFileSync, writeFileSync } from 'node:fs';
 const notes = {};
 for (const [mod, file] of [['ue', 'assembly/memory.ts'], ['usim', 'assembly/usim/memory.ts']]) {
   if (!existsSync(join(root, file))) continue;
