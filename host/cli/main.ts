@@ -55,7 +55,8 @@ async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === 'help' || name === '-h') { console.log(help()); return name ? 0 : 2; }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) throw new UsageError('COMMAND', `must be one of ${commands.map((c) => c.name).join(', ')}, got ${JSON.stringify(name)}`);
-  if (rest.includes('--help') && !['derive', 'nas', 'run'].includes(cmd.name)) { // these print their own detailed help console.log(`usage: ${cmd.usage}\n\n${cmd.summary}`); return 0; }
+  // derive, nas and run print their own detailed help (names, subcommands, scenarios)
+  if (rest.includes('--help') && !['derive', 'nas', 'run'].includes(cmd.name)) { console.log(`usage: ${cmd.usage}\n\n${cmd.summary}`); return 0; }
   return cmd.run(rest);
 }
 
