@@ -47,6 +47,10 @@ describe('ue-keys run mobility', () => {
       expect(runCli(['run', ...sc, '--seed', '5', '--json']).out).toBe(runCli(['run', ...sc, '--seed', '5', '--json']).out);
     }
   });
+  it('run --help lists every scenario with its flags', () => {
+    const out = runCli(['run', '--help']).out;
+    for (const s of ['run mobility', '--source-policy keep|delete', 'run srvcc', '--variant mme-derive|mme-concat|direct', 'run interworking', 'run n2-handover']) expect(out).toContain(s);
+  });
   it('bad flags name the field, exit 2', () => {
     for (const [args, field] of [[['run', 'mobility', '--outcome', 'maybe'], '--outcome'], [['run', 'mobility', '--bogus'], '--bogus'],
       [['run', 'nowhere'], 'SCENARIO'], [['run', 'mobility', '--horizontal', '--no-horizontal'], '--horizontal']] as Array<[string[], string]>) {
