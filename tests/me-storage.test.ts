@@ -62,6 +62,14 @@ function boot(usimM: Medium | null, meM: Medium, access: Access = '3gpp') {
 }
 const copyOf = (m: MemoryMedium) => { const c = new MemoryMedium(m.size); c.bytes.set(m.bytes); return c; };
 const mediumHas = (m: MemoryMedium, secret: Uint8Array) => Buffer.from(m.bytes).includes(Buffer.from(secret));
+/** A card with SUPI_A and an empty ME NVM, powered on, that completed a registration storing `ctx`. */
+function registered(ctx: StoredNsc, access: Access = '3gpp') {
+  const usimM = newUsim(SUPI_A), meM = new MemoryMedium(4096);
+  const s = boot(usimM, meM, access);
+  s.cs.beginRegistration();
+  s.cs.registrationCompleted(ctx);
+  return { usimM, meM, s };
+}
 
 describe('USIM image (TS 31.102 DF5GS, EF IMSI, EF UST)', () => {
   it('creates the EFs of services n°122/n°123 with the SAIP default contents', () => {
@@ -206,11 +214,7 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
   });
 
   it('writes back the updated context (COUNTs included) marked valid when the attempt fails', () => {
-    const usimM = newUsim(SUPI_A);
-    const meM = new MemoryMedium(4096);
-    let s = boot(usimM, meM);
-    s.cs.beginRegistration();
-    s.cs.registrationCompleted(A);
+    let { usimM, meM, s } = registered(A);
     s = boot(usimM, meM);
     s.cs.beginRegistration();
     s.cs.registrationFailed(A2);
@@ -219,11 +223,7 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
   });
 
   it('replaces KAMF and ngKSI on completion; the old key is gone', () => {
-    const usimM = newUsim(SUPI_A);
-    const meM = new MemoryMedium(4096);
-    let s = boot(usimM, meM);
-    s.cs.beginRegistration();
-    s.cs.registrationCompleted(A);
+    let { usimM, meM, s } = registered(A);
     s = boot(usimM, meM);
     s.cs.beginRegistration();
     s.cs.registrationCompleted(B);
@@ -248,11 +248,7 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
   });
 
   it('deregistration: normal and switch-off store the context valid; reject removes context and KAUSF/KSEAF', () => {
-    const usimM = newUsim(SUPI_A);
-    const meM = new MemoryMedium(4096);
-    let s = boot(usimM, meM);
-    s.cs.beginRegistration();
-    s.cs.registrationCompleted(B);
+    let { usimM, meM, s } = registered(B);
     s.cs.storeAuthKeys(K);
     s.cs.deregister('normal', B2);
     expect(s.cs.state).toBe('deregistered');
@@ -274,21 +270,13 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
   });
 
   it('a deregistration without a full native context marks the stored copy invalid', () => {
-    const usimM = newUsim(SUPI_A);
-    const meM = new MemoryMedium(4096);
-    const s = boot(usimM, meM);
-    s.cs.beginRegistration();
-    s.cs.registrationCompleted(A);
+    const { usimM, meM, s } = registered(A);
     s.cs.deregister('normal', null);
     expect(boot(usimM, meM).r.context).toBeNull();
   });
 
   it('never stores a NIA0 (null integrity) context', () => {
-    const usimM = newUsim(SUPI_A);
-    const meM = new MemoryMedium(4096);
-    const s = boot(usimM, meM);
-    s.cs.beginRegistration();
-    s.cs.registrationCompleted({ ...B, nasAlgs: { ciphering: 0, integrity: 0 } });
+    const { usimM, meM, s } = registered({ ...B, nasAlgs: { ciphering: 0, integrity: 0 } });
     expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(INVALID_RECORD)));
     s.cs.deregister('normal');
     expect(boot(usimM, meM).r.context).toBeNull();
@@ -336,11 +324,7 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
   });
 
   it('keeps the two access types apart (EF 5GS3GPPNSC vs EF 5GSN3GPPNSC)', () => {
-    const usimM = newUsim(SUPI_A);
-    const meM = new MemoryMedium(4096);
-    const s = boot(usimM, meM, 'non3gpp');
-    s.cs.beginRegistration();
-    s.cs.registrationCompleted(B);
+    const { usimM, meM, s } = registered(B, 'non3gpp');
     expect(s.usim!.readNsc('non3gpp')).toEqual({ valid: true, ...B });
     expect(boot(usimM, meM, '3gpp').r.context).toBeNull();
     expect(boot(usimM, meM, 'non3gpp').r.context).toEqual(B);

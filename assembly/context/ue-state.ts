@@ -44,4 +44,3 @@ export function setUeFlag(f: u32, on: bool): void {
   store<u8>(UE_STATE_PTR + FLAGS_OFF, <u8>(on ? v | f : v & ~f));
 }
 export function regUlCount(): u32 { return load<u32>(UE_STATE_PTR + REG_COUNT_OFF); }
-export function regAccess(): u32 { return load<u32>(UE_STATE_PTR + REG_ACCESS_OFF); }

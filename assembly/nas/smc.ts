@@ -17,7 +17,7 @@ import {
   CAPS_LEN_OFF, CAPS_OFF, IMEISV_LEN_OFF, IMEISV_OFF, INITIAL_LEN_OFF, ABBA_LEN_OFF, ABBA_OFF, ABBA_MAX,
   FLAG_EMERGENCY, FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, ueFlag, setUeFlag, regUlCount,
 } from "../context/ue-state";
-import { copy, wipe, loadBe16, storeBe16 } from "../util";
+import { copy, wipe, equalCt, loadBe16, storeBe16 } from "../util";
 
 // 5GMM message types (TS 24.501 9.7) and IEIs of the SECURITY MODE COMMAND (8.2.25)
 export const MSG_SECURITY_MODE_COMMAND: u8 = 0x5d;
@@ -156,7 +156,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   wipe(NAS_MSG_PTR, len);
 
   // ---- Replayed UE security capabilities must equal what the UE sent → else #23
-  if (capsLen != <u32>load<u8>(UE_STATE_PTR + CAPS_LEN_OFF) || !sameBytes(caps, UE_STATE_PTR + CAPS_OFF, capsLen)) {
+  if (capsLen != <u32>load<u8>(UE_STATE_PTR + CAPS_LEN_OFF) || !equalCt(caps, UE_STATE_PTR + CAPS_OFF, capsLen)) {
     ctxWipe(SLOT_CAND);
     return reject(CAUSE_UE_SEC_CAP_MISMATCH, flags, ngKsi, access);
   }
@@ -252,9 +252,4 @@ function reject(cause: u8, flags: u8, ngKsi: u32, access: u32): i32 {
   store<u32>(IO_OUT_PTR + SMC_OUT_DL_COUNT, NO_COUNT);
   store<u32>(IO_OUT_PTR + SMC_OUT_UL_COUNT, ul);
   return STATUS_OK;
-}
-
-function sameBytes(a: usize, b: usize, n: u32): bool {
-  for (let i: u32 = 0; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
 }

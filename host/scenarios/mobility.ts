@@ -9,7 +9,6 @@ import { toHex } from '../hex.js';
 import { Amf, type RetentionPolicy } from '../network/amf.js';
 import { NetworkNasContext } from '../network/nas-security.js';
 import { MacFailureError, ReplayError } from '../errors.js';
-import { encodeNscRecord } from '../usim/files.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti } from './setup.js';
 import type { TraceStep } from './trace.js';
@@ -100,7 +99,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     try {
       const r = w.ue.securityModeCommand(smc);
       smcResult = r.result; smcCause = r.result === 'reject' ? r.cause : null;
-      if (r.result === 'complete') securityOk = T.trace && tNas.verifyUplink(r.response) !== null;
+      if (r.result === 'complete') securityOk = tNas.verifyUplink(r.response) !== null;
       else securityOk = false;
       w.trace.add('target AMF', r.result === 'complete' ? (securityOk ? 'SECURITY MODE COMPLETE verified (UL COUNT 0)' : 'SECURITY MODE COMPLETE failed verification') : `SECURITY MODE REJECT #${r.cause} received`, {});
     } catch (e) {
@@ -220,8 +219,3 @@ function fallbackToSource(w: World, S: Amf): boolean | 'verified-but-downlink-re
   }
   return false;
 }
-
-/** EF 5GS3GPPNSC record bytes for a context (for tests that check the stored bytes). */
-export const nscRecordHex = (c: { ngKsi: number; kamf: Uint8Array; ul: number; dl: number; nea: number; nia: number; eps?: number }) =>
-  toHex(encodeNscRecord({ ngKsi: c.ngKsi, kamf: c.kamf, ulNasCount: c.ul, dlNasCount: c.dl, nasAlgs: { ciphering: c.nea, integrity: c.nia },
-    epsNasAlgs: c.eps === undefined ? null : { ciphering: c.eps >> 4, integrity: c.eps & 15 } }));

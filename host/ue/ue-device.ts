@@ -4,6 +4,7 @@
  * models drive it message by message; every step leaves a trace entry.
  */
 import { UeFirmware, type NasContext, type SmcResult } from './ue-firmware.js';
+import { UeInterworking } from './ue-interworking.js';
 import { ContextStore } from '../me/context-store.js';
 import { MeStorage } from '../me/me-storage.js';
 import type { Usim } from '../usim/usim.js';
@@ -127,7 +128,7 @@ export class UeDevice {
   /** SRVCC outcome on the UE (firmware and storage): `completed` also marks the stored native
    *  context invalid, so the re-authentication rule survives a power cycle (TS 33.501 J.1). */
   srvccOutcome(o: 'failed' | 'completed' | 'call-ended'): void {
-    this.fw.fw.call('srvcc_outcome', ['failed', 'completed', 'call-ended'].indexOf(o));
+    new UeInterworking(this.fw).srvccOutcome(o);
     if (o === 'completed') {
       this.store.invalidateContext();
       this.trace.add('UE', 'SRVCC completed: stored 5G NAS security context marked invalid (re-authentication required before 5G)', { usimKamf: this.usimContext()?.kamf ?? null }, { clause: 'TS 33.501 J.1' });

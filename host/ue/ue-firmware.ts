@@ -79,7 +79,7 @@ export class UeFirmware {
 
   /** Read and decode a slot (keys included). */
   read(slot: Slot): NasContext {
-    const b = this.clearAfter(() => { this.fw.call('ctx_read', slotNo(slot)); return this.fw.take(0, this.slotSize); });
+    const b = this.rawSlot(slot);
     const v = new DataView(b.buffer);
     const u32 = (o: number) => v.getUint32(o, true);
     return {
