@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../host/errors.js';
 import { AtomicStore, FileMedium, MemoryMedium, PowerLossError, type Medium } from '../host/storage/atomic-store.js';
-import { encodeNscRecord, type AuthKeys, type StoredNsc } from '../host/usim/files.js';
+import { encodeNscRecord, inspectNscRecord, type AuthKeys, type StoredNsc } from '../host/usim/files.js';
 import { USIM_IMAGE_TYPE, UsimStorage, initUsimImage, type Access } from '../host/usim/usim-storage.js';
 import { ME_IMAGE_TYPE, MeStorage, MeStorageStateError } from '../host/me/me-storage.js';
 import { ContextStateError, ContextStore } from '../host/me/context-store.js';
@@ -28,6 +28,8 @@ const K2: AuthKeys = { kausf: fill(32, 0xe3), kseaf: fill(32, 0xf4) };
 // Record of A composed by hand from the facts §6 tag table.
 const A_RECORD = `A0 37 80 01 01 81 20 ${'AA'.repeat(32)} 82 04 00000005 83 04 00000003 84 01 12 85 01 22`;
 const INVALID_RECORD = `A0 03 80 01 07 ${ff(52)}`;
+// A marked invalid with its content kept: KSI '111' in b3-b1 (TS 33.501 6.2.2.2 / 31.102 EPSNSC analogue), A's KSI 1 in b7-b5.
+const A_RECORD_INVALID = A_RECORD.replace('80 01 01', '80 01 17');
 
 /** One power source shared by the USIM and the ME media; `arm(k)` cuts it after k more steps. */
 class Power {
@@ -62,12 +64,14 @@ function boot(usimM: Medium | null, meM: Medium, access: Access = '3gpp') {
 }
 const copyOf = (m: MemoryMedium) => { const c = new MemoryMedium(m.size); c.bytes.set(m.bytes); return c; };
 const mediumHas = (m: MemoryMedium, secret: Uint8Array) => Buffer.from(m.bytes).includes(Buffer.from(secret));
-/** A card with SUPI_A and an empty ME NVM, powered on, that completed a registration storing `ctx`. */
-function registered(ctx: StoredNsc, access: Access = '3gpp') {
+/** A card with SUPI_A and an empty ME NVM, powered on, that completed a registration storing `ctx`
+ *  (marked invalid: the UE is registered) — `switchOff` then stores it valid and leaves the UE off. */
+function registered(ctx: StoredNsc, access: Access = '3gpp', switchOff = false) {
   const usimM = newUsim(SUPI_A), meM = new MemoryMedium(4096);
   const s = boot(usimM, meM, access);
   s.cs.beginRegistration();
   s.cs.registrationCompleted(ctx);
+  if (switchOff) s.cs.deregister('switch-off');
   return { usimM, meM, s };
 }
 
@@ -127,6 +131,7 @@ describe('USIM image (TS 31.102 DF5GS, EF IMSI, EF UST)', () => {
       s1.cs.beginRegistration();
       s1.cs.registrationCompleted(A);
       s1.cs.storeAuthKeys(K);
+      s1.cs.deregister('switch-off'); // leaves RM-REGISTERED: stored valid (6.8.1.1.1)
       const s2 = boot(new FileMedium(usimPath), new FileMedium(mePath));
       expect(s2.r).toMatchObject({ context: A, source: 'usim', reason: 'loaded' });
       expect(s2.cs.loadAuthKeys()).toEqual({ valid: true, ...K });
@@ -142,6 +147,7 @@ describe('ME NVM stored with the SUPI (TS 24.501 C.1, TS 33.501 6.2.2.2)', () =>
     s.cs.beginRegistration();
     s.cs.registrationCompleted(A);
     s.cs.storeAuthKeys(K);
+    s.cs.deregister('switch-off');
     return meM;
   }
 
@@ -199,22 +205,31 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     expect(s.r).toMatchObject({ context: null, source: 'usim' });
     s.cs.beginRegistration();
     s.cs.registrationCompleted(A);
+    s.cs.deregister('switch-off');
     expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(A_RECORD)));
 
     s = boot(usimM, meM);
     expect(s.r).toMatchObject({ context: A, source: 'usim', reason: 'loaded' });
     s.cs.beginRegistration();
-    expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(INVALID_RECORD)));
-    expect(mediumHas(usimM, A.kamf)).toBe(false); // the old KAMF is wiped from the card
-    expect(s.cs.current).toEqual(A); // but still current in RAM
+    expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(A_RECORD_INVALID)));
+    expect(s.cs.current).toEqual(A); // still current in RAM
 
     s = boot(usimM, meM); // power lost while registering
     expect(s.r.context).toBeNull();
     expect(s.r.reason).toContain("KSI '111'");
   });
 
+  it("TS 33.501 6.8.1.1.2.1: the stored copy stays marked invalid while registered ('marks the stored copy invalid' … until the UE leaves RM-REGISTERED); a power loss then loads nothing", () => {
+    const { usimM, meM, s } = registered(A);
+    expect(s.cs.state).toBe('registered');
+    expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(A_RECORD_INVALID)));
+    expect(inspectNscRecord(s.usim!.readRecord(0x4f03, 1))).toEqual({ valid: false, content: A, reason: expect.stringContaining("KSI '111'") });
+    s.cs.powerLoss();
+    expect(boot(usimM, meM).r).toMatchObject({ context: null, reason: expect.stringContaining("KSI '111'") });
+  });
+
   it('writes back the updated context (COUNTs included) marked valid when the attempt fails', () => {
-    let { usimM, meM, s } = registered(A);
+    let { usimM, meM, s } = registered(A, '3gpp', true);
     s = boot(usimM, meM);
     s.cs.beginRegistration();
     s.cs.registrationFailed(A2);
@@ -222,29 +237,32 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     expect(boot(usimM, meM).r.context).toEqual(A2);
   });
 
-  it('replaces KAMF and ngKSI on completion; the old key is gone', () => {
-    let { usimM, meM, s } = registered(A);
+  it('replaces KAMF and ngKSI on completion (seed 000), marked invalid; the old key is gone', () => {
+    let { usimM, meM, s } = registered(A, '3gpp', true);
     s = boot(usimM, meM);
     s.cs.beginRegistration();
     s.cs.registrationCompleted(B);
     expect(s.cs.state).toBe('registered');
-    expect(boot(usimM, meM).r.context).toEqual(B);
+    expect(s.cs.stored()).toEqual({ valid: false, content: B, location: 'usim' });
     expect(mediumHas(usimM, A.kamf)).toBe(false);
+    s.cs.deregister('normal');
+    expect(boot(usimM, meM).r.context).toEqual(B);
   });
 
-  it('mobility registration keeps the stored context until it completes or fails (6.9.3)', () => {
+  it('mobility registration: invalid while in progress and while registered; valid again when it fails (6.8.1.1.2.1 step 4)', () => {
     const usimM = newUsim(SUPI_A);
     const s = boot(usimM, new MemoryMedium(4096));
     s.cs.beginRegistration();
     s.cs.registrationCompleted(A);
     s.cs.beginRegistration('mobility');
-    expect(s.usim!.readNsc('3gpp')).toEqual({ valid: true, ...A });
+    expect(s.cs.stored()).toEqual({ valid: false, content: A, location: 'usim' });
     s.cs.registrationFailed(A2);
     expect(s.cs.state).toBe('registered');
     expect(s.usim!.readNsc('3gpp')).toEqual({ valid: true, ...A2 });
     s.cs.beginRegistration('mobility');
+    expect(s.usim!.readNsc('3gpp')).toMatchObject({ valid: false });
     s.cs.registrationCompleted(B);
-    expect(s.usim!.readNsc('3gpp')).toEqual({ valid: true, ...B });
+    expect(s.cs.stored()).toEqual({ valid: false, content: B, location: 'usim' });
   });
 
   it('deregistration: normal and switch-off store the context valid; reject removes context and KAUSF/KSEAF', () => {
@@ -309,22 +327,52 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     expect(boot(newUsim(SUPI_B, []), meM).cs.loadLoci()).toBeNull();
   });
 
-  it('no ME copy is kept once the USIM holds the context', () => {
+  it('TS 33.501 6.8.1.1.1 "no copy … in NV when the USIM holds it" (facts §7): the ME copy is deleted AFTER the USIM write; a cut between leaves both and the USIM wins', () => {
     const meM = new MemoryMedium(4096);
     const s1 = boot(newUsim(SUPI_A, []), meM);
     s1.cs.beginRegistration();
     s1.cs.registrationCompleted(A);
+    s1.cs.deregister('switch-off');
     expect(s1.me.hasNsc('3gpp')).toBe(true);
-    const s2 = boot(newUsim(SUPI_A), meM); // same SUPI, a USIM with EF 5GS3GPPNSC
+    const usimM = newUsim(SUPI_A); // same SUPI, a USIM with EF 5GS3GPPNSC
+    const s2 = boot(usimM, meM);
     expect(s2.r).toMatchObject({ context: null, source: 'usim' });
     s2.cs.beginRegistration();
     s2.cs.registrationCompleted(B);
+    expect(s2.cs.writes.filter((w) => w.item === 'nsc')).toEqual([
+      { medium: 'usim', item: 'nsc', action: 'write-invalid' },
+      { medium: 'me', item: 'nsc', action: 'delete' },
+    ]);
     expect(s2.me.hasNsc('3gpp')).toBe(false);
     expect(mediumHas(meM, A.kamf)).toBe(false);
   });
 
+  it('a power cut between the USIM write and the ME deletion: both media hold a record, power-on uses the USIM one', () => {
+    const meM = new MemoryMedium(4096);
+    const s1 = boot(newUsim(SUPI_A, []), meM);
+    s1.cs.beginRegistration();
+    s1.cs.registrationCompleted(A);
+    s1.cs.deregister('switch-off');
+    const usim0 = newUsim(SUPI_A);
+    const s0 = boot(copyOf(usim0), copyOf(meM));
+    s0.cs.beginRegistration();
+    const usimSteps = (() => { const p = new Power(); const u = copyOf(usim0), m = copyOf(meM); const s = boot(new CutMedium(u, p), m); const b = p.steps; s.cs.beginRegistration(); s.cs.registrationCompleted(B); s.cs.deregister('normal'); return p.steps - b; })();
+    expect(usimSteps).toBeGreaterThan(0);
+    // cut every USIM step of a completion + deregistration with the ME copy still there: power-on never loads A from the ME
+    for (let cut = 0; cut <= usimSteps; cut++) {
+      const u = copyOf(usim0), m = copyOf(meM), p = new Power();
+      const s = boot(new CutMedium(u, p), m);
+      s.cs.beginRegistration();
+      p.arm(cut);
+      try { s.cs.registrationCompleted(B); s.cs.deregister('normal'); } catch (e) { expect(e).toBeInstanceOf(PowerLossError); }
+      const after = boot(u, m).r;
+      expect(after.source).toBe('usim');
+      expect([null, hex(encodeNscRecord(B))]).toContain(after.context ? hex(encodeNscRecord(after.context)) : null);
+    }
+  });
+
   it('keeps the two access types apart (EF 5GS3GPPNSC vs EF 5GSN3GPPNSC)', () => {
-    const { usimM, meM, s } = registered(B, 'non3gpp');
+    const { usimM, meM, s } = registered(B, 'non3gpp', true);
     expect(s.usim!.readNsc('non3gpp')).toEqual({ valid: true, ...B });
     expect(boot(usimM, meM, '3gpp').r.context).toBeNull();
     expect(boot(usimM, meM, 'non3gpp').r.context).toEqual(B);
@@ -345,12 +393,14 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
 // ---------------------------------------------------------------------------------------------
 // Power loss at every write step of every storage operation.
 
-type Obs = { ctx: string; keys: string };
-const obsOf = (c: StoredNsc | null, k: AuthKeys | null): Obs => ({ ctx: c ? hex(encodeNscRecord(c)) : 'none', keys: k ? hex(k.kausf) + hex(k.kseaf) : 'none' });
+/** What a power-on sees: the context it loads (valid only), KAUSF/KSEAF, and the record content held (valid or not). */
+type Obs = { ctx: string; keys: string; held: string };
+const obsOf = (c: StoredNsc | null, k: AuthKeys | null, held: StoredNsc | null = c): Obs =>
+  ({ ctx: c ? hex(encodeNscRecord(c)) : 'none', keys: k ? hex(k.kausf) + hex(k.kseaf) : 'none', held: held ? hex(encodeNscRecord(held)) : 'none' });
 function observe(usimM: Medium, meM: Medium, access: Access = '3gpp'): Obs {
   const s = boot(usimM, meM, access);
   const k = s.cs.loadAuthKeys();
-  return obsOf(s.r.context, k && k.valid ? k : null);
+  return obsOf(s.r.context, k && k.valid ? k : null, s.cs.stored()?.content ?? null);
 }
 
 interface Scenario {
@@ -364,14 +414,16 @@ interface Scenario {
 }
 const none = obsOf(null, null);
 const reg = (c: StoredNsc) => (cs: ContextStore) => { cs.beginRegistration(); cs.registrationCompleted(c); };
+/** Registered, then switched off: the context stored valid (6.8.1.1.1). */
+const stored = (c: StoredNsc) => (cs: ContextStore) => { reg(c)(cs); cs.deregister('switch-off'); };
 const SCENARIOS: Scenario[] = [
-  { name: 'beginRegistration marks the stored copy invalid', prepare: reg(A), op: (cs) => cs.beginRegistration(), states: [obsOf(A, null), none] },
-  { name: 'registrationFailed writes back the updated context', prepare: reg(A), pre: (cs) => cs.beginRegistration(), op: (cs) => cs.registrationFailed(A2), states: [none, obsOf(A2, null)] },
-  { name: 'registrationCompleted stores a new context', prepare: () => {}, pre: (cs) => cs.beginRegistration(), op: (cs) => cs.registrationCompleted(B), states: [none, obsOf(B, null)] },
-  { name: 'mobility registrationCompleted replaces KAMF/ngKSI', prepare: () => {}, pre: (cs) => { reg(A)(cs); cs.beginRegistration('mobility'); }, op: (cs) => cs.registrationCompleted(B), states: [obsOf(A, null), obsOf(B, null)] },
-  { name: 'deregister(normal) stores the current COUNTs', prepare: () => {}, pre: reg(B), op: (cs) => cs.deregister('normal', B2), states: [obsOf(B, null), obsOf(B2, null)] },
+  { name: 'beginRegistration marks the stored copy invalid', prepare: stored(A), op: (cs) => cs.beginRegistration(), states: [obsOf(A, null), obsOf(null, null, A)] },
+  { name: 'registrationFailed writes back the updated context', prepare: stored(A), pre: (cs) => cs.beginRegistration(), op: (cs) => cs.registrationFailed(A2), states: [obsOf(null, null, A), obsOf(A2, null)] },
+  { name: 'registrationCompleted stores a new context', prepare: () => {}, pre: (cs) => cs.beginRegistration(), op: (cs) => cs.registrationCompleted(B), states: [none, obsOf(null, null, B)] },
+  { name: 'mobility registrationCompleted replaces KAMF/ngKSI', prepare: () => {}, pre: (cs) => { reg(A)(cs); cs.beginRegistration('mobility'); }, op: (cs) => cs.registrationCompleted(B), states: [obsOf(null, null, A), obsOf(null, null, B)] },
+  { name: 'deregister(normal) stores the current COUNTs', prepare: () => {}, pre: reg(B), op: (cs) => cs.deregister('normal', B2), states: [obsOf(null, null, B), obsOf(B2, null)] },
   { name: 'storeAuthKeys replaces KAUSF/KSEAF', prepare: (cs) => cs.storeAuthKeys(K), op: (cs) => cs.storeAuthKeys(K2), states: [obsOf(null, K), obsOf(null, K2)] },
-  { name: 'deregister(reject) removes context and keys together', prepare: (cs) => { reg(B)(cs); cs.storeAuthKeys(K); }, op: (cs) => cs.deregister('reject'), states: [obsOf(B, K), none] },
+  { name: 'deregister(reject) removes context and keys together', prepare: (cs) => { reg(B)(cs); cs.storeAuthKeys(K); }, op: (cs) => cs.deregister('reject'), states: [obsOf(null, K, B), none] },
 ];
 
 function runScenario(sc: Scenario, services: number[], states: Obs[]): number {
@@ -391,7 +443,7 @@ function runScenario(sc: Scenario, services: number[], states: Obs[]): number {
   };
   const n = session(Infinity).steps;
   expect(n).toBeGreaterThan(0);
-  const at = (o: Obs) => states.findIndex((x) => x.ctx === o.ctx && x.keys === o.keys);
+  const at = (o: Obs) => states.findIndex((x) => x.ctx === o.ctx && x.keys === o.keys && x.held === o.held);
   const seen: number[] = [];
   for (let cut = 0; cut <= n; cut++) {
     const r = session(cut);
@@ -415,7 +467,7 @@ describe('power loss after every write step of every storage operation', () => {
 
   it('split placement (context on the USIM, keys in ME): reject goes old → context gone → both gone', () => {
     const sc = SCENARIOS.find((s) => s.name.startsWith('deregister(reject)'))!;
-    runScenario(sc, [122], [obsOf(B, K), obsOf(null, K), none]);
+    runScenario(sc, [122], [obsOf(null, K, B), obsOf(null, K), none]);
   });
 
   it('the ME deletion at power-on with another SUPI is all or nothing', () => {
@@ -424,6 +476,7 @@ describe('power loss after every write step of every storage operation', () => {
     const s0 = boot(usimA, me0);
     reg(A)(s0.cs);
     s0.cs.storeAuthKeys(K);
+    s0.cs.deregister('switch-off');
     const usimB = newUsim(SUPI_B, []);
     for (let cut = 0; cut < 40; cut++) {
       const meM = copyOf(me0);

@@ -15,8 +15,8 @@ import { hex, toHex } from './helpers.js';
 const contains = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).indexOf(Buffer.from(needle)) >= 0;
 /** EF 5GS3GPPNSC record, composed by hand from TS 31.102 (facts §6): A0 37 | 80 01 ngKSI |
  *  81 20 KAMF | 82 04 UL | 83 04 DL | 84 01 algs | 85 01 EPS algs; 57 bytes, no padding. */
-const nscRecord = (ngKsi: number, kamf: string, ul: number, dl: number) =>
-  `a037` + `8001${ngKsi.toString(16).padStart(2, '0')}` + `8120${kamf}` + `8204${ul.toString(16).padStart(8, '0')}` + `8304${dl.toString(16).padStart(8, '0')}` + `840122` + `850122`;
+const nscRecord = (ngKsi: number, kamf: string, ul: number, dl: number, marked: 'valid' | 'invalid' = 'valid') =>
+  `a037` + `8001${(marked === 'valid' ? ngKsi : (ngKsi << 4) | 7).toString(16).padStart(2, '0')}` + `8120${kamf}` + `8204${ul.toString(16).padStart(8, '0')}` + `8304${dl.toString(16).padStart(8, '0')}` + `840122` + `850122`;
 
 describe('scenario outcomes', () => {
   it('success with horizontal derivation: KAMF′ = A.13(KAMF, 0x00, UL COUNT of the Registration Request) on both sides; USIM gets KAMF′ with the ngKSI of the current KAMF', () => {
@@ -30,8 +30,10 @@ describe('scenario outcomes', () => {
     expect(s.ngKsiNew).toBe(s.ngKsiOld); // 6.9.3: KAMF′ takes the value and type of the current KAMF's ngKSI
     expect(s.sourceAmfKamf).toBeNull(); // deleted once told the registration completed
     expect(s.aligned).toBe(true);
-    // EF 5GS3GPPNSC after commit: new ngKSI, KAMF′, UL COUNT 1 (SMC Complete used 0), DL COUNT 1 (the Accept)
-    expect(s.usimNscRecord).toBe(nscRecord(s.ngKsiNew!, expected, 1, 1));
+    // EF 5GS3GPPNSC after commit: new ngKSI, KAMF′, UL COUNT 1 (SMC Complete used 0), DL COUNT 1 (the Accept),
+    // marked invalid while registered (TS 33.501 6.8.1.1.2.1): KSI '111' in b3-b1, the content's KSI in b7-b5
+    expect(s.usimNscRecord).toBe(nscRecord(s.ngKsiNew!, expected, 1, 1, 'invalid'));
+    expect(s.usimValid).toBe(false);
   });
   it('the A.13 input is the COUNT of the Registration Request, not the COUNT after it', () => {
     const { summary: s } = runMobility({});
@@ -55,14 +57,21 @@ describe('scenario outcomes', () => {
     expect(s.sourceAmfKamf).toBe(s.kamfOld);
     expect(s.aligned).toBe(true);
   });
-  for (const outcome of ['timeout', 'no-guti'] as const) {
-    it(`${outcome}: rollback, the old context is current and usable`, () => {
-      const { summary: s } = runMobility({ outcome });
-      expect(s.outcome).toBe(outcome);
-      expect(s.ueCurrentKamf).toBe(s.kamfOld);
-      expect(s.usimKamf).toBe(s.kamfOld);
-    });
-  }
+  it('timeout: rollback, the old context is current and usable; stored back valid with its COUNTs (6.8.1.1.2.1 step 4)', () => {
+    const { summary: s } = runMobility({ outcome: 'timeout' });
+    expect(s.outcome).toBe('timeout');
+    expect(s.ueCurrentKamf).toBe(s.kamfOld);
+    expect([s.usimKamf, s.usimValid]).toEqual([s.kamfOld, true]);
+  });
+  it('seed 000 "if the mobility registration procedure is failed and the UE does not get a new 5G-GUTI, the UE shall delete the new 5G NAS security context": an ACCEPT without a new 5G-GUTI is a success — KAMF′ committed, UE and target AMF aligned', () => {
+    const { summary: s } = runMobility({ outcome: 'no-guti' });
+    const expected = toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!));
+    expect(s.outcome).toBe('accept');
+    expect([s.ueCurrentKamf, s.targetAmfKamf, s.usimKamf]).toEqual([expected, expected, expected]);
+    expect(s.servingAmf).toBe('target');
+    expect(s.sourceAmfKamf).toBeNull(); // told the registration completed
+    expect(s.aligned).toBe(true);
+  });
   it('fallback to a source AMF that KEPT its context: it verifies the re-registration (aligned)', () => {
     const { summary: s } = runMobility({ outcome: 'reject', sourcePolicy: 'keep', fallback: true });
     expect(s.aligned).toBe(true);
@@ -85,9 +94,11 @@ describe('scenario outcomes', () => {
     expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
     expect(s.usimKamf).toBe(s.targetAmfKamf);
   });
-  it('SMC with a bad MAC: discarded, nothing taken into use', () => {
-    const { summary: s } = runMobility({ smcFault: 'bad-mac' });
-    expect(s.smcResult).toBe('discarded');
+  it('TS 24.501 5.4.2.5 "If the security mode command cannot be accepted, the UE shall send a SECURITY MODE REJECT" (#24 unless #23 applies), unprotected: an SMC failing its integrity check (TS 33.501 6.7.2)', () => {
+    const { summary: s, trace } = runMobility({ smcFault: 'bad-mac' });
+    expect([s.smcResult, s.smcCause, s.outcome]).toEqual(['reject', 24, 'smc-rejected']);
+    const rej = trace.find((t) => t.from === 'UE' && /^SECURITY MODE REJECT #24 \(unprotected\)/.test(t.event))!;
+    expect(rej.message).toBe('7e005f18'); // plain 5GMM header (security header type 0), message type 0x5F, cause 24
     expect(s.kamfNew).toBeNull();
     expect(s.ueCurrentKamf).toBe(s.kamfOld);
   });
@@ -101,12 +112,19 @@ describe('scenario outcomes', () => {
     expect([s.smcResult, s.smcCause]).toEqual(['reject', 24]);
     expect(s.ueCurrentKamf).toBe(s.kamfOld);
   });
-  it('power cycle between the verified SMC and the Accept: the USIM still holds the old KAMF and ngKSI', () => {
-    const { summary: s } = runMobility({ powerCycle: true });
+  it('TS 33.501 6.8.1.1.2.1 "If the stored context is … invalid … the UE sends ngKSI 111": a power loss after the verified SMC loads nothing, and the UE registers again with ngKSI 111 and a new 5G AKA', () => {
+    const { summary: s, trace } = runMobility({ powerCycle: true });
     expect(s.smcResult).toBe('complete');
-    expect(s.usimKamf).toBe(s.kamfOld);
-    expect(s.usimNgKsi).toBe(s.ngKsiOld);
-    expect(s.ueCurrentKamf).toBe(s.kamfOld); // reloaded from the USIM at power-on
+    expect(s.powerCycleAt).toBe('after-smc');
+    expect(s.afterPowerOn).toEqual({ ngKsiSent: 7, authenticated: true, registeredAt: 'target' });
+    const powerOn = trace.find((t) => /^Power-on: /.test(t.event) && t.n > trace.findIndex((x) => /POWER LOSS/.test(x.event)))!;
+    expect(powerOn.values.kamf).toBeNull();
+    const rr = trace.filter((t) => /REGISTRATION REQUEST \(initial\), unprotected/.test(t.event)).at(-1)!;
+    expect(M.parseRegistrationRequest(hex(rr.message!)).ngKsi).toBe(7);
+    expect(s.ueCurrentKamf).not.toBe(s.kamfOld);
+    expect(s.ueCurrentKamf).not.toBe(s.kamfNew);
+    expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
+    expect(s.aligned).toBe(true);
   });
 });
 
@@ -139,7 +157,10 @@ describe('firmware state across the steps', () => {
     const { w, t } = afterRegistrationRequest();
     const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     const before = slots(w), state = toHex(w.ue.fw.rawState());
-    expect(() => w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }))).toThrow(MacFailureError);
+    expect(() => w.ue.fw.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }))).toThrow(MacFailureError);
+    expect(slots(w)).toEqual(before);
+    const r = w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }));
+    expect([r.result, r.cause, toHex(r.response)]).toEqual(['reject', 24, '7e005f18']); // built host-side, unprotected
     expect(slots(w)).toEqual(before);
     expect(toHex(w.ue.fw.rawState())).toBe(state);
   });
@@ -193,14 +214,14 @@ describe('firmware state across the steps', () => {
 
 describe('many runs: UE and AMF models agree on every key', () => {
   it('5 runs per (horizontal × outcome × source policy × fallback) corner, fresh random AKA keys each', () => {
-    for (let run = 0; run < 5; run++) for (const horizontal of [true, false]) for (const outcome of ['accept', 'reject', 'timeout'] as const)
+    for (let run = 0; run < 5; run++) for (const horizontal of [true, false]) for (const outcome of ['accept', 'no-guti', 'reject', 'timeout'] as const)
       for (const sourcePolicy of ['keep', 'delete'] as const) for (const fallback of [false, true]) {
         const { summary: s } = runMobility({ horizontal, outcome, sourcePolicy, fallback });
         if (s.kamfNew && horizontal) expect(s.kamfNew).toBe(toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!)));
-        if (outcome === 'accept') expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
+        if (outcome === 'accept' || outcome === 'no-guti') expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
         if (s.aligned && !fallback) expect(s.ueCurrentKamf).toBe(s.servingAmf === 'target' ? s.targetAmfKamf : s.sourceAmfKamf);
         expect(s.usimKamf).toBe(s.ueCurrentKamf);
-        if (fallback && outcome !== 'accept') expect(s.aligned).toBe(sourcePolicy === 'keep');
+        if (fallback && outcome !== 'accept' && outcome !== 'no-guti') expect(s.aligned).toBe(sourcePolicy === 'keep');
       }
   });
 });

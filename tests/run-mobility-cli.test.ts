@@ -31,12 +31,15 @@ describe('ue-keys run mobility', () => {
   it('--compare: a row per (horizontal × outcome × source policy × fallback) combination', () => {
     const r = runCli(['run', 'mobility', '--compare', '--json']);
     const rows = JSON.parse(r.out).combinations;
-    expect(rows).toHaveLength(24);
-    const find = (h: boolean, o: string, p: string, f: boolean) => rows.find((x: any) => x.horizontal === h && x.outcome === o && x.sourcePolicy === p && x.fallback === f);
+    expect(rows).toHaveLength(32); // 2 policies × (accept, no-guti, reject, timeout) × (keep, delete) × fallback
+    const find = (h: boolean, o: string, p: string, f: boolean) => rows.find((x: any) => x.horizontal === h && x.requestedOutcome === o && x.sourcePolicy === p && x.fallback === f);
     expect(find(true, 'reject', 'keep', true).aligned).toBe(true);
     expect(find(true, 'reject', 'delete', true).aligned).toBe(false);
+    expect(find(true, 'no-guti', 'keep', false)).toMatchObject({ outcome: 'accept', aligned: true, usimValid: false });
+    expect(find(true, 'timeout', 'keep', false)).toMatchObject({ usimValid: true, sourceAmfLearned: 'failure (RegistrationStatusUpdate)' });
     const text = runCli(['run', 'mobility', '--compare']).out;
-    expect(text.split('\n').filter((l) => /^(yes|no) /.test(l))).toHaveLength(24);
+    expect(text.split('\n')[0]).toMatch(/USIM valid .*source AMF learned/);
+    expect(text.split('\n').filter((l) => /^(yes|no) /.test(l))).toHaveLength(32);
   });
   it('--seed makes a run reproducible byte for byte; another seed gives other keys', () => {
     const a = runCli(['run', 'mobility', '--seed', '11', '--json']).out, b = runCli(['run', 'mobility', '--seed', '11', '--json']).out;
@@ -46,7 +49,7 @@ describe('ue-keys run mobility', () => {
     for (const sc of [['srvcc'], ['interworking', '--to', 'eps', '--mode', 'ho'], ['n2-handover', '--kacf']]) {
       expect(runCli(['run', ...sc, '--seed', '5', '--json']).out).toBe(runCli(['run', ...sc, '--seed', '5', '--json']).out);
     }
-  });
+  }, 60_000); // eleven CLI processes: slow on a loaded machine
   it('run --help lists every scenario with its flags', () => {
     const out = runCli(['run', '--help']).out;
     for (const s of ['run mobility', '--source-policy keep|delete', 'run srvcc', '--variant mme-derive|mme-concat|direct', 'run interworking', 'run n2-handover']) expect(out).toContain(s);

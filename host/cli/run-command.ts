@@ -14,7 +14,10 @@ const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'target-policy', kind: 'enum', values: ['use', 'reauth'] },
   { name: 'fallback', kind: 'bool' },
   { name: 'smc-fault', kind: 'enum', values: ['bad-mac', 'caps-mismatch', 'unknown-ngksi'] },
-  { name: 'power-cycle', kind: 'bool' },
+  { name: 'cause', kind: 'num', help: '5GMM cause of --outcome reject (default 111; #3/#6/#7 delete the context)' },
+  { name: 'power-cycle', kind: 'bool', help: 'power loss after the verified SMC (= --power-cycle-at after-smc)' },
+  { name: 'power-cycle-at', kind: 'enum', values: ['after-smc', 'registered'] },
+  { name: 'no-context', kind: 'bool', help: 'the source AMF has no UE context: identification (6.12.4) first' },
   { name: 'compare', kind: 'bool' },
   { name: 'seed', kind: 'num' },
   { name: 'json', kind: 'bool' },
@@ -22,29 +25,33 @@ const MOBILITY_FLAGS: FlagSpec[] = [
 
 function mobilityOptions(a: Record<string, any>): MobilityOptions {
   if (a.horizontal && a['no-horizontal']) throw new UsageError('--horizontal', 'and --no-horizontal exclude each other');
+  if (a.cause !== undefined && a.outcome !== 'reject') throw new UsageError('--cause', 'needs --outcome reject');
+  if (a.cause !== undefined && (!Number.isInteger(a.cause) || a.cause < 0 || a.cause > 255)) throw new UsageError('--cause', `must be a 5GMM cause 0..255, got ${a.cause}`);
+  const at = a['power-cycle-at'] ?? (a['power-cycle'] ? 'after-smc' : undefined);
+  if (a['power-cycle'] && a['power-cycle-at'] && a['power-cycle-at'] !== 'after-smc') throw new UsageError('--power-cycle', `means --power-cycle-at after-smc; it contradicts --power-cycle-at ${a['power-cycle-at']}`);
   return {
-    horizontal: !a['no-horizontal'], outcome: a.outcome, sourcePolicy: a['source-policy'], targetPolicy: a['target-policy'],
-    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycle: !!a['power-cycle'], seed: a.seed,
+    horizontal: !a['no-horizontal'], outcome: a.outcome, rejectCause: a.cause, sourcePolicy: a['source-policy'], targetPolicy: a['target-policy'],
+    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycleAt: at, noContext: !!a['no-context'], seed: a.seed,
   };
 }
 
 const short = (h: string | null) => (h ? h.slice(0, 12) + '…' : '—');
 
-/** Every (horizontal × outcome × source policy × fallback) combination with its verdict. */
-export function compareMobility(seed = 1): Array<MobilitySummary & { combination: string }> {
-  const rows: Array<MobilitySummary & { combination: string }> = [];
-  for (const horizontal of [true, false]) for (const outcome of ['accept', 'reject', 'timeout'] as const)
+/** Every (horizontal × outcome × source policy × fallback) combination with its verdict (the seed's decision space: success with or without a new 5G-GUTI, failure, no answer). */
+export function compareMobility(seed = 1): Array<MobilitySummary & { combination: string; requestedOutcome: string }> {
+  const rows: Array<MobilitySummary & { combination: string; requestedOutcome: string }> = [];
+  for (const horizontal of [true, false]) for (const outcome of ['accept', 'no-guti', 'reject', 'timeout'] as const)
     for (const sourcePolicy of ['keep', 'delete'] as const) for (const fallback of [false, true]) {
       const s = runMobility({ horizontal, outcome, sourcePolicy, fallback, seed }).summary; // one seed: every row starts from the same KAMF
-      rows.push({ combination: `${horizontal ? 'horizontal' : 'no-horizontal'} ${outcome} ${sourcePolicy}${fallback ? ' fallback' : ''}`, ...s });
+      rows.push({ combination: `${horizontal ? 'horizontal' : 'no-horizontal'} ${outcome} ${sourcePolicy}${fallback ? ' fallback' : ''}`, requestedOutcome: outcome, ...s });
     }
   return rows;
 }
 
 function printCompare(rows: ReturnType<typeof compareMobility>): void {
-  const head = ['horizontal', 'outcome', 'source', 'fallback', 'aligned', 'UE KAMF', 'USIM KAMF', 'source AMF KAMF', 'target AMF KAMF', 'verdict'];
-  const body = rows.map((r) => [r.horizontal ? 'yes' : 'no', r.outcome, r.sourcePolicy, r.fallback ? 'yes' : 'no', r.aligned ? 'yes' : 'NO',
-    short(r.ueCurrentKamf), short(r.usimKamf), short(r.sourceAmfKamf), short(r.targetAmfKamf), r.verdict]);
+  const head = ['horizontal', 'outcome', 'source', 'fallback', 'aligned', 'UE KAMF', 'USIM KAMF', 'USIM valid', 'source AMF KAMF', 'source AMF learned', 'target AMF KAMF', 'verdict'];
+  const body = rows.map((r) => [r.horizontal ? 'yes' : 'no', r.requestedOutcome, r.sourcePolicy, r.fallback ? 'yes' : 'no', r.aligned ? 'yes' : 'NO',
+    short(r.ueCurrentKamf), short(r.usimKamf), r.usimValid ? 'valid' : 'invalid', short(r.sourceAmfKamf), r.sourceAmfLearned, short(r.targetAmfKamf), r.verdict]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(w[i]))).join('  ');
   console.log(line(head));
@@ -66,7 +73,7 @@ const scenarios: Record<string, { flags: FlagSpec[]; run(a: Record<string, any>)
       if (a.json) { console.log(JSON.stringify({ summary: r.summary, trace: r.trace })); return; }
       console.log(r.text);
       console.log('\nSummary');
-      for (const [k, v] of Object.entries(r.summary)) console.log(`  ${k.padEnd(27)} ${v === null ? 'null' : String(v)}`);
+      for (const [k, v] of Object.entries(r.summary)) console.log(`  ${k.padEnd(27)} ${v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     },
   },
 };

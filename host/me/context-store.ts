@@ -10,13 +10,24 @@
  * after the USIM write (6.8.1.1.1: "no copy kept in NV"); the USIM copy is always read first, so a
  * power loss between the two writes is harmless.
  *
- * "Marked invalid" is the stored ngKSI '07' (KSI '111', facts §6; 6.2.2.2 "set the KSI value of
- * ngKSI to '111'"): the whole record is rewritten as `A0 03 80 01 07` + 'FF', which also wipes the
- * old KAMF from the store. Plain data only: the firmware is wired in by the caller.
+ * Validity (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1): the stored copy is marked INVALID when a
+ * registration starts (initial or mobility) and stays invalid while the UE is registered — the
+ * completion of a registration replaces its content (6.9.3: "replace the currently stored KAMF and
+ * ngKSI") but writes it marked invalid, because the COUNTs in RAM move on with every message. It
+ * is written back with its COUNTs and marked VALID only when the UE leaves RM-REGISTERED
+ * (deregistration, switch-off) or when an attempt fails. So a power loss at any point never finds
+ * a valid copy whose UL/DL NAS COUNT has already been used with its KAMF: power-on loads nothing,
+ * the UE sends ngKSI '111' and is authenticated (6.8.1.2.1).
+ *
+ * "Marked invalid" is KSI '111' in tag 80 (facts §6; 6.2.2.2 "set the KSI value of ngKSI to
+ * '111'"): `A0 03 80 01 07` when there is no content (deleted, NIA0, after SRVCC), or the content
+ * kept with the KSI moved to b7–b5 (modelling choice, host/usim/files.ts). Every write step of
+ * either medium is reported to {@link ContextStore.onWrite}, so the order is observable.
+ * Plain data only: the firmware is wired in by the caller.
  */
 import { UeKeysError } from '../errors.js';
 import {
-  FID_5GAUTHKEYS, encodeAuthKeys, encodeLoci, encodeNoAuthKeys, encodeNoNscRecord, encodeNscRecord,
+  FID_5GAUTHKEYS, encodeAuthKeys, inspectNscRecord, encodeLoci, encodeNoAuthKeys, encodeNoNscRecord, encodeNscRecord,
   type AuthKeys, type Decoded, type Loci, type StoredNsc,
 } from '../usim/files.js';
 import { LOCI_FID, NSC_FID, type Access, type UsimStorage } from '../usim/usim-storage.js';
@@ -56,6 +67,13 @@ function copyContext(c: NativeContext): NativeContext {
 /** A null-integrity (NIA0) context is never stored (TS 33.501 10.2.x, facts §7). */
 const storable = (c: NativeContext | null): c is NativeContext => c !== null && c.nasAlgs.integrity !== 0;
 
+/** One write step on a medium, in the order it happened (no key bytes: names and validity only). */
+export interface StoreWrite {
+  medium: Location;
+  item: 'nsc' | 'authKeys' | 'loci';
+  action: 'write-valid' | 'write-invalid' | 'mark-invalid' | 'delete';
+}
+
 /** The storage rules for one access type (and one EF 5GS3GPPNSC record under service n°136). */
 export class ContextStore {
   private st: ContextState = 'off';
@@ -64,6 +82,10 @@ export class ContextStore {
   private card: UsimStorage | null = null;
   readonly access: Access;
   readonly nscRecord: number;
+  /** Every write step (USIM or ME NVM), in order; see {@link StoreWrite}. */
+  readonly writes: StoreWrite[] = [];
+  /** Called after each write step (the UE device turns it into trace lines). */
+  onWrite: ((w: StoreWrite) => void) | null = null;
 
   constructor(readonly me: MeStorage, options: { access?: Access; nscRecord?: number } = {}) {
     this.access = options.access ?? '3gpp';
@@ -108,17 +130,38 @@ export class ContextStore {
   }
 
   /**
-   * Start a registration. `initial` (leaving RM-DEREGISTERED, 6.8.1.1.2.1 step 3): the stored copy
-   * is marked invalid while the attempt is in progress. `mobility` (from RM-REGISTERED, 6.9.3):
-   * the stored context stays, in case the procedure fails.
+   * Start a registration (6.8.1.1.2.1 step 3): the stored copy is marked invalid while the attempt
+   * is in progress — for an initial registration (leaving RM-DEREGISTERED) and for a mobility or
+   * periodic registration update (from RM-REGISTERED, where it is already invalid unless an
+   * earlier attempt failed and wrote it back valid). The content stays, in case this attempt fails.
    */
   beginRegistration(kind: RegistrationKind = 'initial'): void {
     this.needUsim('beginRegistration');
     const from = kind === 'initial' ? 'deregistered' : 'registered';
     if (this.st !== from) throw new ContextStateError(`beginRegistration('${kind}') needs state ${from}, state is ${this.st}`);
-    if (kind === 'initial' && this.readStoredNsc()?.valid) this.writeNsc(null);
+    const d = this.readStoredNsc();
+    if (d?.valid) { const { valid: _v, ...c } = d; this.writeNsc(c, 'invalid'); }
     this.kind = kind;
     this.st = 'registering';
+  }
+
+  /**
+   * Power lost (battery removed, crash): RAM is gone and nothing is written — whatever the media
+   * hold stays as it is. The next {@link powerOn} decides from the stored validity alone.
+   */
+  powerLoss(): void {
+    this.ram = null;
+    this.st = 'off';
+  }
+
+  /** The stored record of this access as it is now: validity and content (display, tests). */
+  stored(): { valid: boolean; content: NativeContext | null; location: Location } | null {
+    if (this.card === null) return null;
+    const loc = this.nscLocation;
+    const raw = loc === 'usim' ? this.card.readRecord(NSC_FID[this.access], this.nscRecord) : this.me.readNscBytes(this.access);
+    if (raw === null) return { valid: false, content: null, location: loc };
+    const r = inspectNscRecord(raw);
+    return { valid: r.valid, content: r.content, location: loc };
   }
 
   /**
@@ -127,20 +170,21 @@ export class ContextStore {
    */
   registrationFailed(context: NativeContext | null = this.ram): void {
     this.needState('registrationFailed', 'registering');
-    if (storable(context)) this.writeNsc(context);
+    if (storable(context)) this.writeNsc(context, 'valid');
     this.ram = context && copyContext(context);
     this.st = this.kind === 'initial' ? 'deregistered' : 'registered';
   }
 
   /**
    * The registration completed (6.9.3): the stored KAMF and ngKSI, with the COUNTs and algorithms,
-   * are replaced by the new context in one atomic record update; a ngKSI other than '07' makes it
-   * valid. A NIA0 context is not stored: the stored copy is marked invalid instead (10.2.x).
+   * are replaced by the new context in one atomic record update — marked INVALID, since the UE is
+   * now RM-REGISTERED and keeps using (and counting on) this context (6.8.1.1.2.1). A NIA0 context
+   * is not stored: the stored copy is marked invalid with no content instead (10.2.x).
    */
   registrationCompleted(newContext: NativeContext): void {
     this.needState('registrationCompleted', 'registering');
     encodeNscRecord(newContext); // validate before any write
-    this.writeNsc(storable(newContext) ? newContext : null);
+    this.writeNsc(storable(newContext) ? newContext : null, 'invalid');
     this.ram = copyContext(newContext);
     this.st = 'registered';
   }
@@ -158,7 +202,7 @@ export class ContextStore {
       this.removeAll();
       this.ram = null;
     } else {
-      this.writeNsc(storable(context) ? context : null);
+      this.writeNsc(storable(context) ? context : null, 'valid');
       this.ram = context && copyContext(context);
     }
     this.st = kind === 'switch-off' ? 'off' : 'deregistered';
@@ -172,7 +216,7 @@ export class ContextStore {
    */
   invalidateContext(): void {
     this.needUsim('invalidateContext');
-    this.writeNsc(null);
+    this.writeNsc(null, 'invalid');
   }
 
   /** Store KAUSF/KSEAF once the SMC that follows authentication is accepted (6.2.2.2; TS 24.501 5.4.2.1). */
@@ -180,8 +224,9 @@ export class ContextStore {
     const usim = this.needUsim('storeAuthKeys');
     if (usim.hasEf(FID_5GAUTHKEYS)) {
       usim.updateBinary(FID_5GAUTHKEYS, encodeAuthKeys(keys, usim.fileSize(FID_5GAUTHKEYS)));
-      if (this.me.readAuthKeys() !== null) this.me.update([{ item: 'authKeys', keys: null }]);
-    } else this.me.update([{ item: 'authKeys', keys }]);
+      this.log('usim', 'authKeys', 'write-valid');
+      if (this.me.readAuthKeys() !== null) { this.me.update([{ item: 'authKeys', keys: null }]); this.log('me', 'authKeys', 'delete'); }
+    } else { this.me.update([{ item: 'authKeys', keys }]); this.log('me', 'authKeys', 'write-valid'); }
   }
   /** Stored KAUSF/KSEAF (decoded), or null when nothing is stored. */
   loadAuthKeys(): Decoded<AuthKeys> | null {
@@ -201,8 +246,9 @@ export class ContextStore {
     const fid = LOCI_FID[this.access];
     if (usim.hasEf(fid)) {
       usim.updateBinary(fid, encodeLoci(loci));
-      if (this.me.readLoci(this.access) !== null) this.me.update([{ item: 'loci', access: this.access, loci: null }]);
-    } else this.me.update([{ item: 'loci', access: this.access, loci }]);
+      this.log('usim', 'loci', 'write-valid');
+      if (this.me.readLoci(this.access) !== null) { this.me.update([{ item: 'loci', access: this.access, loci: null }]); this.log('me', 'loci', 'delete'); }
+    } else { this.me.update([{ item: 'loci', access: this.access, loci }]); this.log('me', 'loci', 'write-valid'); }
   }
   /** Stored LOCI of this access (decoded), or null. */
   loadLoci(): Decoded<Loci> | null {
@@ -216,17 +262,31 @@ export class ContextStore {
     return this.nscLocation === 'usim' ? this.card!.readNsc(this.access, this.nscRecord) : this.me.readNsc(this.access);
   }
 
-  /** Write the context valid, or (null) the invalid marker, where this access keeps it. */
-  private writeNsc(ctx: NativeContext | null): void {
+  /**
+   * Write the context marked valid or invalid, or (null) the no-context marker, where this access
+   * keeps it. With the EF on the USIM, the ME NVM copy is deleted only AFTER the USIM write
+   * (6.8.1.1.1: "no copy kept in NV when the USIM holds it"); a power loss between the two steps
+   * leaves both, and power-on reads the USIM first.
+   */
+  private writeNsc(ctx: NativeContext | null, marked: 'valid' | 'invalid'): void {
     const usim = this.card!;
+    const action = ctx === null ? 'mark-invalid' : marked === 'valid' ? 'write-valid' : 'write-invalid';
     if (this.nscLocation === 'usim') {
       const fid = NSC_FID[this.access];
       const len = usim.recordLength(fid);
-      usim.updateRecord(fid, this.nscRecord, ctx === null ? encodeNoNscRecord(len) : encodeNscRecord(ctx, len));
-      if (this.me.hasNsc(this.access)) this.me.update([{ item: 'delete-nsc', access: this.access }]);
+      usim.updateRecord(fid, this.nscRecord, ctx === null ? encodeNoNscRecord(len) : encodeNscRecord(ctx, len, marked));
+      this.log('usim', 'nsc', action);
+      if (this.me.hasNsc(this.access)) { this.me.update([{ item: 'delete-nsc', access: this.access }]); this.log('me', 'nsc', 'delete'); }
     } else {
-      this.me.update([{ item: 'nsc', access: this.access, context: ctx }]);
+      this.me.update([{ item: 'nsc', access: this.access, context: ctx, marked }]);
+      this.log('me', 'nsc', action);
     }
+  }
+
+  private log(medium: Location, item: StoreWrite['item'], action: StoreWrite['action']): void {
+    const w = { medium, item, action };
+    this.writes.push(w);
+    this.onWrite?.(w);
   }
 
   /** Registration Reject / subscription withdrawn: context invalid and KAUSF/KSEAF deleted, atomically per store. */
@@ -238,11 +298,11 @@ export class ContextStore {
     const writes = [];
     if (onUsim) writes.push({ fid, record: this.nscRecord, data: encodeNoNscRecord(usim.recordLength(fid)) });
     if (akOnUsim) writes.push({ fid: FID_5GAUTHKEYS, data: encodeNoAuthKeys(usim.fileSize(FID_5GAUTHKEYS)) });
-    if (writes.length) usim.update(writes);
+    if (writes.length) { usim.update(writes); if (onUsim) this.log('usim', 'nsc', 'mark-invalid'); if (akOnUsim) this.log('usim', 'authKeys', 'delete'); }
     const meChanges = [];
     if (!onUsim || this.me.hasNsc(this.access)) meChanges.push(onUsim ? { item: 'delete-nsc' as const, access: this.access } : { item: 'nsc' as const, access: this.access, context: null });
     if (this.me.readAuthKeys() !== null) meChanges.push({ item: 'authKeys' as const, keys: null });
-    if (meChanges.length) this.me.update(meChanges);
+    if (meChanges.length) { this.me.update(meChanges); for (const c of meChanges) this.log('me', c.item === 'authKeys' ? 'authKeys' : 'nsc', c.item === 'nsc' ? 'mark-invalid' : 'delete'); }
   }
 
   private needUsim(op: string): UsimStorage {

@@ -42,7 +42,7 @@ export class MeStorageStateError extends UeKeysError {}
 
 /** One change of an ME transaction. `null` context = mark invalid; `delete` removes the item. */
 export type MeChange =
-  | { item: 'nsc'; access: Access; context: StoredNsc | null }
+  | { item: 'nsc'; access: Access; context: StoredNsc | null; marked?: 'valid' | 'invalid' }
   | { item: 'authKeys'; keys: AuthKeys | null }
   | { item: 'loci'; access: Access; loci: Loci | null }
   | { item: 'delete-nsc'; access: Access };
@@ -106,6 +106,11 @@ export class MeStorage {
     return d === undefined ? null : decodeLoci(d);
   }
 
+  /** The raw stored context record of an access (for display: content and validity), or null. */
+  readNscBytes(access: Access): Uint8Array | null {
+    return this.readItem(nscName(access)) ?? null;
+  }
+
   /** Whether anything is stored for `access`'s context (valid or marked invalid). */
   hasNsc(access: Access): boolean {
     return this.store.read(nscName(access)) !== undefined;
@@ -120,7 +125,7 @@ export class MeStorage {
     const tx: [string, Uint8Array | null][] = [[SUPI, Uint8Array.from(supi, (c) => c.charCodeAt(0))]];
     for (const c of changes) {
       switch (c.item) {
-        case 'nsc': tx.push([nscName(c.access), c.context === null ? encodeNoNscRecord() : encodeNscRecord(c.context)]); break;
+        case 'nsc': tx.push([nscName(c.access), c.context === null ? encodeNoNscRecord() : encodeNscRecord(c.context, undefined, c.marked ?? 'valid')]); break;
         case 'delete-nsc': tx.push([nscName(c.access), null]); break;
         case 'authKeys': tx.push([AUTHKEYS, c.keys === null ? null : encodeAuthKeys(c.keys)]); break;
         case 'loci': tx.push([lociName(c.access), c.loci === null ? null : encodeLoci(c.loci)]); break;

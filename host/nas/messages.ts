@@ -115,3 +115,19 @@ export function parseSecurityModeComplete(p: Uint8Array): { imeisv: Uint8Array |
   }
   return { imeisv, nasContainer };
 }
+
+/** SECURITY MODE REJECT (8.2.27) with a 5GMM cause (#23 UE security capabilities mismatch, #24
+ *  security mode rejected, unspecified), as the UE sends it unprotected (TS 24.501 5.4.2.5). */
+export const securityModeReject = (cause: number) => Uint8Array.of(...header(MT.SECURITY_MODE_REJECT), cause);
+
+/** IDENTITY REQUEST (8.2.21) for an identity type (9.11.3.3: 1 = SUCI). */
+export const identityRequest = (identityType = 1) => Uint8Array.of(...header(0x5b), identityType & 7);
+
+/** IDENTITY RESPONSE (8.2.22): a 5GS mobile identity (LV-E). */
+export const identityResponse = (identity: Uint8Array) => Uint8Array.of(...header(0x5c), identity.length >> 8, identity.length & 0xff, ...identity);
+
+/** The replayed UE security capabilities of a plain SECURITY MODE COMMAND (8.2.25: octet 5 is the ngKSI, then LV). */
+export function smcReplayedCaps(p: Uint8Array): Uint8Array | null {
+  if (p.length < 6 || messageType(p) !== MT.SECURITY_MODE_COMMAND || p.length < 6 + p[5]) return null;
+  return p.slice(6, 6 + p[5]);
+}

@@ -10,9 +10,15 @@ import { NetworkNasContext } from './nas-security.js';
 import type { Trace, Actor } from '../scenarios/trace.js';
 
 export type RetentionPolicy = 'keep' | 'delete';
+/** How long a source AMF keeps a transferred context without hearing the outcome (modelling choice). */
+export const KEPT_CONTEXT_TIMER_S = 60;
 
 /** What the AMF holds for one UE. */
-export interface AmfUeContext { supi: string; guti: Uint8Array; nas: NetworkNasContext; ueSecurityCapabilities: Uint8Array; transferPending: boolean }
+export interface AmfUeContext {
+  supi: string; guti: Uint8Array; nas: NetworkNasContext; ueSecurityCapabilities: Uint8Array; transferPending: boolean;
+  /** A stored non-current 5G security context (e.g. from a primary authentication whose SMC has not run). */
+  nonCurrent?: NetworkNasContext | null;
+}
 
 /** Namf_Communication_UEContextTransfer response (TS 23.502 4.2.2.2.2 step 5). */
 export type ContextTransfer =
@@ -24,7 +30,7 @@ export class Amf {
   readonly contexts = new Map<string, AmfUeContext>();
   constructor(readonly name: Actor, readonly trace: Trace, readonly policy: { horizontal?: boolean; retention?: RetentionPolicy } = {}) {}
 
-  add(ctx: Omit<AmfUeContext, 'transferPending'>): void { this.contexts.set(toHex(ctx.guti), { ...ctx, transferPending: false }); }
+  add(ctx: Omit<AmfUeContext, 'transferPending'> & { transferPending?: boolean }): void { this.contexts.set(toHex(ctx.guti), { ...ctx, transferPending: false }); }
   find(guti: Uint8Array): AmfUeContext | undefined { return this.contexts.get(toHex(guti)); }
   /** The KAMF this AMF holds for the UE, or null when it has no context. */
   kamfOf(guti: Uint8Array): Uint8Array | null { return this.find(guti)?.nas.kamf ?? null; }
@@ -53,6 +59,12 @@ export class Amf {
     this.trace.add(this.name, horizontal ? "Registration Request verified; derives KAMF′ (horizontal derivation)" : 'Registration Request verified; transfers the current KAMF', {
       ulCountRegistrationRequest: v.count, kamf: c.nas.kamf, ...(horizontal ? { kamfPrime: kamf } : {}), ngKsi: c.nas.ngKsi,
     }, { clause: horizontal ? 'TS 33.501 6.9.3 c, A.13' : 'TS 33.501 6.9.3 c' });
+    if (horizontal && c.nonCurrent) {
+      // 6.9.3: "If the source AMF has derived a new key KAMF, ... the source AMF shall in this case also delete any
+      // stored non-current 5G security context, and not transfer any non-current 5G security context to the target AMF."
+      this.trace.add(this.name, 'Deletes its stored non-current 5G security context (KAMF′ derived; never transferred)', { nonCurrentKamf: c.nonCurrent.kamf, ngKsi: c.nonCurrent.ngKsi }, { clause: 'TS 33.501 6.9.3' });
+      c.nonCurrent = null;
+    }
     const out: ContextTransfer = {
       ok: true, supi: c.supi, keyAmfHDerivationInd: horizontal, kamf, ngKsi: c.nas.ngKsi, ueSecurityCapabilities: c.ueSecurityCapabilities,
       nea: c.nas.nea, nia: c.nas.nia, ulLast: c.nas.ulLast['3gpp'], dlNext: c.nas.dlNext['3gpp'],
@@ -79,5 +91,17 @@ export class Amf {
       c.transferPending = false;
       this.trace.add(this.name, 'Mobility registration failed: keeps the 5G security context', { kamf: c.nas.kamf });
     }
+  }
+
+  /**
+   * The kept context's guard timer expired with no RegistrationStatusUpdate (modelling choice: the
+   * source AMF keeps a transferred context at most KEPT_CONTEXT_TIMER_S; TS 23.502 4.2.2.2.2 step 21
+   * gives the notification, not a timer): the context is deleted.
+   */
+  expireKeptContext(guti: Uint8Array): void {
+    const c = this.find(guti);
+    if (!c || !c.transferPending) return;
+    this.contexts.delete(toHex(guti));
+    this.trace.add(this.name, `No RegistrationStatusUpdate within ${KEPT_CONTEXT_TIMER_S} s: the kept 5G security context expires and is deleted`, {}, { clause: 'modelling choice (README)' });
   }
 }

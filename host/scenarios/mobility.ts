@@ -6,7 +6,7 @@
  * the UE then falls back to the source AMF with the context it kept.
  */
 import { toHex } from '../hex.js';
-import { Amf, type RetentionPolicy } from '../network/amf.js';
+import { Amf, KEPT_CONTEXT_TIMER_S, type RetentionPolicy } from '../network/amf.js';
 import { NetworkNasContext } from '../network/nas-security.js';
 import { MacFailureError, ReplayError } from '../errors.js';
 import * as M from '../nas/messages.js';
@@ -15,12 +15,18 @@ import type { TraceStep } from './trace.js';
 
 export type Outcome = 'accept' | 'reject' | 'timeout' | 'no-guti';
 export type SmcFault = 'bad-mac' | 'caps-mismatch' | 'unknown-ngksi';
+/** Where power is lost: between the verified SMC and the outcome, or once the procedure ended. */
+export type PowerCyclePoint = 'after-smc' | 'registered';
+/** Registration reject causes that delete the 5G NAS security context (TS 24.501 5.5.1.3.5). */
+export const DELETING_REJECT_CAUSES: readonly number[] = [3, 6, 7];
 
 export interface MobilityOptions {
   /** Source AMF local policy: horizontal KAMF derivation (default true). */
   horizontal?: boolean;
   /** How the mobility registration ends at the target AMF (default accept). */
   outcome?: Outcome;
+  /** 5GMM cause of `outcome: 'reject'` (default 111, protocol error unspecified). */
+  rejectCause?: number;
   /** Source AMF: keep its context until told the registration completed, or delete it at once. */
   sourcePolicy?: RetentionPolicy;
   /** Target AMF: use the received KAMF′/KAMF, or re-authenticate the UE. */
@@ -29,37 +35,55 @@ export interface MobilityOptions {
   fallback?: boolean;
   /** Fault injected into the target AMF's SECURITY MODE COMMAND. */
   smcFault?: SmcFault;
-  /** Power cycle of the UE between the verified SMC and the REGISTRATION ACCEPT. */
+  /** Power loss of the UE (true = 'after-smc'); the UE powers on and registers again. */
   powerCycle?: boolean;
+  powerCycleAt?: PowerCyclePoint;
+  /** The source AMF has no context for the UE: the target AMF identifies it (6.12.4) first. */
+  noContext?: boolean;
   /** Seed of the network's RANDs: the same seed gives the same keys in every run. */
   seed?: number;
 }
 
 export interface MobilitySummary {
-  horizontal: boolean; sourcePolicy: RetentionPolicy; targetPolicy: 'use' | 'reauth'; fallback: boolean; smcFault: SmcFault | null; powerCycle: boolean;
+  horizontal: boolean; sourcePolicy: RetentionPolicy; targetPolicy: 'use' | 'reauth'; fallback: boolean; smcFault: SmcFault | null;
+  powerCycle: boolean; powerCycleAt: PowerCyclePoint | null; noContext: boolean; rejectCause: number | null;
   kamfOld: string; kamfNew: string | null; ulCountRegistrationRequest: number | null; ngKsiOld: number; ngKsiNew: number | null;
-  smcResult: 'complete' | 'reject' | 'discarded' | 'none'; smcCause: number | null;
+  smcResult: 'complete' | 'reject' | 'none'; smcCause: number | null; identification: boolean;
   outcome: string; ueCurrentKamf: string | null; ueCurrentNgKsi: number | null;
-  usimKamf: string | null; usimNgKsi: number | null; usimNscRecord: string | null;
-  sourceAmfKamf: string | null; targetAmfKamf: string | null; servingAmf: 'source' | 'target' | null;
+  usimKamf: string | null; usimNgKsi: number | null; usimValid: boolean; usimNscRecord: string | null;
+  afterPowerOn: { ngKsiSent: number; authenticated: boolean; registeredAt: 'source' | 'target' } | null;
+  sourceAmfKamf: string | null; sourceAmfNonCurrentKamf: string | null; sourceAmfLearned: string; sourceAmfHolds: string;
+  targetAmfKamf: string | null; servingAmf: 'source' | 'target' | null;
   aligned: boolean; fallbackDownlinkReplayed: boolean; verdict: string;
 }
 
 export interface MobilityRun { summary: MobilitySummary; trace: TraceStep[]; text: string }
 
-const GUTI_SOURCE = guti(0x01, 0x00000101), GUTI_TARGET = guti(0x02, 0x00000202), GUTI_SOURCE_2 = guti(0x01, 0x00000102);
+const GUTI_SOURCE = guti(0x01, 0x00000101), GUTI_TARGET = guti(0x02, 0x00000202), GUTI_SOURCE_2 = guti(0x01, 0x00000102), GUTI_TARGET_2 = guti(0x02, 0x00000203);
 const hexOrNull = (b: Uint8Array | null | undefined) => (b ? toHex(b) : null);
 
 export function runMobility(o: MobilityOptions = {}): MobilityRun {
+  const powerCycleAt: PowerCyclePoint | null = o.powerCycleAt ?? (o.powerCycle ? 'after-smc' : null);
   const opts = { horizontal: o.horizontal ?? true, outcome: o.outcome ?? 'accept', sourcePolicy: o.sourcePolicy ?? 'keep', targetPolicy: o.targetPolicy ?? 'use',
-    fallback: o.fallback ?? false, smcFault: o.smcFault ?? null, powerCycle: o.powerCycle ?? false };
+    fallback: o.fallback ?? false, smcFault: o.smcFault ?? null, noContext: o.noContext ?? false,
+    rejectCause: (o.outcome ?? 'accept') === 'reject' ? o.rejectCause ?? 111 : null };
   const w = new World(o.seed);
   const S = new Amf('source AMF', w.trace, { horizontal: opts.horizontal, retention: opts.sourcePolicy });
   const T = new Amf('target AMF', w.trace);
+  let sourceLearned = 'nothing';
 
   // ---- Before: the UE registered at the source AMF (5G AKA, SMC, accept, stored on the USIM)
   w.initialRegistration(S, GUTI_SOURCE, 1);
   const old = w.ue.fw.read('current');
+  // The source AMF also stores a non-current 5G security context (modelled: from an earlier
+  // primary authentication whose SMC never ran), so 6.9.3's deletion rule has something to act on.
+  const nonCurrent = new NetworkNasContext(w.random(32), (old.ngKsi + 4) % 7, 2, 2);
+  S.find(GUTI_SOURCE)!.nonCurrent = nonCurrent;
+  w.trace.add('source AMF', 'Also holds a stored non-current 5G security context (modelled)', { nonCurrentKamf: nonCurrent.kamf, ngKsi: nonCurrent.ngKsi }, { clause: 'TS 33.501 6.9.3' });
+  if (opts.noContext) {
+    S.contexts.clear();
+    w.trace.add('source AMF', 'Has lost every UE context (e.g. a restart): a context transfer will find nothing', {});
+  }
 
   // ---- 6.9.3: REGISTRATION REQUEST (mobility registration updating) to the target AMF,
   //      integrity protected with the current context; its UL NAS COUNT is recorded
@@ -71,7 +95,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
   // ---- Target AMF: which context, and does it need an SMC?
   const newNgKsi = (old.ngKsi + 1) % 7;
   let tNas: NetworkNasContext | null = null;
-  let smcNeeded = true, hdp = false;
+  let smcNeeded = true, hdp = false, identification = false;
   if (transfer.ok && opts.targetPolicy === 'use') {
     // 6.9.3: "the ngKSI for the newly derived KAMF key is defined such as the value field and the type
     // field are taken from the ngKSI of the current KAMF"
@@ -84,7 +108,11 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     w.trace.add('target AMF', transfer.keyAmfHDerivationInd ? "Uses the received KAMF′ (keyAmfHDerivationInd): new ngKSI, NAS keys" : 'Uses the received KAMF and context',
       { kamf: tNas.kamf, ngKsi: tNas.ngKsi, knasint: tNas.knasint }, { clause: 'TS 33.501 6.9.3 e' });
   } else {
-    w.trace.add('target AMF', transfer.ok ? 'Local policy: re-authenticate the UE' : `No usable context from the source AMF (${transfer.reason}): authenticates the UE`, {}, { clause: 'TS 33.501 6.9.3' });
+    if (!transfer.ok) {
+      // 6.9.3 c: "If the target AMF receives a response indicating that the UE could not be identified, it shall
+      // initiate the subscription identification procedure described in clause 6.12.4"
+      identification = identify(w, T);
+    } else w.trace.add('target AMF', 'Local policy: re-authenticate the UE', {}, { clause: 'TS 33.501 6.9.3' });
     tNas = w.authenticate(T, newNgKsi);
   }
 
@@ -96,88 +124,142 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
       caps: opts.smcFault === 'caps-mismatch' ? Uint8Array.of(w.ue.caps[0] ^ 0x20, w.ue.caps[1]) : undefined,
       ngKsi: opts.smcFault === 'unknown-ngksi' ? (tNas.ngKsi + 3) % 7 : undefined,
     });
-    try {
-      const r = w.ue.securityModeCommand(smc);
-      smcResult = r.result; smcCause = r.result === 'reject' ? r.cause : null;
-      if (r.result === 'complete') securityOk = tNas.verifyUplink(r.response) !== null;
-      else securityOk = false;
-      w.trace.add('target AMF', r.result === 'complete' ? (securityOk ? 'SECURITY MODE COMPLETE verified (UL COUNT 0)' : 'SECURITY MODE COMPLETE failed verification') : `SECURITY MODE REJECT #${r.cause} received`, {});
-    } catch (e) {
-      if (!(e instanceof MacFailureError || e instanceof ReplayError)) throw e;
-      smcResult = 'discarded'; securityOk = false;
-      w.trace.add('UE', 'SECURITY MODE COMMAND discarded: integrity check failed (no state change)', {}, { clause: 'TS 24.501 4.4.4.2' });
-    }
+    const r = w.ue.securityModeCommand(smc);
+    smcResult = r.result; smcCause = r.result === 'reject' ? r.cause : null;
+    securityOk = r.result === 'complete' && tNas.verifyUplink(r.response) !== null;
+    w.trace.add('target AMF', r.result === 'complete' ? (securityOk ? 'SECURITY MODE COMPLETE verified (UL COUNT 0)' : 'SECURITY MODE COMPLETE failed verification') : `SECURITY MODE REJECT #${r.cause} received: the registration is aborted`, {});
   }
   const afterSmc = w.ue.fw.read('current');
   const kamfNew = smcResult === 'complete' && toHex(afterSmc.kamf) !== toHex(old.kamf) ? afterSmc.kamf : null;
 
-  // ---- Power cycle between the verified SMC and the outcome: RAM (the new context) is lost;
-  //      the USIM still holds the old KAMF and ngKSI
+  // ---- Outcome (or a power loss between the verified SMC and the outcome)
   let outcome: string = opts.outcome;
-  if (opts.powerCycle) {
-    w.trace.add('UE', 'POWER CYCLE: RAM lost; the new context was never stored', { usimKamf: hexOrNull(w.ue.usimContext()?.kamf) }, { clause: 'TS 33.501 6.8.1.1.2.1' });
-    w.ue = w.newUe();
+  let afterPowerOn: MobilitySummary['afterPowerOn'] = null;
+  const tellSource = (success: boolean) => { if (S.find(identity)) { S.registrationStatusUpdate(identity, success); sourceLearned = success ? 'success (RegistrationStatusUpdate)' : 'failure (RegistrationStatusUpdate)'; } };
+  if (powerCycleAt === 'after-smc') {
     outcome = 'power-cycle';
-    S.registrationStatusUpdate(identity, false);
+    w.trace.add('target AMF', '(the UE is gone: no REGISTRATION COMPLETE; the registration is abandoned)', {});
+    tellSource(false);
+    afterPowerOn = powerCycle(w, opts.fallback ? S : T, opts.fallback ? 'source' : 'target');
   } else if (!securityOk) {
-    outcome = smcResult === 'reject' ? 'smc-rejected' : 'timeout';
-    if (smcResult === 'reject') {
-      const rej = M.registrationReject(24);
-      w.trace.add('target AMF', 'REGISTRATION REJECT (security mode control failed)', {}, { to: 'UE', message: rej });
-    }
-    w.ue.registrationFailed(smcResult === 'reject' ? 'SECURITY MODE REJECT sent' : 'T3510 expiry after the discarded SMC');
-    S.registrationStatusUpdate(identity, false);
+    outcome = smcResult === 'reject' ? 'smc-rejected' : 'security-failed';
+    w.ue.registrationFailed(smcResult === 'reject' ? 'SECURITY MODE REJECT sent; the target AMF aborted the registration' : 'no security context with the target AMF');
+    tellSource(false);
   } else if (opts.outcome === 'accept' || opts.outcome === 'no-guti') {
     const assigned = opts.outcome === 'accept' ? GUTI_TARGET : undefined;
     const acc = tNas!.protectDownlink(2, M.registrationAccept({ guti: assigned }));
     w.trace.add('target AMF', `REGISTRATION ACCEPT${assigned ? ' (new 5G-GUTI)' : ' without a new 5G-GUTI'}`, { guti: assigned ?? null, dlCount: acc.count }, { to: 'UE', message: acc.message });
-    const result = w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
-    if (result === 'committed') {
-      T.add({ supi: SUBSCRIBER.supi, guti: GUTI_TARGET, nas: tNas!, ueSecurityCapabilities: w.ue.caps });
-      S.registrationStatusUpdate(identity, true);
-    } else { outcome = 'no-guti'; S.registrationStatusUpdate(identity, false); }
+    w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+    // Without a new 5G-GUTI the UE keeps the one it has, and the target AMF files the context under it
+    T.add({ supi: SUBSCRIBER.supi, guti: assigned ?? w.ue.guti!, nas: tNas!, ueSecurityCapabilities: w.ue.caps });
+    outcome = 'accept';
+    tellSource(true);
   } else if (opts.outcome === 'reject') {
-    const rej = tNas!.protectDownlink(2, M.registrationReject(111)); // #111 protocol error, unspecified
-    w.trace.add('target AMF', 'REGISTRATION REJECT', {}, { to: 'UE', message: rej.message });
+    const cause = opts.rejectCause!;
+    const rej = tNas!.protectDownlink(2, M.registrationReject(cause));
+    w.trace.add('target AMF', `REGISTRATION REJECT #${cause}`, { cause }, { to: 'UE', message: rej.message });
     w.ue.downlink(rej.message); // verified with the new context, then the registration fails
-    w.ue.registrationFailed('REGISTRATION REJECT');
-    S.registrationStatusUpdate(identity, false);
+    if (DELETING_REJECT_CAUSES.includes(cause)) w.ue.registrationRejectedDeleteAll(cause);
+    else w.ue.registrationFailed(`REGISTRATION REJECT #${cause}`);
+    tellSource(false);
   } else {
-    w.trace.add('target AMF', '(no answer: the UE\'s T3510 expires)', {});
+    w.trace.add('target AMF', '(no answer reaches the UE: its T3510 expires)', {});
     w.ue.registrationFailed('T3510 expiry');
+    // Deviation fixed: the target AMF gets no REGISTRATION COMPLETE and reports the failure, so the source AMF knows
+    w.trace.add('target AMF', 'No REGISTRATION COMPLETE: the mobility registration failed', {}, { to: 'source AMF', clause: 'TS 23.502 4.2.2.2.2 step 21' });
+    tellSource(false);
   }
 
   // ---- Fallback: register back to the source AMF with the context the UE kept
   let fallbackVerified: boolean | null = null, fallbackDownlinkReplayed = false;
-  if (opts.fallback && outcome !== 'accept') {
+  if (opts.fallback && outcome !== 'accept' && outcome !== 'power-cycle') {
     const f = fallbackToSource(w, S);
     fallbackDownlinkReplayed = f === 'verified-but-downlink-replayed';
     fallbackVerified = f !== false;
   }
 
+  // ---- Power lost once the procedure ended (registered, before the next message)
+  let sKamf = S.kamfOf(GUTI_SOURCE) ?? S.kamfOf(GUTI_SOURCE_2);
+  let tKamf = T.kamfOf(GUTI_TARGET) ?? T.kamfOf(GUTI_SOURCE) ?? T.kamfOf(GUTI_TARGET_2);
+  if (powerCycleAt === 'registered') {
+    const atSource = outcome !== 'accept' && (fallbackVerified !== null || sKamf !== null);
+    afterPowerOn = powerCycle(w, atSource ? S : T, atSource ? 'source' : 'target');
+  }
+  for (const g of [GUTI_SOURCE, GUTI_SOURCE_2]) if (S.find(g)?.transferPending) { S.expireKeptContext(g); sourceLearned = `nothing: kept context expired (${KEPT_CONTEXT_TIMER_S} s)`; }
+
   // ---- Summary
   const cur = w.ue.fw.read('current');
   const curUsable = cur.type === 'full-native' || cur.type === 'mapped';
-  const usim = w.ue.usimContext();
-  const sKamf = S.kamfOf(GUTI_SOURCE) ?? S.kamfOf(GUTI_SOURCE_2);
-  const tKamf = T.kamfOf(GUTI_TARGET);
-  const servingAmf = outcome === 'accept' ? 'target' : fallbackVerified !== null || sKamf ? 'source' : null;
+  const stored = w.ue.storedSummary();
+  sKamf = S.kamfOf(GUTI_SOURCE) ?? S.kamfOf(GUTI_SOURCE_2);
+  tKamf = T.kamfOf(GUTI_TARGET) ?? T.kamfOf(GUTI_SOURCE) ?? T.kamfOf(GUTI_TARGET_2);
+  const sCtx = S.find(GUTI_SOURCE) ?? S.find(GUTI_SOURCE_2);
+  const servingAmf: 'source' | 'target' | null = afterPowerOn ? afterPowerOn.registeredAt : outcome === 'accept' ? 'target' : fallbackVerified !== null || sKamf ? 'source' : null;
   const servingKamf = servingAmf === 'target' ? tKamf : servingAmf === 'source' ? sKamf : null;
   const sameAsServing = curUsable && servingKamf !== null && toHex(cur.kamf) === toHex(servingKamf);
-  const aligned = fallbackVerified !== null ? fallbackVerified : sameAsServing;
-  const verdict = fallbackDownlinkReplayed ? 'aligned keys, misaligned COUNTs: the source AMF verified the re-registration, but its DL NAS COUNT had been used by the target AMF with the same KAMF'
+  const aligned = fallbackVerified !== null && !afterPowerOn ? fallbackVerified : sameAsServing;
+  const verdict = afterPowerOn ? (aligned ? `aligned: after the power loss the UE had no valid stored context, sent ngKSI 111 and was authenticated by the ${servingAmf} AMF` : `misaligned after the power loss`)
+    : fallbackDownlinkReplayed ? 'aligned keys, misaligned COUNTs: the source AMF verified the re-registration, but its DL NAS COUNT had been used by the target AMF with the same KAMF'
     : fallbackVerified === true ? 'aligned: the source AMF verified the re-registration with the context the UE kept'
     : fallbackVerified === false ? 'misaligned: the source AMF had deleted its context (MAC failure), re-authentication needed'
-    : aligned ? `aligned: UE and ${servingAmf} AMF hold the same KAMF` : servingAmf ? `misaligned: UE and ${servingAmf} AMF hold different KAMFs` : 'no AMF holds a context for the UE';
+    : aligned ? `aligned: UE and ${servingAmf} AMF hold the same KAMF` : servingAmf ? `misaligned: UE and ${servingAmf} AMF hold different KAMFs` : curUsable ? 'no AMF holds a context for the UE' : 'the UE holds no 5G NAS security context (deleted)';
   w.trace.add('UE', `Result: ${verdict}`, {});
   const summary: MobilitySummary = {
-    horizontal: opts.horizontal, sourcePolicy: opts.sourcePolicy, targetPolicy: opts.targetPolicy, fallback: opts.fallback, smcFault: opts.smcFault, powerCycle: opts.powerCycle,
+    horizontal: opts.horizontal, sourcePolicy: opts.sourcePolicy, targetPolicy: opts.targetPolicy, fallback: opts.fallback, smcFault: opts.smcFault,
+    powerCycle: powerCycleAt !== null, powerCycleAt, noContext: opts.noContext, rejectCause: opts.rejectCause,
     kamfOld: toHex(old.kamf), kamfNew: hexOrNull(kamfNew), ulCountRegistrationRequest: rr.count, ngKsiOld: old.ngKsi, ngKsiNew: kamfNew ? afterSmc.ngKsi : null,
-    smcResult, smcCause, outcome, ueCurrentKamf: curUsable ? toHex(cur.kamf) : null, ueCurrentNgKsi: curUsable ? cur.ngKsi : null,
-    usimKamf: hexOrNull(usim?.kamf), usimNgKsi: usim?.ngKsi ?? null, usimNscRecord: hexOrNull(w.ue.usimNscBytes()),
-    sourceAmfKamf: hexOrNull(sKamf), targetAmfKamf: hexOrNull(tKamf), servingAmf, aligned, fallbackDownlinkReplayed, verdict,
+    smcResult, smcCause, identification, outcome, ueCurrentKamf: curUsable ? toHex(cur.kamf) : null, ueCurrentNgKsi: curUsable ? cur.ngKsi : null,
+    usimKamf: stored.usimKamf, usimNgKsi: stored.usimNgKsi, usimValid: stored.usimValid, usimNscRecord: hexOrNull(w.ue.usimNscBytes()), afterPowerOn,
+    sourceAmfKamf: hexOrNull(sKamf), sourceAmfNonCurrentKamf: hexOrNull(sCtx?.nonCurrent?.kamf), sourceAmfLearned: sourceLearned,
+    sourceAmfHolds: sCtx ? `${sCtx.transferPending ? 'kept' : 'current'} context ngKSI ${sCtx.nas.ngKsi}${sCtx.nonCurrent ? ' + a non-current context' : ''}` : 'nothing',
+    targetAmfKamf: hexOrNull(tKamf), servingAmf, aligned, fallbackDownlinkReplayed, verdict,
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };
+}
+
+/** Identification (TS 33.501 6.12.4): IDENTITY REQUEST for the SUCI, answered unprotected. */
+function identify(w: World, amf: Amf): boolean {
+  const req = M.identityRequest(1);
+  w.trace.add(amf.name, 'No UE context could be retrieved: IDENTITY REQUEST (SUCI)', {}, { to: 'UE', clause: 'TS 33.501 6.12.4, 6.9.3 c', message: req });
+  w.ue.identityRequest();
+  w.trace.add(amf.name, 'SUCI received: the UDM resolves it to the SUPI, then primary authentication', {}, { clause: 'TS 33.501 6.12.4' });
+  return true;
+}
+
+/**
+ * Power loss and power-on (TS 33.501 6.8.1.1.2.1): the UE loads the stored context only if it is
+ * marked valid, then registers again at `amf` as a device would. With no valid context it sends
+ * ngKSI '111' unprotected and is authenticated.
+ */
+function powerCycle(w: World, amf: Amf, at: 'source' | 'target'): NonNullable<MobilitySummary['afterPowerOn']> {
+  w.ue.powerLoss();
+  w.ue = w.newUe();
+  const loaded = w.ue.fw.read('current').type === 'full-native';
+  const rr = w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+  const ngKsiSent = loaded ? w.ue.fw.read('current').ngKsi : M.NGKSI_NO_KEY;
+  const id = M.parseRegistrationRequest(rr.count === null ? rr.message : rr.message.subarray(7)).identity;
+  const known = amf.find(id);
+  const v = known && rr.count !== null ? known.nas.verifyUplink(rr.message) : null;
+  if (known && v) {
+    w.trace.add(amf.name, 'Registration Request verified with the context it holds (the UE loaded a valid stored context)', { ulCount: v.count }, { clause: 'TS 33.501 6.8.1.1.2.1' });
+    const acc = known.nas.protectDownlink(2, M.registrationAccept({}));
+    w.trace.add(amf.name, 'REGISTRATION ACCEPT', { dlCount: acc.count }, { to: 'UE', message: acc.message });
+    w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+    return { ngKsiSent, authenticated: false, registeredAt: at };
+  }
+  w.trace.add(amf.name, rr.count === null ? 'Registration Request with ngKSI 111 (no key available): authenticates the UE' : 'Cannot verify the Registration Request: authenticates the UE', {}, { clause: 'TS 33.501 6.8.1.2.1, 6.1.3' });
+  if (!known) identify(w, amf);
+  for (const k of [...amf.contexts.keys()]) if (amf.contexts.get(k)!.supi === SUBSCRIBER.supi) amf.contexts.delete(k);
+  const nas = w.authenticate(amf, 3);
+  if (!nas) throw new Error('re-registration after power-on: authentication failed');
+  const r = w.ue.securityModeCommand(w.securityModeCommand(amf, nas));
+  if (r.result !== 'complete' || !nas.verifyUplink(r.response)) throw new Error('re-registration after power-on: SMC failed');
+  const g = at === 'source' ? GUTI_SOURCE_2 : GUTI_TARGET_2;
+  const acc = nas.protectDownlink(2, M.registrationAccept({ guti: g }));
+  w.trace.add(amf.name, 'REGISTRATION ACCEPT (new 5G-GUTI)', { dlCount: acc.count }, { to: 'UE', message: acc.message });
+  w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+  amf.add({ supi: SUBSCRIBER.supi, guti: g, nas, ueSecurityCapabilities: w.ue.caps });
+  return { ngKsiSent, authenticated: true, registeredAt: at };
 }
 
 /** The UE registers back to the source AMF with its kept context (mobility registration with the
@@ -185,9 +267,10 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
  *  (no context: MAC failure from its point of view) and re-authenticated the UE. */
 function fallbackToSource(w: World, S: Amf): boolean | 'verified-but-downlink-replayed' {
   w.trace.add('UE', 'Falls back: registers to the source AMF with the old 5G-GUTI and the kept context', {}, { clause: 'TS 33.501 6.9.3 (as amended)' });
-  const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
+  // After a reject that deleted everything the UE is deregistered: an initial registration, unprotected
+  const rr = w.ue.registrationRequest(w.ue.store.state === 'registered' ? M.REG_TYPE.MOBILITY_UPDATING : M.REG_TYPE.INITIAL);
   const c = S.find(GUTI_SOURCE);
-  const v = c?.nas.verifyUplink(rr.message) ?? null;
+  const v = rr.count === null ? null : c?.nas.verifyUplink(rr.message) ?? null;
   if (c && v) {
     w.trace.add('source AMF', 'Registration Request verified with the context it kept', { kamf: c.nas.kamf, ulCount: v.count }, { clause: 'TS 33.501 6.9.3 (as amended)' });
     const acc = c.nas.protectDownlink(2, M.registrationAccept({ guti: GUTI_SOURCE_2 }));
@@ -206,7 +289,8 @@ function fallbackToSource(w: World, S: Amf): boolean | 'verified-but-downlink-re
     }
     return true;
   }
-  w.trace.add('source AMF', 'Cannot verify the Registration Request (no 5G security context: MAC failure) — re-authentication needed', {}, { clause: 'TS 33.501 6.9.3' });
+  w.trace.add('source AMF', rr.count === null ? 'Unprotected Registration Request (ngKSI 111): authenticates the UE' : 'Cannot verify the Registration Request (no 5G security context: MAC failure) — re-authentication needed', {}, { clause: 'TS 33.501 6.9.3' });
+  if (!c) identify(w, S);
   const nas = w.authenticate(S, (w.ue.fw.read('current').ngKsi + 2) % 7);
   if (nas) {
     const r = w.ue.securityModeCommand(w.securityModeCommand(S, nas));

@@ -90,7 +90,7 @@ export function runN2Handover(o: N2Options = {}): N2Run {
   }
   const agree = ue !== null && JSON.stringify(ue) === JSON.stringify(network);
   w.trace.add('UE', `Result: ${!ueOut ? 'handover aborted, old context kept' : agree ? 'UE and target AMF hold the same keys' : 'UE and target AMF DIFFER'}`, {});
-  const usim = w.ue.usimContext();
+  const usim = w.ue.store.stored()?.content ?? null; // the record content (marked invalid while registered, 6.8.1.1.2.1)
   const summary: N2Summary = {
     kacf, macFailure, kamf: toHex(old.kamf), dlCount: t.dlCount, nascSqn: t.nasc[6], ueDlCountEstimate: ueOut?.dlCount ?? null, ngKsiOld: old.ngKsi,
     ue, network, agree, aborted: !ueOut, slotsUnchanged, registrationAfterHandover: registration, usimKamf: usim ? toHex(usim.kamf) : null,

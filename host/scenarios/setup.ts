@@ -50,10 +50,13 @@ export class World {
   readonly usimMedium = new MemoryMedium(8192);
   readonly meMedium = new MemoryMedium(8192);
   ue: UeDevice;
+  /** Random bytes for modelled network state (not the UDM's RANDs: a separate seeded stream). */
+  readonly random: (n: number) => Uint8Array;
 
   /** `seed`: RANDs and ids from a seeded source (reproducible runs); default node:crypto. */
   constructor(seed?: number) {
     this.udm = new Udm(this.netTrace, randomSource(seed));
+    this.random = randomSource(seed === undefined ? undefined : seed + 0x100000000);
     this.ausf = new Ausf(this.udm, this.netTrace);
     this.udm.provision({ supi: SUBSCRIBER.supi, algorithm: 'milenage', k: SUBSCRIBER.k, opc: SUBSCRIBER.opc });
     Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc }).powerOff();

@@ -12,6 +12,7 @@ import type { StoredNsc } from '../usim/files.js';
 import { UeAka, type AuthenticationFailure, type AuthenticationResponse } from '../aka/ue-aka.js';
 import * as M from '../nas/messages.js';
 import type { Trace } from '../scenarios/trace.js';
+import { MacFailureError, ReplayError } from '../errors.js';
 
 /** UE security capability (TS 24.501 9.11.3.54): 5G-EA0–3 and 5G-IA0–3 supported. */
 export const DEFAULT_UE_SECURITY_CAPABILITIES = Uint8Array.of(0xf0, 0xf0);
@@ -29,6 +30,10 @@ export class UeDevice {
     this.fw = fw ?? new UeFirmware();
     this.fw.configure({ ueSecurityCapabilities: caps, imeisv: DEFAULT_IMEISV });
     this.store = new ContextStore(me);
+    // Write order across the two media made visible (TS 33.501 6.8.1.1.1: the ME copy goes after the USIM write)
+    this.store.onWrite = (w) => this.trace.add(w.medium === 'usim' ? 'USIM' : 'UE',
+      `${w.medium === 'usim' ? 'USIM' : 'ME NVM'} write: ${w.item === 'nsc' ? 'EF 5GS3GPPNSC' : w.item === 'authKeys' ? 'EF 5GAUTHKEYS' : 'EF 5GS3GPPLOCI'} ${w.action}`,
+      { medium: w.medium, item: w.item, action: w.action }, { clause: 'TS 33.501 6.8.1.1' });
     this.aka = new UeAka({ usim, kd: this.fw.keys, contextStore: this.store });
   }
 
@@ -60,7 +65,7 @@ export class UeDevice {
     const cur = this.fw.read('current');
     const has = cur.type === 'full-native' || cur.type === 'mapped';
     this.store.beginRegistration(type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility');
-    const identity = this.guti ?? Uint8Array.of(0x01, ...new TextEncoder().encode(this.usim.supi)); // SUCI null-scheme stand-in
+    const identity = this.guti ?? this.suci();
     const plain = M.registrationRequest({ type, ngKsi: has ? cur.ngKsi : M.NGKSI_NO_KEY, identity, ueSecurityCapabilities: this.caps });
     const out = this.fw.registrationRequest(plain);
     this.trace.add('UE', `REGISTRATION REQUEST (${type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility registration updating'})${out.count === null ? ', unprotected' : ', integrity protected'}`,
@@ -83,10 +88,26 @@ export class UeDevice {
     return r;
   }
 
-  /** SECURITY MODE COMMAND → COMPLETE or REJECT (throws on a MAC failure: discarded). */
+  /**
+   * SECURITY MODE COMMAND → COMPLETE or REJECT. One that fails its integrity check (or is a
+   * replay) is answered by SECURITY MODE REJECT, built here and sent unprotected, cause #23 when
+   * the replayed UE security capabilities do not match, else #24; the firmware changed nothing
+   * (TS 33.501 6.7.2; TS 24.501 5.4.2.5).
+   */
   securityModeCommand(message: Uint8Array): SmcResult {
     const pendingAka = this.fw.read('new');
-    const r = this.fw.securityModeCommand(message);
+    let r: SmcResult;
+    try {
+      r = this.fw.securityModeCommand(message);
+    } catch (e) {
+      if (!(e instanceof MacFailureError || e instanceof ReplayError)) throw e;
+      const caps = message.length > 7 ? M.smcReplayedCaps(message.subarray(7)) : null;
+      const cause = caps !== null && (caps.length !== this.caps.length || caps.some((b, i) => b !== this.caps[i])) ? 23 : 24;
+      const response = M.securityModeReject(cause);
+      this.trace.add('UE', `SECURITY MODE REJECT #${cause} (unprotected): the SECURITY MODE COMMAND failed its ${e instanceof ReplayError ? 'replay' : 'integrity'} check; no state changed`,
+        { cause }, { clause: 'TS 33.501 6.7.2; TS 24.501 5.4.2.5', message: response });
+      return { result: 'reject', cause, hdp: false, rinmr: false, imeisvRequested: false, newKamf: false, epsAlgs: false, oldKept: false, ngKsi: 7, dlCount: null, ulCount: null, response };
+    }
     if (r.result === 'complete' && pendingAka.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi) this.aka.acceptSmc(r.ngKsi);
     const cur = this.fw.read('current');
     this.trace.add('UE', r.result === 'complete' ? `SECURITY MODE COMPLETE${r.hdp ? ' (HDP = 1: KAMF′ derived)' : ''}` : `SECURITY MODE REJECT #${r.cause}`, {
@@ -96,22 +117,52 @@ export class UeDevice {
     return r;
   }
 
+  /** IDENTITY REQUEST (SUCI) before any security context exists → IDENTITY RESPONSE, unprotected (TS 33.501 6.12.4; TS 24.501 5.4.3, 4.4.4.3). */
+  identityRequest(): Uint8Array {
+    const response = M.identityResponse(this.suci());
+    this.trace.add('UE', 'IDENTITY RESPONSE (SUCI), unprotected', {}, { clause: 'TS 33.501 6.12.4; TS 24.501 5.4.3.3', message: response });
+    return response;
+  }
+
+  /** The SUCI the UE sends (null-scheme stand-in of the model). */
+  suci(): Uint8Array { return Uint8Array.of(0x01, ...new TextEncoder().encode(this.usim.supi)); }
+
   /** A downlink message protected with the current context → plain. */
   downlink(message: Uint8Array): Uint8Array { return this.fw.unprotect('current', '3gpp', message).message; }
 
-  /** REGISTRATION ACCEPT with a new 5G-GUTI: commit (firmware, then USIM/ME). Without one: the
-   *  registration did not complete, roll back. */
-  registrationAccepted(guti: Uint8Array | null): 'committed' | 'rolled back' {
-    if (!guti) { this.registrationFailed('REGISTRATION ACCEPT without a new 5G-GUTI'); return 'rolled back'; }
+  /**
+   * REGISTRATION ACCEPT: the registration succeeded — commit (firmware, then USIM/ME), with or
+   * without a new 5G-GUTI. Seed 000 (6.9.3): the UE deletes the new context only when the
+   * procedure *fails and* it gets no new 5G-GUTI; an accept without one keeps the 5G-GUTI it has.
+   */
+  registrationAccepted(newGuti: Uint8Array | null): 'committed' {
     this.fw.registrationComplete(true);
     const stored = this.storedForm();
     this.store.registrationCompleted(stored);
-    this.guti = guti;
-    this.store.storeLoci({ guti: Uint8Array.of(0x00, guti.length, ...guti), tai: { plmn: guti.slice(1, 4), tac: Uint8Array.of(0, 0, 1) }, updateStatus: 0 });
-    this.trace.add('UE', 'Registration complete: new context committed; USIM/ME get the new KAMF and ngKSI; old context wiped', {
-      ueCurrentKamf: stored.kamf, usimKamf: this.usimContext()?.kamf ?? null, usimNgKsi: this.usimContext()?.ngKsi ?? null,
-    }, { clause: 'TS 33.501 6.9.3' });
+    const guti = newGuti ?? this.guti;
+    if (guti) {
+      this.guti = guti;
+      this.store.storeLoci({ guti: Uint8Array.of(0x00, guti.length, ...guti), tai: { plmn: guti.slice(1, 4), tac: Uint8Array.of(0, 0, 1) }, updateStatus: 0 });
+    }
+    this.trace.add('UE', `Registration complete${newGuti ? '' : ' (no new 5G-GUTI: the old one stays)'}: new context committed; USIM/ME get the new KAMF and ngKSI, marked invalid while registered; old context wiped`, {
+      ueCurrentKamf: stored.kamf, ...this.storedSummary(),
+    }, { clause: 'TS 33.501 6.9.3, 6.8.1.1.2.1 (stored copy invalid while registered)' });
     return 'committed';
+  }
+
+  /**
+   * REGISTRATION REJECT with a cause that makes the UE delete its 5G NAS security context and the
+   * stored copy (TS 24.501 5.5.1.2.5 / 5.5.1.3.5: #3 illegal UE, #6 illegal ME, #7 5GS services not
+   * allowed — "delete … ngKSI", the USIM is considered invalid; TS 33.501 6.8.1.1.1: after a
+   * Registration Reject all remaining security parameters are removed). KAUSF/KSEAF go as well.
+   */
+  registrationRejectedDeleteAll(cause: number): void {
+    this.fw.registrationComplete(false);
+    for (const slot of ['current', 'new', 'non-current', 'mapped'] as const) this.fw.wipe(slot);
+    this.store.deregister('reject', null);
+    this.guti = null;
+    this.trace.add('UE', `REGISTRATION REJECT #${cause}: 5G NAS security context, stored copy, KAUSF/KSEAF deleted`, { ...this.storedSummary() },
+      { clause: 'TS 24.501 5.5.1.3.5; TS 33.501 6.8.1.1.1' });
   }
 
   /** REGISTRATION REJECT, timeout, or no new 5G-GUTI: roll back to the kept context. */
@@ -121,8 +172,8 @@ export class UeDevice {
     const usable = cur.type === 'full-native';
     this.store.registrationFailed(usable ? this.storedForm(cur) : null);
     this.trace.add('UE', `Registration failed (${why}): new context deleted, old context current again`, {
-      ueCurrentKamf: usable ? cur.kamf : null, usimKamf: this.usimContext()?.kamf ?? null, usimNgKsi: this.usimContext()?.ngKsi ?? null,
-    }, { clause: 'TS 33.501 6.9.3 (as amended)' });
+      ueCurrentKamf: usable ? cur.kamf : null, ...this.storedSummary(),
+    }, { clause: 'TS 33.501 6.9.3 (as amended), 6.8.1.1.2.1 step 4' });
   }
 
   /** SRVCC outcome on the UE (firmware and storage): `completed` also marks the stored native
@@ -135,9 +186,22 @@ export class UeDevice {
     }
   }
 
-  /** The context EF 5GS3GPPNSC (or ME NVM) holds now. */
+  /** Power lost (no orderly switch-off): RAM contexts gone, nothing written (6.8.1.1.2.1 decides at power-on). */
+  powerLoss(): void {
+    this.store.powerLoss();
+    this.trace.add('UE', 'POWER LOSS: RAM lost, nothing written to USIM or ME NVM', this.storedSummary(), { clause: 'TS 33.501 6.8.1.1.2.1' });
+  }
+
+  /** The stored record (USIM EF 5GS3GPPNSC or ME NVM): its content's KAMF/ngKSI and validity. */
+  storedSummary(): { usimKamf: string | null; usimNgKsi: number | null; usimValid: boolean } {
+    const s = this.store.stored();
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return { usimKamf: s?.content ? hex(s.content.kamf) : null, usimNgKsi: s?.content?.ngKsi ?? null, usimValid: s?.valid ?? false };
+  }
+
+  /** The context EF 5GS3GPPNSC (or ME NVM) holds now, if marked valid. */
   usimContext(): StoredNsc | null {
-    const d = this.usim.storage.readNsc('3gpp');
+    const d = this.store.nscLocation === 'usim' ? this.usim.storage.readNsc('3gpp') : this.store.me.readNsc('3gpp');
     return d && d.valid ? (({ valid: _v, ...c }) => c)(d) : null;
   }
 

@@ -12,6 +12,14 @@
  * number equals the 4-bit ngKSI IE value (TS 24.501 9.11.3.32) and the stored tag-80 byte. KSI 7
  * ('111', "no key is available") is never a context: it is the invalid marker, written only by
  * {@link encodeNoNscRecord}.
+ *
+ * Marked invalid with its content kept (modelling choice, see {@link encodeNscRecord}): TS 33.501
+ * 6.8.1.1.2.1 marks the stored copy invalid while a registration is in progress and while
+ * registered, and 6.9.3 (seed 000) still replaces the stored KAMF and ngKSI on completion, so the
+ * record needs both a content and a validity. The only invalid marker the specifications give is
+ * KSI '111' in tag 80 (TS 31.102 EF EPSNSC analogue, TS 33.501 6.2.2.2); the model writes it in
+ * b3–b1 and keeps the content's KSI in b7–b5 (b4, b8 = 0), so any reader that follows 31.102
+ * sees "no key is available" and never loads it.
  */
 import { InputError } from '../errors.js';
 
@@ -208,10 +216,11 @@ const NSC_TAGS: Record<number, string> = {
  * up to `recordLength` (≥ 57; 62 when the EF has two records under service n°136).
  * Tag 85 is omitted when `epsNasAlgs` is null.
  */
-export function encodeNscRecord(ctx: StoredNsc, recordLength = NSC_RECORD_MIN): Uint8Array {
+export function encodeNscRecord(ctx: StoredNsc, recordLength = NSC_RECORD_MIN, marked: 'valid' | 'invalid' = 'valid'): Uint8Array {
   if (ctx === null || typeof ctx !== 'object') throw new InputError('context', 'must be an object', ctx);
   needRecordLength('recordLength', recordLength, NSC_RECORD_MIN);
-  const ngKsi = needInt('ngKsi', ctx.ngKsi, 0, 6); // native KSI; TSC bit 0; 7 is the no-key marker
+  let ngKsi = needInt('ngKsi', ctx.ngKsi, 0, 6); // native KSI; TSC bit 0; 7 is the no-key marker
+  if (oneMark(marked) === 'invalid') ngKsi = (ngKsi << 4) | NGKSI_NO_KEY; // content KSI in b7-b5, '111' in b3-b1
   const kamf = needBytes('kamf', ctx.kamf, 32);
   const ul = needInt('ulNasCount', ctx.ulNasCount, 0, 0xffffffff);
   const dl = needInt('dlNasCount', ctx.dlNasCount, 0, 0xffffffff);
@@ -225,6 +234,11 @@ export function encodeNscRecord(ctx: StoredNsc, recordLength = NSC_RECORD_MIN): 
   const body: number[] = [];
   tlv(body, TAG_NSC, inner);
   return padded(body, recordLength);
+}
+
+function oneMark(m: unknown): 'valid' | 'invalid' {
+  if (m !== 'valid' && m !== 'invalid') throw new InputError('marked', "must be 'valid' or 'invalid'", m);
+  return m;
 }
 
 /**
@@ -245,6 +259,23 @@ export function encodeNoNscRecord(recordLength = NSC_RECORD_MIN): Uint8Array {
  * shorter than 57 bytes all give `{ valid: false, reason }`.
  */
 export function decodeNscRecord(rec: Uint8Array): Decoded<StoredNsc> {
+  return decodeNsc(rec, false);
+}
+
+/**
+ * What a record holds and whether it is marked valid: `content` is the context also when the
+ * record is marked invalid by {@link encodeNscRecord}(…, 'invalid') (KSI '111' in b3–b1 with the
+ * content's KSI in b7–b5); null when there is no whole context (empty, `A0 03 80 01 07`, bad
+ * coding). For display and tests only: the ME loads a context only through {@link decodeNscRecord}.
+ */
+export function inspectNscRecord(rec: Uint8Array): { valid: boolean; content: StoredNsc | null; reason: string } {
+  const d = decodeNscRecord(rec);
+  if (d.valid) { const { valid: _v, ...content } = d; return { valid: true, content, reason: 'valid' }; }
+  const c = decodeNsc(rec, true);
+  return { valid: false, content: c.valid ? (({ valid: _v, ...x }) => x)(c) : null, reason: d.reason };
+}
+
+function decodeNsc(rec: Uint8Array, readMarked: boolean): Decoded<StoredNsc> {
   const nb = notBytes(rec);
   if (nb) return { valid: false, reason: nb };
   if (rec.length < NSC_RECORD_MIN) return { valid: false, reason: `record too short: ${rec.length} bytes, minimum ${NSC_RECORD_MIN}` };
@@ -261,7 +292,9 @@ export function decodeNscRecord(rec: Uint8Array): Decoded<StoredNsc> {
   // ngKSI first: the invalid marker carries no other field.
   const k = fixedLength(m, TAG_NGKSI, 'ngKSI', 1);
   if (typeof k === 'string') return { valid: false, reason: k };
-  const ksiByte = k[0];
+  let ksiByte = k[0];
+  if (readMarked && (ksiByte & 0x8f) === NGKSI_NO_KEY && (ksiByte & 0x70) !== 0x70) ksiByte >>= 4;
+  else if (readMarked) return { valid: false, reason: 'not a record marked invalid with its content' };
   if ((ksiByte & 0x07) === NGKSI_NO_KEY) return { valid: false, reason: `ngKSI ${hex2(ksiByte)}: KSI '111', no valid 5G NAS security context` };
   if (ksiByte & 0xf0) return { valid: false, reason: `ngKSI byte ${hex2(ksiByte)}: bits b8-b5 must be 0` };
   if (ksiByte & 0x08) return { valid: false, reason: `ngKSI byte ${hex2(ksiByte)}: TSC 1 (mapped); only native contexts are stored` };
