@@ -116,7 +116,7 @@ describe('scenario outcomes', () => {
     const { summary: s, trace } = runMobility({ powerCycle: true });
     expect(s.smcResult).toBe('complete');
     expect(s.powerCycleAt).toBe('after-smc');
-    expect(s.afterPowerOn).toEqual({ ngKsiSent: 7, authenticated: true, registeredAt: 'target' });
+    expect(s.afterPowerOn).toEqual({ ngKsiSent: 7, authenticated: true, registeredAt: 'target', downlinkReplayed: false });
     const powerOn = trace.find((t) => /^Power-on: /.test(t.event) && t.n > trace.findIndex((x) => /POWER LOSS/.test(x.event)))!;
     expect(powerOn.values.kamf).toBeNull();
     const rr = trace.filter((t) => /REGISTRATION REQUEST \(initial\), unprotected/.test(t.event)).at(-1)!;

@@ -50,16 +50,32 @@ describe('ue-keys run mobility', () => {
       expect(runCli(['run', ...sc, '--seed', '5', '--json']).out).toBe(runCli(['run', ...sc, '--seed', '5', '--json']).out);
     }
   }, 60_000); // eleven CLI processes: slow on a loaded machine
+  it('--power-cycle goes on after power-on (the UE registers again, ngKSI 111); --power-cycle --fallback and --power-cycle-at registered run', () => {
+    const a = JSON.parse(runCli(['run', 'mobility', '--power-cycle', '--seed', '1', '--json']).out);
+    expect(a.summary).toMatchObject({ powerCycleAt: 'after-smc', usimValid: false, afterPowerOn: { ngKsiSent: 7, authenticated: true } });
+    expect(a.trace.some((t: any) => /POWER LOSS/.test(t.event))).toBe(true);
+    expect(a.trace.filter((t: any) => t.from === 'UE' && /^REGISTRATION REQUEST \(initial\), unprotected/.test(t.event)).length).toBe(2);
+    const b = runCli(['run', 'mobility', '--power-cycle', '--fallback', '--json']);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.out).summary.afterPowerOn.registeredAt).toBe('source');
+    const c = JSON.parse(runCli(['run', 'mobility', '--power-cycle-at', 'registered', '--json']).out).summary;
+    expect(c).toMatchObject({ outcome: 'accept', powerCycleAt: 'registered', afterPowerOn: { ngKsiSent: 7, authenticated: true, registeredAt: 'target' } });
+    for (const args of [['--outcome', 'reject', '--cause', '3'], ['--no-context'], ['--outcome', 'timeout', '--fallback', '--power-cycle-at', 'registered']]) {
+      expect(runCli(['run', 'mobility', ...args, '--json']).code, args.join(' ')).toBe(0);
+    }
+  }, 60_000);
   it('run --help lists every scenario with its flags', () => {
     const out = runCli(['run', '--help']).out;
     for (const s of ['run mobility', '--source-policy keep|delete', 'run srvcc', '--variant mme-derive|mme-concat|direct', 'run interworking', 'run n2-handover']) expect(out).toContain(s);
   });
   it('bad flags name the field, exit 2', () => {
     for (const [args, field] of [[['run', 'mobility', '--outcome', 'maybe'], '--outcome'], [['run', 'mobility', '--bogus'], '--bogus'],
-      [['run', 'nowhere'], 'SCENARIO'], [['run', 'mobility', '--horizontal', '--no-horizontal'], '--horizontal']] as Array<[string[], string]>) {
+      [['run', 'nowhere'], 'SCENARIO'], [['run', 'mobility', '--horizontal', '--no-horizontal'], '--horizontal'],
+      [['run', 'mobility', '--cause', '3'], '--cause'], [['run', 'mobility', '--outcome', 'reject', '--cause', '300'], '--cause'],
+      [['run', 'mobility', '--power-cycle-at', 'never'], '--power-cycle-at'], [['run', 'mobility', '--power-cycle', '--power-cycle-at', 'registered'], '--power-cycle']] as Array<[string[], string]>) {
       const r = runCli(args);
       expect(r.code).toBe(2);
       expect(r.err).toContain(field);
     }
-  });
+  }, 60_000); // one CLI process per case
 });

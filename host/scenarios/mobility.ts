@@ -51,7 +51,7 @@ export interface MobilitySummary {
   smcResult: 'complete' | 'reject' | 'none'; smcCause: number | null; identification: boolean;
   outcome: string; ueCurrentKamf: string | null; ueCurrentNgKsi: number | null;
   usimKamf: string | null; usimNgKsi: number | null; usimValid: boolean; usimNscRecord: string | null;
-  afterPowerOn: { ngKsiSent: number; authenticated: boolean; registeredAt: 'source' | 'target' } | null;
+  afterPowerOn: { ngKsiSent: number; authenticated: boolean; registeredAt: 'source' | 'target'; downlinkReplayed: boolean } | null;
   sourceAmfKamf: string | null; sourceAmfNonCurrentKamf: string | null; sourceAmfLearned: string; sourceAmfHolds: string;
   targetAmfKamf: string | null; servingAmf: 'source' | 'target' | null;
   aligned: boolean; fallbackDownlinkReplayed: boolean; verdict: string;
@@ -198,7 +198,11 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
   const servingKamf = servingAmf === 'target' ? tKamf : servingAmf === 'source' ? sKamf : null;
   const sameAsServing = curUsable && servingKamf !== null && toHex(cur.kamf) === toHex(servingKamf);
   const aligned = fallbackVerified !== null && !afterPowerOn ? fallbackVerified : sameAsServing;
-  const verdict = afterPowerOn ? (aligned ? `aligned: after the power loss the UE had no valid stored context, sent ngKSI 111 and was authenticated by the ${servingAmf} AMF` : `misaligned after the power loss`)
+  if (afterPowerOn?.downlinkReplayed) fallbackDownlinkReplayed = true;
+  const verdict = afterPowerOn?.downlinkReplayed ? 'aligned keys, misaligned COUNTs: after the power loss the AMF verified the Registration Request, but its DL NAS COUNT had been used by the other AMF with the same KAMF'
+    : afterPowerOn ? (!aligned ? 'misaligned after the power loss'
+      : afterPowerOn.authenticated ? `aligned: after the power loss the UE had no valid stored context, sent ngKSI 111 and was authenticated by the ${servingAmf} AMF`
+      : `aligned: after the power loss the UE loaded the context stored valid (with its COUNTs) and the ${servingAmf} AMF verified it`)
     : fallbackDownlinkReplayed ? 'aligned keys, misaligned COUNTs: the source AMF verified the re-registration, but its DL NAS COUNT had been used by the target AMF with the same KAMF'
     : fallbackVerified === true ? 'aligned: the source AMF verified the re-registration with the context the UE kept'
     : fallbackVerified === false ? 'misaligned: the source AMF had deleted its context (MAC failure), re-authentication needed'
@@ -244,8 +248,16 @@ function powerCycle(w: World, amf: Amf, at: 'source' | 'target'): NonNullable<Mo
     w.trace.add(amf.name, 'Registration Request verified with the context it holds (the UE loaded a valid stored context)', { ulCount: v.count }, { clause: 'TS 33.501 6.8.1.1.2.1' });
     const acc = known.nas.protectDownlink(2, M.registrationAccept({}));
     w.trace.add(amf.name, 'REGISTRATION ACCEPT', { dlCount: acc.count }, { to: 'UE', message: acc.message });
-    w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
-    return { ngKsiSent, authenticated: false, registeredAt: at };
+    try {
+      w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+    } catch (e) {
+      if (!(e instanceof ReplayError || e instanceof MacFailureError)) throw e;
+      // Same finding as the fallback: without horizontal derivation the other AMF used this DL COUNT with the same KAMF
+      w.trace.add('UE', 'REGISTRATION ACCEPT discarded: its DL NAS COUNT was already used with this KAMF (replay)', {}, { clause: 'TS 33.501 6.4.3.2' });
+      w.ue.registrationFailed('REGISTRATION ACCEPT discarded');
+      return { ngKsiSent, authenticated: false, registeredAt: at, downlinkReplayed: true };
+    }
+    return { ngKsiSent, authenticated: false, registeredAt: at, downlinkReplayed: false };
   }
   w.trace.add(amf.name, rr.count === null ? 'Registration Request with ngKSI 111 (no key available): authenticates the UE' : 'Cannot verify the Registration Request: authenticates the UE', {}, { clause: 'TS 33.501 6.8.1.2.1, 6.1.3' });
   if (!known) identify(w, amf);
@@ -259,7 +271,7 @@ function powerCycle(w: World, amf: Amf, at: 'source' | 'target'): NonNullable<Mo
   w.trace.add(amf.name, 'REGISTRATION ACCEPT (new 5G-GUTI)', { dlCount: acc.count }, { to: 'UE', message: acc.message });
   w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
   amf.add({ supi: SUBSCRIBER.supi, guti: g, nas, ueSecurityCapabilities: w.ue.caps });
-  return { ngKsiSent, authenticated: true, registeredAt: at };
+  return { ngKsiSent, authenticated: true, registeredAt: at, downlinkReplayed: false };
 }
 
 /** The UE registers back to the source AMF with its kept context (mobility registration with the
