@@ -223,5 +223,5 @@ describe('many runs: UE and AMF models agree on every key', () => {
         expect(s.usimKamf).toBe(s.ueCurrentKamf);
         if (fallback && outcome !== 'accept' && outcome !== 'no-guti') expect(s.aligned).toBe(sourcePolicy === 'keep');
       }
-  });
+  }, 60_000); // 320 scenario runs
 });

@@ -189,7 +189,8 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
     // (TS 33.501 6.2.3.2: a current context may coexist with one non-current native context).
     ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT);
   } else if (newKamf && ctxUsable(cur)) {
-    if (ueFlag(FLAG_REGISTERING)) { ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT); setUeFlag(FLAG_OLD_KEPT, true); flags |= SMC_F_OLD_KEPT; }
+    // After SRVCC (reauth) the pre-SRVCC context is not kept: a failed registration must not bring it back (J.1)
+    if (ueFlag(FLAG_REGISTERING) && !reauth) { ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT); setUeFlag(FLAG_OLD_KEPT, true); flags |= SMC_F_OLD_KEPT; }
     else ctxWipe(SLOT_CURRENT);
   }
   if (source == <i32>SLOT_NEW || source == <i32>SLOT_MAPPED) ctxWipe(<u32>source);

@@ -310,6 +310,7 @@ function fallbackToSource(w: World, S: Amf): boolean | 'verified-but-downlink-re
       const acc = nas.protectDownlink(2, M.registrationAccept({ guti: GUTI_SOURCE_2 }));
       w.trace.add('source AMF', 'REGISTRATION ACCEPT (new 5G-GUTI) after re-authentication', {}, { to: 'UE', message: acc.message });
       w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+      S.contexts.delete(toHex(GUTI_SOURCE)); // the context from the new AKA replaces any it kept for this UE
       S.add({ supi: SUBSCRIBER.supi, guti: GUTI_SOURCE_2, nas, ueSecurityCapabilities: w.ue.caps });
     }
   }

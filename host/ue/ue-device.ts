@@ -63,7 +63,8 @@ export class UeDevice {
   /** Send a REGISTRATION REQUEST (initial or mobility registration updating). */
   registrationRequest(type: number): { message: Uint8Array; count: number | null; plain: Uint8Array } {
     const cur = this.fw.read('current');
-    const has = cur.type === 'full-native' || cur.type === 'mapped';
+    // After SRVCC the old context may not be used (J.1): the request says "no key is available" (ngKSI 111)
+    const has = (cur.type === 'full-native' || cur.type === 'mapped') && !this.fw.reauthRequired();
     this.store.beginRegistration(type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility');
     const identity = this.guti ?? this.suci();
     const plain = M.registrationRequest({ type, ngKsi: has ? cur.ngKsi : M.NGKSI_NO_KEY, identity, ueSecurityCapabilities: this.caps });

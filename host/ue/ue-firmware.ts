@@ -96,6 +96,10 @@ export class UeFirmware {
   /** Raw UE_STATE (flags, recorded Registration Request COUNT, …). */
   rawState(): Uint8Array { this.fw.call('ue_state_read'); return this.fw.take(0, this.stateLen); }
 
+  /** After SRVCC to UTRAN CS: no 5G context may be used until a new 5G AKA (TS 33.501 J.1) —
+   *  UE_STATE flags octet 32, FLAG_REAUTH_REQUIRED 0x10 (assembly/context/ue-state.ts). */
+  reauthRequired(): boolean { return (this.rawState()[32] & 0x10) !== 0; }
+
   wipe(slot: Slot): void { this.fw.call('ctx_wipe', slotNo(slot)); }
 
   /** Protect an uplink 5GMM message (TS 24.501 4.4.4/4.4.5): header type 1, 2 or 4. */
