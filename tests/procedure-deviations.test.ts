@@ -136,3 +136,16 @@ describe('deviation 9 — TS 33.501 6.9.3: "If the source AMF has derived a new 
     expect(s.sourceAmfHolds).toMatch(/non-current/);
   });
 });
+
+describe('README correction — the `direct` variant: CK ‖ IK equals KASME_SRVCC = A.21(KAMF, DL COUNT) of the other variants (key-separation finding, the model\'s own)', () => {
+  it('direct: CK ‖ IK = node:crypto A.21 (FC 0x7D) of the same KAMF and COUNT; mme-derive: not', async () => {
+    const { runSrvcc } = await import('../host/scenarios/srvcc.js');
+    const d = runSrvcc({ variant: 'direct', seed: 2 }).summary;
+    expect(d.ue.ck + d.ue.ik).toBe(toHex(ref.kasmeSrvcc(hex(d.kamf), d.dlCount)));
+    expect(d.ckIkEqualsKasmeSrvcc).toBe(true);
+    const m = runSrvcc({ variant: 'mme-derive', seed: 2 }).summary;
+    expect(m.kasmeSrvcc).toBe(d.ue.ck + d.ue.ik); // same KAMF and COUNT under one seed
+    expect(m.ckIkEqualsKasmeSrvcc).toBe(false);
+    expect(m.notSpecified.join(' ')).toContain('J.2.2');
+  });
+});

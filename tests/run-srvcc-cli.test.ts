@@ -51,7 +51,7 @@ describe('ue-keys run srvcc', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toContain(field);
     }
-  });
+  }, 60_000); // one CLI process per case
 });
 
 describe('ue-keys run interworking', () => {

@@ -7,6 +7,7 @@
  * UE must be re-authenticated in 5GS before its 5G context is used again.
  */
 import { toHex } from '../hex.js';
+import { ref } from '../reference/kdf.js';
 import { Amf } from '../network/amf.js';
 import { SrvccAmf, MmeSrvcc, MscServer, type PsToCsRequest } from '../network/msc.js';
 import { UeInterworking, FC_KASME_SRVCC, type SrvccVariant } from '../ue/ue-interworking.js';
@@ -35,6 +36,9 @@ export interface SrvccSummary {
   dlCount: number;              // the DL NAS COUNT that went into the AMF step, before its +1
   hoCommandLsb4: number; ueDlCountEstimate: number;
   kasmeSrvcc: string | null;    // the AMF's key to the MME (null for direct)
+  /** CK ‖ IK equals A.21(KAMF, DL COUNT) — the KASME_SRVCC of the MME variants for the same KAMF
+   *  and COUNT (true for `direct`): a key-separation finding like FC 0x74, the model's own. */
+  ckIkEqualsKasmeSrvcc: boolean;
   ue: SrvccSide; msc: SrvccSide;
   agree: boolean;               // UE and MSC server hold the same CK, IK, KSI
   kamfSentToMsc: boolean;
@@ -54,7 +58,7 @@ const contains = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).index
 const eq = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 /** What the published text leaves open (the draft's editor's notes): reported, not modelled. */
 export const NOT_SPECIFIED = [
-  "emergency-call SRVCC from NR to UTRAN (draft X.2 is an editor's note; the published text adds no security procedure): not modelled",
+  "emergency-call SRVCC from NR to UTRAN: the published text has clause J.2.2 for it (the draft's X.2 was an editor's note); not modelled here",
   "return from UTRAN to E-UTRAN after the call (draft X.3 editor's note): TS 33.401 rules, outside this 5G model",
 ];
 
@@ -124,10 +128,13 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   const ueSide: SrvccSide = { ck: toHex(ck), ik: toHex(ik), ksi: ueKeys.ksi, keySeparationWarning: ueWarning, mappedContextDeleted: ueDeleted };
   const mscSide: SrvccSide = { ck: toHex(mscCtx.ck), ik: toHex(mscCtx.ik), ksi: mscCtx.ksi, keySeparationWarning: step.keySeparationWarning, mappedContextDeleted: mscDeleted };
   const agree = ueSide.ck === mscSide.ck && ueSide.ik === mscSide.ik && ueSide.ksi === mscSide.ksi && ueKeys.dlCount === step.dlCount;
+  // Independent check with the node:crypto A.21 (FC 0x7D): does the CS key pair equal KASME_SRVCC?
+  const ckIkEqualsKasmeSrvcc = mscSide.ck + mscSide.ik === toHex(ref.kasmeSrvcc(kamf, step.dlCount));
+  if (ckIkEqualsKasmeSrvcc) w.trace.add('MSC server', 'KEY SEPARATION FINDING: CK ‖ IK equals KASME_SRVCC = A.21(KAMF, DL COUNT) of the MME variants for the same KAMF and COUNT', {}, { clause: 'TS 33.501 A.21 (model finding)' });
   w.trace.add('UE', `Result: UE and MSC server ${agree ? 'hold the same' : 'DO NOT hold the same'} CKSRVCC/IKSRVCC/KSISRVCC${step.keySeparationWarning ? '; KEY SEPARATION FAILURE (FC 0x74 = A.14.2)' : ''}`, {});
   const summary: SrvccSummary = {
     variant, fc, outcome, kamf: toHex(kamf), dlCount: step.dlCount, hoCommandLsb4: lsb4, ueDlCountEstimate: ueKeys.dlCount,
-    kasmeSrvcc: step.kasmeSrvcc ? toHex(step.kasmeSrvcc) : null, ue: ueSide, msc: mscSide, agree, kamfSentToMsc, ueMemoryClean,
+    kasmeSrvcc: step.kasmeSrvcc ? toHex(step.kasmeSrvcc) : null, ckIkEqualsKasmeSrvcc, ue: ueSide, msc: mscSide, agree, kamfSentToMsc, ueMemoryClean,
     reauthRequired: outcome === 'success', fiveGRefusedBeforeReauth: fiveGRefused, reauthenticated, fiveGUsableAfterReauth: usableAfter,
     srvccBackTo5gRefused: !back.ok, notSpecified: NOT_SPECIFIED,
   };
