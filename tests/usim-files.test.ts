@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { InputError } from '../host/errors.js';
 import {
   decodeAuthKeys, decodeLoci, decodeNscRecord, encodeAuthKeys, encodeDefaultLoci, encodeLoci, encodeNoAuthKeys,
-  encodeNoNscRecord, encodeNscRecord, type StoredNsc,
+  encodeNoNscRecord, encodeNscRecord, inspectNscRecord, type StoredNsc,
 } from '../host/usim/files.js';
 import { decodeImsi, decodeUst, encodeImsi, encodeUst } from '../host/usim/usim-storage.js';
 
@@ -149,6 +149,26 @@ describe('EF 5GS3GPPNSC / EF 5GSN3GPPNSC record (TS 31.102 4.4.11.4, facts §6)'
       const d = decodeNscRecord(rec);
       if (d.valid) expect(d.kamf.length).toBe(32);
     }), { numRuns: 1000 });
+  });
+});
+
+describe("EF 5GS3GPPNSC marked invalid with its content (TS 33.501 6.8.1.1.2.1; KSI '111' as in 6.2.2.2 — modelling choice for the kept content)", () => {
+  it("tag 80 carries KSI '111' in b3-b1 and the content's KSI in b7-b5; the rest is the record as composed from the table", () => {
+    const rec = encodeNscRecord(ctx, 57, 'invalid');
+    expect(hex(rec)).toBe(hex(bytes(FULL_RECORD.replace('80 01 03', '80 01 37'))));
+  });
+  it('a reader that follows TS 31.102 (decodeNscRecord) sees no valid context and no key; inspect gives the content back', () => {
+    for (const ngKsi of [0, 1, 3, 6]) {
+      const c = { ...ctx, ngKsi };
+      const rec = encodeNscRecord(c, 62, 'invalid');
+      expectInvalid(decodeNscRecord(rec), "KSI '111'");
+      expect(inspectNscRecord(rec)).toEqual({ valid: false, content: c, reason: expect.stringContaining("KSI '111'") });
+      expect(inspectNscRecord(encodeNscRecord(c, 62))).toEqual({ valid: true, content: c, reason: 'valid' });
+    }
+  });
+  it("the no-context marker A0 03 80 01 07 has no content; other values of 'marked' are refused", () => {
+    expect(inspectNscRecord(encodeNoNscRecord(57))).toMatchObject({ valid: false, content: null });
+    expectInputError(() => encodeNscRecord(ctx, 57, 'maybe' as never), 'marked');
   });
 });
 

@@ -183,7 +183,7 @@ export class UeDevice {
     new UeInterworking(this.fw).srvccOutcome(o);
     if (o === 'completed') {
       this.store.invalidateContext();
-      this.trace.add('UE', 'SRVCC completed: stored 5G NAS security context marked invalid (re-authentication required before 5G)', { usimKamf: this.usimContext()?.kamf ?? null }, { clause: 'TS 33.501 J.1' });
+      this.trace.add('UE', 'SRVCC completed: stored 5G NAS security context marked invalid (re-authentication required before 5G)', this.storedSummary(), { clause: 'TS 33.501 J.1' });
     }
   }
 
