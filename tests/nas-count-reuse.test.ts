@@ -106,7 +106,7 @@ describe('TS 33.501 6.4.3.1: "the NAS COUNT … shall never be re-used with the 
   const other = fc.oneof(
     fc.record({ kind: fc.constant('srvcc' as const), variant: fc.constantFrom('mme-derive', 'mme-concat', 'direct' as const), outcome: fc.constantFrom('success', 'failure' as const), seed: fc.integer({ min: 0, max: 1e6 }) }),
     fc.record({ kind: fc.constant('interworking' as const), to: fc.constantFrom('eps', '5gs' as const), mode: fc.constantFrom('idle', 'ho' as const), seed: fc.integer({ min: 0, max: 1e6 }) }),
-    fc.record({ kind: fc.constant('n2-handover' as const), kacf: fc.boolean(), seed: fc.integer({ min: 0, max: 1e6 }) }),
+    fc.record({ kind: fc.constant('n2-handover' as const), kacf: fc.boolean(), macFailure: fc.boolean(), seed: fc.integer({ min: 0, max: 1e6 }) }),
   );
   const check = (trace: TraceStep[], label: string) => {
     const { uses, unknown } = identify(trace);
