@@ -80,6 +80,7 @@ describe('deviation 7 — TS 24.501 5.5.1.3.5: causes #3, #6, #7 delete the 5G N
       const del = trace.filter((t) => /write: EF 5GAUTHKEYS delete/.test(t.event));
       expect(del.length).toBeGreaterThan(0);
       expect(s.usimNscRecord!.slice(0, 10)).toBe('a003800107'); // A0 03 80 01 07: no context
+      expect(s.verdict).toMatch(/holds no 5G NAS security context/);
     });
   }
   it('REGISTRATION REJECT #111 (protocol error) and a timeout keep the old context: current again and stored back valid with its COUNTs', () => {

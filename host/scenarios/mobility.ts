@@ -204,6 +204,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
       : afterPowerOn.authenticated ? `aligned: after the power loss the UE had no valid stored context, sent ngKSI 111 and was authenticated by the ${servingAmf} AMF`
       : `aligned: after the power loss the UE loaded the context stored valid (with its COUNTs) and the ${servingAmf} AMF verified it`)
     : fallbackDownlinkReplayed ? 'aligned keys, misaligned COUNTs: the source AMF verified the re-registration, but its DL NAS COUNT had been used by the target AMF with the same KAMF'
+    : !curUsable && fallbackVerified === null ? 'the UE holds no 5G NAS security context (deleted): its next registration goes out with ngKSI 111 and is authenticated'
     : fallbackVerified === true ? 'aligned: the source AMF verified the re-registration with the context the UE kept'
     : fallbackVerified === false ? 'misaligned: the source AMF had deleted its context (MAC failure), re-authentication needed'
     : aligned ? `aligned: UE and ${servingAmf} AMF hold the same KAMF` : servingAmf ? `misaligned: UE and ${servingAmf} AMF hold different KAMFs` : curUsable ? 'no AMF holds a context for the UE' : 'the UE holds no 5G NAS security context (deleted)';
