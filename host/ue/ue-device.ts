@@ -11,6 +11,7 @@ import type { Usim } from '../usim/usim.js';
 import type { StoredNsc } from '../usim/files.js';
 import { UeAka, type AuthenticationFailure, type AuthenticationResponse } from '../aka/ue-aka.js';
 import * as M from '../nas/messages.js';
+import { suciNullScheme, DEFAULT_MNC_DIGITS } from '../nas/identity.js';
 import type { Trace } from '../scenarios/trace.js';
 
 /** UE security capability (TS 24.501 9.11.3.54): 5G-EA0–3 and 5G-IA0–3 supported. */
@@ -23,6 +24,9 @@ export class UeDevice {
   readonly store: ContextStore;
   readonly aka: UeAka;
   guti: Uint8Array | null = null;
+  /** MNC length of the subscriber's IMSI (EF AD on a real USIM, TS 31.102 4.2.18): splits the
+   *  SUPI into MCC ‖ MNC ‖ MSIN for the SUCI. Default 2 digits. */
+  mncDigits: number = DEFAULT_MNC_DIGITS;
 
   constructor(readonly usim: Usim, me: MeStorage, readonly trace: Trace, readonly snn: string,
     readonly caps: Uint8Array = DEFAULT_UE_SECURITY_CAPABILITIES, fw?: UeFirmware) {
@@ -60,7 +64,7 @@ export class UeDevice {
     const cur = this.fw.read('current');
     const has = cur.type === 'full-native' || cur.type === 'mapped';
     this.store.beginRegistration(type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility');
-    const identity = this.guti ?? Uint8Array.of(0x01, ...new TextEncoder().encode(this.usim.supi)); // SUCI null-scheme stand-in
+    const identity = this.guti ?? suciNullScheme(this.usim.supi, this.mncDigits); // TS 24.501 9.11.3.4, null scheme
     const plain = M.registrationRequest({ type, ngKsi: has ? cur.ngKsi : M.NGKSI_NO_KEY, identity, ueSecurityCapabilities: this.caps });
     const out = this.fw.registrationRequest(plain);
     this.trace.add('UE', `REGISTRATION REQUEST (${type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility registration updating'})${out.count === null ? ', unprotected' : ', integrity protected'}`,
