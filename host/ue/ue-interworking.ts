@@ -159,8 +159,10 @@ export class UeInterworking {
   }
 
   /**
-   * N2 handover with an Intra N1 mode NAS transparent container (TS 33.501 6.9.2.3.4): KACF = 1 →
-   * KAMF′ = A.13(KAMF, DIRECTION 0x01, the DL COUNT estimated from the container's SQN), COUNTs 0;
+   * N2 handover with an Intra N1 mode NAS transparent container (TS 33.501 6.9.2.3.4): its ngKSI
+   * must name the UE's current context (value and type; otherwise FirmwareError, nothing changes).
+   * KACF = 1 → KAMF′ = A.13(that KAMF, DIRECTION 0x01, the DL COUNT estimated from the container's
+   * SQN) with the same ngKSI (6.9.2.3.3), COUNTs 0;
    * KACF = 0 → same KAMF, the DL COUNT set. A MAC failure (MacFailureError) aborts the handover
    * and keeps the old context unchanged.
    */
