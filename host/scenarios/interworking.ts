@@ -142,7 +142,7 @@ function idleTo5g(w: World, amf: Amf, mme: InterworkingMme, iw: UeInterworking, 
   const ngKsi = has ? before.ngKsi : M.NGKSI_NO_KEY;
   const rr = w.ue.fw.registrationRequest(M.registrationRequest({ type: M.REG_TYPE.MOBILITY_UPDATING, ngKsi, identity: GUTI, ueSecurityCapabilities: w.ue.caps }));
   w.trace.add('UE', `REGISTRATION REQUEST (mobility registration updating, TAU inside) with the ngKSI of the context protecting it${rr.count === null ? ', unprotected' : ', integrity protected'}`,
-    { ulCountRegistrationRequest: rr.count, ngKsi, kamf: has ? before.kamf : null, ulEpsCount: ulEps }, { to: amf.name, clause: 'TS 33.501 8.2', message: rr.message });
+    { ulCountRegistrationRequest: rr.count, ngKsi, kamf: has ? before.kamf : null, identity: GUTI, ulEpsCount: ulEps }, { to: amf.name, clause: 'TS 33.501 8.2', message: rr.message });
   rules.push(`Registration Request ngKSI ${ngKsi} = ngKSI of the context that protected it (TS 33.501 8.2): ${rr.count === null ? ngKsi === M.NGKSI_NO_KEY : ngKsi === before.ngKsi}`);
   iw.epsTo5gIdle({ kasme: eps.kasme, eKsi: eps.eKsi, ulEpsCount: ulEps });
   const m = w.ue.fw.read('mapped');

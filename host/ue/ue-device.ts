@@ -68,7 +68,7 @@ export class UeDevice {
     const plain = M.registrationRequest({ type, ngKsi: has ? cur.ngKsi : M.NGKSI_NO_KEY, identity, ueSecurityCapabilities: this.caps });
     const out = this.fw.registrationRequest(plain);
     this.trace.add('UE', `REGISTRATION REQUEST (${type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility registration updating'})${out.count === null ? ', unprotected' : ', integrity protected'}`,
-      { ulCountRegistrationRequest: out.count, kamf: has ? cur.kamf : null, ngKsi: has ? cur.ngKsi : null }, { clause: 'TS 24.501 5.5.1, TS 33.501 6.9.3', message: out.message });
+      { ulCountRegistrationRequest: out.count, kamf: has ? cur.kamf : null, ngKsi: has ? cur.ngKsi : null, identity }, { clause: 'TS 24.501 5.5.1, TS 33.501 6.9.3', message: out.message });
     return { ...out, plain };
   }
 
