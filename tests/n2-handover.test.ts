@@ -100,6 +100,19 @@ describe('TS 33.501 6.9.2.3.3/6.9.2.3.4: the ngKSI of the container names the KA
   });
 });
 
+describe('scenario (run n2-handover --nasc-ngksi N): TS 33.501 6.9.2.3.4, a container naming no context the UE holds', () => {
+  for (const [kacf, ksi] of [[true, 9], [true, 2], [false, 5], [true, 7]] as const) {
+    it(`KACF ${kacf ? 1 : 0}, container ngKSI ${ksi} (UE holds ngKSI 1): handover aborted, every slot unchanged`, () => {
+      const s = runN2Handover({ kacf, nascNgKsi: ksi, seed: 2 }).summary;
+      expect([s.ngKsiOld, s.aborted, s.abortReason, s.slotsUnchanged, s.ue]).toEqual([1, true, 'ngksi-names-no-context', true, null]);
+    });
+  }
+  it('a container naming the UE\'s own ngKSI goes through (the fault flag with the right value changes nothing)', () => {
+    const s = runN2Handover({ kacf: true, nascNgKsi: 1, seed: 2 }).summary;
+    expect([s.aborted, s.abortReason, s.agree]).toEqual([false, null, true]);
+  });
+});
+
 describe('NASC verification failure: the handover is aborted and the old context kept unchanged', () => {
   it('any flipped bit of the container (MAC, algorithms, KACF/ngKSI, SQN) leaves every slot as it was (random)', () => {
     fc.assert(fc.property(arb, fc.nat({ max: 55 }), (x, bit) => {
@@ -122,7 +135,7 @@ describe('NASC verification failure: the handover is aborted and the old context
   for (const kacf of [true, false]) {
     it(`scenario (KACF ${kacf ? 1 : 0}) with a corrupted MAC: aborted, slots unchanged, the source AMF still works`, () => {
       const s = runN2Handover({ kacf, macFailure: true }).summary;
-      expect([s.aborted, s.slotsUnchanged, s.agree, s.ue, s.ueDlCountEstimate]).toEqual([true, true, false, null, null]);
+      expect([s.aborted, s.abortReason, s.slotsUnchanged, s.agree, s.ue, s.ueDlCountEstimate]).toEqual([true, 'nas-mac', true, false, null, null]);
     });
   }
 });

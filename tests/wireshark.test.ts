@@ -46,6 +46,7 @@ export const FLAG_TABLE: Record<string, Record<string, string[][]>> = {
   },
   'n2-handover': {
     kacf: [[], ['--kacf']],
+    fault: [[], ['--mac-failure'], ['--nasc-ngksi', '5'], ['--nasc-ngksi', '9']],
   },
 };
 /** Seeds of the network RANDs. Scenarios with few combinations run each seed; the larger flag
