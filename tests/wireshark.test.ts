@@ -21,32 +21,35 @@ import { hex } from './helpers.js';
 
 /**
  * The message source: for each scenario of `ue-keys run`, each flag axis and its alternatives
- * ([] = flag absent). Every combination (cartesian product) runs. To cover a new CLI flag, add
- * its axis here. Not message sources: `--compare` (a table of runs), `--json` (always added),
- * `--seed` (SEEDS below).
+ * ([] = flag absent); every combination (cartesian product) that `valid` accepts runs. To cover a
+ * new CLI flag, add its axis here (and, if it only makes sense with some other flag — e.g. a reject
+ * cause with `--outcome reject` — say so in `valid`). Not message sources: `--compare` (a table of
+ * runs), `--json` (always added), `--seed` (SEEDS below).
  */
-export const FLAG_TABLE: Record<string, Record<string, string[][]>> = {
+export const FLAG_TABLE: Record<string, { axes: Record<string, string[][]>; valid?: (args: string[]) => boolean }> = {
   mobility: {
-    horizontal: [['--horizontal'], ['--no-horizontal']],
-    outcome: [['--outcome', 'accept'], ['--outcome', 'reject'], ['--outcome', 'timeout'], ['--outcome', 'no-guti']],
-    'source-policy': [['--source-policy', 'keep'], ['--source-policy', 'delete']],
-    'target-policy': [['--target-policy', 'use'], ['--target-policy', 'reauth']],
-    fallback: [[], ['--fallback']],
-    'smc-fault': [[], ['--smc-fault', 'bad-mac'], ['--smc-fault', 'caps-mismatch'], ['--smc-fault', 'unknown-ngksi']],
-    'power-cycle': [[], ['--power-cycle']],
+    axes: {
+      horizontal: [['--horizontal'], ['--no-horizontal']],
+      outcome: [['--outcome', 'accept'], ['--outcome', 'reject'], ['--outcome', 'timeout'], ['--outcome', 'no-guti']],
+      'source-policy': [['--source-policy', 'keep'], ['--source-policy', 'delete']],
+      'target-policy': [['--target-policy', 'use'], ['--target-policy', 'reauth']],
+      fallback: [[], ['--fallback']],
+      'smc-fault': [[], ['--smc-fault', 'bad-mac'], ['--smc-fault', 'caps-mismatch'], ['--smc-fault', 'unknown-ngksi']],
+      'power-cycle': [[], ['--power-cycle']],
+    },
   },
   srvcc: {
-    variant: [['--variant', 'mme-derive'], ['--variant', 'mme-concat'], ['--variant', 'direct']],
-    fc: [[], ['--fc', '74']],
-    outcome: [['--outcome', 'success'], ['--outcome', 'failure']],
+    axes: {
+      variant: [['--variant', 'mme-derive'], ['--variant', 'mme-concat'], ['--variant', 'direct']],
+      fc: [[], ['--fc', '74']],
+      outcome: [['--outcome', 'success'], ['--outcome', 'failure']],
+    },
   },
   interworking: {
-    to: [['--to', 'eps'], ['--to', '5gs']],
-    mode: [['--mode', 'idle'], ['--mode', 'ho']],
+    axes: { to: [['--to', 'eps'], ['--to', '5gs']], mode: [['--mode', 'idle'], ['--mode', 'ho']] },
   },
   'n2-handover': {
-    kacf: [[], ['--kacf']],
-    fault: [[], ['--mac-failure'], ['--nasc-ngksi', '5'], ['--nasc-ngksi', '9']],
+    axes: { kacf: [[], ['--kacf']], fault: [[], ['--mac-failure'], ['--nasc-ngksi', '5'], ['--nasc-ngksi', '9']] },
   },
 };
 /** Seeds of the network RANDs. Scenarios with few combinations run each seed; the larger flag
@@ -144,8 +147,8 @@ function collect(): { messages: Message[]; runs: number; crashed: string[] } {
   const seen = new Map<string, Message>();
   let runs = 0;
   const crashed: string[] = [];
-  for (const [scenario, axes] of Object.entries(FLAG_TABLE)) {
-    const combos = combinations(axes);
+  for (const [scenario, { axes, valid }] of Object.entries(FLAG_TABLE)) {
+    const combos = combinations(axes).filter((a) => !valid || valid(a));
     combos.forEach((args, i) => {
       const seeds = combos.length > 16 ? [SEEDS[i % SEEDS.length]] : SEEDS;
       for (const seed of seeds) {
