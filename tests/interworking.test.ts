@@ -13,8 +13,10 @@ import { runInterworking, tauRequest } from '../host/scenarios/interworking.js';
 import { ref } from '../host/reference/kdf.js';
 import { CountWrapError, FirmwareError, InputError, MacFailureError } from '../host/errors.js';
 import { hex, toHex } from './helpers.js';
+import { guti } from '../host/scenarios/setup.js';
 
 const RUNS = { numRuns: 200 };
+const GUTI5G = guti(0x01, 0x00000401);
 const CAPS = Uint8Array.of(0xf0, 0xf0);
 const key32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const ue = new UeFirmware();
@@ -30,7 +32,7 @@ function ueWith(kamf: Uint8Array, ngKsi: number, ul: number, lastDl: number | nu
 function amfCtx(kamf: Uint8Array, ngKsi: number, ulLast: number, dlNext: number): AmfUeContext {
   const nas = new NetworkNasContext(kamf, ngKsi, 2, 2);
   nas.ulLast['3gpp'] = ulLast; nas.dlNext['3gpp'] = dlNext;
-  return { supi: '001010000000001', guti: Uint8Array.of(1), nas, ueSecurityCapabilities: CAPS, transferPending: false };
+  return { supi: '001010000000001', guti: GUTI5G, nas, ueSecurityCapabilities: CAPS, transferPending: false };
 }
 
 describe('5G → EPS handover: K′ASME A.14.2, KeNB (2^32−1), NH (NCC 2), 8-LSB DL COUNT estimate', () => {
@@ -74,7 +76,7 @@ describe('5G → EPS idle: TAU protected with the 5G context, K′ASME A.14.1 wi
   it('the AMF verifies the TAU with KNASint; UE keys = MME model = reference (random KAMF, UL COUNT; EPS algorithms 0 as installed)', () => {
     fc.assert(fc.property(key32, fc.nat({ max: 6 }), fc.nat({ max: 0xfff000 }), (kamf, ngKsi, ul) => {
       ueWith(kamf, ngKsi, ul, null);
-      const u = iw.epsMapIdle(tauRequest(ngKsi, Uint8Array.of(1, 2, 3)));
+      const u = iw.epsMapIdle(tauRequest(ngKsi, GUTI5G));
       const c = amfCtx(kamf, ngKsi, ul - 1, 0);
       const n = new InterworkingMme(new Trace()).tauFrom5g(c, u.message, 0x00);
       expect(n).not.toBeNull();
@@ -91,7 +93,7 @@ describe('5G → EPS idle: TAU protected with the 5G context, K′ASME A.14.1 wi
   it('a TAU altered on the way fails the AMF\'s check: no mapped context', () => {
     const kamf = hex('21'.repeat(32));
     ueWith(kamf, 2, 5, null);
-    const u = iw.epsMapIdle(tauRequest(2, Uint8Array.of(9)));
+    const u = iw.epsMapIdle(tauRequest(2, GUTI5G));
     u.message[u.message.length - 1] ^= 1;
     expect(new InterworkingMme(new Trace()).tauFrom5g(amfCtx(kamf, 2, 4, 0), u.message, 0x22)).toBeNull();
   });

@@ -24,7 +24,7 @@ const slots = () => SLOTS.map((s) => toHex(ue.rawSlot(s)));
 
 function setup(kamf: Uint8Array, ngKsi: number, ul: number, lastDl: number | null, dlNext: number): AmfUeContext {
   for (const s of SLOTS) ue.wipe(s);
-  ue.install('current', { kamf, ngKsi, type: 'full-native', nea: 2, nia: 2 });
+  ue.install('current', { kamf, ngKsi, type: ngKsi & 8 ? 'mapped' : 'full-native', nea: 2, nia: 2 });
   ue.setCounts('current', '3gpp', ul, lastDl ?? 0, lastDl !== null);
   const nas = new NetworkNasContext(kamf, ngKsi, 2, 2);
   nas.dlNext['3gpp'] = dlNext; nas.ulLast['3gpp'] = ul - 1;
@@ -33,7 +33,7 @@ function setup(kamf: Uint8Array, ngKsi: number, ul: number, lastDl: number | nul
 
 const arb = fc.record({
   kamf: fc.uint8Array({ minLength: 32, maxLength: 32 }),
-  ngKsi: fc.nat({ max: 6 }), newKsi: fc.nat({ max: 6 }),
+  ngKsi: fc.nat({ max: 6 }).chain((v) => fc.constantFrom(v, v | 8)), // native or mapped (TSC)
   ul: fc.integer({ min: 1, max: 0xfff000 }),
   last: fc.option(fc.nat({ max: 0xfffe00 }), { nil: null }),
   gap: fc.integer({ min: 1, max: 256 }),
@@ -41,15 +41,15 @@ const arb = fc.record({
 });
 
 describe('N2 handover: UE = target AMF model = reference (random KAMF, ngKSI, COUNTs, KACF)', () => {
-  it('KACF 1: KAMF′ = A.13(KAMF, 0x01, DL COUNT), new ngKSI, COUNTs 0, temporary KgNB; KACF 0: KAMF kept, DL COUNT set', () => {
+  it('KACF 1: KAMF′ = A.13(KAMF, 0x01, DL COUNT) keeping the ngKSI (value and type), COUNTs 0, temporary KgNB; KACF 0: KAMF kept, DL COUNT set', () => {
     fc.assert(fc.property(arb, (x) => {
       const dl = x.last === null ? x.gap - 1 : x.last + x.gap;
       const src = setup(x.kamf, x.ngKsi, x.ul, x.last, dl);
-      const t = n2HandoverTarget(src, { kacf: x.kacf, ngKsi: x.newKsi, nea: x.nea, nia: 2 }, new Trace());
+      const t = n2HandoverTarget(src, { kacf: x.kacf, nea: x.nea, nia: 2 }, new Trace());
       expect(t.nasc[6]).toBe(dl & 0xff);
       expect(src.nas.dlNext['3gpp']).toBe(dl + 1);
       const out = iw.n2Handover(t.nasc);
-      expect(out).toEqual({ kacf: x.kacf, ngKsi: x.kacf ? x.newKsi : x.ngKsi, dlCount: dl });
+      expect(out).toEqual({ kacf: x.kacf, ngKsi: x.ngKsi, dlCount: dl });
       const cur = ue.read('current');
       const kamf = x.kacf ? ref.kamfPrime(x.kamf, 1, dl) : x.kamf;
       expect(toHex(cur.kamf)).toBe(toHex(kamf));
@@ -57,7 +57,7 @@ describe('N2 handover: UE = target AMF model = reference (random KAMF, ngKSI, CO
       expect(toHex(cur.knasint)).toBe(toHex(ref.nasKeys(kamf, x.nea, 2).knasint));
       expect([cur.nea, cur.nia]).toEqual([x.nea, 2]);
       if (x.kacf) {
-        expect([cur.ngKsi, cur.ulCount['3gpp'], cur.dlAccepted['3gpp']]).toEqual([x.newKsi, 0, false]);
+        expect([cur.ngKsi, t.nas.ngKsi, cur.ulCount['3gpp'], cur.dlAccepted['3gpp']]).toEqual([x.ngKsi, x.ngKsi, 0, false]);
         expect(toHex(cur.kgnb)).toBe(toHex(ref.kgnb(kamf, COUNT_HO, 1)));
       } else {
         expect([cur.ngKsi, cur.ulCount['3gpp'], cur.dlCount['3gpp']]).toEqual([x.ngKsi, x.ul, dl]);
@@ -80,11 +80,44 @@ describe('N2 handover: UE = target AMF model = reference (random KAMF, ngKSI, CO
   });
 });
 
+describe('TS 33.501 6.9.2.3.3/6.9.2.3.4: the ngKSI of the container names the KAMF', () => {
+  it('6.9.2.3.3 "KAMF′ keeps the value and type of the ngKSI of the KAMF it was derived from": the target AMF puts the source ngKSI in the container (before: old + 1)', () => {
+    for (const ngKsi of [0, 3, 6, 8 | 2]) {
+      const t = n2HandoverTarget(setup(hex('5a'.repeat(32)), ngKsi, 2, 1, 2), { kacf: true }, new Trace());
+      expect([t.nas.ngKsi, t.nasc[5] & 0x0f, t.nasc[5] & 0x10]).toEqual([ngKsi, ngKsi, 0x10]);
+    }
+  });
+  it('6.9.2.3.4 the UE derives from the KAMF identified by the ngKSI in the container and refuses a container naming no context it holds (valid MAC; every slot unchanged)', () => {
+    fc.assert(fc.property(arb, fc.nat({ max: 15 }), (x, other) => {
+      fc.pre((other & 7) !== 7 && other !== x.ngKsi);
+      const dl = x.last === null ? x.gap - 1 : x.last + x.gap;
+      const t = n2HandoverTarget(setup(x.kamf, x.ngKsi, x.ul, x.last, dl), { kacf: x.kacf, containerNgKsi: other, nea: x.nea }, new Trace());
+      const before = slots();
+      expect(() => iw.n2Handover(t.nasc)).toThrow(FirmwareError);
+      expect(() => iw.n2Handover(t.nasc)).not.toThrow(MacFailureError); // refused for the KSI, not the MAC
+      expect(slots()).toEqual(before);
+    }), { numRuns: 200 });
+  });
+});
+
+describe('scenario (run n2-handover --nasc-ngksi N): TS 33.501 6.9.2.3.4, a container naming no context the UE holds', () => {
+  for (const [kacf, ksi] of [[true, 9], [true, 2], [false, 5], [true, 7]] as const) {
+    it(`KACF ${kacf ? 1 : 0}, container ngKSI ${ksi} (UE holds ngKSI 1): handover aborted, every slot unchanged`, () => {
+      const s = runN2Handover({ kacf, nascNgKsi: ksi, seed: 2 }).summary;
+      expect([s.ngKsiOld, s.aborted, s.abortReason, s.slotsUnchanged, s.ue]).toEqual([1, true, 'ngksi-names-no-context', true, null]);
+    });
+  }
+  it('a container naming the UE\'s own ngKSI goes through (the fault flag with the right value changes nothing)', () => {
+    const s = runN2Handover({ kacf: true, nascNgKsi: 1, seed: 2 }).summary;
+    expect([s.aborted, s.abortReason, s.agree]).toEqual([false, null, true]);
+  });
+});
+
 describe('NASC verification failure: the handover is aborted and the old context kept unchanged', () => {
   it('any flipped bit of the container (MAC, algorithms, KACF/ngKSI, SQN) leaves every slot as it was (random)', () => {
     fc.assert(fc.property(arb, fc.nat({ max: 55 }), (x, bit) => {
       const dl = x.last === null ? x.gap - 1 : x.last + x.gap;
-      const t = n2HandoverTarget(setup(x.kamf, x.ngKsi, x.ul, x.last, dl), { kacf: x.kacf, ngKsi: x.newKsi, nea: x.nea }, new Trace());
+      const t = n2HandoverTarget(setup(x.kamf, x.ngKsi, x.ul, x.last, dl), { kacf: x.kacf, nea: x.nea }, new Trace());
       const nasc = t.nasc.slice();
       nasc[bit >> 3] ^= 0x80 >> (bit & 7);
       const before = slots();
@@ -95,14 +128,14 @@ describe('NASC verification failure: the handover is aborted and the old context
   it('a MAC computed with the OLD KNASint under KACF = 1 fails (the container is verified with the new key)', () => {
     const kamf = hex('79'.repeat(32)), src = setup(kamf, 2, 4, 3, 5);
     const before = slots();
-    const nasc = buildNasc(src.nas.knasint, 2, 2, 0x10 | 3, 5);
+    const nasc = buildNasc(src.nas.knasint, 2, 2, 0x10 | 2, 5);
     expect(() => iw.n2Handover(nasc)).toThrow(MacFailureError);
     expect(slots()).toEqual(before);
   });
   for (const kacf of [true, false]) {
     it(`scenario (KACF ${kacf ? 1 : 0}) with a corrupted MAC: aborted, slots unchanged, the source AMF still works`, () => {
       const s = runN2Handover({ kacf, macFailure: true }).summary;
-      expect([s.aborted, s.slotsUnchanged, s.agree, s.ue, s.ueDlCountEstimate]).toEqual([true, true, false, null, null]);
+      expect([s.aborted, s.abortReason, s.slotsUnchanged, s.agree, s.ue, s.ueDlCountEstimate]).toEqual([true, 'nas-mac', true, false, null, null]);
     });
   }
 });
@@ -113,7 +146,7 @@ describe('scenario: ue-keys run n2-handover', () => {
     const kamfPrime = ref.kamfPrime(hex(s.kamf), 1, s.dlCount);
     expect([s.ue!.kamf, s.network.kamf, s.usimKamf]).toEqual([toHex(kamfPrime), toHex(kamfPrime), toHex(kamfPrime)]);
     expect(s.ue!.kgnb).toBe(toHex(ref.kgnb(kamfPrime, COUNT_HO, 1)));
-    expect(s.ue!.ngKsi).not.toBe(s.ngKsiOld);
+    expect([s.ue!.ngKsi, s.network.ngKsi]).toEqual([s.ngKsiOld, s.ngKsiOld]); // 6.9.2.3.3: KAMF′ keeps the ngKSI of KAMF
     expect([s.agree, s.aborted, s.registrationAfterHandover, s.nascSqn, s.ueDlCountEstimate]).toEqual([true, false, 'verified', s.dlCount & 0xff, s.dlCount]);
   });
   it('without --kacf: the same KAMF and ngKSI continue', () => {

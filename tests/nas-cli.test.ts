@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { hex, loadVectors, runCli as run, toHex } from './helpers.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
+import { ref } from '../host/reference/kdf.js';
+import { nia2Ref } from '../host/reference/nas.js';
 
 const sets = loadVectors('eia_eea.json').lte_nr_sets as any[];
 const mask = (h: string, bits: number) => { const b = hex(h).slice(0, Math.ceil(bits / 8)); if (bits % 8) b[b.length - 1] &= 0xff << (8 - (bits % 8)); return toHex(b); };
@@ -37,6 +39,23 @@ describe('nas protect / unprotect', () => {
     expect(toHex(v!.plain)).toBe('7e004179000d0100f110');
     expect(o.ul_count).toBe(0x123);
     expect(o.knasint).toBe(toHex(net.knasint));
+  });
+  it('protect --direction dl (the network model) then unprotect (the UE firmware): the README round trip; MAC = 128-NIA2(KNASint, DL COUNT, BEARER 1, DIRECTION 1) over SQN ‖ ciphertext', () => {
+    const plain = '7e0042010177000bf200f110020041000002';
+    const p = run(['nas', 'protect', '--direction', 'dl', '--kamf', KAMF, '--nea', '2', '--nia', '2', '--sht', '2', '--dl-count', '261', '--msg', plain, '--json']);
+    expect(p.code, p.err).toBe(0);
+    const o = JSON.parse(p.out), m = hex(o.message);
+    expect([m[0], m[1], m[6], o.dl_count]).toEqual([0x7e, 2, 261 & 0xff, 261]);
+    const { knasint } = ref.nasKeys(hex(KAMF), 2, 2);
+    expect(toHex(m.subarray(2, 6))).toBe(toHex(nia2Ref(knasint, 261, 1, 1, m.subarray(6), (m.length - 6) * 8)));
+    const u = run(['nas', 'unprotect', '--kamf', KAMF, '--nea', '2', '--nia', '2', '--last-dl-count', '260', '--msg', o.message, '--json']);
+    expect(JSON.parse(u.out)).toEqual({ message: plain, dl_count: 261 });
+    for (const [args, field] of [[['--sht', '4'], '--sht'], [['--ul-count', '1'], '--ul-count'], [['--nea', '1'], 'nea']] as Array<[string[], string]>) {
+      const base = ['nas', 'protect', '--direction', 'dl', '--kamf', KAMF, '--nia', '2', '--msg', plain];
+      const r = run([...base, ...(args[0] === '--nea' ? args : ['--nea', '2', ...args])]);
+      expect([r.code, r.err.trim().split('\n').length]).toEqual([2, 1]);
+      expect(r.err).toContain(field);
+    }
   });
   it('unprotect: a network-protected downlink message comes back in clear with its COUNT', () => {
     const net = new NetworkNasContext(hex(KAMF), 0, 2, 2);

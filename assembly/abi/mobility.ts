@@ -4,7 +4,7 @@ import { IO_OUT_PTR, SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR, TMP_LEN } from "../m
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE, STATUS_ERR_STATE, STATUS_ERR_LENGTH, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_ALGORITHM } from "../status";
 import { inIn, inPtr } from "./check";
 import {
-  SLOT_CURRENT, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_MAPPED, CTX_FULL_NATIVE, NGKSI_TSC_MAPPED, OFF_KAMF, OFF_NGKSI, slotPtr,
+  SLOT_CURRENT, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_MAPPED, CTX_FULL_NATIVE, NGKSI_TSC_MAPPED, OFF_KAMF, slotPtr,
   ctxUsable, ctxInit, ctxSelectAlgorithms, ctxWipe, ctxMove, ctxCopy, ctxNgKsi, ctxType,
 } from "../context/slots";
 import { srvccDerive, srvccValid, srvccDelete, SRVCC_DIRECT } from "../context/srvcc";
@@ -143,8 +143,9 @@ export function eps_to_5g_ho(kasmeOff: u32, nhOff: u32, nascOff: u32): i32 {
 /**
  * N2 handover with an Intra N1 mode NAS transparent container (TS 33.501 6.9.2.3.4), 7 octets
  * at IO_IN[nascOff]: NAS-MAC, algorithms, KACF (bit 5) ‖ TSC ‖ KSI, SQN. The DL COUNT estimated
- * from SQN must be fresh. KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, that DL COUNT), the
- * container's ngKSI, COUNTs 0, temporary KgNB = A.9(KAMF′, 2^32−1). KACF = 0: the algorithms
+ * from SQN must be fresh. The ngKSI must name the current context (else STATUS_ERR_VALUE).
+ * KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, that DL COUNT) with the same ngKSI (value and
+ * type), COUNTs 0, temporary KgNB = A.9(KAMF′, 2^32−1). KACF = 0: the algorithms
  * apply and the DL COUNT is set, COUNTs not reset. The MAC is checked with the (new) KNASint and
  * COUNT 2^32−1; on failure the handover is aborted and the old context kept unchanged.
  * Result: [0] KACF, [1] ngKSI, [4] u32 DL COUNT.
@@ -156,14 +157,15 @@ export function n2_ho(nascOff: u32): i32 {
   const algs = <u32>load<u8>(nasc + 4), b5 = <u32>load<u8>(nasc + 5);
   const kacf = (b5 & 0x10) != 0, ngKsi = b5 & 0x0f;
   if ((algs >> 4) > NAS_ALG_ZUC || (algs & 15) > NAS_ALG_ZUC) return STATUS_ERR_ALGORITHM;
-  if ((ngKsi & 7) == 7 || (b5 & 0xe0) != 0) return STATUS_ERR_VALUE;
+  // The container names the KAMF (value and type of its ngKSI) that KAMF′ comes from, and KAMF′
+  // keeps that ngKSI (6.9.2.3.3/6.9.2.3.4): it must be the current context's; a container naming
+  // a context the UE does not hold is refused.
+  if ((b5 & 0xe0) != 0 || ngKsi != ctxNgKsi(cur)) return STATUS_ERR_VALUE;
   const count = estimateFromLsb(cur, ACCESS_3GPP, <u32>load<u8>(nasc + 6), 8);
   if (count == 0xffffffff) return STATUS_ERR_COUNT_WRAP;
   ctxCopy(SLOT_CAND, SLOT_CURRENT);
   if (kacf) {
     deriveKamfPrime(cur + OFF_KAMF, DIRECTION_HANDOVER_DL, count, cand + OFF_KAMF);
-    store<u8>(cand + OFF_NGKSI, <u8>ngKsi);
-    store<u8>(cand, CTX_FULL_NATIVE);
     setCounts(cand, 1, 0, 0, false); setCounts(cand, 2, 0, 0, false);
   }
   ctxSelectAlgorithms(cand, algs >> 4, algs & 15);

@@ -8,6 +8,7 @@ import { instantiateSync, type Firmware } from '../loader.js';
 import { nasCipher, nasMac } from '../nas/algorithms.js';
 import { UeFirmware } from '../ue/ue-firmware.js';
 import { toHex } from '../hex.js';
+import { NetworkNasContext, type NetAccess } from '../network/nas-security.js';
 import { applySpecs, split, usage, UsageError, type FlagSpec } from './args.js';
 import { objectToFlags } from './kdf-commands.js';
 import type { BatchOp, Command } from './registry.js';
@@ -34,7 +35,9 @@ const ctxFlags: FlagSpec[] = [
   { name: 'access', kind: 'enum', values: ['3gpp', 'non3gpp'] },
   { name: 'msg', kind: 'hex', required: true },
 ];
-const PROTECT_FLAGS: FlagSpec[] = [...ctxFlags, { name: 'sht', kind: 'enum', values: ['1', '2', '4'] }, { name: 'ul-count', kind: 'num', max: 0xffffff }];
+const PROTECT_FLAGS: FlagSpec[] = [...ctxFlags, { name: 'sht', kind: 'enum', values: ['1', '2', '3', '4'] }, { name: 'ul-count', kind: 'num', max: 0xffffff },
+  { name: 'direction', kind: 'enum', values: ['ul', 'dl'], help: 'ul: the UE firmware protects (default); dl: the network model (node:crypto) protects a downlink message' },
+  { name: 'dl-count', kind: 'num', max: 0xffffff }];
 const UNPROTECT_FLAGS: FlagSpec[] = [...ctxFlags, { name: 'last-dl-count', kind: 'num', max: 0xffffff }];
 
 function algCall(kind: 'mac' | 'cipher', a: Record<string, any>): Record<string, string> {
@@ -51,7 +54,24 @@ function ueWith(a: Record<string, any>): UeFirmware {
   return ue;
 }
 
+/** A downlink message as the AMF sends it (TS 24.501 4.4.3, 9.1): the network model of
+ *  host/network/nas-security.ts (node:crypto; 128-NEA2/NIA2 or null), not the UE firmware, so the
+ *  UE's `nas unprotect` checks it against an independent implementation. SHT 1, 2 or 3 (SMC). */
+function protectDownlinkCall(a: Record<string, any>): Record<string, unknown> {
+  if (a['ul-count'] !== undefined) throw new UsageError('--ul-count', 'applies to --direction ul; use --dl-count');
+  const sht = Number(a.sht ?? 2);
+  if (sht === 4) throw new UsageError('--sht', 'must be 1, 2 or 3 for a downlink message (4 is the SECURITY MODE COMPLETE, uplink), got 4');
+  const net = new NetworkNasContext(a.kamf, a.ngksi ?? 0, a.nea, a.nia);
+  const access = a.access ?? '3gpp';
+  net.dlNext[access as NetAccess] = a['dl-count'] ?? 0;
+  const out = net.protectDownlink(sht as 1 | 2 | 3, a.msg, access);
+  return { message: toHex(out.message), dl_count: out.count, knasenc: toHex(net.knasenc), knasint: toHex(net.knasint) };
+}
+
 function protectCall(a: Record<string, any>): Record<string, unknown> {
+  if (a.direction === 'dl') return protectDownlinkCall(a);
+  if (a['dl-count'] !== undefined) throw new UsageError('--dl-count', 'applies to --direction dl');
+  if (a.sht === '3') throw new UsageError('--sht', 'must be 1, 2 or 4 for an uplink message (3 is the SECURITY MODE COMMAND, downlink), got 3');
   const ue = ueWith(a);
   const access = a.access ?? '3gpp';
   ue.setCounts('current', access, a['ul-count'] ?? 0, 0, false);
@@ -84,6 +104,8 @@ function help(): string {
     'mac prints the 32-bit NAS-MAC as 8 hex digits; cipher prints ceil(bits/8) bytes (bits past LENGTH zero).',
     'protect: UE uplink message with security header type --sht (1 integrity, 2 integrity+ciphering, 4 new context),',
     '  UL NAS COUNT --ul-count (default 0); --json adds the COUNT and the derived KNASenc/KNASint.',
+    '  --direction dl: the network model protects a downlink message instead (--sht 1|2|3, DL NAS COUNT --dl-count,',
+    '  128-NEA2/NIA2 or null only), e.g. as input for unprotect.',
     'unprotect: downlink message (header type 1 or 2); --last-dl-count is the last DL COUNT already accepted.',
     'BEARER is the NAS connection identifier: 1 for 3GPP access, 2 for non-3GPP access (TS 33.501 6.4.2.2).'].join('\n');
 }

@@ -2,7 +2,7 @@
  * Registers the inter-system and handover scenarios with `ue-keys run`:
  *   ue-keys run srvcc [--variant mme-derive|mme-concat|direct] [--fc HEX] [--outcome success|failure] [--json]
  *   ue-keys run interworking --to eps|5gs --mode idle|ho [--json]
- *   ue-keys run n2-handover [--kacf] [--json]
+ *   ue-keys run n2-handover [--kacf] [--mac-failure] [--nasc-ngksi N] [--json]
  * `--fc` is one octet in hex, with or without 0x: `--fc 0x74` and `--fc 74` are both FC 0x74
  * (the draft's "similar to 8.6.1" reading); the default is 0x7D (TS 33.501 A.21).
  * `--json` prints one object `{summary, trace}`; otherwise the message sequence and the summary.
@@ -48,5 +48,7 @@ registerScenario('interworking', [
 
 registerScenario('n2-handover', [
   { name: 'kacf', kind: 'bool', help: 'KACF = 1: KAMF′ = A.13(KAMF, 0x01, DL COUNT)' },
+  { name: 'mac-failure', kind: 'bool', help: 'fault: the container\'s NAS-MAC is corrupted (the UE aborts the handover)' },
+  { name: 'nasc-ngksi', kind: 'num', max: 15, help: 'fault: the container names this ngKSI (TSC ‖ KSI, 0–15) instead of the source context\'s' },
   json, seed,
-], (a) => print(runN2Handover({ kacf: !!a.kacf, seed: a.seed }), !!a.json));
+], (a) => print(runN2Handover({ kacf: !!a.kacf, macFailure: !!a['mac-failure'], nascNgKsi: a['nasc-ngksi'], seed: a.seed }), !!a.json));

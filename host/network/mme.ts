@@ -10,6 +10,9 @@ import { nia2Ref } from '../reference/nas.js';
 import { NetworkNasContext } from './nas-security.js';
 import type { AmfUeContext } from './amf.js';
 import type { Trace, Actor } from '../scenarios/trace.js';
+import { toHex } from '../hex.js';
+import { parseEpsProtected, parseTauRequest, EPS_SHT_INTEGRITY, EPS_TSC_MAPPED } from '../nas/eps.js';
+import { mappedEpsGuti } from '../nas/identity.js';
 
 /** COUNT 2^32 − 1: the temporary KeNB/KgNB and the NASC MAC at handover (never a NAS COUNT). */
 export const COUNT_HO = 0xffffffff;
@@ -40,19 +43,29 @@ export class InterworkingMme {
   constructor(readonly trace: Trace, readonly amfName: Actor = 'AMF') {}
 
   /**
-   * 5G → EPS idle mobility (8.5.2, 8.6.1): the MME forwards the TAU Request to the AMF, which
-   * verifies it with the current 5G context (KNASint, the UL NAS COUNT from its SQN) and returns
-   * K′ASME = A.14.1(KAMF, that UL COUNT) with eKSI = the ngKSI value; the MME derives the EPS NAS
-   * keys (TS 33.401 A.7) for the EPS algorithms the 5G SMC selected. Null: integrity failure.
+   * 5G → EPS idle mobility (8.5.2, 8.6.1): the MME receives an EPS NAS message (TS 24.301 9.1:
+   * `17` MAC SQN, then a TRACKING AREA UPDATE REQUEST whose old GUTI is mapped from a 5G-GUTI,
+   * TS 23.003 2.8.2.2.2) and forwards it to the AMF of that 5G-GUTI, which verifies the MAC with
+   * the current 5G context (KNASint, the UL NAS COUNT from its SQN) and returns K′ASME =
+   * A.14.1(KAMF, that UL COUNT) with eKSI = the ngKSI value (mapped); the MME derives the EPS NAS
+   * keys (TS 33.401 A.7) for the EPS algorithms the 5G SMC selected. Null: a malformed TAU, an old
+   * GUTI that does not map from `amf`'s 5G-GUTI, a KSI other than the mapped ngKSI, or a MAC failure.
    */
   tauFrom5g(amf: AmfUeContext, protectedTau: Uint8Array, epsAlgs: number): (MmeEpsContext & { ulCountTau: number }) | null {
-    const v = amf.nas.verifyUplink(protectedTau);
-    if (!v) {
-      this.trace.add(this.amfName, 'TAU Request integrity check FAILED with the 5G context: no mapped context', {}, { to: 'MME', clause: 'TS 33.501 8.6.1' });
+    const fail = (why: string) => {
+      this.trace.add(this.amfName, `TAU Request rejected: ${why}; no mapped context`, {}, { to: 'MME', clause: 'TS 33.501 8.6.1, TS 24.301 9.1' });
       return null;
-    }
+    };
+    const framed = parseEpsProtected(protectedTau);
+    if (!framed || framed.sht !== EPS_SHT_INTEGRITY) return fail('not an EPS NAS message integrity protected (security header type 1, PD 7)');
+    let tau: ReturnType<typeof parseTauRequest>;
+    try { tau = parseTauRequest(framed.plain); } catch { return fail('not a TRACKING AREA UPDATE REQUEST'); }
+    if (toHex(tau.oldGuti) !== toHex(mappedEpsGuti(amf.guti)) || !tau.mappedGuti) return fail('old GUTI is not the one mapped from the 5G-GUTI of this AMF (TS 23.003 2.8.2.2.2)');
+    if (tau.ksi !== (EPS_TSC_MAPPED | (amf.nas.ngKsi & 7))) return fail(`NAS key set identifier ${tau.ksi} is not the ngKSI ${amf.nas.ngKsi & 7} as mapped`);
+    const v = amf.nas.verifyUplinkEps(protectedTau);
+    if (!v) return fail('integrity check FAILED with the 5G context');
     const kasme = ref.kasmePrime(amf.nas.kamf, 'idle', v.count), eKsi = amf.nas.ngKsi & 7;
-    this.trace.add(this.amfName, 'TAU Request verified with the 5G context; K′ASME = A.14.1(KAMF, UL NAS COUNT of the TAU); ngKSI → eKSI (mapped)',
+    this.trace.add(this.amfName, 'TAU Request (NAS-EPS, mapped GUTI) verified with the 5G context; K′ASME = A.14.1(KAMF, UL NAS COUNT of the TAU); ngKSI → eKSI (mapped)',
       { kamf: amf.nas.kamf, ulCount: v.count, kasmePrime: kasme, eKsi }, { to: 'MME', clause: 'TS 33.501 8.6.1, A.14.1' });
     return { ...this.install(kasme, eKsi, epsAlgs, amf.nas.ulLast['3gpp'] + 1, amf.nas.dlNext['3gpp'], 'idle'), ulCountTau: v.count };
   }
@@ -142,29 +155,32 @@ export interface N2Target { nas: NetworkNasContext; nasc: Uint8Array; dlCount: n
 /**
  * N2 handover, network side (TS 33.501 6.9.2.3.3): the source AMF's current DL NAS COUNT is the
  * handover COUNT, then incremented. KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, that DL COUNT),
- * a new ngKSI, COUNTs 0, temporary KgNB = A.9(KAMF′, 2^32−1). KACF = 0: the same KAMF, the target
- * continues the COUNTs. The Intra N1 mode NAS container carries the algorithms, KACF ‖ TSC ‖ KSI
- * and the 8 LSB of the DL COUNT, MACed with the (new) KNASint and COUNT 2^32−1.
+ * which keeps the value and type of the ngKSI of the KAMF it was derived from; COUNTs 0,
+ * temporary KgNB = A.9(KAMF′, 2^32−1). KACF = 0: the same KAMF, the target continues the COUNTs.
+ * The Intra N1 mode NAS transparent container carries the algorithms, KACF ‖ TSC ‖ KSI and the
+ * 8 LSB of the DL COUNT, MACed with the (new) KNASint and COUNT 2^32−1. `containerNgKsi` puts
+ * another ngKSI in the container (fault injection: a KSI naming no context the UE holds).
  */
-export function n2HandoverTarget(source: AmfUeContext, o: { kacf: boolean; ngKsi?: number; nea?: number; nia?: number; corruptMac?: boolean }, trace: Trace): N2Target {
+export function n2HandoverTarget(source: AmfUeContext, o: { kacf: boolean; containerNgKsi?: number; nea?: number; nia?: number; corruptMac?: boolean }, trace: Trace): N2Target {
   const src = source.nas, dl = src.dlNext['3gpp'];
   src.dlNext['3gpp'] = dl + 1;
   const nea = o.nea ?? src.nea, nia = o.nia ?? src.nia;
   let nas: NetworkNasContext, kgnb: Uint8Array | null = null;
   if (o.kacf) {
     const kamf = ref.kamfPrime(src.kamf, 1, dl);
-    nas = new NetworkNasContext(kamf, o.ngKsi ?? (src.ngKsi + 1) % 7, nea, nia);
+    nas = new NetworkNasContext(kamf, src.ngKsi, nea, nia);
     kgnb = ref.kgnb(kamf, COUNT_HO, 1);
   } else {
     nas = new NetworkNasContext(src.kamf, src.ngKsi, nea, nia);
     nas.ulLast = { ...src.ulLast }; nas.dlNext = { ...src.dlNext };
   }
-  const nasc = buildNasc(nas.knasint, nea, nia, (o.kacf ? 0x10 : 0) | (nas.ngKsi & 0x0f), dl);
+  const nasc = buildNasc(nas.knasint, nea, nia, (o.kacf ? 0x10 : 0) | ((o.containerNgKsi ?? nas.ngKsi) & 0x0f), dl);
   if (o.corruptMac) nasc[0] ^= 0x01;
   trace.add('source AMF', `Handover Required (N2): DL NAS COUNT ${dl} for the handover, then + 1`, { kamf: src.kamf, dlCount: dl }, { to: 'target AMF', clause: 'TS 33.501 6.9.2.3.3' });
-  trace.add('target AMF', o.kacf ? "KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, DL NAS COUNT); new ngKSI; COUNTs 0; temporary KgNB = A.9(KAMF′, 2^32−1)"
+  trace.add('target AMF', o.kacf ? "KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, DL NAS COUNT) keeps the ngKSI of KAMF; COUNTs 0; temporary KgNB = A.9(KAMF′, 2^32−1)"
     : 'KACF = 0: keeps KAMF and the NAS COUNTs', { kamf: nas.kamf, ngKsi: nas.ngKsi, knasint: nas.knasint, kgnb, nasc, sqn: dl & 0xff },
   { to: 'UE', clause: o.kacf ? 'TS 33.501 6.9.2.3.3, A.13, A.9' : 'TS 33.501 6.9.2.3.3' });
   if (o.corruptMac) trace.add('target AMF', '(fault injected: NAS-MAC of the container corrupted)', {});
+  if (o.containerNgKsi !== undefined && o.containerNgKsi !== nas.ngKsi) trace.add('target AMF', `(fault injected: the container names ngKSI ${o.containerNgKsi})`, {});
   return { nas, nasc, dlCount: dl, kacf: o.kacf, kgnb };
 }

@@ -61,16 +61,38 @@ export class NetworkNasContext {
     if (message.length < 10 || message[0] !== EPD) return null;
     const sht = message[1];
     if (sht !== 1 && sht !== 2 && sht !== 4) return null; // type 3 is downlink only (SMC)
-    const sqn = message[6];
-    const last = this.ulLast[access];
-    let overflow = last < 0 ? 0 : last >>> 8;
-    if (last >= 0 && sqn <= (last & 0xff)) overflow++;
-    const count = overflow * 256 + sqn;
-    const mac = this.mac(count, access, 0, message.subarray(6));
-    if (Buffer.compare(Buffer.from(mac), Buffer.from(message.subarray(2, 6))) !== 0) return null;
+    const count = this.checkUplinkMac(message.subarray(2, 6), message.subarray(6), access);
+    if (count === null) return null;
     const body = message.subarray(7);
     const plain = sht === 2 || sht === 4 ? this.cipher(count, access, 0, body) : body.slice();
     if (!peek) this.ulLast[access] = count;
     return { plain, count, sht };
+  }
+
+  /**
+   * Verify an EPS NAS message integrity protected with this 5G context (the TAU Request of 5GS → EPS
+   * idle mobility, TS 33.501 8.6.1 / TS 24.301 4.4.2.3): EPS security protected framing (octet 1 =
+   * security header type 1 ‖ PD 7, MAC, SQN, plain EPS message, TS 24.301 9.1), MAC over SQN ‖
+   * message (9.5) with this context's KNASint and the 5G UL NAS COUNT of 3GPP access. Null on any
+   * failure (nothing changes).
+   */
+  verifyUplinkEps(message: Uint8Array): { plain: Uint8Array; count: number } | null {
+    if (message.length < 9 || message[0] !== 0x17) return null; // integrity protected (not ciphered), PD 7
+    const count = this.checkUplinkMac(message.subarray(1, 5), message.subarray(5), '3gpp');
+    if (count === null) return null;
+    this.ulLast['3gpp'] = count;
+    return { plain: message.slice(6), count };
+  }
+
+  /** The UL COUNT estimated from the SQN (first octet of `sqnAndBody`) if `mac` verifies over
+   *  SQN ‖ body with it; null otherwise. */
+  private checkUplinkMac(mac: Uint8Array, sqnAndBody: Uint8Array, access: NetAccess): number | null {
+    const sqn = sqnAndBody[0];
+    const last = this.ulLast[access];
+    let overflow = last < 0 ? 0 : last >>> 8;
+    if (last >= 0 && sqn <= (last & 0xff)) overflow++;
+    const count = overflow * 256 + sqn;
+    const expect = this.mac(count, access, 0, sqnAndBody);
+    return Buffer.compare(Buffer.from(expect), Buffer.from(mac)) === 0 ? count : null;
   }
 }

@@ -12,6 +12,8 @@ import { InterworkingMme, TSC_MAPPED, COUNT_HO } from '../network/mme.js';
 import { UeInterworking } from '../ue/ue-interworking.js';
 import { ref } from '../reference/kdf.js';
 import * as M from '../nas/messages.js';
+import * as E from '../nas/eps.js';
+import { mappedEpsGuti } from '../nas/identity.js';
 import { World, guti } from './setup.js';
 import type { TraceStep } from './trace.js';
 
@@ -47,10 +49,11 @@ const EPS_ALGS = 0x22;
 const hx = (b: Uint8Array | null | undefined) => (b ? toHex(b) : null);
 const none: Omit<IwKeys, 'ksi'> = { kasmePrime: null, knasEnc: null, knasInt: null, kenb: null, nh: null, kamfPrime: null, kgnb: null };
 
-/** A plain EPS TRACKING AREA UPDATE REQUEST (TS 24.301 8.2.29): PD 0x07, type 0x48, NAS key set
- *  identifier (TSC mapped) ‖ EPS update type, old GUTI (LV, the 5G-GUTI as a stand-in). */
-export function tauRequest(eKsi: number, oldGuti: Uint8Array): Uint8Array {
-  return Uint8Array.of(0x07, 0x48, ((TSC_MAPPED | (eKsi & 7)) << 4) | 0x00, oldGuti.length, ...oldGuti);
+/** The plain EPS TRACKING AREA UPDATE REQUEST of 5GS → EPS idle mobility (TS 24.301 8.2.29,
+ *  4.4.2.3): NAS key set identifier = the ngKSI value of the current 5G context, TSC mapped; old
+ *  GUTI = the GUTI mapped from the 5G-GUTI (TS 23.003 2.8.2.2.2), Old GUTI type "mapped". */
+export function tauRequest(ngKsi: number, fiveGGuti: Uint8Array): Uint8Array {
+  return E.tauRequest({ ksi: TSC_MAPPED | (ngKsi & 7), oldGuti: mappedEpsGuti(fiveGGuti), mappedGuti: true });
 }
 
 /** Run one 5G ↔ EPS transition (`to`, `mode`) from a UE registered in 5GS; summary and trace. */
@@ -84,8 +87,9 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
     // ---- 5G → EPS idle mobility (8.5.2, 8.6.1): TAU protected with the 5G context
     const tau = tauRequest(native.ngKsi & 7, GUTI);
     const u = iw.epsMapIdle(tau);
-    w.trace.add('UE', 'TRACKING AREA UPDATE REQUEST integrity protected with the current 5G context; K′ASME = A.14.1(KAMF, its UL NAS COUNT); EPS NAS keys',
-      { ulCount: u.count, eKsi: u.eKsi, kasmePrime: u.kasmePrime, knasEnc: u.knasEnc, knasInt: u.knasInt }, { to: 'MME', clause: 'TS 33.501 8.6.1, A.14.1', message: u.message });
+    w.trace.add('UE', 'TRACKING AREA UPDATE REQUEST (NAS-EPS, old GUTI mapped from the 5G-GUTI) integrity protected with the current 5G context; K′ASME = A.14.1(KAMF, its UL NAS COUNT); EPS NAS keys',
+      { ulCount: u.count, eKsi: u.eKsi, mappedGuti: mappedEpsGuti(GUTI), kasmePrime: u.kasmePrime, knasEnc: u.knasEnc, knasInt: u.knasInt },
+      { to: 'MME', clause: 'TS 33.501 8.6.1, A.14.1; TS 24.301 4.4.2.3, 9.1; TS 23.003 2.8.2.2.2', message: u.message });
     w.trace.add('MME', 'Context Request with the TAU Request', {}, { to: 'AMF', clause: 'TS 23.502 4.11.1.3.2' });
     const n = mme.tauFrom5g(ctx, u.message, EPS_ALGS);
     if (!n) throw new Error('the AMF could not verify the TAU Request');
@@ -100,7 +104,7 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
       const ueEps = { kasme: u.kasmePrime, eKsi: u.eKsi };
       const ulEps = n.ulCount + 2;
       w.trace.add('UE', 'In EPS: two more uplink EPS NAS messages', { ulEpsCount: ulEps });
-      if (o.mode === 'idle') ({ ue, net, count } = idleTo5g(w, amf, mme, iw, ueEps, ulEps, rules));
+      if (o.mode === 'idle') ({ ue, net, count } = idleTo5g(w, new Amf('target AMF', w.trace), mme, iw, ueEps, ulEps, rules)); // an AMF without the UE's 5G context
       else ({ ue, net } = hoTo5g(w, amf, ctx, mme, iw, ueEps, ulEps, rules));
     }
   }
@@ -126,14 +130,25 @@ function afterTauToEps(w: World): string[] {
 
 type UeEps = { kasme: Uint8Array; eKsi: number };
 
-/** EPS → 5G idle (8.2, 8.6.2): Registration Request (with the TAU's UL EPS COUNT); the UE and the
- *  AMF derive K′AMF = A.15.1; an SMC with the mapped ngKSI activates the mapped context. */
+/** EPS → 5G idle (8.2, 8.6.2): the Registration Request carries the ngKSI of the current 5G
+ *  context and is integrity protected with it (unprotected with ngKSI 111 when the UE has none);
+ *  the AMF it reaches holds no 5G context for the UE, so it treats the request as unprotected and
+ *  derives the mapped context from the MME's (K′AMF = A.15.1 with the TAU's UL EPS COUNT); an SMC
+ *  with the mapped ngKSI activates it on both sides. (An AMF that holds the native context and
+ *  verifies the request keeps using that one instead, 8.2; not this run.) */
 function idleTo5g(w: World, amf: Amf, mme: InterworkingMme, iw: UeInterworking, eps: UeEps, ulEps: number, rules: string[]) {
-  w.ue.fw.registrationRequest(M.registrationRequest({ type: M.REG_TYPE.MOBILITY_UPDATING, ngKsi: eps.eKsi | TSC_MAPPED, identity: GUTI, ueSecurityCapabilities: w.ue.caps }));
+  const before = w.ue.fw.read('current');
+  const has = before.type === 'full-native' || before.type === 'mapped';
+  const ngKsi = has ? before.ngKsi : M.NGKSI_NO_KEY;
+  const rr = w.ue.fw.registrationRequest(M.registrationRequest({ type: M.REG_TYPE.MOBILITY_UPDATING, ngKsi, identity: GUTI, ueSecurityCapabilities: w.ue.caps }));
+  w.trace.add('UE', `REGISTRATION REQUEST (mobility registration updating, TAU inside) with the ngKSI of the context protecting it${rr.count === null ? ', unprotected' : ', integrity protected'}`,
+    { ulCountRegistrationRequest: rr.count, ngKsi, kamf: has ? before.kamf : null, identity: GUTI, ulEpsCount: ulEps }, { to: amf.name, clause: 'TS 33.501 8.2', message: rr.message });
+  rules.push(`Registration Request ngKSI ${ngKsi} = ngKSI of the context that protected it (TS 33.501 8.2): ${rr.count === null ? ngKsi === M.NGKSI_NO_KEY : ngKsi === before.ngKsi}`);
   iw.epsTo5gIdle({ kasme: eps.kasme, eKsi: eps.eKsi, ulEpsCount: ulEps });
   const m = w.ue.fw.read('mapped');
-  w.trace.add('UE', 'REGISTRATION REQUEST (TAU inside); K′AMF = A.15.1(KASME, UL EPS NAS COUNT of the TAU) into the MAPPED slot', { ulEpsCount: ulEps, kamfPrime: m.kamf, ngKsi: m.ngKsi },
-    { to: 'AMF', clause: 'TS 33.501 8.6.2, A.15.1' });
+  w.trace.add('UE', 'K′AMF = A.15.1(KASME, UL EPS NAS COUNT of the TAU) into the MAPPED slot', { ulEpsCount: ulEps, kamfPrime: m.kamf, ngKsi: m.ngKsi },
+    { clause: 'TS 33.501 8.6.2, A.15.1' });
+  w.trace.add(amf.name, 'No 5G context for the UE\'s 5G-GUTI here: the Registration Request is treated as unprotected; mapped context from the MME', {}, { clause: 'TS 33.501 8.2' });
   const nas = mme.contextTo5gIdle(ulEps);
   const r = w.ue.fw.securityModeCommand(w.securityModeCommand(amf, nas));
   const cur = w.ue.fw.read('current');

@@ -11,12 +11,17 @@ import { Amf } from '../network/amf.js';
 import { n2HandoverTarget } from '../network/mme.js';
 import { UeInterworking } from '../ue/ue-interworking.js';
 import { SLOTS } from '../ue/ue-firmware.js';
-import { MacFailureError } from '../errors.js';
+import { MacFailureError, ValueStatusError } from '../errors.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti } from './setup.js';
 import type { TraceStep } from './trace.js';
 
-export interface N2Options { kacf?: boolean; macFailure?: boolean; /** reproducible RANDs */ seed?: number }
+export interface N2Options {
+  kacf?: boolean; macFailure?: boolean;
+  /** Fault: the container names this ngKSI (4 bits, TSC ‖ KSI) instead of the source context's. */
+  nascNgKsi?: number;
+  /** reproducible RANDs */ seed?: number;
+}
 
 interface N2Keys { kamf: string; ngKsi: number; knasInt: string; kgnb: string | null }
 
@@ -29,7 +34,7 @@ export interface N2Summary {
   ngKsiOld: number;
   ue: N2Keys | null; network: N2Keys;
   agree: boolean;
-  aborted: boolean; slotsUnchanged: boolean | null;
+  aborted: boolean; abortReason: 'nas-mac' | 'ngksi-names-no-context' | null; slotsUnchanged: boolean | null;
   registrationAfterHandover: 'verified' | 'failed' | 'not run';
   usimKamf: string | null;
 }
@@ -50,13 +55,15 @@ export function runN2Handover(o: N2Options = {}): N2Run {
   if (toHex(old.kamf) !== toHex(src.nas.kamf)) throw new Error('UE and source AMF do not share a KAMF after the initial registration');
 
   // ---- Handover Required → target AMF → HO command with the NASC
-  const t = n2HandoverTarget(src, { kacf, corruptMac: macFailure }, w.trace);
+  const t = n2HandoverTarget(src, { kacf, corruptMac: macFailure, containerNgKsi: o.nascNgKsi }, w.trace);
   const before = SLOTS.map((s) => toHex(w.ue.fw.rawSlot(s)));
-  let ueOut: ReturnType<UeInterworking['n2Handover']> | null = null;
+  let ueOut: ReturnType<UeInterworking['n2Handover']> | null = null, abortReason: N2Summary['abortReason'] = null;
   try {
     ueOut = iw.n2Handover(t.nasc);
   } catch (e) {
-    if (!(e instanceof MacFailureError)) throw e;
+    if (e instanceof MacFailureError) abortReason = 'nas-mac';
+    else if (e instanceof ValueStatusError && (t.nasc[5] & 0x0f) !== old.ngKsi) abortReason = 'ngksi-names-no-context';
+    else throw e;
   }
   const after = SLOTS.map((s) => toHex(w.ue.fw.rawSlot(s)));
   const network: N2Keys = { kamf: toHex(t.nas.kamf), ngKsi: t.nas.ngKsi, knasInt: toHex(t.nas.knasint), kgnb: t.kgnb ? toHex(t.kgnb) : null };
@@ -64,7 +71,8 @@ export function runN2Handover(o: N2Options = {}): N2Run {
 
   if (!ueOut) {
     slotsUnchanged = before.every((b, i) => b === after[i]);
-    w.trace.add('UE', 'NASC NAS-MAC verification FAILED: handover aborted, the old context kept unchanged', { slotsUnchanged }, { clause: 'TS 33.501 6.9.2.3.4' });
+    w.trace.add('UE', abortReason === 'nas-mac' ? 'NASC NAS-MAC verification FAILED: handover aborted, the old context kept unchanged'
+      : `NASC names ngKSI ${t.nasc[5] & 0x0f}, a context the UE does not hold: handover aborted, the old context kept unchanged`, { slotsUnchanged }, { clause: 'TS 33.501 6.9.2.3.4' });
     // The UE stays with the source: its old context still works there
     const dl = src.nas.protectDownlink(2, M.registrationAccept({}));
     w.ue.fw.unprotect('current', '3gpp', dl.message);
@@ -93,7 +101,7 @@ export function runN2Handover(o: N2Options = {}): N2Run {
   const usim = w.ue.store.stored()?.content ?? null; // the record content (marked invalid while registered, 6.8.1.1.2.1)
   const summary: N2Summary = {
     kacf, macFailure, kamf: toHex(old.kamf), dlCount: t.dlCount, nascSqn: t.nasc[6], ueDlCountEstimate: ueOut?.dlCount ?? null, ngKsiOld: old.ngKsi,
-    ue, network, agree, aborted: !ueOut, slotsUnchanged, registrationAfterHandover: registration, usimKamf: usim ? toHex(usim.kamf) : null,
+    ue, network, agree, aborted: !ueOut, abortReason, slotsUnchanged, registrationAfterHandover: registration, usimKamf: usim ? toHex(usim.kamf) : null,
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };
 }

@@ -68,6 +68,7 @@ export class World {
     const usim = Usim.open(this.usimMedium);
     const me = MeStorage.open(AtomicStore.open(this.meMedium, { type: ME_IMAGE_TYPE }));
     const ue = new UeDevice(usim, me, this.trace, this.snn);
+    ue.mncDigits = SUBSCRIBER.mnc.length; // the subscriber data's MNC length splits the SUPI for the SUCI
     ue.powerOn();
     return ue;
   }

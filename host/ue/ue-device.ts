@@ -11,6 +11,7 @@ import type { Usim } from '../usim/usim.js';
 import type { StoredNsc } from '../usim/files.js';
 import { UeAka, type AuthenticationFailure, type AuthenticationResponse } from '../aka/ue-aka.js';
 import * as M from '../nas/messages.js';
+import { suciNullScheme, DEFAULT_MNC_DIGITS } from '../nas/identity.js';
 import type { Trace } from '../scenarios/trace.js';
 import { MacFailureError, ReplayError } from '../errors.js';
 
@@ -24,6 +25,9 @@ export class UeDevice {
   readonly store: ContextStore;
   readonly aka: UeAka;
   guti: Uint8Array | null = null;
+  /** MNC length of the subscriber's IMSI (EF AD on a real USIM, TS 31.102 4.2.18): splits the
+   *  SUPI into MCC ‖ MNC ‖ MSIN for the SUCI. Default 2 digits. */
+  mncDigits: number = DEFAULT_MNC_DIGITS;
 
   constructor(readonly usim: Usim, me: MeStorage, readonly trace: Trace, readonly snn: string,
     readonly caps: Uint8Array = DEFAULT_UE_SECURITY_CAPABILITIES, fw?: UeFirmware) {
@@ -70,7 +74,7 @@ export class UeDevice {
     const plain = M.registrationRequest({ type, ngKsi: has ? cur.ngKsi : M.NGKSI_NO_KEY, identity, ueSecurityCapabilities: this.caps });
     const out = this.fw.registrationRequest(plain);
     this.trace.add('UE', `REGISTRATION REQUEST (${type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility registration updating'})${out.count === null ? ', unprotected' : ', integrity protected'}`,
-      { ulCountRegistrationRequest: out.count, kamf: has ? cur.kamf : null, ngKsi: has ? cur.ngKsi : null }, { clause: 'TS 24.501 5.5.1, TS 33.501 6.9.3', message: out.message });
+      { ulCountRegistrationRequest: out.count, kamf: has ? cur.kamf : null, ngKsi: has ? cur.ngKsi : null, identity }, { clause: 'TS 24.501 5.5.1, TS 33.501 6.9.3', message: out.message });
     return { ...out, plain };
   }
 
@@ -126,7 +130,8 @@ export class UeDevice {
   }
 
   /** The SUCI the UE sends (null-scheme stand-in of the model). */
-  suci(): Uint8Array { return Uint8Array.of(0x01, ...new TextEncoder().encode(this.usim.supi)); }
+  /** The SUPI concealed with the null scheme (TS 33.501 6.12.2), encoded per TS 24.501 9.11.3.4. */
+  suci(): Uint8Array { return suciNullScheme(this.usim.supi, this.mncDigits); }
 
   /** A downlink message protected with the current context → plain. */
   downlink(message: Uint8Array): Uint8Array { return this.fw.unprotect('current', '3gpp', message).message; }

@@ -9,6 +9,8 @@
 import type { UeFirmware } from './ue-firmware.js';
 import type { Firmware } from '../loader.js';
 import { bytes, int, oneOf } from '../api/validate.js';
+import { InputError } from '../errors.js';
+import { epsProtected, EPS_SHT_INTEGRITY, PD_EMM } from '../nas/eps.js';
 
 /** `mme-derive`: published (A.21 at the AMF, TS 33.401 A.12 at MME_SRVCC); `mme-concat`: draft,
  *  the MME splits the AMF's key into CK ‖ IK; `direct`: draft, AMF–MSC server interface. */
@@ -95,18 +97,26 @@ export class UeInterworking {
   }
 
   /**
-   * 5G → EPS idle mobility (TS 33.501 8.5.2, 8.6.1; TS 24.301 4.4.2.3): the plain TAU Request goes
-   * out integrity protected with the current 5G context (header type 1) and K′ASME =
-   * A.14.1(KAMF, the UL NAS COUNT it used); EPS NAS keys per TS 33.401 A.7 for the EPS algorithms
-   * the 5G SMC selected.
+   * 5G → EPS idle mobility (TS 33.501 8.5.2, 8.6.1; TS 24.301 4.4.2.3): the plain EPS TAU Request
+   * goes out integrity protected with the current 5G context (KNASint, the 5G UL NAS COUNT, the 3GPP
+   * access NAS connection identifier as BEARER) and K′ASME = A.14.1(KAMF, the UL NAS COUNT it used);
+   * EPS NAS keys per TS 33.401 A.7 for the EPS algorithms the 5G SMC selected.
+   * The message is an EPS NAS message (TS 24.301 9.1): `17` (security header type 1 ‖ PD 7), MAC,
+   * SQN, TAU. The firmware computes the MAC over SQN ‖ TAU — the input TS 24.301 9.5 defines —
+   * and returns it in its 5GS frame (`7E 01` MAC SQN TAU); only the header octets differ, so the
+   * host re-frames it without touching MAC, SQN or payload.
    */
   epsMapIdle(tau: Uint8Array): UeMappedEps & { message: Uint8Array } {
     const fw = this.fw.begin();
     const m = fw.put(bytes('tau', tau, [3, 1024]));
+    if ((tau[0] & 0x0f) !== PD_EMM || tau[0] >> 4 !== 0) throw new InputError('tau', 'must be a plain EPS mobility management message (PD 7, security header type 0)', tau);
     return this.clearAfter(() => {
       fw.call('eps_map_idle', m, tau.length);
       const h = new DataView(fw.take(0, 12).buffer);
-      return { ...this.epsKeys(h.getUint32(4, true), h.getUint32(8, true)), message: fw.take(160, h.getUint32(0, true)) };
+      const framed = fw.take(160, h.getUint32(0, true));
+      if (framed[0] !== 0x7e || framed[1] !== 1) throw new Error('eps_map_idle returned an unexpected frame');
+      const message = epsProtected(EPS_SHT_INTEGRITY, framed.subarray(2, 6), framed[6], framed.subarray(7));
+      return { ...this.epsKeys(h.getUint32(4, true), h.getUint32(8, true)), message };
     });
   }
 
@@ -149,8 +159,10 @@ export class UeInterworking {
   }
 
   /**
-   * N2 handover with an Intra N1 mode NAS transparent container (TS 33.501 6.9.2.3.4): KACF = 1 →
-   * KAMF′ = A.13(KAMF, DIRECTION 0x01, the DL COUNT estimated from the container's SQN), COUNTs 0;
+   * N2 handover with an Intra N1 mode NAS transparent container (TS 33.501 6.9.2.3.4): its ngKSI
+   * must name the UE's current context (value and type; otherwise FirmwareError, nothing changes).
+   * KACF = 1 → KAMF′ = A.13(that KAMF, DIRECTION 0x01, the DL COUNT estimated from the container's
+   * SQN) with the same ngKSI (6.9.2.3.3), COUNTs 0;
    * KACF = 0 → same KAMF, the DL COUNT set. A MAC failure (MacFailureError) aborts the handover
    * and keeps the old context unchanged.
    */
