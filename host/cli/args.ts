@@ -64,7 +64,8 @@ export function parseNum(field: string, s: unknown, max = 0xffffffff): number {
     if (!Number.isInteger(s) || s < 0 || s > max) throw new UsageError(field, `must be an integer 0–${max}, got ${s}`, s);
     return s;
   }
-  const str = String(s).trim();
+  if (typeof s !== 'string') throw new UsageError(field, `must be a number (decimal or 0x-hex), got ${s === null ? 'null' : Array.isArray(s) ? 'an array' : typeof s}`);
+  const str = s.trim();
   const v = /^0x[0-9a-f]+$/i.test(str) ? parseInt(str.slice(2), 16) : /^[0-9]+$/.test(str) ? parseInt(str, 10) : NaN;
   if (!Number.isSafeInteger(v)) throw new UsageError(field, `must be a number (decimal or 0x-hex), got ${shown(str)}`, s);
   if (v > max) throw new UsageError(field, `must be 0–${max}, got ${str.length <= 24 ? str : `a ${str.length}-digit number`}`, s);
@@ -97,6 +98,8 @@ export function convert(spec: FlagSpec, raw: unknown): unknown {
       if (Buffer.byteLength(raw) > (spec.max ?? TEXT_MAX)) throw new UsageError(field, `must be at most ${spec.max ?? TEXT_MAX} bytes (UTF-8), got ${Buffer.byteLength(raw)}`);
       return raw;
     case 'enum': {
+      // a batch line may give a numeric choice as a number ("mac_bits": 64)
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw new UsageError(field, `must be one of ${spec.values.join('|')}, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
       const s = String(raw);
       if (!spec.values.includes(s)) throw new UsageError(field, `must be one of ${spec.values.join('|')}, got ${shown(s)}`, raw);
       return s;

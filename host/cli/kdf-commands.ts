@@ -80,20 +80,29 @@ function derive(name: unknown, raw: Map<string, unknown[]>): Record<string, stri
   return hexAll(d.run(ueApi(), applySpecs(d.flags, raw, `derive ${d.name}`)));
 }
 
-/** Batch args come as an object {flag: value}; a leading "--" on a key is accepted. */
+/** Batch args come as an object {flag: value}; a leading "--" on a key is accepted. Each value is
+ *  one flag value: an array is refused by the flag's own check (only "params" of kdf is a list). */
 export function objectToFlags(args: unknown): Map<string, unknown[]> {
   if (args === undefined) return new Map();
   if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new UsageError('args', 'must be an object of flag: value');
   const m = new Map<string, unknown[]>();
-  for (const [k, v] of Object.entries(args)) m.set(k.replace(/^--/, ''), Array.isArray(v) ? v : [v]);
+  for (const [k, v] of Object.entries(args)) m.set(k.replace(/^--/, ''), [v]);
   return m;
+}
+
+/** A batch object holds only the op's own fields: a misspelt one ("param") is refused, not ignored. */
+function onlyFields(o: Record<string, unknown>, fields: readonly string[], op: string): void {
+  for (const k of Object.keys(o)) if (!fields.includes(k)) throw new UsageError(shown(k), `is not a field of ${op} (fields: ${fields.slice(1).join(', ')})`);
 }
 
 export const kdfBatchOps: BatchOp[] = [
   { op: 'kdf', run: (o) => {
     // "params" must be a list: a bare string ("0001") would silently be one parameter (issue 17).
     if (o.params !== undefined && !Array.isArray(o.params)) throw new UsageError('params', `must be an array of hex strings, got ${shown(o.params)}`);
-    return runKdf(applySpecs(KDF_FLAGS, objectToFlags({ key: o.key, fc: o.fc, ...(o.params !== undefined ? { param: o.params } : {}) }), 'kdf'));
+    onlyFields(o, ['op', 'key', 'fc', 'params'], 'kdf');
+    const raw = objectToFlags({ key: o.key, fc: o.fc });
+    if (o.params !== undefined) raw.set('param', o.params);
+    return runKdf(applySpecs(KDF_FLAGS, raw, 'kdf'));
   } },
-  { op: 'derive', run: (o) => derive(o.name, objectToFlags(o.args)) },
+  { op: 'derive', run: (o) => { onlyFields(o, ['op', 'name', 'args'], 'derive'); return derive(o.name, objectToFlags(o.args)); } },
 ];
