@@ -220,7 +220,7 @@ export async function cliCampaign({ seed, runs, onProgress }: CampaignOptions): 
 export const campaigns: Campaign[] = [
   { name: 'api', what: 'library methods (destructured) × generated good/bad inputs: InputError naming the field, no key bytes, reference answers, no state change', defaultRuns: 20_000, sliceRuns: 300, run: apiCampaign },
   { name: 'batch', what: 'batch lines (derive, kdf, blank, non-JSON, unknown ops): one answer per line, field named, no key bytes, reference answers', defaultRuns: 20_000, sliceRuns: 400, run: batchCampaign },
-  { name: 'cli', what: 'CLI argv (derive, milenage, stray/unknown args, prototype names, --json=…): exit 2 + one stderr line naming the field, no key bytes', defaultRuns: 300, sliceRuns: 12, run: cliCampaign },
+  { name: 'cli', what: 'CLI argv (derive, milenage, stray/unknown args, prototype names, --json=…): exit 2 + one stderr line naming the field, no key bytes', defaultRuns: 300, sliceRuns: 8, run: cliCampaign },
   // sec-b's raw-export campaign joins here with one line at merge time:
   // { name: 'raw-exports', what: 'random raw export calls: no trap, no state change on rejected calls, memory image clean', defaultRuns: 1_000_000, sliceRuns: 20_000, run: ({ seed, runs, onProgress }) => rawExportCampaign({ seed, calls: runs, onProgress }) },
 ];
