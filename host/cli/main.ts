@@ -22,7 +22,7 @@ const batchOps: BatchOp[] = [...kdfBatchOps, ...nasBatchOps, ...usimBatchOps];
 
 /** The answer object for one batch input line. Errors never carry the line's text: a JSON
  *  SyntaxError message quotes the input, so only the position is kept. */
-export async function batchAnswer(line: string): Promise<unknown> {
+async function batchAnswer(line: string): Promise<unknown> {
   if (line.trim() === '') return { error: 'empty line' };
   try {
     let o: any;
