@@ -46,7 +46,7 @@ describe('ue-keys run mobility', () => {
     for (const sc of [['srvcc'], ['interworking', '--to', 'eps', '--mode', 'ho'], ['n2-handover', '--kacf']]) {
       expect(runCli(['run', ...sc, '--seed', '5', '--json']).out).toBe(runCli(['run', ...sc, '--seed', '5', '--json']).out);
     }
-  });
+  }, 60_000); // 9 CLI processes: over vitest's 5 s default on a loaded 2-core machine
   it('run --help lists every scenario with its flags', () => {
     const out = runCli(['run', '--help']).out;
     for (const s of ['run mobility', '--source-policy keep|delete', 'run srvcc', '--variant mme-derive|mme-concat|direct', 'run interworking', 'run n2-handover']) expect(out).toContain(s);
