@@ -1,7 +1,7 @@
 /**
  * Typed errors. Every firmware status code (assembly/status.ts) maps to one class, and host-side
- * validation raises {@link InputError} naming the field and the bad value before anything reaches
- * the module.
+ * validation raises {@link InputError} naming the field and what is wrong with it (never the value)
+ * before anything reaches the module.
  */
 
 /** Base class of every error this library throws on purpose. */
@@ -12,10 +12,42 @@ export class UeKeysError extends Error {
   }
 }
 
-/** Bad input caught at the boundary: names the field and carries the value. */
+/** A run of 16 or more hex digits (8+ bytes): as long as a RES, longer than any status or count,
+ *  as short as half a 128-bit key. Error text never carries one (issue 17: no key material in any
+ *  message), whatever path built the text. */
+const HEX_RUN = /[0-9a-fA-F]{16,}/g;
+
+/** The text with every run of 16+ hex digits replaced by its length only. */
+export function redact(text: string): string {
+  return text.replace(HEX_RUN, (m) => `<${m.length} hex digits>`);
+}
+
+/** A user-supplied string for an error message: quoted when short and not key-like, else its length. */
+export function shown(v: unknown): string {
+  if (typeof v !== 'string') return v === null ? 'null' : v instanceof Uint8Array ? `${v.length} bytes` : typeof v === 'number' ? String(v) : typeof v;
+  if (v.length <= 24 && !/[0-9a-fA-F]{16,}/.test(v) && !/[\u0000-\u001f]/.test(v)) return JSON.stringify(v);
+  return `a ${v.length}-character string`;
+}
+
+/** What an error may keep of a bad value: numbers, booleans, null/undefined as they are; byte
+ *  strings and text as their type and length only (a key passed in the wrong place must not ride
+ *  along in `error.value`). */
+export function summary(v: unknown): unknown {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${v.byteLength})`;
+  if (typeof v === 'string') return `string(${v.length})`;
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  return typeof v;
+}
+
+/** Bad input caught at the boundary: names the field and what is wrong, never the value. `value`
+ *  keeps only a {@link summary} (type and length) of what was passed. */
 export class InputError extends UeKeysError {
-  constructor(readonly field: string, message: string, readonly value?: unknown) {
-    super(`${field} ${message}`);
+  readonly value?: unknown;
+  constructor(readonly field: string, message: string, value?: unknown) {
+    super(redact(`${field} ${message}`));
+    this.field = redact(field);
+    this.value = summary(value);
   }
 }
 

@@ -22,7 +22,7 @@ import { ME_IMAGE_TYPE, MeStorage } from '../host/me/me-storage.js';
 import { AtomicStore, MemoryMedium, PowerCutMedium, PowerLossError, type Medium } from '../host/storage/atomic-store.js';
 import type { TuakParams } from '../host/usim/module.js';
 import { Usim, UsimPoweredOffError } from '../host/usim/usim.js';
-import { hex, loadVectors, toHex } from './helpers.js';
+import { hex, toHex, vectorCases } from './helpers.js';
 
 const kd = loadSync();
 const SNN = servingNetworkName('001', '01');
@@ -86,7 +86,7 @@ describe('network ARPF algorithms (independent of the firmware)', () => {
     }
   });
 
-  const sets = loadVectors('tuak.json').entries;
+  const sets = vectorCases('ts35233-tuak.json');
   for (const v of sets) {
     it(`TUAK TOPc, f1, f1*, f2–f5, f5*: TS 35.233 Test Set ${v.test_set}`, () => {
       const L = v.lengths_bits;

@@ -1,17 +1,14 @@
-// Shared test helpers: vector loading from ../shared/vectors (beside the repository), hex.
-import { readFileSync } from 'node:fs';
+// Shared test helpers: the project's vector sets (tests/vectors), hex, running the built CLI.
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-ignore: plain ESM shared with the node scripts of host/native
+import { loadSet, vectorCases, vectorsDir } from './vectors/load.mjs';
 export { fromHex as hex, toHex } from '../host/hex.js';
+export { loadSet, vectorCases, vectorsDir };
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const vectorsDir = join(repoRoot, '..', 'shared', 'vectors');
 
-export function loadVectors<T = any>(file: string): T {
-  return JSON.parse(readFileSync(join(vectorsDir, file), 'utf8')) as T;
-}
-
-import { spawnSync } from 'node:child_process';
 /** Run the built CLI (build/cli.mjs) with arguments and optional stdin. */
 export function runCli(args: string[], input?: string): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [join(repoRoot, 'build', 'cli.mjs'), ...args], { input, encoding: 'utf8' });

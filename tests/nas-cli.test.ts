@@ -1,12 +1,12 @@
 // `ue-keys nas …` and the nas batch ops: official vectors through the CLI, protect/unprotect
 // checked by the independent network model.
 import { describe, expect, it } from 'vitest';
-import { hex, loadVectors, runCli as run, toHex } from './helpers.js';
+import { hex, runCli as run, toHex, vectorCases } from './helpers.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
 import { ref } from '../host/reference/kdf.js';
 import { nia2Ref } from '../host/reference/nas.js';
 
-const sets = loadVectors('eia_eea.json').lte_nr_sets as any[];
+const sets = vectorCases('ts33401-annexC-eea-eia.json') as any[];
 const mask = (h: string, bits: number) => { const b = hex(h).slice(0, Math.ceil(bits / 8)); if (bits % 8) b[b.length - 1] &= 0xff << (8 - (bits % 8)); return toHex(b); };
 
 describe('nas mac / nas cipher with TS 33.401 Annex C sets', () => {

@@ -201,7 +201,7 @@ describe('host API validation (InputError names the field and the value)', () =>
     ['bits', { bits: 65 }, /^bits needs 9 message bytes, got 8$/],
     ['bits', { bits: -1 }, /^bits must be 0–32640, got -1$/],
     ['message', { message: new Uint8Array(5000) }, /^message must be at most 4080 bytes, got 5000$/],
-    ['message', { message: 'abc' }, /^message must be a Uint8Array, got "abc"$/],
+    ['message', { message: 'abc' }, /^message must be a Uint8Array, got a string of 3 characters$/],
   ];
   for (const [field, patch, msg] of cases) {
     it(`${field}: ${msg.source}`, () => {

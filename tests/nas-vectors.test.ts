@@ -1,19 +1,23 @@
 // Known answers for the NAS algorithms, each test named by its source: TS 33.401 Annex C and the
-// ETSI/SAGE test data for 128-NEA/NIA 1–3 (eia_eea.json lte_nr_sets, run through the typed host
-// API), UEA2 f8 / UIA2 f9 (uea2_uia2_sets, through the uea2_f8 / uia2_f9 exports), the raw SNOW 3G
-// and ZUC keystream sets, and RFC 4493 AES-CMAC (aes_cmac.json). Only the first length_bits bits
+// ETSI/SAGE test data for 128-NEA/NIA 1–3 (tests/vectors/ts33401-annexC-eea-eia.json, run through the typed host
+// API), UEA2 f8 / UIA2 f9 (ts35217-uea2-uia2.json, through the uea2_f8 / uia2_f9 exports), the raw SNOW 3G
+// and ZUC keystream sets, and RFC 4493 AES-CMAC (rfc4493-aes-cmac.json). Only the first length_bits bits
 // are compared (vector README): the sources print arbitrary bits after LENGTH.
 import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../host/loader.js';
 import { nasCipher, nasMac } from '../host/nas/algorithms.js';
 import { aesCmacBits, nea2Ref, nia2Ref } from '../host/reference/nas.js';
-import { hex, loadVectors, toHex } from './helpers.js';
+import { hex, toHex, vectorCases } from './helpers.js';
 
 const fw = instantiateSync('ue');
 /** The conformance build: ue.wasm plus the primitive-level exports (f8/f9, keystreams, AES-CMAC). */
 const fwv = instantiateSync('ue-vectors');
-const eea = loadVectors('eia_eea.json');
-const cmac = loadVectors('aes_cmac.json');
+const eea = {
+  lte_nr_sets: vectorCases('ts33401-annexC-eea-eia.json'),
+  uea2_uia2_sets: vectorCases('ts35217-uea2-uia2.json'),
+  keystream_sets: vectorCases('sage-doc3-keystream.json'),
+};
+const cmac = vectorCases('rfc4493-aes-cmac.json');
 
 /** The first `bits` bits of `b` as hex, later bits of the last byte cleared. */
 function bitsHex(b: Uint8Array, bits: number): string {
@@ -89,7 +93,7 @@ describe('SNOW 3G and ZUC keystream (ETSI/SAGE Document 3 keystream sets)', () =
 });
 
 describe('AES-128-CMAC (RFC 4493 section 4 = SP 800-38B D.1)', () => {
-  for (const v of cmac.entries) {
+  for (const v of cmac) {
     it(v.source, () => {
       fwv.begin();
       const k = fwv.put(hex(v.key)), m = fwv.put(hex(v.message));

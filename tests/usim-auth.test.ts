@@ -10,7 +10,7 @@ import { Firmware, wasmBytes } from '../host/loader.js';
 import { FormatError, InputError, StateError } from '../host/errors.js';
 import { NVM, UsimModule } from '../host/usim/module.js';
 import { generateAuthVector, milenageRef, resyncSqnMs, sqnBytes, sqnValue } from '../host/reference/milenage.js';
-import { hex, loadVectors, toHex } from './helpers.js';
+import { hex, toHex, vectorCases } from './helpers.js';
 import { inspect } from './wasm-props.js';
 
 const usimBytes = wasmBytes('usim');
@@ -20,7 +20,7 @@ const newCard = () => new UsimModule(new Firmware(new WebAssembly.Instance(usimM
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 // Subscriber of TS 35.208 Test Set 1.
-const set1 = loadVectors('milenage.json').entries[0];
+const set1 = vectorCases('ts35208-milenage.json')[0];
 const K = hex(set1.K), OPC = hex(set1.OPc), OP = hex(set1.OP);
 const AMF = hex('8000'); // separation bit set, as 5G requires (TS 33.501 6.1.3.2; not checked by the USIM)
 /** SQN = SEQ ‖ IND (TS 33.102 C.1.1.1). */
@@ -244,7 +244,7 @@ describe('personalisation and NVM image', () => {
 });
 
 describe('AUTHENTICATE, TUAK card (TS 35.231)', () => {
-  const tv = loadVectors('tuak.json').entries;
+  const tv = vectorCases('ts35233-tuak.json');
   const auc = newCard(); // stateless TUAK exports (verified against TS 35.233) act as the AuC
   for (const v of [tv[0], tv[1], tv[5]]) {
     it(`TS 35.233 Test Set ${v.test_set} subscriber: ok, replay → AUTS, bad MAC`, () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateAuthVector, resyncSqnMs, sqnBytes } from '../host/reference/milenage.js';
 import { tuakRef } from '../host/reference/tuak.js';
-import { hex, loadVectors, runCli as run, toHex } from './helpers.js';
+import { hex, runCli as run, toHex, vectorCases } from './helpers.js';
 
 const json = (args: string[]) => {
   const r = run(args);
@@ -16,8 +16,8 @@ const json = (args: string[]) => {
   return JSON.parse(r.out);
 };
 
-const M = loadVectors('milenage.json').entries;
-const T = loadVectors('tuak.json').entries;
+const M = vectorCases('ts35208-milenage.json');
+const T = vectorCases('ts35233-tuak.json');
 const set1 = M[0];
 const milenageWant = (v: any) => ({ opc: v.OPc, mac_a: v.f1, mac_s: v.f1star, res: v.f2, ck: v.f3, ik: v.f4, ak: v.f5, ak_star: v.f5star });
 const tuakWant = (v: any) => ({ topc: v.TOPc, mac_a: v.f1, mac_s: v.f1star, res: v.f2, ck: v.f3, ik: v.f4, ak: v.f5, ak_star: v.f5star });

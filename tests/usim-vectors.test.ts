@@ -1,6 +1,6 @@
 // USIM algorithm known answers and differentials:
-//  - every TS 35.208 MILENAGE test set (milenage.json) and every TS 35.233 TUAK test set
-//    (tuak.json), run through the stateless exports of build/usim.wasm (host/usim/module.ts);
+//  - every TS 35.208 MILENAGE test set (tests/vectors/ts35208-milenage.json) and every TS 35.233 TUAK test set
+//    (tests/vectors/ts35233-tuak.json), run through the stateless exports of build/usim.wasm (host/usim/module.ts);
 //  - MILENAGE on random inputs against host/reference/milenage.ts (node:crypto AES);
 //  - TUAK on random inputs and lengths against host/reference/tuak.ts (BigInt Keccak/TUAK from
 //    FIPS 202 and TS 35.231), whose Keccak is itself checked here against node:crypto SHA3-256.
@@ -10,18 +10,18 @@ import { describe, expect, it } from 'vitest';
 import { UsimModule } from '../host/usim/module.js';
 import { milenageOpc, milenageRef } from '../host/reference/milenage.js';
 import { keccakF1600, tuakRef as tuakReference, tuakTopcRef } from '../host/reference/tuak.js';
-import { hex, loadVectors, toHex } from './helpers.js';
+import { hex, toHex, vectorCases } from './helpers.js';
 
 const usim = new UsimModule();
-const mil = loadVectors('milenage.json');
-const tuak = loadVectors('tuak.json');
+const mil = { entries: vectorCases('ts35208-milenage.json') };
+const tuak = { entries: vectorCases('ts35233-tuak.json') };
 
 /** A set's published outputs, in the order f1, f1*, f2, f3, f4, f5, f5* (OPc or TOPc first). */
 function expectSet(o: { opc: Uint8Array; macA: Uint8Array; macS: Uint8Array; res: Uint8Array; ck: Uint8Array; ik: Uint8Array; ak: Uint8Array; akStar: Uint8Array }, v: any, opc: string): void {
   expect([o.opc, o.macA, o.macS, o.res, o.ck, o.ik, o.ak, o.akStar].map(toHex)).toEqual([opc, v.f1, v.f1star, v.f2, v.f3, v.f4, v.f5, v.f5star]);
 }
 
-describe('MILENAGE: TS 35.208 test sets (milenage.json)', () => {
+describe('MILENAGE: TS 35.208 test sets (tests/vectors/ts35208-milenage.json)', () => {
   for (const v of mil.entries) {
     it(v.source, () => {
       const inputs = { k: hex(v.K), rand: hex(v.RAND), sqn: hex(v.SQN), amf: hex(v.AMF) };
@@ -41,13 +41,13 @@ describe('MILENAGE: TS 35.208 test sets (milenage.json)', () => {
   });
 });
 
-/** TUAK options from a tuak.json entry's lengths_bits and keccak_iterations. */
+/** TUAK options from a TS 35.233 test set's lengths_bits and keccak_iterations. */
 const tuakOpts = (v: any) => ({
   iterations: v.keccak_iterations, macBits: v.lengths_bits.MAC, resBits: v.lengths_bits.RES,
   ckBits: v.lengths_bits.CK, ikBits: v.lengths_bits.IK,
 });
 
-describe('TUAK: TS 35.233 test sets (tuak.json)', () => {
+describe('TUAK: TS 35.233 test sets (tests/vectors/ts35233-tuak.json)', () => {
   for (const v of tuak.entries) {
     it(`${v.source} (K ${v.lengths_bits.K}, MAC ${v.lengths_bits.MAC}, RES ${v.lengths_bits.RES}, CK ${v.lengths_bits.CK}, IK ${v.lengths_bits.IK}, ${v.keccak_iterations} iteration(s))`, () => {
       const inputs = { k: hex(v.K), rand: hex(v.RAND), sqn: hex(v.SQN), amf: hex(v.AMF), ...tuakOpts(v) };

@@ -4,7 +4,7 @@
  * Uint8Array out; inputs are checked here (named InputError) before they reach the module.
  */
 import type { Firmware } from '../loader.js';
-import { bytes, int, u32, oneOf, text } from './validate.js';
+import { bindMethods, bytes, int, u32, oneOf, text } from './validate.js';
 import { InputError } from '../errors.js';
 
 const KEY = 32;
@@ -18,8 +18,15 @@ export type Access = '3gpp' | 'non3gpp';
 export type CellTarget = 'gnb' | 'ng-enb';
 export type MobilityMode = 'idle' | 'ho';
 
+/** Methods that take positional arguments; every other public method takes one inputs object. */
+const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'wipeScratch', 'twoKeys', 'keyAndInt']);
+
 export class KeyDerivation {
-  constructor(private readonly fw: Firmware) {}
+  constructor(private readonly fw: Firmware) {
+    // Bound own methods: `const { kdf, kamf } = await load()` works, and `kamf()` / `kamf(null)`
+    // is an InputError naming the method (issue 17).
+    bindMethods(this, new Set(Object.getOwnPropertyNames(KeyDerivation.prototype).filter((n) => n !== 'constructor' && !POSITIONAL.has(n))));
+  }
 
   /** SHA-256 (FIPS 180-4) of `data` (≤ the 4096-byte mailbox). */
   sha256(data: Uint8Array): Uint8Array {

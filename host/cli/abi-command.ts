@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { abiMarkdown, describeModule } from '../abi.js';
 import { staticLayout } from '../profile/layout.js';
 import { buildPath, type ModuleName } from '../loader.js';
-import { applySpecs, split, type FlagSpec } from './args.js';
+import { applySpecs, split, unexpected, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 
 const FLAGS: FlagSpec[] = [{ name: 'module', kind: 'enum', values: ['ue', 'usim'] }, { name: 'json', kind: 'bool' }, { name: 'update-readme', kind: 'text' }];
@@ -32,7 +32,9 @@ export const abiCommand: Command = {
   summary: 'memory map, exports and status codes of build/ue.wasm or build/usim.wasm (markdown or --json)',
   usage: 'ue-keys abi [--module ue|usim] [--json] [--update-readme README.md]',
   run(argv) {
-    const a = applySpecs(FLAGS, split(argv, new Set(['json'])).flags, 'abi');
+    const p = split(argv, new Set(['json']));
+    if (p.positionals.length) throw unexpected('abi', p.positionals[0]);
+    const a = applySpecs(FLAGS, p.flags, 'abi');
     if (a['update-readme']) { writeFileSync(a['update-readme'], updateReadme(readFileSync(a['update-readme'], 'utf8'))); return 0; }
     const module = (a.module ?? 'ue') as ModuleName;
     const abi = describeModule(module);

@@ -1,12 +1,24 @@
 /**
  * Command-line parsing for `ue-keys`: flags are `--name value` (or `--name=value`), repeated
  * flags collect, booleans take no value. Every problem becomes a UsageError that names the flag;
- * main.ts prints it as one line on stderr and exits with code 2.
+ * main.ts prints it as one line on stderr and exits with code 2. Messages never repeat a value
+ * that may be a key: hex flags are described by their shape (digits, non-hex characters).
  */
-import { InputError } from '../errors.js';
-import { fromHex } from '../hex.js';
+import { InputError, shown } from '../errors.js';
+import { fromHex, hexShape } from '../hex.js';
 
 export class UsageError extends InputError {}
+
+/** Longest text flag (--snn, --supi, …) in UTF-8 bytes. A modelling choice, not a 3GPP limit: an
+ *  SNN or NAI this long is already far past anything real, and it keeps every request inside the
+ *  module's 4096-byte mailbox so the error names the flag, not the mailbox. */
+export const TEXT_MAX = 1024;
+
+/** A positional argument that is not expected, named by position (its text may be a key given
+ *  after a switch such as --json). */
+export function unexpected(context: string, value: string): UsageError {
+  return new UsageError(shown(value), `is not an argument of ${context}`);
+}
 
 /** Marks a value-taking flag given last on the line with no value. */
 const MISSING = '\u0000missing';
@@ -14,7 +26,7 @@ const MISSING = '\u0000missing';
 export type FlagKind =
   | { kind: 'hex'; len?: number | readonly [number, number] }
   | { kind: 'num'; max?: number }
-  | { kind: 'text' }
+  | { kind: 'text'; max?: number }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'bool' };
 
@@ -32,7 +44,11 @@ export function split(argv: string[], booleans: ReadonlySet<string>): Parsed {
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
     let value: string;
-    if (booleans.has(name)) value = eq > 0 ? a.slice(eq + 1) : 'true';
+    if (booleans.has(name)) {
+      // A switch takes no value: `--json=yes` (or =false) is refused, not read as false.
+      if (eq > 0) throw new UsageError(`--${name}`, 'takes no value (write --' + name + ' alone)');
+      value = 'true';
+    }
     else if (eq > 0) value = a.slice(eq + 1);
     else if (i + 1 >= argv.length) value = MISSING; // reported by applySpecs, after unknown names
     else value = argv[++i];
@@ -48,10 +64,11 @@ export function parseNum(field: string, s: unknown, max = 0xffffffff): number {
     if (!Number.isInteger(s) || s < 0 || s > max) throw new UsageError(field, `must be an integer 0–${max}, got ${s}`, s);
     return s;
   }
-  const str = String(s).trim();
+  if (typeof s !== 'string') throw new UsageError(field, `must be a number (decimal or 0x-hex), got ${s === null ? 'null' : Array.isArray(s) ? 'an array' : typeof s}`);
+  const str = s.trim();
   const v = /^0x[0-9a-f]+$/i.test(str) ? parseInt(str.slice(2), 16) : /^[0-9]+$/.test(str) ? parseInt(str, 10) : NaN;
-  if (!Number.isSafeInteger(v)) throw new UsageError(field, `must be a number (decimal or 0x-hex), got ${JSON.stringify(str)}`, s);
-  if (v > max) throw new UsageError(field, `must be 0–${max}, got ${str}`, s);
+  if (!Number.isSafeInteger(v)) throw new UsageError(field, `must be a number (decimal or 0x-hex), got ${shown(str)}`, s);
+  if (v > max) throw new UsageError(field, `must be 0–${max}, got ${str.length <= 24 ? str : `a ${str.length}-digit number`}`, s);
   return v;
 }
 
@@ -61,23 +78,36 @@ export function convert(spec: FlagSpec, raw: unknown): unknown {
   if (raw === MISSING) throw new UsageError(field, 'needs a value');
   switch (spec.kind) {
     case 'hex': {
-      if (typeof raw !== 'string') throw new UsageError(field, `must be a hex string, got ${typeof raw}`, raw);
-      const b = fromHex(raw, field);
+      if (typeof raw !== 'string') throw new UsageError(field, `must be a hex string, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
       const len = spec.len;
-      if (typeof len === 'number' && b.length !== len) throw new UsageError(field, `must be ${len} bytes, got ${b.length}`, raw);
-      if (Array.isArray(len) && (b.length < len[0] || b.length > len[1])) throw new UsageError(field, `must be ${len[0]}–${len[1]} bytes, got ${b.length}`, raw);
+      const body = raw.replace(/\s+/g, '').replace(/^0x/i, '');
+      if (!/^[0-9a-fA-F]*$/.test(body)) {
+        // e.g. "--k must be 32 hex digits, got 31 hex digits and 1 non-hex character"
+        const want = typeof len === 'number' ? `${2 * len} hex digits` : Array.isArray(len) ? `${2 * len[0]}–${2 * len[1]} hex digits` : 'hex';
+        throw new UsageError(field, `must be ${want}, got ${hexShape(body)}`);
+      }
+      if (typeof len === 'number' && body.length % 2 === 1) throw new UsageError(field, `must be ${2 * len} hex digits (${len} bytes), got ${body.length} digits`);
+      const b = fromHex(body, field);
+      if (typeof len === 'number' && b.length !== len) throw new UsageError(field, `must be ${len} bytes, got ${b.length}`);
+      if (Array.isArray(len) && (b.length < len[0] || b.length > len[1])) throw new UsageError(field, `must be ${len[0]}–${len[1]} bytes, got ${b.length}`);
       return b;
     }
     case 'num': return parseNum(field, raw, spec.max ?? 0xffffffff);
     case 'text':
       if (typeof raw !== 'string' || raw.length === 0) throw new UsageError(field, 'must be a non-empty string', raw);
+      if (Buffer.byteLength(raw) > (spec.max ?? TEXT_MAX)) throw new UsageError(field, `must be at most ${spec.max ?? TEXT_MAX} bytes (UTF-8), got ${Buffer.byteLength(raw)}`);
       return raw;
     case 'enum': {
+      // a batch line may give a numeric choice as a number ("mac_bits": 64)
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw new UsageError(field, `must be one of ${spec.values.join('|')}, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
       const s = String(raw);
-      if (!spec.values.includes(s)) throw new UsageError(field, `must be one of ${spec.values.join('|')}, got ${JSON.stringify(s)}`, raw);
+      if (!spec.values.includes(s)) throw new UsageError(field, `must be one of ${spec.values.join('|')}, got ${shown(s)}`, raw);
       return s;
     }
-    case 'bool': return raw === true || raw === 'true' || raw === '1';
+    case 'bool':
+      if (raw === true || raw === 'true') return true;
+      if (raw === false || raw === 'false') return false;
+      throw new UsageError(field, `must be true or false, got ${shown(raw)}`);
   }
 }
 
@@ -86,7 +116,7 @@ export function convert(spec: FlagSpec, raw: unknown): unknown {
 export function applySpecs(specs: readonly FlagSpec[], raw: Map<string, unknown[]>, context: string): Record<string, any> {
   const out: Record<string, any> = {};
   for (const name of raw.keys()) {
-    if (!specs.some((s) => s.name === name)) throw new UsageError(`--${name}`, `is not a flag of ${context} (flags: ${specs.map((s) => '--' + s.name).join(' ') || 'none'})`);
+    if (!specs.some((s) => s.name === name)) throw new UsageError(`--${name.length <= 40 ? name : name.slice(0, 20) + '…'}`, `is not a flag of ${context} (flags: ${specs.map((s) => '--' + s.name).join(' ') || 'none'})`);
   }
   for (const s of specs) {
     const vals = raw.get(s.name);

@@ -5,6 +5,7 @@
  */
 import { toHex, fromHex } from '../hex.js';
 import { ueApi } from './kdf-commands.js';
+import { applySpecs, split, unexpected, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 
 export const SAMPLE = {
@@ -20,6 +21,8 @@ export const SAMPLE = {
   ulCountInitial: 0,           // UL NAS COUNT of the message that moved the UE to CM-CONNECTED
   ulCountRegistration: 3,      // UL NAS COUNT of the mobility Registration Request (A.13 input)
 };
+
+const DEMO_FLAGS: FlagSpec[] = [{ name: 'json', kind: 'bool' }];
 
 interface Row { step: string; key: string; clause: string; inputs: string; value: string }
 
@@ -51,8 +54,11 @@ export const demoCommand: Command = {
   summary: 'derive a full 5G key chain for a sample subscriber and print it as a table',
   usage: 'ue-keys demo [--json]',
   run(argv) {
+    const p = split(argv, new Set(['json']));
+    if (p.positionals.length) throw unexpected('demo', p.positionals[0]);
+    const a = applySpecs(DEMO_FLAGS, p.flags, 'demo');
     const rows = demoChain();
-    if (argv.includes('--json')) { console.log(JSON.stringify({ subscriber: { supi: SAMPLE.supi, snn: SAMPLE.snn }, chain: rows })); return 0; }
+    if (a.json) { console.log(JSON.stringify({ subscriber: { supi: SAMPLE.supi, snn: SAMPLE.snn }, chain: rows })); return 0; }
     console.log(`ue-keys demo — subscriber ${SAMPLE.supi}, serving network ${SAMPLE.snn}`);
     console.log('Every key below was derived by the firmware module (build/ue.wasm).\n');
     const width = (f: keyof Row, title: string) => Math.max(title.length, ...rows.map((r) => r[f].length)) + 2;

@@ -5,7 +5,8 @@
 import { loadSync } from '../index.js';
 import type { KeyDerivation } from '../api/keys.js';
 import { toHex } from '../hex.js';
-import { applySpecs, split, usage, UsageError, type FlagSpec } from './args.js';
+import { shown } from '../errors.js';
+import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import { DERIVATIONS, derivationByName } from './derivations.js';
 import type { Command, BatchOp } from './registry.js';
 
@@ -42,7 +43,7 @@ export const kdfCommand: Command = {
   run(argv) {
     const p = split(argv, new Set(['json', 'help']));
     const json = p.flags.has('json'); p.flags.delete('json');
-    if (p.positionals.length) throw new UsageError(p.positionals[0], 'is not an argument of kdf');
+    if (p.positionals.length) throw unexpected('kdf', p.positionals[0]);
     const r = runKdf(applySpecs(KDF_FLAGS, p.flags, 'kdf'));
     if (json) console.log(JSON.stringify(r)); else console.log(r.output);
     return 0;
@@ -62,13 +63,12 @@ export const deriveCommand: Command = {
   usage: 'ue-keys derive NAME [--flag VALUE]... [--json]',
   run(argv) {
     const p = split(argv, new Set(['json', 'help']));
-    if (p.flags.has('help') || p.positionals.length === 0) {
-      console.log(deriveHelp());
-      return p.flags.has('help') ? 0 : 2;
-    }
+    if (p.flags.has('help')) { console.log(deriveHelp()); return 0; }
+    // no NAME: usage on stderr, exit 2 (issue 17)
+    if (p.positionals.length === 0) { process.stderr.write(deriveHelp() + '\n'); return 2; }
     const json = p.flags.has('json'); p.flags.delete('json');
     const [name, ...extra] = p.positionals;
-    if (extra.length) throw new UsageError(extra[0], `is not an argument of derive ${name}`);
+    if (extra.length) throw unexpected(`derive ${name}`, extra[0]);
     printResult(derive(name, p.flags), json);
     return 0;
   },
@@ -76,20 +76,33 @@ export const deriveCommand: Command = {
 
 function derive(name: unknown, raw: Map<string, unknown[]>): Record<string, string> {
   const d = typeof name === 'string' ? derivationByName(name) : undefined;
-  if (!d) throw new UsageError('NAME', `must be one of ${DERIVATIONS.map((x) => x.name).join(', ')}, got ${JSON.stringify(name)}`);
+  if (!d) throw new UsageError('NAME', `must be one of ${DERIVATIONS.map((x) => x.name).join(', ')}, got ${shown(name)}`);
   return hexAll(d.run(ueApi(), applySpecs(d.flags, raw, `derive ${d.name}`)));
 }
 
-/** Batch args come as an object {flag: value}; a leading "--" on a key is accepted. */
+/** Batch args come as an object {flag: value}; a leading "--" on a key is accepted. Each value is
+ *  one flag value: an array is refused by the flag's own check (only "params" of kdf is a list). */
 export function objectToFlags(args: unknown): Map<string, unknown[]> {
   if (args === undefined) return new Map();
   if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new UsageError('args', 'must be an object of flag: value');
   const m = new Map<string, unknown[]>();
-  for (const [k, v] of Object.entries(args)) m.set(k.replace(/^--/, ''), Array.isArray(v) ? v : [v]);
+  for (const [k, v] of Object.entries(args)) m.set(k.replace(/^--/, ''), [v]);
   return m;
 }
 
+/** A batch object holds only the op's own fields: a misspelt one ("param") is refused, not ignored. */
+function onlyFields(o: Record<string, unknown>, fields: readonly string[], op: string): void {
+  for (const k of Object.keys(o)) if (!fields.includes(k)) throw new UsageError(shown(k), `is not a field of ${op} (fields: ${fields.slice(1).join(', ')})`);
+}
+
 export const kdfBatchOps: BatchOp[] = [
-  { op: 'kdf', run: (o) => runKdf(applySpecs(KDF_FLAGS, objectToFlags({ key: o.key, fc: o.fc, ...(o.params !== undefined ? { param: o.params } : {}) }), 'kdf')) },
-  { op: 'derive', run: (o) => derive(o.name, objectToFlags(o.args)) },
+  { op: 'kdf', run: (o) => {
+    // "params" must be a list: a bare string ("0001") would silently be one parameter (issue 17).
+    if (o.params !== undefined && !Array.isArray(o.params)) throw new UsageError('params', `must be an array of hex strings, got ${shown(o.params)}`);
+    onlyFields(o, ['op', 'key', 'fc', 'params'], 'kdf');
+    const raw = objectToFlags({ key: o.key, fc: o.fc });
+    if (o.params !== undefined) raw.set('param', o.params);
+    return runKdf(applySpecs(KDF_FLAGS, raw, 'kdf'));
+  } },
+  { op: 'derive', run: (o) => { onlyFields(o, ['op', 'name', 'args'], 'derive'); return derive(o.name, objectToFlags(o.args)); } },
 ];

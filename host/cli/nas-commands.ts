@@ -9,7 +9,8 @@ import { nasCipher, nasMac } from '../nas/algorithms.js';
 import { UeFirmware } from '../ue/ue-firmware.js';
 import { toHex } from '../hex.js';
 import { NetworkNasContext, type NetAccess } from '../network/nas-security.js';
-import { applySpecs, split, usage, UsageError, type FlagSpec } from './args.js';
+import { shown } from '../errors.js';
+import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import { objectToFlags } from './kdf-commands.js';
 import type { BatchOp, Command } from './registry.js';
 
@@ -117,10 +118,13 @@ export const nasCommand: Command = {
   run(argv) {
     const p = split(argv, new Set(['json', 'help']));
     const [sub, ...extra] = p.positionals;
-    if (p.flags.has('help') || !sub) { console.log(help()); return sub || p.flags.has('help') ? 0 : 2; }
-    const s = subcommands[sub];
-    if (!s) throw new UsageError('SUBCOMMAND', `must be one of ${Object.keys(subcommands).join(', ')}, got ${JSON.stringify(sub)}`);
-    if (extra.length) throw new UsageError(extra[0], `is not an argument of nas ${sub}`);
+    if (p.flags.has('help')) { console.log(help()); return 0; }
+    // no SUBCOMMAND: usage on stderr, exit 2 (issue 17)
+    if (!sub) { process.stderr.write(help() + '\n'); return 2; }
+    // own keys only: "constructor" or "toString" is an unknown subcommand, not Object's method
+    const s = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+    if (!s) throw new UsageError('SUBCOMMAND', `must be one of ${Object.keys(subcommands).join(', ')}, got ${shown(sub)}`);
+    if (extra.length) throw unexpected(`nas ${sub}`, extra[0]);
     const json = p.flags.has('json'); p.flags.delete('json');
     const r = s.run(applySpecs(s.flags, p.flags, `nas ${sub}`));
     console.log(json ? JSON.stringify(r) : String(r[s.plain]));

@@ -3,7 +3,8 @@
  * models, printed as a message sequence with keys, COUNTs and USIM bytes at each step.
  */
 import { runMobility, type MobilityOptions, type MobilitySummary } from '../scenarios/mobility.js';
-import { applySpecs, split, usage, UsageError, type FlagSpec } from './args.js';
+import { shown } from '../errors.js';
+import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 
 const MOBILITY_FLAGS: FlagSpec[] = [
@@ -86,17 +87,21 @@ export const runCommand: Command = {
   usage: 'ue-keys run SCENARIO [--flag]... [--json]',
   run(argv) {
     // Boolean flags are those of the scenario named first on the line (they take no value).
-    const named = scenarios[argv.find((a) => !a.startsWith('--')) ?? ''];
+    const first = argv.find((a) => !a.startsWith('--')) ?? '';
+    const named = Object.hasOwn(scenarios, first) ? scenarios[first] : undefined;
     const bools = new Set((named?.flags ?? []).filter((f) => f.kind === 'bool').map((f) => f.name).concat('help', 'json'));
     const p = split(argv, bools);
     const [name, ...extra] = p.positionals;
     if (!name || p.flags.has('help')) {
-      console.log(['ue-keys run SCENARIO [flags] [--json]', '', ...Object.entries(scenarios).map(([n, s]) => `  run ${n} ${usage(s.flags)}`)].join('\n'));
-      return name || p.flags.has('help') ? 0 : 2;
+      // --help asked for: stdout, exit 0; no scenario named: usage on stderr, exit 2 (issue 17)
+      const text = ['ue-keys run SCENARIO [flags] [--json]', '', ...Object.entries(scenarios).map(([n, s]) => `  run ${n} ${usage(s.flags)}`)].join('\n');
+      if (name || p.flags.has('help')) { console.log(text); return 0; }
+      process.stderr.write(text + '\n');
+      return 2;
     }
-    const s = scenarios[name];
-    if (!s) throw new UsageError('SCENARIO', `must be one of ${Object.keys(scenarios).join(', ')}, got ${JSON.stringify(name)}`);
-    if (extra.length) throw new UsageError(extra[0], `is not an argument of run ${name}`);
+    const s = Object.hasOwn(scenarios, name) ? scenarios[name] : undefined;
+    if (!s) throw new UsageError('SCENARIO', `must be one of ${Object.keys(scenarios).join(', ')}, got ${shown(name)}`);
+    if (extra.length) throw unexpected(`run ${name}`, extra[0]);
     s.run(applySpecs(s.flags, p.flags, `run ${name}`));
     return 0;
   },

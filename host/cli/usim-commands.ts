@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { toHex } from '../hex.js';
 import { UsimModule, type AkaOutputs, type TuakParams } from '../usim/module.js';
 import { Usim, type UsimView } from '../usim/usim.js';
-import { applySpecs, split, usage, UsageError, type FlagSpec } from './args.js';
+import { shown } from '../errors.js';
+import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import type { BatchOp, Command } from './registry.js';
 
 let card: UsimModule | undefined;
@@ -72,7 +73,7 @@ function runTuak(a: Record<string, any>, names = ['--top', '--topc']): Record<st
 /** Flags of a command line with no positionals allowed. */
 function flagsOnly(argv: string[], cmd: string): Map<string, string[]> {
   const p = split(argv, new Set(['json', 'help']));
-  if (p.positionals.length) throw new UsageError(p.positionals[0], `is not an argument of ${cmd}`);
+  if (p.positionals.length) throw unexpected(cmd, p.positionals[0]);
   p.flags.delete('json'); // output is always JSON
   return p.flags;
 }
@@ -106,7 +107,7 @@ export const tuakCommand: Command = {
 // ue-keys usim init|show|authenticate IMAGE
 
 function usimInit(image: string, a: Record<string, any>): number {
-  if (!/^(imsi-)?[0-9]{6,15}$/i.test(a.supi)) throw new UsageError('--supi', `must be an IMSI of 6..15 digits, got ${JSON.stringify(a.supi)}`, a.supi);
+  if (!/^(imsi-)?[0-9]{6,15}$/i.test(a.supi)) throw new UsageError('--supi', `must be an IMSI of 6..15 digits, got ${shown(a.supi)}`, a.supi);
   const algo: 'milenage' | 'tuak' = a.algo ?? 'milenage';
   const tuak = algo === 'tuak';
   if (!tuak) for (const f of TUAK_PARAM_FLAGS) if (a[f.name] !== undefined) throw new UsageError(`--${f.name}`, 'applies to --algo tuak only');
@@ -193,10 +194,10 @@ export const usimCommand: Command = {
   run(argv) {
     const p = split(argv, new Set(['json', 'force', 'help']));
     const [sub, image, ...extra] = p.positionals;
-    const entry = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (!entry) throw new UsageError('SUBCOMMAND', `must be one of ${Object.keys(SUBCOMMANDS).join(', ')}, got ${JSON.stringify(sub ?? '')}`);
+    const entry = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (!entry) throw new UsageError('SUBCOMMAND', `must be one of ${Object.keys(SUBCOMMANDS).join(', ')}, got ${shown(sub ?? '')}`);
     if (image === undefined) throw new UsageError('IMAGE', `is required for usim ${sub}`);
-    if (extra.length) throw new UsageError(extra[0], `is not an argument of usim ${sub}`);
+    if (extra.length) throw unexpected(`usim ${sub}`, extra[0]);
     return entry[1](image, applySpecs(entry[0], p.flags, `usim ${sub}`));
   },
 };
@@ -208,7 +209,7 @@ function batchFlags(o: Record<string, any>, rename: Record<string, string> = {})
   const m = new Map<string, unknown[]>();
   for (const [key, v] of Object.entries(o)) {
     if (key === 'op') continue;
-    const name = rename[key] ?? key.replace(/^--/, '').replace(/_/g, '-');
+    const name = (Object.hasOwn(rename, key) ? rename[key] : undefined) ?? key.replace(/^--/, '').replace(/_/g, '-');
     if (m.has(name)) throw new UsageError(key, `repeats ${name}`);
     m.set(name, [v]);
   }

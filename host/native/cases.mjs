@@ -11,15 +11,14 @@
 //
 // To add vectors: add a builder to FAMILIES (one line) or a case to an existing builder. The
 // mobility SMC case goes into smcCases() once the SMC export exists (see the note there).
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The node:crypto references of the built library (npm run build), for expected values. */
 const reference = await import(join(repoRoot, 'build', 'index.mjs'));
-export const vectorsDir = join(repoRoot, '..', 'shared', 'vectors');
-const load = (f) => JSON.parse(readFileSync(join(vectorsDir, f), 'utf8'));
+// The project's own vector sets (tests/vectors, format in its README); nothing outside the repository.
+const { vectorCases } = await import(join(repoRoot, 'tests', 'vectors', 'load.mjs'));
 
 const hexOf = (bytes) => Buffer.from(bytes).toString('hex');
 const ascii = (s) => Buffer.from(s, 'utf8').toString('hex');
@@ -69,10 +68,9 @@ function single(name, module, build) {
 // ME module (build/ue.wasm)
 
 function shaCases() {
-  const v = load('hmac_sha256.json');
   const msg = (e) => e.message_hex ?? (e.message_ascii !== undefined ? ascii(e.message_ascii) : undefined);
-  return v.sha256.filter((e) => msg(e) !== undefined && msg(e).length / 2 <= 4096).map((e) =>
-    ({ name: `SHA-256 ${e.source}`, module: 'ue', steps: [
+  return vectorCases('fips180-sha256.json').filter((e) => msg(e) !== undefined && msg(e).length / 2 <= 4096).map((e) =>
+    ({ name: `SHA-256 ${e.source}: ${e.id}`, module: 'ue', steps: [
       { inputs: [], call: 'sha256_init', args: [], status: 0, outputs: [] },
       { inputs: [{ off: 0, hex: msg(e) }], call: 'sha256_update', args: [0, msg(e).length / 2], status: 0, outputs: [] },
       { inputs: [], call: 'sha256_final', args: [], status: 0, outputs: [{ off: 0, hex: e.sha256 }] },
@@ -80,8 +78,7 @@ function shaCases() {
 }
 
 function hmacCases() {
-  const v = load('hmac_sha256.json');
-  return v.hmac_sha256.map((e) => single(`HMAC-SHA-256 ${e.source}`, 'ue', (r) => {
+  return vectorCases('rfc4231-hmac-sha256.json').map((e) => single(`HMAC-SHA-256 RFC 4231 ${e.id}`, 'ue', (r) => {
     const k = r.put(e.key), m = r.put(e.data);
     const expect = e.truncated_to_bits ? e.hmac_sha256.slice(0, e.truncated_to_bits / 4) : e.hmac_sha256;
     return { call: 'hmac_sha256', args: [k, e.key.length / 2, m, e.data.length / 2], outputs: [{ off: 0, hex: expect }] };
@@ -90,7 +87,7 @@ function hmacCases() {
 
 /** kdf_5g.json entry → the derive_* export of its clause (args built on the request). */
 function deriveCall(e, r) {
-  const i = e.inputs;
+  const i = e.in;
   const key32 = (h) => r.put(h);
   switch (e.derivation) {
     case 'KAUSF (5G AKA)': { const k = key32(i.CK + i.IK), s = r.put(ascii(i.serving_network_name)); return ['derive_kausf', [k, s, i.serving_network_name.length, r.put(i.SQN_xor_AK)]]; }
@@ -128,7 +125,7 @@ function deriveCall(e, r) {
 const expectTail = (expected, outLen) => (expected.length / 2 > outLen ? expected.slice(expected.length - 2 * outLen) : expected);
 
 function kdfCases() {
-  const v = load('kdf_5g.json');
+  const v = { entries: vectorCases('examples-kdf-open-source.json') };
   const out = [];
   for (const e of v.entries) {
     const name = `KDF #${e.id} ${e.derivation} (${e.source})`;
@@ -137,20 +134,20 @@ function kdfCases() {
     if (d) {
       const [call, args] = d;
       const outLen = /alg_key$|res_star$/.test(call) ? 16 : 32;
-      out.push({ name, module: 'ue', steps: [{ inputs: r.finish(), call, args, status: 0, outputs: [{ off: 0, hex: expectTail(e.expected_output, outLen) }] }] });
+      out.push({ name, module: 'ue', steps: [{ inputs: r.finish(), call, args, status: 0, outputs: [{ off: 0, hex: expectTail(e.out.key, outLen) }] }] });
     }
     // The generic KDF export on the source's own S (FC ‖ P0 ‖ L0 ‖ ...), parsed back into params.
     out.push(single(`${name} — generic kdf() on the source's S`, 'ue', (q) => {
-      const s = Buffer.from(e.recompute_S_hex, 'hex');
+      const s = Buffer.from(e.recompute.S, 'hex');
       const params = [];
       let end = s.length;
       while (end > 1) { const len = (s[end - 2] << 8) | s[end - 1]; params.unshift(s.subarray(end - 2 - len, end - 2)); end -= 2 + len; }
-      const k = q.put(e.recompute_kdf_key_hex);
+      const k = q.put(e.recompute.kdf_key);
       const offs = params.map((p) => q.put(hexOf(p)));
       const t = q.table(2 * params.length);
       offs.forEach((o, j) => { q.set(2 * j, o); q.set(2 * j + 1, params[j].length); });
-      const full = e.expected_output.length === 64;
-      return { call: 'kdf', args: [k, e.recompute_kdf_key_hex.length / 2, s[0], t, params.length], outputs: [{ off: full ? 0 : 16, hex: e.expected_output }] };
+      const full = e.out.key.length === 64;
+      return { call: 'kdf', args: [k, e.recompute.kdf_key.length / 2, s[0], t, params.length], outputs: [{ off: full ? 0 : 16, hex: e.out.key }] };
     }));
   }
   return out;
@@ -160,8 +157,7 @@ const NAS_ALG = { '128-NEA1': 1, '128-NEA2': 2, '128-NEA3': 3, '128-NIA1': 1, '1
 
 /** 128-NEA/NIA 1/2/3 sets (TS 33.401 Annex C / ETSI-SAGE EEA3-EIA3 Doc 3) through nas_cipher/nas_mac. */
 function nasCases() {
-  const v = load('eia_eea.json');
-  return v.lte_nr_sets.map((e) => single(`${e.nr_equivalent} (= ${e.algorithm}) set ${e.test_set}`, 'ue', (r) => {
+  return vectorCases('ts33401-annexC-eea-eia.json').map((e) => single(`${e.nr_equivalent} (= ${e.algorithm}) set ${e.test_set}`, 'ue', (r) => {
     const alg = NAS_ALG[e.nr_equivalent];
     const bytes = Math.ceil(e.length_bits / 8);
     const k = r.put(e.key);
@@ -176,7 +172,7 @@ function nasCases() {
 
 /** UEA2 f8 / UIA2 f9 (TS 35.217) and the raw SNOW 3G / ZUC keystream sets. */
 function uea2Cases() {
-  const v = load('eia_eea.json');
+  const v = { uea2_uia2_sets: vectorCases('ts35217-uea2-uia2.json'), keystream_sets: vectorCases('sage-doc3-keystream.json') };
   // UEA2 f8 is 128-NEA1 with COUNT = COUNT-C (TS 33.401 B.1.2), so its sets run on the production
   // module's nas_cipher; f9 (FRESH), the raw keystreams and AES-CMAC need build/ue-vectors.wasm.
   const out = v.uea2_uia2_sets.map((e) => single(`${e.algorithm} set ${e.test_set}`, e.algorithm.startsWith('UEA2') ? 'ue' : 'ue-vectors', (r) => {
@@ -207,8 +203,7 @@ function uea2Cases() {
 }
 
 function cmacCases() {
-  const v = load('aes_cmac.json');
-  return v.entries.map((e) => single(`AES-CMAC ${e.source}`, 'ue-vectors', (r) => {
+  return vectorCases('rfc4493-aes-cmac.json').map((e) => single(`AES-CMAC RFC 4493 ${e.id}`, 'ue-vectors', (r) => {
     const k = r.put(e.key), m = r.put(e.message);
     return { call: 'aes_cmac', args: [k, m, e.message_length_bytes], outputs: [{ off: 0, hex: e.cmac }] };
   }));
@@ -257,7 +252,7 @@ function smcCases() {
 // USIM module (build/usim.wasm)
 
 function milenageCases(c) {
-  const v = load('milenage.json');
+  const v = { entries: vectorCases('ts35208-milenage.json') };
   const out = [];
   for (const e of v.entries) {
     const set = `MILENAGE TS 35.208 set ${e.test_set}`;
@@ -297,7 +292,7 @@ export const tuakParams = (it, macBits, resBits, ckBits, ikBits) =>
   (it | ((macBits / 8) << 8) | ((resBits / 8) << 16) | ((ckBits / 128) << 24) | ((ikBits / 128) << 28)) >>> 0;
 
 function tuakCases(c) {
-  const v = load('tuak.json');
+  const v = { entries: vectorCases('ts35233-tuak.json') };
   const out = [];
   for (const e of v.entries) {
     const L = e.lengths_bits, kLen = e.K.length / 2;

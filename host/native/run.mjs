@@ -1,6 +1,6 @@
 // `npm run test:native`: translate build/ue.wasm and build/usim.wasm with wasm2c, compile them with
 // gcc and host/native/ue_keys_test.c into build/native/ue_keys_test, and run the official vectors
-// (host/native/cases.mjs, from ../shared/vectors) through the documented ABI (build/ue_keys.h).
+// (host/native/cases.mjs, from tests/vectors) through the documented ABI (build/ue_keys.h).
 // Needs Debian's `wabt` package: it ships the wasm2c C runtime (wasm-rt-impl.c) and a wasm2c of the
 // same version (the npm wabt's wasm2c 1.0.39 emits code that does not compile against the 1.0.32
 // runtime, so the translator is taken from the package whose runtime is used).
@@ -78,7 +78,7 @@ const script = join(out, 'cases.txt');
 writeFileSync(script, lines.join('\n') + '\n');
 
 // 5. Run it.
-console.log(`native: ${version.startsWith('1.') ? 'wabt ' + version : version} wasm2c (${legacy ? 'legacy' : 'w2c_'} names), gcc; ${cases.length} cases from ../shared/vectors (${all.length - cases.length} primitive-level sets of build/ue-vectors.wasm run in npm test)`);
+console.log(`native: ${version.startsWith('1.') ? 'wabt ' + version : version} wasm2c (${legacy ? 'legacy' : 'w2c_'} names), gcc; ${cases.length} cases from tests/vectors (${all.length - cases.length} primitive-level sets of build/ue-vectors.wasm run in npm test)`);
 const verbose = process.argv.includes('--verbose');
 const r = spawnSync(exe, [], { input: readFileSync(script), encoding: 'utf8', maxBuffer: 64 << 20 });
 const outLines = (r.stdout ?? '').split('\n').filter(Boolean);

@@ -1,5 +1,5 @@
 /** `ue-keys profile [--json]`: sizes, memory, stack and executed-instruction counts (profile.ts). */
-import { applySpecs, split, type FlagSpec } from '../cli/args.js';
+import { applySpecs, split, unexpected, type FlagSpec } from '../cli/args.js';
 import type { Command } from '../cli/registry.js';
 import { profile, renderText, stableJson } from './profile.js';
 
@@ -10,7 +10,9 @@ export const profileCommand: Command = {
   summary: 'module sizes by section/function, static memory, value-stack depth, executed wasm instructions per operation (--json: sorted keys)',
   usage: 'ue-keys profile [--json]',
   run(argv) {
-    const a = applySpecs(FLAGS, split(argv, new Set(['json'])).flags, 'profile');
+    const p = split(argv, new Set(['json']));
+    if (p.positionals.length) throw unexpected('profile', p.positionals[0]);
+    const a = applySpecs(FLAGS, p.flags, 'profile');
     const r = profile();
     console.log(a.json ? stableJson(r) : renderText(r));
     return 0;

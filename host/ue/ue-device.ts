@@ -129,7 +129,6 @@ export class UeDevice {
     return response;
   }
 
-  /** The SUCI the UE sends (null-scheme stand-in of the model). */
   /** The SUPI concealed with the null scheme (TS 33.501 6.12.2), encoded per TS 24.501 9.11.3.4. */
   suci(): Uint8Array { return suciNullScheme(this.usim.supi, this.mncDigits); }
 
