@@ -14,7 +14,7 @@
 // IV0||IV1||IV2||IV3; snow3gInitWords() reads that second form.
 
 import { aesT0 } from "./aes";
-import { loadBe32 } from "../util";
+import { loadBe32, clearTailBits, wipe } from "../util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const SNOW_S: usize = 0;       // 32 x u32 doubled ring holding s0..s15
@@ -62,24 +62,25 @@ const XPOW: usize = memory.data(256);
 
 /** Fill XPOW for the field of MULx(., c): MULxPOW(V, i, c) is MULx applied i times (Doc 2, 3.1.2). */
 function xPowers(c: u32): void {
-  let v: u32 = 1;
-  for (let n: usize = 0; n < 255; n++) { store<u8>(XPOW + n, <u8>v); v = MULx(v, c); }
+  let v: u32 = 1, n: usize = 0;
+  do { store<u8>(XPOW + n, <u8>v); v = MULx(v, c); } while (++n < 255);
 }
 
 /** Nibble table of c -> MULxPOW(c,n0,c')||MULxPOW(c,n1,c')||MULxPOW(c,n2,c')||MULxPOW(c,n3,c') with
  *  XPOW set up for c': entry 16h + j is the value for c = j << 4h. By linearity MULxPOW(c, n) is the
  *  XOR, over the set bits b of c, of MULxPOW(0x01, n + b) = XPOW[n + b]. */
 function alphaNibbles(dst: usize, n0: usize, n1: usize, n2: usize, n3: usize): void {
-  for (let i: usize = 0; i < 32; i++) {
-    let w: u32 = 0;
-    for (let b: usize = 0; b < 4; b++) {
+  let i: usize = 0;
+  do {
+    let w: u32 = 0, b: usize = 0;
+    do {
       if (((i >>> b) & 1) != 0) {
         let p = XPOW + b + ((i >>> 4) << 2);
         w ^= (<u32>load<u8>(p + n0) << 24) | (<u32>load<u8>(p + n1) << 16) | (<u32>load<u8>(p + n2) << 8) | <u32>load<u8>(p + n3);
       }
-    }
+    } while (++b < 4);
     store<u32>(dst + (i << 2), w);
-  }
+  } while (++i < 32);
 }
 
 /** g49(x) = x + x^9 + x^13 + x^15 + x^33 + x^41 + x^45 + x^47 + x^49 (Doc 2, Annex): its exponents,
@@ -98,11 +99,13 @@ function snow3gTablesInit(): void {
   // non-zero input is XPOW[i] and its k-th power is XPOW[i*k mod 255]; g49(0) = 0.
   xPowers(S2_MULX_POLY);
   store<u8>(SQ, <u8>SQ_CONST);
-  for (let i: u32 = 0; i < 255; i++) {
-    let acc = SQ_CONST;
-    for (let e = G49_EXPONENTS; e != 0; e >>= 6) acc ^= load<u8>(XPOW + (i * <u32>(e & 63)) % 255);
+  let i: u32 = 0;
+  do {
+    let acc = SQ_CONST, e = G49_EXPONENTS;
+    do { acc ^= load<u8>(XPOW + (i * <u32>(e & 63)) % 255); e >>= 6; } while (e != 0);
     store<u8>(SQ + load<u8>(XPOW + i), <u8>acc);
-  }
+  } while (++i < 255);
+  wipe(XPOW, 256);   // set-up scratch only: the page shows it as an empty work area afterwards
 }
 snow3gTablesInit();
 
@@ -214,15 +217,6 @@ export function snow3gXor(ctx: usize, src: usize, dst: usize, len: usize): void 
   if (i < len) {
     let z = snow3gNext(ctx);
     for (let sh: u32 = 24; i < len; i++, sh -= 8) store<u8>(dst + i, load<u8>(src + i) ^ <u8>(z >>> sh));
-  }
-}
-
-/** Zero the bits of the last byte past `bitLen` (their value is not defined by the spec). */
-function clearTailBits(buf: usize, bitLen: u32): void {
-  let rem = bitLen & 7;
-  if (rem != 0) {
-    let p = buf + (<usize>(bitLen >>> 3));
-    store<u8>(p, load<u8>(p) & <u8>(<u32>0xff << (8 - rem)));
   }
 }
 
