@@ -1,7 +1,8 @@
 // AES-128 encryption (FIPS 197), encrypt direction only: 128-EEA2 (CTR), 128-EIA2 (CMAC) and
 // MILENAGE (TS 35.206, kernel function E_K) need nothing else.
 //
-// One 1 KiB T-table, little-endian word convention. A state column is the 4 bytes a0..a3 loaded
+// One 1 KiB T-table (computed when the module is instantiated, see aesTablesInit), little-endian
+// word convention. A state column is the 4 bytes a0..a3 loaded
 // with load<u32> (a0 in bits 0..7). T0[x] holds the MixColumns contribution of row-0 byte x after
 // SubBytes: bytes [2*S(x), S(x), S(x), 3*S(x)] (FIPS 197 5.1.3, column multiplied by {02}{01}{01}{03}).
 // Rows 1..3 contribute the same bytes rotated one position per row, so
@@ -24,6 +25,8 @@ export const AES_KEY_LEN: usize = 16;
 
 /** x^8 = x^4 + x^3 + x + 1: the reduction byte of xtime() (FIPS 197 4.2.1, m(x) = 0x11b). */
 const AES_XTIME_POLY: u32 = 0x1b;
+/** c = {63}, the constant byte of the S-box affine transformation (FIPS 197 5.1.1). */
+const AES_AFFINE_C: u32 = 0x63;
 /** Rcon[1] = {01} (FIPS 197 5.2); later values are xtime of the previous one. */
 const AES_RCON_1: u32 = 0x01;
 
@@ -43,7 +46,8 @@ function aesTablesInit(): void {
   do {
     // p = p * {03} = p ^ xtime(p) (FIPS 197 4.2.1)
     p = (p ^ (p << 1) ^ (((p >>> 7) & 1) * AES_XTIME_POLY)) & 0xff;
-    // q = q / {03}, i.e. q * {f6} ({f6} is the inverse of {03}): three shift-XORs and the reduction
+    // q = q / {03} = q * {f6}, {f6} being the inverse of {03}, in shift-XOR form (every entry is
+    // checked against FIPS 197 Figure 7 by tests/crypto-tables.test.ts)
     q ^= q << 1; q ^= q << 2; q ^= q << 4; q &= 0xff;
     if (q & 0x80) q ^= 0x09;
     store<u32>(<usize>p << 2, aesColumn(affine(q)), T0);
@@ -58,7 +62,7 @@ aesTablesInit();
 // @ts-ignore: decorator
 @inline function affine(b: u32): u32 {
   let m = b ^ (b << 1) ^ (b << 2) ^ (b << 3) ^ (b << 4);
-  return (m ^ (m >>> 8) ^ 0x63) & 0xff;
+  return (m ^ (m >>> 8) ^ AES_AFFINE_C) & 0xff;
 }
 
 /** [2s, s, s, 3s] as the little-endian word of T0 (MixColumns column {02}{01}{01}{03}). */
