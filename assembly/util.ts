@@ -26,6 +26,16 @@ export function copy(dst: usize, src: usize, len: usize): void {
   }
 }
 
+/** Zero the bits of the last byte of a `bitLen`-bit string that lie past its length (the NEA
+ *  algorithms leave their value undefined; the firmware always outputs them as zero). */
+export function clearTailBits(buf: usize, bitLen: u32): void {
+  let rem = bitLen & 7;
+  if (rem != 0) {
+    let p = buf + (<usize>(bitLen >>> 3));
+    store<u8>(p, load<u8>(p) & <u8>(<u32>0xff << (8 - rem)));
+  }
+}
+
 /** Constant-time equality of two byte strings: the loop never exits early and the result does not
  *  depend on where the first difference is (used for every MAC check). Returns true if equal. */
 export function equalCt(a: usize, b: usize, len: usize): bool {

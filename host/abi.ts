@@ -98,7 +98,7 @@ export function abiMarkdown(abi: ModuleAbi, describe: Record<string, string> = {
   const out = [`| region | offset | size | what |`, `|---|---|---|---|`];
   const blocks = layout?.blocks ?? abi.regions.map((r) => ({ ...r, kind: 'region' }));
   for (const r of blocks) {
-    const what = describe[r.name] ?? (r.kind === 'constant' ? 'constant table' : r.kind === 'static' ? 'static work area (not exported)' : '');
+    const what = describe[r.name] ?? (r.kind === 'constant' ? 'constant table' : r.kind === 'table' ? 'constant table, computed at instantiation (start function)' : r.kind === 'static' ? 'static work area (not exported)' : '');
     out.push(`| \`${r.name}\` | ${hex(r.ptr)} | ${r.len} | ${what} |`);
   }
   const last = layout?.staticEnd ?? abi.regions.reduce((m, r) => Math.max(m, r.ptr + r.len), 0);

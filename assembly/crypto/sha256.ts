@@ -15,23 +15,46 @@ const BUF_OFF: usize = 32;
 const COUNT_OFF: usize = 96;
 const W_OFF: usize = 112;
 
-// FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-const K = memory.data<u32>([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+// FIPS 180-4 4.2.2: K0..K63, "the first thirty-two bits of the fractional parts of the cube roots
+// of the first sixty-four prime numbers"; 5.3.3: H(0), the same for the square roots of the first
+// eight primes. Both are computed from that definition when the module is instantiated (the wasm
+// start function runs sha256TablesInit before any export can be called) instead of being shipped.
+const K = memory.data(256, 16);
+const IV = memory.data(32, 16);
 
-// FIPS 180-4 5.3.3: initial hash value H(0).
-const IV = memory.data<u32>([
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-]);
+/** 2^32 as an f64: scales a fraction in [0, 1) to its first 32 bits. */
+const TWO_32: f64 = 4294967296.0;
+/** Newton steps for the cube root: 8 reach the correctly rounded f64 from the start value below
+ *  for every prime up to 311; two more are margin (IEEE-754 arithmetic is exact-rounded, so the
+ *  result is the same on every engine). */
+const CBRT_STEPS: i32 = 10;
+/** Newton start value: above cbrt(311) = 6.78, so the iteration descends monotonically. */
+const CBRT_START: f64 = 7.0;
 
+// @ts-ignore: decorator
+@inline function frac32(x: f64): u32 { return <u32>((x - Math.floor(x)) * TWO_32); }
+
+function sha256TablesInit(): void {
+  let p: u32 = 1;
+  let i: usize = 0;
+  do {
+    // next prime p, by trial division up to its square root
+    let d: u32;
+    do {
+      p++;
+      d = 2;
+      while (d * d <= p && p % d != 0) d++;
+    } while (d * d <= p);
+    // y = cbrt(p) by Newton's method: y <- y - (y^3 - p) / (3 y^2)
+    let fp = <f64>p, y = CBRT_START;
+    let n = CBRT_STEPS;
+    do { y -= (y * y * y - fp) / (3.0 * y * y); } while (--n != 0);
+    store<u32>(K + i, frac32(y));
+    if (i < 32) store<u32>(IV + i, frac32(Math.sqrt(fp)));
+    i += 4;
+  } while (i < 256);
+}
+sha256TablesInit();
 // Big-endian word load/store. MVP has no byte-swap instruction and AssemblyScript's bswap is an
 // out-of-line polyfill; this inlines to two masks and two rotates.
 // @ts-ignore: decorator

@@ -14,7 +14,7 @@
 // IV0||IV1||IV2||IV3; snow3gInitWords() reads that second form.
 
 import { aesT0 } from "./aes";
-import { loadBe32 } from "../util";
+import { loadBe32, clearTailBits, wipe } from "../util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const SNOW_S: usize = 0;       // 32 x u32 doubled ring holding s0..s15
@@ -35,25 +35,79 @@ const ONES: u32 = 0xffffffff;
 /** f9: GF(2^64) reduction x^64 + x^4 + x^3 + x + 1, i.e. MUL64x(V, c) with c = 0x1b (Doc 1, 4.3). */
 const F9_MUL64_C: u64 = 0x1b;
 
+// The three tables below are computed when the module is instantiated (snow3gTablesInit, run by
+// the wasm start function) instead of being shipped: 512 bytes of data become about 200 bytes of
+// code, and every export still finds them complete.
+
 /** MULalpha(c) = MULxPOW(c,23,0xA9) || MULxPOW(c,245,0xA9) || MULxPOW(c,48,0xA9) || MULxPOW(c,239,0xA9)
  *  (Doc 2, 3.4.2). MULxPOW(., i, 0xA9) is linear over GF(2), so MULalpha(c) = MULalpha(c & 0x0f) ⊕
  *  MULalpha(c & 0xf0): 16 entries for the low nibble, then 16 for the high nibble (128 bytes instead
  *  of a 1 KiB table). */
-const MULalphaNib: usize = memory.data<u32>([
-  0x00000000, 0xe19fcf13, 0x6b973726, 0x8a08f835, 0xd6876e4c, 0x3718a15f, 0xbd10596a, 0x5c8f9679,
-  0x05a7dc98, 0xe438138b, 0x6e30ebbe, 0x8faf24ad, 0xd320b2d4, 0x32bf7dc7, 0xb8b785f2, 0x59284ae1,
-  0x00000000, 0x0ae71199, 0x1467229b, 0x1e803302, 0x28ce449f, 0x22295506, 0x3ca96604, 0x364e779d,
-  0x50358897, 0x5ad2990e, 0x4452aa0c, 0x4eb5bb95, 0x78fbcc08, 0x721cdd91, 0x6c9cee93, 0x667bff0a,
-]);
+const MULalphaNib: usize = memory.data(128, 4);
 
 /** DIValpha(c) = MULxPOW(c,16,0xA9) || MULxPOW(c,39,0xA9) || MULxPOW(c,6,0xA9) || MULxPOW(c,64,0xA9)
  *  (Doc 2, 3.4.3), split by nibble in the same way. */
-const DIValphaNib: usize = memory.data<u32>([
-  0x00000000, 0x180f40cd, 0x301e8033, 0x2811c0fe, 0x603ca966, 0x7833e9ab, 0x50222955, 0x482d6998,
-  0xc078fbcc, 0xd877bb01, 0xf0667bff, 0xe8693b32, 0xa04452aa, 0xb84b1267, 0x905ad299, 0x88559254,
-  0x00000000, 0x29f05f31, 0x5249be62, 0x7bb9e153, 0xa492d5c4, 0x8d628af5, 0xf6db6ba6, 0xdf2b3497,
-  0xe18d0321, 0xc87d5c10, 0xb3c4bd43, 0x9a34e272, 0x451fd6e5, 0x6cef89d4, 0x17566887, 0x3ea637b6,
-]);
+const DIValphaNib: usize = memory.data(128, 4);
+
+/** S_Q, the Dickson-polynomial S-box of S2: S_Q(x) = g49(x) XOR 0x25 over GF(2^8) mod
+ *  x^8 + x^6 + x^5 + x^3 + 1 (Doc 2, 3.3.2 and Annex). */
+const SQ: usize = memory.data(256);
+
+/** Set-up scratch: XPOW[n] = MULxPOW(0x01, n, c) = x^n in the field of MULx(., c), n = 0..254. */
+const XPOW: usize = memory.data(256);
+
+/** MULx(V, c) (Doc 2, 3.1.1) = V << 1, XOR c when the top bit of V was set. */
+// @ts-ignore: decorator
+@inline function MULx(v: u32, c: u32): u32 { return ((v << 1) & 0xff) ^ ((v >>> 7) * c); }
+
+/** Fill XPOW for the field of MULx(., c): MULxPOW(V, i, c) is MULx applied i times (Doc 2, 3.1.2). */
+function xPowers(c: u32): void {
+  let v: u32 = 1, n: usize = 0;
+  do { store<u8>(XPOW + n, <u8>v); v = MULx(v, c); } while (++n < 255);
+}
+
+/** Nibble table of c -> MULxPOW(c,n0,c')||MULxPOW(c,n1,c')||MULxPOW(c,n2,c')||MULxPOW(c,n3,c') with
+ *  XPOW set up for c': entry 16h + j is the value for c = j << 4h. By linearity MULxPOW(c, n) is the
+ *  XOR, over the set bits b of c, of MULxPOW(0x01, n + b) = XPOW[n + b]. */
+function alphaNibbles(dst: usize, n0: usize, n1: usize, n2: usize, n3: usize): void {
+  let i: usize = 0;
+  do {
+    let w: u32 = 0, b: usize = 0;
+    do {
+      if (((i >>> b) & 1) != 0) {
+        let p = XPOW + b + ((i >>> 4) << 2);
+        w ^= (<u32>load<u8>(p + n0) << 24) | (<u32>load<u8>(p + n1) << 16) | (<u32>load<u8>(p + n2) << 8) | <u32>load<u8>(p + n3);
+      }
+    } while (++b < 4);
+    store<u32>(dst + (i << 2), w);
+  } while (++i < 32);
+}
+
+/** g49(x) = x + x^9 + x^13 + x^15 + x^33 + x^41 + x^45 + x^47 + x^49 (Doc 2, Annex): its exponents,
+ *  six bits each, lowest first. */
+const G49_EXPONENTS: u64 = 1 | (9 << 6) | (13 << 12) | (15 << 18) | (<u64>33 << 24) | (<u64>41 << 30)
+  | (<u64>45 << 36) | (<u64>47 << 42) | (<u64>49 << 48);
+/** The constant added to g49 in S_Q (Doc 2, 3.3.2). */
+const SQ_CONST: u32 = 0x25;
+
+function snow3gTablesInit(): void {
+  // MULalpha and DIValpha live in the field of MULx(., 0xA9) (Doc 2, 3.4.2 / 3.4.3).
+  xPowers(0xa9);
+  alphaNibbles(MULalphaNib, 23, 245, 48, 239);
+  alphaNibbles(DIValphaNib, 16, 39, 6, 64);
+  // S_Q: x generates the multiplicative group mod x^8 + x^6 + x^5 + x^3 + 1 (MULx(., 0x69)), so every
+  // non-zero input is XPOW[i] and its k-th power is XPOW[i*k mod 255]; g49(0) = 0.
+  xPowers(S2_MULX_POLY);
+  store<u8>(SQ, <u8>SQ_CONST);
+  let i: u32 = 0;
+  do {
+    let acc = SQ_CONST, e = G49_EXPONENTS;
+    do { acc ^= load<u8>(XPOW + (i * <u32>(e & 63)) % 255); e >>= 6; } while (e != 0);
+    store<u8>(SQ + load<u8>(XPOW + i), <u8>acc);
+  } while (++i < 255);
+  wipe(XPOW, 256);   // set-up scratch only: the page shows it as an empty work area afterwards
+}
+snow3gTablesInit();
 
 // @ts-ignore: decorator
 @inline function MULalpha(c: u32): u32 {
@@ -64,26 +118,6 @@ const DIValphaNib: usize = memory.data<u32>([
   return load<u32>(<usize>(c & 15) << 2, DIValphaNib) ^ load<u32>(<usize>(c >>> 4) << 2, DIValphaNib + 64);
 }
 
-/** S_Q, the Dickson-polynomial S-box of S2: S_Q(x) = g49(x) XOR 0x25 over GF(2^8) mod
- *  x^8 + x^6 + x^5 + x^3 + 1 (Doc 2, 3.3.2 and Annex). */
-const SQ: usize = memory.data<u8>([
-  0x25, 0x24, 0x73, 0x67, 0xd7, 0xae, 0x5c, 0x30, 0xa4, 0xee, 0x6e, 0xcb, 0x7d, 0xb5, 0x82, 0xdb,
-  0xe4, 0x8e, 0x48, 0x49, 0x4f, 0x5d, 0x6a, 0x78, 0x70, 0x88, 0xe8, 0x5f, 0x5e, 0x84, 0x65, 0xe2,
-  0xd8, 0xe9, 0xcc, 0xed, 0x40, 0x2f, 0x11, 0x28, 0x57, 0xd2, 0xac, 0xe3, 0x4a, 0x15, 0x1b, 0xb9,
-  0xb2, 0x80, 0x85, 0xa6, 0x2e, 0x02, 0x47, 0x29, 0x07, 0x4b, 0x0e, 0xc1, 0x51, 0xaa, 0x89, 0xd4,
-  0xca, 0x01, 0x46, 0xb3, 0xef, 0xdd, 0x44, 0x7b, 0xc2, 0x7f, 0xbe, 0xc3, 0x9f, 0x20, 0x4c, 0x64,
-  0x83, 0xa2, 0x68, 0x42, 0x13, 0xb4, 0x41, 0xcd, 0xba, 0xc6, 0xbb, 0x6d, 0x4d, 0x71, 0x21, 0xf4,
-  0x8d, 0xb0, 0xe5, 0x93, 0xfe, 0x8f, 0xe6, 0xcf, 0x43, 0x45, 0x31, 0x22, 0x37, 0x36, 0x96, 0xfa,
-  0xbc, 0x0f, 0x08, 0x52, 0x1d, 0x55, 0x1a, 0xc5, 0x4e, 0x23, 0x69, 0x7a, 0x92, 0xff, 0x5b, 0x5a,
-  0xeb, 0x9a, 0x1c, 0xa9, 0xd1, 0x7e, 0x0d, 0xfc, 0x50, 0x8a, 0xb6, 0x62, 0xf5, 0x0a, 0xf8, 0xdc,
-  0x03, 0x3c, 0x0c, 0x39, 0xf1, 0xb8, 0xf3, 0x3d, 0xf2, 0xd5, 0x97, 0x66, 0x81, 0x32, 0xa0, 0x00,
-  0x06, 0xce, 0xf6, 0xea, 0xb7, 0x17, 0xf7, 0x8c, 0x79, 0xd6, 0xa7, 0xbf, 0x8b, 0x3f, 0x1f, 0x53,
-  0x63, 0x75, 0x35, 0x2c, 0x60, 0xfd, 0x27, 0xd3, 0x94, 0xa5, 0x7c, 0xa1, 0x05, 0x58, 0x2d, 0xbd,
-  0xd9, 0xc7, 0xaf, 0x6b, 0x54, 0x0b, 0xe0, 0x38, 0x04, 0xc8, 0x9d, 0xe7, 0x14, 0xb1, 0x87, 0x9c,
-  0xdf, 0x6f, 0xf9, 0xda, 0x2a, 0xc4, 0x59, 0x16, 0x74, 0x91, 0xab, 0x26, 0x61, 0x76, 0x34, 0x2b,
-  0xad, 0x99, 0xfb, 0x72, 0xec, 0x33, 0x12, 0xde, 0x98, 0x3b, 0xc0, 0x9b, 0x3e, 0x18, 0x10, 0x3a,
-  0x56, 0xe1, 0x77, 0xc9, 0x1e, 0x9e, 0x95, 0xa3, 0x90, 0x19, 0xa8, 0x6c, 0x09, 0xd0, 0xf0, 0x86,
-]);
 
 // ---- S-boxes (Doc 2, 3.3) ---------------------------------------------------------------------
 
@@ -183,15 +217,6 @@ export function snow3gXor(ctx: usize, src: usize, dst: usize, len: usize): void 
   if (i < len) {
     let z = snow3gNext(ctx);
     for (let sh: u32 = 24; i < len; i++, sh -= 8) store<u8>(dst + i, load<u8>(src + i) ^ <u8>(z >>> sh));
-  }
-}
-
-/** Zero the bits of the last byte past `bitLen` (their value is not defined by the spec). */
-function clearTailBits(buf: usize, bitLen: u32): void {
-  let rem = bitLen & 7;
-  if (rem != 0) {
-    let p = buf + (<usize>(bitLen >>> 3));
-    store<u8>(p, load<u8>(p) & <u8>(<u32>0xff << (8 - rem)));
   }
 }
 

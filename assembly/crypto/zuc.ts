@@ -8,7 +8,7 @@
 // slot k + 16 equals slot k, so a clock writes s16 into the old s0's slot and its mirror and
 // advances base.
 
-import { loadBe32, storeBe32 } from "../util";
+import { loadBe32, storeBe32, clearTailBits } from "../util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const ZUC_S: usize = 0;        // 32 x u32 doubled ring holding s0..s15
@@ -171,8 +171,7 @@ export function eea3(ctx: usize, ck: usize, count: u32, bearer: u32, direction: 
     for (let sh: u32 = 24; i < len; i++, sh -= 8) store<u8>(dst + i, load<u8>(src + i) ^ <u8>(z >>> sh));
   }
   // bits past LENGTH in the last byte are not defined by the spec: clear them
-  let rem = bitLen & 7;
-  if (rem != 0) store<u8>(dst + len - 1, load<u8>(dst + len - 1) & <u8>(<u32>0xff << (8 - rem)));
+  clearTailBits(dst, bitLen);
 }
 
 // ---- 128-EIA3 (Doc 1, clause 4) ---------------------------------------------------------------

@@ -136,7 +136,7 @@ export function headerText(): string {
     const inner = lay.blocks.filter((b) => b.kind !== 'region');
     if (inner.length) {
       L.push('/* Also in the page, not part of the ABI (internal scratch, constant tables):');
-      for (const b of inner) L.push(` *   ${b.name.padEnd(20)} ${hex(b.ptr).slice(0, -1)}  ${String(b.len).padStart(5)} bytes  ${b.kind === 'constant' ? 'constant table' : 'scratch'}`);
+      for (const b of inner) L.push(` *   ${b.name.padEnd(20)} ${hex(b.ptr).slice(0, -1)}  ${String(b.len).padStart(5)} bytes  ${b.kind === 'constant' ? 'constant table' : b.kind === 'table' ? 'table computed at instantiation' : 'scratch'}`);
       L.push(' */');
     }
     const freePtr = (lay.staticEnd + 15) & ~15;

@@ -3,7 +3,9 @@
  * and size, and the free bytes left in the page.
  *
  * The release binary only has data segments for blocks with non-zero content (constant tables);
- * zero blocks such as the USIM's WORK exist only as offsets. The debug build keeps a data segment
+ * zero blocks such as the USIM's WORK exist only as offsets. Tables the module computes in its start
+ * function (e.g. the AES T-table, crypto/aes.ts) have no data segment either: a block that is zero
+ * in the binary but not in a freshly instantiated module is reported as kind 'table'. The debug build keeps a data segment
  * for every block and a global named after each (e.g. assembly/usim/memory/WORK_PTR,
  * assembly/crypto/sha256/K), laid out in the same order with the same alignment from a different
  * base; the shift is found from the exported *_PTR regions (describeModule) and checked on every
@@ -14,7 +16,7 @@ import { describeModule } from '../abi.js';
 import { wasmBytes, type ModuleName } from '../loader.js';
 import { readNames, readWasm } from './wasm.js';
 
-export interface Block { name: string; ptr: number; len: number; kind: 'region' | 'static' | 'constant' }
+export interface Block { name: string; ptr: number; len: number; kind: 'region' | 'static' | 'constant' | 'table' }
 export interface Layout { blocks: Block[]; staticEnd: number; free: number; belowFirst: number; fromDebug: boolean }
 
 export const PAGE = 65536;
@@ -44,13 +46,16 @@ export function staticLayout(module: ModuleName): Layout {
   if (ok && delta !== null) {
     // release data segments may be trimmed of leading/trailing zeros: overlap marks a constant
     const hasData = (ptr: number, len: number) => rel.data.some((s) => s.offset < ptr + len && s.offset + s.size > ptr);
+    // memory right after instantiation (the start function has run, no export has)
+    const fresh = new Uint8Array((new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(module, 'release')), {}).exports.memory as WebAssembly.Memory).buffer);
+    const filled = (ptr: number, len: number) => fresh.subarray(ptr, ptr + len).some((b) => b !== 0);
     for (const seg of dbg.data) {
       const ptr = seg.offset + delta;
       const region = exported.get(ptr);
       if (region) { blocks.push({ name: region.name, ptr, len: region.len, kind: 'region' }); continue; }
       const names = [...dbgGlobals].filter(([n, v]) => v === seg.offset && !n.endsWith('_LEN')).map(([n]) => short(n));
       const name = (names.find((n) => n.endsWith('_PTR'))?.slice(0, -4)) ?? names[0] ?? `(data @${ptr})`;
-      blocks.push({ name, ptr, len: seg.size, kind: hasData(ptr, seg.size) ? 'constant' : 'static' });
+      blocks.push({ name, ptr, len: seg.size, kind: hasData(ptr, seg.size) ? 'constant' : filled(ptr, seg.size) ? 'table' : 'static' });
     }
   } else {
     for (const r of abi.regions) blocks.push({ name: r.name, ptr: r.ptr, len: r.len, kind: 'region' });
