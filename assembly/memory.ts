@@ -9,7 +9,8 @@
 // | IO_OUT        | 4096  | response mailbox: exports write results at documented offsets        |
 // | SHA_CTX       | 368   | streaming SHA-256 (H, block, byte count, schedule W)                 |
 // | HMAC_WORK     | 368   | SHA-256 context used inside HMAC/KDF (never exposed)                 |
-// | HMAC_KEY      | 144   | cached HMAC key: key bytes, length, inner/outer chaining states       |
+// | HMAC_KEY      | 144   | HMAC key context of one call: key, length, HOLD, ipad/opad states;   |
+// |               |       | all zeros whenever no export is running (crypto/hmac.ts)              |
 // | KDF_S         | 4608  | S = FC ‖ P0 ‖ L0 ‖ … built by the appender (TS 33.220 B.2)           |
 // | CIPHER_CTX    | 512   | per-call state of the NEA/NIA algorithm in use (AES, SNOW 3G, ZUC)   |
 // | TMP           | 256   | scratch for intermediate keys inside one export; wiped before return |
@@ -34,7 +35,7 @@ export const SHA_CTX_LEN: u32 = 368;
 /** SHA-256 context used by HMAC and the KDF. */
 export const HMAC_WORK_PTR: usize = memory.data(368, 16);
 export const HMAC_WORK_LEN: u32 = 368;
-/** Cached HMAC key context (crypto/hmac.ts): reused while the same key comes back. */
+/** HMAC key context of the running call (crypto/hmac.ts): all zeros once any export has returned. */
 export const HMAC_KEY_PTR: usize = memory.data(144, 16);
 export const HMAC_KEY_LEN: u32 = 144;
 

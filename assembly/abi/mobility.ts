@@ -13,6 +13,7 @@ import { acceptDl, setCounts, ulCount, ACCESS_3GPP } from "../nas/count";
 import { protect, SHT_INTEGRITY } from "../nas/protect";
 import { deriveKamfFromKasmeIdle, deriveKamfFromKasmeHo, deriveKamfPrime } from "../kdf/annex_a";
 import { DIRECTION_HANDOVER_DL } from "../kdf/fc";
+import { kdfHold, kdfRelease } from "../kdf/kdf";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
 import { FLAG_REAUTH_REQUIRED, setUeFlag, ueFlag } from "../context/ue-state";
 import { copy, wipe } from "../util";
@@ -71,11 +72,12 @@ export function eps_map_idle(msgOff: u32, msgLen: u32): i32 {
   const count = ulCount(cur, ACCESS_3GPP);
   const s = protect(cur, ACCESS_3GPP, SHT_INTEGRITY, inPtr(msgOff), msgLen, IO_OUT_PTR + IW_OUT_MSG_OFF);
   if (s != STATUS_OK) return s;
+  kdfHold(); // K′ASME, then its EPS NAS keys, KeNB and NH: pads once per key
   mapToEps(cur, count, false, IO_OUT_PTR + IW_OUT_KEYS_OFF);
   store<u32>(IO_OUT_PTR, msgLen + 7);
   store<u32>(IO_OUT_PTR + 4, count);
   store<u32>(IO_OUT_PTR + 8, ctxNgKsi(cur) & 7);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }
 
 /**
@@ -89,12 +91,13 @@ export function eps_map_ho(dlLsb8: u32): i32 {
   const cur = slotPtr(SLOT_CURRENT);
   const count = estimateFromLsb(cur, ACCESS_3GPP, dlLsb8, 8);
   if (count == 0xffffffff) return STATUS_ERR_COUNT_WRAP;
+  kdfHold();
   mapToEps(cur, count, true, IO_OUT_PTR + IW_OUT_KEYS_OFF);
   acceptDl(cur, ACCESS_3GPP, count);
   store<u32>(IO_OUT_PTR, 0);
   store<u32>(IO_OUT_PTR + 4, count);
   store<u32>(IO_OUT_PTR + 8, ctxNgKsi(cur) & 7);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }
 
 /**
@@ -130,14 +133,15 @@ export function eps_to_5g_ho(kasmeOff: u32, nhOff: u32, nascOff: u32): i32 {
   const cand = slotPtr(SLOT_CAND);
   ctxInit(cand, CTX_MAPPED, ksi | NGKSI_TSC_MAPPED, inPtr(kasmeOff));
   deriveKamfFromKasmeHo(inPtr(kasmeOff), inPtr(nhOff), cand + OFF_KAMF);
+  kdfHold(); // NAS keys and the temporary KgNB from K′AMF
   ctxSelectAlgorithms(cand, algs >> 4, algs & 15);
-  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return STATUS_ERR_MAC; }
+  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return kdfRelease(STATUS_ERR_MAC); }
   temporaryKgnb(cand);
   if (ctxType(slotPtr(SLOT_CURRENT)) == CTX_FULL_NATIVE) { ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT); }
   else ctxWipe(SLOT_CURRENT);
   ctxMove(SLOT_CURRENT, SLOT_CAND);
   wipe(inPtr(kasmeOff), 32); wipe(inPtr(nhOff), 32);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }
 
 /**
@@ -160,6 +164,7 @@ export function n2_ho(nascOff: u32): i32 {
   const count = estimateFromLsb(cur, ACCESS_3GPP, <u32>load<u8>(nasc + 6), 8);
   if (count == 0xffffffff) return STATUS_ERR_COUNT_WRAP;
   ctxCopy(SLOT_CAND, SLOT_CURRENT);
+  kdfHold(); // NAS keys and the temporary KgNB from one (new) KAMF
   if (kacf) {
     deriveKamfPrime(cur + OFF_KAMF, DIRECTION_HANDOVER_DL, count, cand + OFF_KAMF);
     store<u8>(cand + OFF_NGKSI, <u8>ngKsi);
@@ -167,7 +172,7 @@ export function n2_ho(nascOff: u32): i32 {
     setCounts(cand, 1, 0, 0, false); setCounts(cand, 2, 0, 0, false);
   }
   ctxSelectAlgorithms(cand, algs >> 4, algs & 15);
-  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return STATUS_ERR_MAC; }
+  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return kdfRelease(STATUS_ERR_MAC); }
   if (kacf) temporaryKgnb(cand);
   else acceptDl(cand, ACCESS_3GPP, count);
   ctxWipe(SLOT_CURRENT);
@@ -176,5 +181,5 @@ export function n2_ho(nascOff: u32): i32 {
   store<u8>(IO_OUT_PTR + 1, <u8>ngKsi);
   store<u32>(IO_OUT_PTR + 4, count);
   wipe(TMP_PTR, TMP_LEN);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }

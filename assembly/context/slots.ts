@@ -26,8 +26,7 @@
 //   [ 96]  KgNB (32)
 //   [128]  NH (32)
 //   [160]  reserved
-import { CTX_SLOTS_PTR, HMAC_KEY_PTR } from "../memory";
-import { hmacForget } from "../crypto/hmac";
+import { CTX_SLOTS_PTR } from "../memory";
 import { copy, wipe } from "../util";
 import { deriveAlgKey5g } from "../kdf/annex_a";
 import { ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";
@@ -83,11 +82,10 @@ export function ctxUsable(ctx: usize): bool {
   return t == CTX_FULL_NATIVE || t == CTX_MAPPED;
 }
 
-/** Retire a slot: every byte zeroed, and the KDF's cached HMAC key with it (it may hold this
- *  context's KAMF), so no byte of a retired key lingers anywhere in memory. */
+/** Retire a slot: every byte zeroed. (The KDF's HMAC key context, which may hold this KAMF
+ *  during the export, is forgotten before the export returns: kdf/kdf.ts kdfRun/kdfRelease.) */
 export function ctxWipe(slot: u32): void {
   wipe(slotPtr(slot), CTX_SIZE);
-  hmacForget(HMAC_KEY_PTR);
 }
 
 /** Move a whole context: dst ← src (one copy), then src wiped. */

@@ -6,7 +6,7 @@
 // itself: no caller ever counts byte offsets by hand (STYLE 6). The running length n is threaded
 // through the calls: n = sBegin(FC); n = sParam(n, P0, len0); …; kdfRun(key, keyLen, n, out).
 import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR } from "../memory";
-import { hmacSetKey, hmacMac } from "../crypto/hmac";
+import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF } from "../crypto/hmac";
 import { copy, wipe, storeBe16, storeBe32 } from "../util";
 
 /** Start S with the one-octet function code FC. Returns the length of S so far. */
@@ -33,12 +33,22 @@ export function sParamInt(n: u32, value: u32, octets: u32): u32 {
 }
 
 /** KDF(Key, S) with S = KDF_S[0..n) → 32 octets at `out`. S is wiped afterwards (it can carry
- *  key material, e.g. the SYNC-input of A.10 or the NH of A.15.2). */
+ *  key material, e.g. the SYNC-input of A.10 or the NH of A.15.2), and so is the HMAC key context
+ *  unless the export holds it (kdfHold): a key's bytes and pads never outlive the call. */
 export function kdfRun(key: usize, keyLen: u32, n: u32, out: usize): void {
   hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, key, keyLen);
   hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, KDF_S_PTR, n, out);
   wipe(KDF_S_PTR, n);
+  if (load<u8>(HMAC_KEY_PTR + HMAC_HOLD_OFF) == 0) hmacForget(HMAC_KEY_PTR);
 }
+
+/** Keep the HMAC key context between the derivations of this export (several keys from one
+ *  KAMF: NAS keys, KgNB, mapped EPS keys), so the pads are computed once per key. The export
+ *  must return through kdfRelease, on every path. */
+export function kdfHold(): void { store<u8>(HMAC_KEY_PTR + HMAC_HOLD_OFF, 1); }
+
+/** End of a holding export: forget the key context (key bytes, pads, HOLD), pass `status` on. */
+export function kdfRelease(status: i32): i32 { hmacForget(HMAC_KEY_PTR); return status; }
 
 /** KDF truncated to its 128 least significant bits: output octets 16..31 (TS 33.501 A.8,
  *  TS 33.401 A.7: "the n least significant bits" are the last n/8 octets) → 16 octets at `out`. */

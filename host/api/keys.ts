@@ -19,7 +19,28 @@ export type CellTarget = 'gnb' | 'ng-enb';
 export type MobilityMode = 'idle' | 'ho';
 
 export class KeyDerivation {
-  constructor(private readonly fw: Firmware) {}
+  constructor(private readonly fw: Firmware) {
+    // Nothing secret stays in module memory after a call returns (issue 17): every method ends with
+    // both mailboxes wiped — also when it throws (a bad field after a key was already copied in, a
+    // firmware status) — and the firmware forgets its HMAC key context before each export returns.
+    // Own bound properties, so the wipe also runs for a destructured method (`const { kamf } = ue`).
+    for (const name of Object.getOwnPropertyNames(KeyDerivation.prototype)) {
+      const method = (KeyDerivation.prototype as any)[name];
+      if (name === 'constructor' || name === 'memoryImage' || typeof method !== 'function') continue;
+      (this as any)[name] = (...args: unknown[]) => {
+        try { return method.apply(this, args); } finally { this.fw.clearMailboxes(); }
+      };
+    }
+    this.memoryImage = this.memoryImage.bind(this);
+  }
+
+  /**
+   * A copy of the module's whole 64 KiB memory page, as an emulator snapshot or a forensic memory
+   * dump would see it between calls. After any method returns (or throws) it holds no input or
+   * output key of that call, nor any 8 consecutive bytes of one: the mailboxes are zero and the
+   * HMAC key context is all zeros (README "Secrets in module memory").
+   */
+  memoryImage(): Uint8Array { return this.fw.snapshot(); }
 
   /** SHA-256 (FIPS 180-4) of `data` (≤ the 4096-byte mailbox). */
   sha256(data: Uint8Array): Uint8Array {
@@ -35,9 +56,13 @@ export class KeyDerivation {
   sha256Stream(): { update(chunk: Uint8Array): void; digest(): Uint8Array } {
     const fw = this.fw;
     fw.call('sha256_init');
+    // The running hash state stays in SHA_CTX until digest(); each chunk and the digest leave
+    // the mailboxes as soon as they are consumed or copied out.
     return {
-      update(chunk: Uint8Array) { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.call('sha256_update', o, chunk.length); },
-      digest() { fw.call('sha256_final'); return fw.take(0, 32); },
+      update(chunk: Uint8Array) {
+        try { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.call('sha256_update', o, chunk.length); } finally { fw.clearMailboxes(); }
+      },
+      digest() { try { fw.call('sha256_final'); return fw.take(0, 32); } finally { fw.clearMailboxes(); } },
     };
   }
 
