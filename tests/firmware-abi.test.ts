@@ -7,6 +7,8 @@ import { instantiateSync, wasmBytes } from '../host/loader.js';
 import { KeyDerivation } from '../host/api/keys.js';
 import { STATUS_TABLE } from '../host/errors.js';
 import { inspect } from './wasm-props.js';
+import wabtInit from 'wabt';
+import { rawExportCampaign } from './fuzz/raw-exports.js';
 
 describe('ue.wasm module properties', () => {
   for (const variant of ['release', 'debug'] as const) {
@@ -134,5 +136,40 @@ describe('README ABI tables', () => {
     const { repoRoot } = await import('./helpers.js');
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     expect(updateReadme(readme)).toBe(readme);
+  });
+});
+
+describe('raw-export fuzz campaign (tests/fuzz/raw-exports.ts), a seeded slice', () => {
+  it('20,000 random calls of every export of ue.wasm and usim.wasm: no trap, a rejected call changes none of the 65,536 bytes, HMAC_KEY zero after every call', async () => {
+    const r = await rawExportCampaign({ seed: 17, calls: 20_000 });
+    expect(r.details).toEqual([]);
+    expect(r.defects).toBe(0);
+    expect(r.cases).toBe(20_000);
+    expect(r.clean).toBe(20_000);
+    // the slice reaches past the checks (accepted calls) and hits several kinds of rejection
+    for (const m of ['ue', 'usim']) {
+      expect(r.statuses[m][0], `${m} accepted calls`).toBeGreaterThan(500);
+      expect(Object.keys(r.statuses[m]).length, `${m} distinct statuses`).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('the same seed gives the same run; the checks do catch a trap, a rejected call that writes, a key left in HMAC_KEY', async () => {
+    const a = await rawExportCampaign({ seed: 5, calls: 3000 }), b = await rawExportCampaign({ seed: 5, calls: 3000 });
+    expect(b.statuses).toEqual(a.statuses);
+    // A deliberately broken module with the same exported layout globals.
+    const wabt = await wabtInit();
+    const wat = `(module (memory (export "memory") 1 1)
+      (global (export "IO_IN_PTR") i32 (i32.const 1024)) (global (export "IO_IN_LEN") i32 (i32.const 512))
+      (global (export "HMAC_KEY_PTR") i32 (i32.const 4096)) (global (export "HMAC_KEY_LEN") i32 (i32.const 144))
+      (func (export "traps") (param i32) (unreachable))
+      (func (export "writes_then_rejects") (param i32) (result i32) (i32.store8 (i32.const 2000) (local.get 0)) (i32.const 1))
+      (func (export "leaves_key") (param i32) (result i32) (i32.store8 (i32.const 4100) (i32.const 7)) (i32.const 0)))`;
+    const bytes = new Uint8Array(wabt.parseWat('broken.wat', wat).toBinary({}).buffer);
+    const r = await rawExportCampaign({ seed: 1, calls: 300, wasm: { ue: bytes, usim: bytes } });
+    expect(r.defects).toBeGreaterThan(0);
+    const text = r.details.join('\n');
+    expect(text).toMatch(/traps\(.*\): trap/);
+    expect(text).toMatch(/writes_then_rejects\(.*\): status 1 but memory changed/);
+    expect(text).toMatch(/leaves_key\(.*\): status 0: HMAC_KEY not zero/);
   });
 });
