@@ -105,7 +105,7 @@ describe('bad input to every export → status, no trap, no state change', () =>
     const fw = instantiateSync('ue');
     fw.putAt(0, Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff));
     const callable = fns.filter(([, n]) => n > 0);
-    const hmacKey = fw.constant('HMAC_KEY_PTR'), hmacKeyLen = fw.constant('HMAC_KEY_LEN');
+    const hmacKeyView = new Uint8Array((fw.raw.memory as WebAssembly.Memory).buffer, fw.constant('HMAC_KEY_PTR'), fw.constant('HMAC_KEY_LEN'));
     const arg = fc.oneof(fc.nat({ max: 40 }), fc.nat({ max: 5000 }), fc.nat({ max: 0xffffffff }));
     fc.assert(fc.property(fc.nat({ max: callable.length - 1 }), fc.array(arg, { minLength: 8, maxLength: 8 }), (i, args) => {
       const [name, arity] = callable[i];
@@ -113,9 +113,9 @@ describe('bad input to every export → status, no trap, no state change', () =>
       const status = fw.tryCall(name, ...args.slice(0, arity).map((x) => x >>> 0 | 0));
       if (status !== 0) assertUnchanged(fw, status, before, `${name}(${args.slice(0, arity)})`);
       // accepted or not, no key bytes or pads stay in the HMAC key context (issue 17)
-      expect(fw.snapshot().subarray(hmacKey, hmacKey + hmacKeyLen).every((b) => b === 0), `${name}: HMAC_KEY not zero`).toBe(true);
+      expect(hmacKeyView.every((b) => b === 0), `${name}: HMAC_KEY not zero`).toBe(true);
     }), { numRuns: 3000 });
-  });
+  }, 60_000); // ~3 s alone; the default 5 s is too tight on a loaded machine
 
   it('named errors at the API boundary carry the field and the value', () => {
     const api = new KeyDerivation(instantiateSync('ue'));
@@ -151,7 +151,7 @@ describe('raw-export fuzz campaign (tests/fuzz/raw-exports.ts), a seeded slice',
       expect(r.statuses[m][0], `${m} accepted calls`).toBeGreaterThan(500);
       expect(Object.keys(r.statuses[m]).length, `${m} distinct statuses`).toBeGreaterThanOrEqual(4);
     }
-  });
+  }, 60_000);
 
   it('the same seed gives the same run; the checks do catch a trap, a rejected call that writes, a key left in HMAC_KEY', async () => {
     const a = await rawExportCampaign({ seed: 5, calls: 3000 }), b = await rawExportCampaign({ seed: 5, calls: 3000 });
@@ -171,5 +171,5 @@ describe('raw-export fuzz campaign (tests/fuzz/raw-exports.ts), a seeded slice',
     expect(text).toMatch(/traps\(.*\): trap/);
     expect(text).toMatch(/writes_then_rejects\(.*\): status 1 but memory changed/);
     expect(text).toMatch(/leaves_key\(.*\): status 0: HMAC_KEY not zero/);
-  });
+  }, 60_000);
 });

@@ -245,8 +245,14 @@ describe('UE firmware contexts: keys only inside the context slots the UE keeps'
     const m = ue.memory();
     expect(firstHit(m, secrets, 0, sp), 'below CTX_SLOTS').toBeNull();
     expect(firstHit(m, secrets, se), 'above CTX_SLOTS').toBeNull();
+    // the slot keeps its KAMF's HMAC pads beside it (kdf/kdf.ts): PADS_OK set, states non-zero
+    const cur = ue.rawSlot('current');
+    expect(cur[6]).toBe(1);
+    expect(cur.subarray(192, 256).some((b) => b !== 0)).toBe(true);
     for (const s of ['current', 'new', 'non-current', 'mapped'] as const) ue.wipe(s);
     expectClean(ue.memory(), secrets, 'after every slot is wiped');
+    // retiring the contexts retires their pads too: nothing key-equivalent is left in CTX_SLOTS
+    expect(ue.memory().subarray(sp, se).every((b) => b === 0), 'CTX_SLOTS after wiping').toBe(true);
   });
 });
 

@@ -11,7 +11,6 @@ import {
 import { setCounts, ulCount, NAS_COUNT_MAX } from "../nas/count";
 import { protect, unprotect, SEC_HEADER_LEN } from "../nas/protect";
 import { smcProcess } from "../nas/smc";
-import { kdfHold, kdfRelease } from "../kdf/kdf";
 import { registrationRequest, registrationOutcome } from "../context/registration";
 import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, ueFlag } from "../context/ue-state";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
@@ -45,10 +44,9 @@ export function ctx_install(slot: u32, kamfOff: u32, ngKsi: u32, algs: u32, type
   ctxWipe(slot);
   const ctx = slotPtr(slot);
   ctxInit(ctx, <u8>type, ngKsi, inPtr(kamfOff));
-  kdfHold();
   if (type != <u32>CTX_PARTIAL_NATIVE) ctxSelectAlgorithms(ctx, algs >> 4, algs & 0x0f);
   wipe(inPtr(kamfOff), 32);
-  return kdfRelease(STATUS_OK);
+  return STATUS_OK;
 }
 
 /** Set the UL/DL NAS COUNTs of one access of a slot (restoring a stored context). `dlAccepted`
@@ -135,8 +133,7 @@ export function smc_process(msgOff: u32, msgLen: u32, access: u32): i32 {
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen > 1024) return STATUS_ERR_LENGTH;
   if (!validAccess(access)) return STATUS_ERR_VALUE;
-  kdfHold(); // KAMF′, NAS keys and KgNB from one KAMF: pads once per key, forgotten on return
-  return kdfRelease(smcProcess(inPtr(msgOff), msgLen, access));
+  return smcProcess(inPtr(msgOff), msgLen, access);
 }
 
 /** Send a Registration Request (plain 5GMM message in the mailbox); see context/registration.ts. */

@@ -133,15 +133,14 @@ export function eps_to_5g_ho(kasmeOff: u32, nhOff: u32, nascOff: u32): i32 {
   const cand = slotPtr(SLOT_CAND);
   ctxInit(cand, CTX_MAPPED, ksi | NGKSI_TSC_MAPPED, inPtr(kasmeOff));
   deriveKamfFromKasmeHo(inPtr(kasmeOff), inPtr(nhOff), cand + OFF_KAMF);
-  kdfHold(); // NAS keys and the temporary KgNB from K′AMF
   ctxSelectAlgorithms(cand, algs >> 4, algs & 15);
-  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return kdfRelease(STATUS_ERR_MAC); }
+  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return STATUS_ERR_MAC; }
   temporaryKgnb(cand);
   if (ctxType(slotPtr(SLOT_CURRENT)) == CTX_FULL_NATIVE) { ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT); }
   else ctxWipe(SLOT_CURRENT);
   ctxMove(SLOT_CURRENT, SLOT_CAND);
   wipe(inPtr(kasmeOff), 32); wipe(inPtr(nhOff), 32);
-  return kdfRelease(STATUS_OK);
+  return STATUS_OK;
 }
 
 /**
@@ -164,7 +163,6 @@ export function n2_ho(nascOff: u32): i32 {
   const count = estimateFromLsb(cur, ACCESS_3GPP, <u32>load<u8>(nasc + 6), 8);
   if (count == 0xffffffff) return STATUS_ERR_COUNT_WRAP;
   ctxCopy(SLOT_CAND, SLOT_CURRENT);
-  kdfHold(); // NAS keys and the temporary KgNB from one (new) KAMF
   if (kacf) {
     deriveKamfPrime(cur + OFF_KAMF, DIRECTION_HANDOVER_DL, count, cand + OFF_KAMF);
     store<u8>(cand + OFF_NGKSI, <u8>ngKsi);
@@ -172,7 +170,7 @@ export function n2_ho(nascOff: u32): i32 {
     setCounts(cand, 1, 0, 0, false); setCounts(cand, 2, 0, 0, false);
   }
   ctxSelectAlgorithms(cand, algs >> 4, algs & 15);
-  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return kdfRelease(STATUS_ERR_MAC); }
+  if (!nascMacOk(cand, nasc)) { ctxWipe(SLOT_CAND); return STATUS_ERR_MAC; }
   if (kacf) temporaryKgnb(cand);
   else acceptDl(cand, ACCESS_3GPP, count);
   ctxWipe(SLOT_CURRENT);
@@ -181,5 +179,5 @@ export function n2_ho(nascOff: u32): i32 {
   store<u8>(IO_OUT_PTR + 1, <u8>ngKsi);
   store<u32>(IO_OUT_PTR + 4, count);
   wipe(TMP_PTR, TMP_LEN);
-  return kdfRelease(STATUS_OK);
+  return STATUS_OK;
 }

@@ -9,7 +9,8 @@
 // after any call returns the region is all zeros: no key bytes and no pads. The pads are not the
 // key's bytes, but they are key-equivalent for HMAC (with them anyone computes every KDF output
 // under that key), so keeping them across calls would keep a secret: a second call with the same
-// key pays the pad computation again (issue 17: nothing secret stays after a call returns).
+// key pays the pad computation again (issue 17: nothing secret stays after a call returns). The
+// exception is a key the module keeps anyway: a context slot's KAMF owns its pads (kdf/kdf.ts).
 //
 // Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes):
 //   [  0.. 64)  the key bytes (keys ≤ 64 bytes only; longer keys are hashed and never cached)
@@ -25,7 +26,9 @@ export const HMAC_KEY_CTX_SIZE: u32 = 144;
 const KEY_OFF: usize = 0;
 const KEYLEN_OFF: usize = 64;
 const ISTATE_OFF: usize = 80;
-const OSTATE_OFF: usize = 112;
+const OSTATE_OFF: usize = 112; // = ISTATE_OFF + 32: the two states are one 64-byte run
+/** Offset of the inner state; the outer state follows it (kdf/kdf.ts keeps both in a context slot). */
+export const HMAC_ISTATE_OFF: usize = ISTATE_OFF;
 const NO_KEY: u32 = 0;
 /** Offset of the HOLD flag (kdf/kdf.ts): inside the context, so forgetting the context drops it. */
 export const HMAC_HOLD_OFF: usize = 68;
