@@ -46,7 +46,7 @@ describe('ue-keys run mobility', () => {
     for (const sc of [['srvcc'], ['interworking', '--to', 'eps', '--mode', 'ho'], ['n2-handover', '--kacf']]) {
       expect(runCli(['run', ...sc, '--seed', '5', '--json']).out).toBe(runCli(['run', ...sc, '--seed', '5', '--json']).out);
     }
-  });
+  }, 60_000); // nine CLI processes (~0.7 s each here): over vitest's default 5 s on a loaded machine
   it('run --help lists every scenario with its flags', () => {
     const out = runCli(['run', '--help']).out;
     for (const s of ['run mobility', '--source-policy keep|delete', 'run srvcc', '--variant mme-derive|mme-concat|direct', 'run interworking', 'run n2-handover']) expect(out).toContain(s);
