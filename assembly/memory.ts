@@ -9,11 +9,13 @@
 // | IO_OUT        | 4096  | response mailbox: exports write results at documented offsets        |
 // | SHA_CTX       | 368   | streaming SHA-256 (H, block, byte count, schedule W)                 |
 // | HMAC_WORK     | 368   | SHA-256 context used inside HMAC/KDF (never exposed)                 |
-// | HMAC_KEY      | 144   | cached HMAC key: key bytes, length, inner/outer chaining states       |
+// | HMAC_KEY      | 144   | HMAC key context of one call: key, length, HOLD, ipad/opad states;   |
+// |               |       | all zeros whenever no export is running (crypto/hmac.ts)              |
 // | KDF_S         | 4608  | S = FC ‖ P0 ‖ L0 ‖ … built by the appender (TS 33.220 B.2)           |
 // | CIPHER_CTX    | 512   | per-call state of the NEA/NIA algorithm in use (AES, SNOW 3G, ZUC)   |
 // | TMP           | 256   | scratch for intermediate keys inside one export; wiped before return |
-// | CTX_SLOTS     | 1024  | 5G NAS security contexts: CURRENT, NEW, NON_CURRENT, MAPPED, CAND    |
+// | CTX_SLOTS     | 1280  | 5G NAS security contexts: CURRENT, NEW, NON_CURRENT, MAPPED, CAND    |
+// |               |       | (5 × 256: each with its KAMF's HMAC pads, kdf/kdf.ts)                |
 // | SRVCC_CTX     | 64    | mapped SRVCC (CS) security context: CKSRVCC, IKSRVCC, KSISRVCC       |
 // | UE_STATE      | 128   | UE config and procedure state (security capabilities, IMEISV, RR COUNT)|
 // | INITIAL_MSG   | 1024  | the plain initial NAS message (Registration Request) for RINMR        |
@@ -34,7 +36,7 @@ export const SHA_CTX_LEN: u32 = 368;
 /** SHA-256 context used by HMAC and the KDF. */
 export const HMAC_WORK_PTR: usize = memory.data(368, 16);
 export const HMAC_WORK_LEN: u32 = 368;
-/** Cached HMAC key context (crypto/hmac.ts): reused while the same key comes back. */
+/** HMAC key context of the running call (crypto/hmac.ts): all zeros once any export has returned. */
 export const HMAC_KEY_PTR: usize = memory.data(144, 16);
 export const HMAC_KEY_LEN: u32 = 144;
 
@@ -51,9 +53,10 @@ export const TMP_PTR: usize = memory.data(256, 16);
 export const TMP_LEN: u32 = 256;
 
 /** The 5G NAS security context slots (context/slots.ts): five fixed-size flat regions, no
- *  pointers inside, so moving a context is one copy and retiring one is one wipe. */
-export const CTX_SLOTS_PTR: usize = memory.data(1024, 16);
-export const CTX_SLOTS_LEN: u32 = 1024;
+ *  pointers inside, so moving a context is one copy and retiring one is one wipe. Each keeps
+ *  its KAMF's HMAC pads beside it (kdf/kdf.ts). */
+export const CTX_SLOTS_PTR: usize = memory.data(1280, 16);
+export const CTX_SLOTS_LEN: u32 = 1280;
 
 /** Mapped SRVCC (CS) security context (context/srvcc.ts). */
 export const SRVCC_CTX_PTR: usize = memory.data(64, 16);

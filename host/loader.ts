@@ -119,6 +119,13 @@ export class Firmware {
 
   /** A copy of the whole 64 KiB of module memory (tests scan it for leftover key bytes). */
   snapshot(): Uint8Array { return this.mem.slice(); }
+
+  /** Zero both mailboxes from the host side (what the io_clear / usim_clear exports do), once a
+   *  call's results are copied out: inputs and outputs may be keys (issue 17). */
+  clearMailboxes(): void {
+    this.mem.fill(0, this.inPtr, this.inPtr + this.inLen);
+    this.mem.fill(0, this.outPtr, this.outPtr + this.outLen);
+  }
 }
 
 /** Instantiate a module synchronously from its bytes (no imports are needed or given). */

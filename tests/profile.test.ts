@@ -59,12 +59,13 @@ describe('instruction counts', () => {
     // two SHA-256 compressions can not cost less than ~2 × 3,000 opcodes nor should cost 2 × 20,000
     expect(reused).toBeGreaterThan(6_000);
     expect(reused).toBeLessThan(40_000);
-    // a new key adds the key setup (two more compressions for the ipad/opad states)
-    expect(fresh).toBeGreaterThan(reused + 6_000);
-    expect(fresh).toBeLessThan(4 * reused);
-    // the NAS key pair is two KDFs on one key
+    // the HMAC key context (key bytes and ipad/opad states) is forgotten before every call returns
+    // (issue 17: nothing secret stays in module memory), so the same key again costs a new key
+    expect(reused).toBe(fresh);
+    // within one call the pads are computed once: the NAS key pair is two KDFs on one key, the
+    // second without the key setup (two compressions, > 6,000 instructions, saved)
     expect(c('derive.nas_keys')).toBeGreaterThan(fresh);
-    expect(c('derive.nas_keys')).toBeLessThan(2 * fresh);
+    expect(c('derive.nas_keys')).toBeLessThan(2 * fresh - 6_000);
     for (const a of [1, 2, 3]) for (const k of ['nia', 'nea']) {
       const small = c(`${k}${a}.64B`), big = c(`${k}${a}.1500B`);
       expect(small).toBeGreaterThan(1_000);

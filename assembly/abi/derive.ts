@@ -8,6 +8,7 @@ import { inIn, inPtr, sFits } from "./check";
 import * as A from "../kdf/annex_a";
 import * as E from "../kdf/eps";
 import * as FC from "../kdf/fc";
+import { kdfHold, kdfRelease } from "../kdf/kdf";
 
 const KEY: u32 = 32;
 const RAND_LEN: u32 = 16;
@@ -80,9 +81,10 @@ export function derive_alg_key(keyOff: u32, distinguisher: u32, algId: u32): i32
 export function derive_nas_keys(kamfOff: u32, neaId: u32, niaId: u32): i32 {
   if (!inIn(kamfOff, KEY)) return STATUS_ERR_RANGE;
   if (neaId > 15 || niaId > 15) return STATUS_ERR_VALUE;
+  kdfHold(); // one pad computation for both keys
   A.deriveAlgKey5g(inPtr(kamfOff), FC.ALG_DIST_NAS_ENC, neaId, IO_OUT_PTR);
   A.deriveAlgKey5g(inPtr(kamfOff), FC.ALG_DIST_NAS_INT, niaId, IO_OUT_PTR + 16);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }
 
 /** A.9 KgNB (accessType 1) / KN3IWF (accessType 2) → OUT[0..32). */

@@ -6,7 +6,7 @@ import {
   HMAC_KEY_PTR, KDF_S_PTR, KDF_S_LEN, TMP_PTR, TMP_LEN,
 } from "../memory";
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from "../status";
-import { sha256Init, sha256Update, sha256Final } from "../crypto/sha256";
+import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../crypto/sha256";
 import { hmacSetKey, hmacMac, hmacForget } from "../crypto/hmac";
 import { sBegin, sParam, kdfRun } from "../kdf/kdf";
 import { inIn, inPtr, sFits } from "./check";
@@ -22,7 +22,10 @@ export function sha256_update(off: u32, len: u32): i32 {
 }
 export function sha256_final(): i32 {
   sha256Final(SHA_CTX_PTR, IO_OUT_PTR);
-  sha256Init(SHA_CTX_PTR); // a finished context restarts empty rather than holding padding
+  // A finished stream restarts empty: the last block and the message schedule (the data's own
+  // words, which may be secret) are wiped, not left until the next stream overwrites them.
+  sha256Wipe(SHA_CTX_PTR);
+  sha256Init(SHA_CTX_PTR);
   return STATUS_OK;
 }
 
@@ -31,6 +34,7 @@ export function hmac_sha256(keyOff: u32, keyLen: u32, msgOff: u32, msgLen: u32):
   if (!inIn(keyOff, keyLen) || !inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, inPtr(keyOff), keyLen);
   hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, inPtr(msgOff), msgLen, IO_OUT_PTR);
+  hmacForget(HMAC_KEY_PTR); // the key's bytes and pads do not outlive the call (crypto/hmac.ts)
   return STATUS_OK;
 }
 

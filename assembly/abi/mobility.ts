@@ -13,6 +13,7 @@ import { acceptDl, setCounts, ulCount, ACCESS_3GPP } from "../nas/count";
 import { protect, SHT_INTEGRITY } from "../nas/protect";
 import { deriveKamfFromKasmeIdle, deriveKamfFromKasmeHo, deriveKamfPrime } from "../kdf/annex_a";
 import { DIRECTION_HANDOVER_DL } from "../kdf/fc";
+import { kdfHold, kdfRelease } from "../kdf/kdf";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
 import { FLAG_REAUTH_REQUIRED, setUeFlag, ueFlag } from "../context/ue-state";
 import { copy, wipe } from "../util";
@@ -71,11 +72,12 @@ export function eps_map_idle(msgOff: u32, msgLen: u32): i32 {
   const count = ulCount(cur, ACCESS_3GPP);
   const s = protect(cur, ACCESS_3GPP, SHT_INTEGRITY, inPtr(msgOff), msgLen, IO_OUT_PTR + IW_OUT_MSG_OFF);
   if (s != STATUS_OK) return s;
+  kdfHold(); // K′ASME, then its EPS NAS keys, KeNB and NH: pads once per key
   mapToEps(cur, count, false, IO_OUT_PTR + IW_OUT_KEYS_OFF);
   store<u32>(IO_OUT_PTR, msgLen + 7);
   store<u32>(IO_OUT_PTR + 4, count);
   store<u32>(IO_OUT_PTR + 8, ctxNgKsi(cur) & 7);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }
 
 /**
@@ -89,12 +91,13 @@ export function eps_map_ho(dlLsb8: u32): i32 {
   const cur = slotPtr(SLOT_CURRENT);
   const count = estimateFromLsb(cur, ACCESS_3GPP, dlLsb8, 8);
   if (count == 0xffffffff) return STATUS_ERR_COUNT_WRAP;
+  kdfHold();
   mapToEps(cur, count, true, IO_OUT_PTR + IW_OUT_KEYS_OFF);
   acceptDl(cur, ACCESS_3GPP, count);
   store<u32>(IO_OUT_PTR, 0);
   store<u32>(IO_OUT_PTR + 4, count);
   store<u32>(IO_OUT_PTR + 8, ctxNgKsi(cur) & 7);
-  return STATUS_OK;
+  return kdfRelease(STATUS_OK);
 }
 
 /**

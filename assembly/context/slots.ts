@@ -11,7 +11,7 @@
 //   MAPPED       a mapped context derived from EPS keys, waiting to be activated
 //   CAND         scratch: the candidate context an SMC is verified with; wiped after every call
 //
-// Slot layout (CTX_SIZE = 192 bytes):
+// Slot layout (CTX_SIZE = 256 bytes):
 //   [  0]  type: 0 none, 1 partial native, 2 full native, 3 mapped
 //   [  1]  ngKSI: TSC in bit 3 (0 native, 1 mapped), KSI in bits 2..0
 //   [  2]  selected NAS algorithms: ciphering (NEA id) in bits 7..4, integrity (NIA id) in 3..0
@@ -25,14 +25,17 @@
 //   [ 80]  KNASint (16)
 //   [ 96]  KgNB (32)
 //   [128]  NH (32)
+//   [  6]  PADS_OK: 1 while [192..256) holds the pads of this KAMF (kdf/kdf.ts key records)
 //   [160]  reserved
-import { CTX_SLOTS_PTR, HMAC_KEY_PTR } from "../memory";
-import { hmacForget } from "../crypto/hmac";
+//   [192]  HMAC inner and outer chaining states of KAMF (2 × 32): key-equivalent, like the KAMF
+//          beside them, and wiped with the slot
+import { CTX_SLOTS_PTR } from "../memory";
 import { copy, wipe } from "../util";
 import { deriveAlgKey5g } from "../kdf/annex_a";
+import { KEY_RECORD_SIZE, KEY_RECORD_KEY_OFF } from "../kdf/kdf";
 import { ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";
 
-export const CTX_SIZE: u32 = 192;
+export const CTX_SIZE: u32 = KEY_RECORD_SIZE; // 256: the KDF finds a KAMF's pads by this layout
 export const SLOT_CURRENT: u32 = 0;
 export const SLOT_NEW: u32 = 1;
 export const SLOT_NON_CURRENT: u32 = 2;
@@ -53,7 +56,7 @@ export const OFF_FLAGS: usize = 4;
 export const OFF_NCC: usize = 5;
 export const OFF_UL_COUNT: usize = 8;
 export const OFF_DL_COUNT: usize = 16;
-export const OFF_KAMF: usize = 32;
+export const OFF_KAMF: usize = KEY_RECORD_KEY_OFF; // 32
 export const OFF_KNASENC: usize = 64;
 export const OFF_KNASINT: usize = 80;
 export const OFF_KGNB: usize = 96;
@@ -83,11 +86,10 @@ export function ctxUsable(ctx: usize): bool {
   return t == CTX_FULL_NATIVE || t == CTX_MAPPED;
 }
 
-/** Retire a slot: every byte zeroed, and the KDF's cached HMAC key with it (it may hold this
- *  context's KAMF), so no byte of a retired key lingers anywhere in memory. */
+/** Retire a slot: every byte zeroed. (The KDF's HMAC key context, which may hold this KAMF
+ *  during the export, is forgotten before the export returns: kdf/kdf.ts kdfRun/kdfRelease.) */
 export function ctxWipe(slot: u32): void {
   wipe(slotPtr(slot), CTX_SIZE);
-  hmacForget(HMAC_KEY_PTR);
 }
 
 /** Move a whole context: dst ← src (one copy), then src wiped. */

@@ -4,8 +4,7 @@
 // the HO command, and holds them as a mapped SRVCC (CS) security context in SRVCC_CTX:
 //   [0] valid, [1] KSISRVCC, [2] variant, [3] FC of the AMF step, [4] u32 DL NAS COUNT used,
 //   [16] CKSRVCC (16), [32] IKSRVCC (16)
-import { SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR, HMAC_KEY_PTR } from "../memory";
-import { hmacForget } from "../crypto/hmac";
+import { SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR } from "../memory";
 import { OFF_KAMF, ctxNgKsi } from "./slots";
 import { deriveCkIkSrvcc } from "../kdf/eps";
 import { kdfKeyCount } from "../kdf/kdf";
@@ -47,7 +46,6 @@ export function srvccDerive(ctx: usize, count: u32, variant: u32, fc: u32, kasme
     copy(SRVCC_CTX_PTR + SRVCC_CK, key, 32);
   }
   wipe(key, 32);
-  hmacForget(HMAC_KEY_PTR); // the KDF cached KASME_SRVCC as the A.12 key: no copy may outlive this call
   // ngKSI → eKSI → KSISRVCC (the value is reused at each step)
   store<u8>(SRVCC_CTX_PTR + SRVCC_KSI, <u8>(ctxNgKsi(ctx) & 7));
   store<u8>(SRVCC_CTX_PTR + SRVCC_VARIANT, <u8>variant);

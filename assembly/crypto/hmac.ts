@@ -4,59 +4,59 @@
 // from, so a caller that passes the same key again (the usual case: several Annex A derivations
 // from one KAMF) skips the pad computation.
 //
+// Lifetime: the context lives for ONE export call at most (kdf/kdf.ts kdfRun forgets it after each
+// derivation unless the export holds it, and a holding export forgets it before it returns), so
+// after any call returns the region is all zeros: no key bytes and no pads. The pads are not the
+// key's bytes, but they are key-equivalent for HMAC (with them anyone computes every KDF output
+// under that key), so keeping them across calls would keep a secret: a second call with the same
+// key pays the pad computation again (issue 17: nothing secret stays after a call returns). The
+// exception is a key the module keeps anyway: a context slot's KAMF owns its pads (kdf/kdf.ts).
+//
 // Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes):
 //   [  0.. 64)  the key bytes (keys ≤ 64 bytes only; longer keys are hashed and never cached)
 //   [ 64.. 68)  key length + 1, or 0 when the context holds no cacheable key (so the zeroed
 //               region of a fresh module means "no key", never "the empty key")
+//   [ 68]       HOLD: 1 while an export derives several keys from one key (kdf/kdf.ts kdfHold)
 //   [ 80..112)  inner chaining state after K0 ⊕ ipad
 //   [112..144)  outer chaining state after K0 ⊕ opad
 import { sha256, sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
-import { wipe } from "../util";
+import { wipe, copy, equalCt } from "../util";
 
 export const HMAC_KEY_CTX_SIZE: u32 = 144;
 const KEY_OFF: usize = 0;
 const KEYLEN_OFF: usize = 64;
 const ISTATE_OFF: usize = 80;
-const OSTATE_OFF: usize = 112;
+const OSTATE_OFF: usize = 112; // = ISTATE_OFF + 32: the two states are one 64-byte run
+/** Offset of the inner state; the outer state follows it (kdf/kdf.ts keeps both in a context slot). */
+export const HMAC_ISTATE_OFF: usize = ISTATE_OFF;
 const NO_KEY: u32 = 0;
+/** Offset of the HOLD flag (kdf/kdf.ts): inside the context, so forgetting the context drops it. */
+export const HMAC_HOLD_OFF: usize = 68;
 const BLOCK_OFF: usize = 32; // the SHA context's block buffer, reused to build K0 ⊕ pad
 
-/** Is the key in `kctx` byte-equal to the `len` bytes at `key`? (Not secret-dependent timing: the
- *  cache key is the caller's own key; only equality with the previous call leaks, which the
- *  caller already knows.) */
-function cached(kctx: usize, key: usize, len: usize): bool {
-  if (load<u32>(kctx + KEYLEN_OFF) != <u32>len + 1) return false;
-  let i: usize = 0;
-  for (; i + 8 <= len; i += 8) if (load<u64>(kctx + KEY_OFF + i) != load<u64>(key + i)) return false;
-  for (; i < len; i++) if (load<u8>(kctx + KEY_OFF + i) != load<u8>(key + i)) return false;
-  return true;
-}
-
-/** Make `kctx` hold the pads of `key` (len bytes), using `work` (a SHA-256 context) as scratch. */
+/** Make `kctx` hold the pads of `key` (len bytes), using `work` (a SHA-256 context) as scratch.
+ *  A key equal to the one the context was made from (same length, same bytes: a constant-time
+ *  compare of the caller's own key) keeps the pads. */
 export function hmacSetKey(kctx: usize, work: usize, key: usize, len: usize): void {
-  if (len <= 64 && cached(kctx, key, len)) return;
+  if (len <= 64 && load<u32>(kctx + KEYLEN_OFF) == <u32>len + 1 && equalCt(kctx + KEY_OFF, key, len)) return;
   const block = work + BLOCK_OFF;
   // K0: the key padded with zeros to 64 bytes, or H(key) padded if the key is longer (RFC 2104).
+  let n = len, tag = <u32>len + 1;
   if (len > 64) {
     sha256(work, key, len, kctx + KEY_OFF); // temporarily holds H(key) (32 bytes)
-    wipe(kctx + KEY_OFF + 32, 32);
-    store<u32>(kctx + KEYLEN_OFF, NO_KEY);
-  } else {
-    let i: usize = 0;
-    for (; i < len; i++) store<u8>(kctx + KEY_OFF + i, load<u8>(key + i));
-    for (; i < 64; i++) store<u8>(kctx + KEY_OFF + i, 0);
-    store<u32>(kctx + KEYLEN_OFF, <u32>len + 1);
+    n = 32; tag = NO_KEY;
+  } else copy(kctx + KEY_OFF, key, len);
+  wipe(kctx + KEY_OFF + n, 64 - n);
+  store<u32>(kctx + KEYLEN_OFF, tag);
+  // istate = compress(IV, K0 ⊕ ipad), ipad = 0x36 repeated; then ostate with opad = 0x5c repeated.
+  let pad: u64 = 0x3636363636363636;
+  for (let st = ISTATE_OFF; st <= OSTATE_OFF; st += 32) {
+    for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(kctx + KEY_OFF + i) ^ pad);
+    sha256Init(work);
+    sha256Compress(work, block);
+    sha256SaveChain(work, kctx + st);
+    pad = 0x5c5c5c5c5c5c5c5c;
   }
-  // istate = compress(IV, K0 ⊕ ipad), ipad = 0x36 repeated.
-  for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(kctx + KEY_OFF + i) ^ 0x3636363636363636);
-  sha256Init(work);
-  sha256Compress(work, block);
-  sha256SaveChain(work, kctx + ISTATE_OFF);
-  // ostate = compress(IV, K0 ⊕ opad), opad = 0x5c repeated.
-  for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(kctx + KEY_OFF + i) ^ 0x5c5c5c5c5c5c5c5c);
-  sha256Init(work);
-  sha256Compress(work, block);
-  sha256SaveChain(work, kctx + OSTATE_OFF);
   // A hashed long key is not kept: only the pads are.
   if (len > 64) wipe(kctx + KEY_OFF, 64);
   sha256Wipe(work);

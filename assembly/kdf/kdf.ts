@@ -5,8 +5,8 @@
 // S is built in KDF_S by one appender, sParam, which writes Pi and then computes and writes Li
 // itself: no caller ever counts byte offsets by hand (STYLE 6). The running length n is threaded
 // through the calls: n = sBegin(FC); n = sParam(n, P0, len0); …; kdfRun(key, keyLen, n, out).
-import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR } from "../memory";
-import { hmacSetKey, hmacMac } from "../crypto/hmac";
+import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR, CTX_SLOTS_PTR, CTX_SLOTS_LEN } from "../memory";
+import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF, HMAC_ISTATE_OFF } from "../crypto/hmac";
 import { copy, wipe, storeBe16, storeBe32 } from "../util";
 
 /** Start S with the one-octet function code FC. Returns the length of S so far. */
@@ -32,13 +32,54 @@ export function sParamInt(n: u32, value: u32, octets: u32): u32 {
   return n + octets + 2;
 }
 
-/** KDF(Key, S) with S = KDF_S[0..n) → 32 octets at `out`. S is wiped afterwards (it can carry
- *  key material, e.g. the SYNC-input of A.10 or the NH of A.15.2). */
-export function kdfRun(key: usize, keyLen: u32, n: u32, out: usize): void {
-  hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, key, keyLen);
-  hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, KDF_S_PTR, n, out);
-  wipe(KDF_S_PTR, n);
+// Pads owned by the record that owns the key (Go's hmac.New: the caller owns the key context).
+// The 5G NAS security context slots (context/slots.ts, CTX_SLOTS) are key records: a slot keeps
+// its KAMF's ipad/opad chaining states beside the KAMF, valid while its PADS_OK byte is 1. The
+// slot holds the KAMF itself anyway, so the pads add no new secret there, and wiping the slot
+// wipes them; every later export that derives from that KAMF (SMC, KgNB, SRVCC, interworking)
+// skips the key setup. Any other key uses the HMAC_KEY context, which never outlives a call.
+export const KEY_RECORD_SIZE: u32 = 256;
+export const KEY_RECORD_KEY_OFF: usize = 32;
+export const KEY_RECORD_PADS_OK_OFF: usize = 6;
+export const KEY_RECORD_PADS_OFF: usize = 192;
+
+/** The record whose key field is at `p` (a slot's KAMF), or 0. */
+function keyRecord(p: usize): usize {
+  const rel = p - CTX_SLOTS_PTR;
+  return rel < <usize>CTX_SLOTS_LEN && (rel & (KEY_RECORD_SIZE - 1)) == KEY_RECORD_KEY_OFF ? p - KEY_RECORD_KEY_OFF : 0;
 }
+
+/** KDF(Key, S) with S = KDF_S[0..n) → 32 octets at `out`. S is wiped afterwards (it can carry
+ *  key material, e.g. the SYNC-input of A.10 or the NH of A.15.2), and so is the HMAC key context
+ *  unless the export holds it (kdfHold): a key's bytes and pads never outlive the call, except the
+ *  pads a context slot keeps for its own KAMF (above). */
+export function kdfRun(key: usize, keyLen: u32, n: u32, out: usize): void {
+  let kctx = HMAC_KEY_PTR;
+  const rec = keyRecord(key);
+  if (rec != 0) {
+    // hmacMac reads the states at kctx + ISTATE and kctx + ISTATE + 32: point it at the record's
+    if (load<u8>(rec + KEY_RECORD_PADS_OK_OFF) == 0) {
+      hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, key, 32);
+      copy(rec + KEY_RECORD_PADS_OFF, HMAC_KEY_PTR + HMAC_ISTATE_OFF, 64);
+      store<u8>(rec + KEY_RECORD_PADS_OK_OFF, 1);
+    }
+    kctx = rec + KEY_RECORD_PADS_OFF - HMAC_ISTATE_OFF;
+  } else hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, key, keyLen);
+  hmacMac(kctx, HMAC_WORK_PTR, KDF_S_PTR, n, out);
+  wipe(KDF_S_PTR, n);
+  // A derivation into a slot's KAMF field (KAMF′, K′AMF) replaces the key: its pads are stale.
+  const dst = keyRecord(out);
+  if (dst != 0) store<u8>(dst + KEY_RECORD_PADS_OK_OFF, 0);
+  if (load<u8>(HMAC_KEY_PTR + HMAC_HOLD_OFF) == 0) hmacForget(HMAC_KEY_PTR);
+}
+
+/** Keep the HMAC key context between the derivations of this export (several keys from one
+ *  KAMF: NAS keys, KgNB, mapped EPS keys), so the pads are computed once per key. The export
+ *  must return through kdfRelease, on every path. */
+export function kdfHold(): void { store<u8>(HMAC_KEY_PTR + HMAC_HOLD_OFF, 1); }
+
+/** End of a holding export: forget the key context (key bytes, pads, HOLD), pass `status` on. */
+export function kdfRelease(status: i32): i32 { hmacForget(HMAC_KEY_PTR); return status; }
 
 /** KDF truncated to its 128 least significant bits: output octets 16..31 (TS 33.501 A.8,
  *  TS 33.401 A.7: "the n least significant bits" are the last n/8 octets) → 16 octets at `out`. */

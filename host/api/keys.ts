@@ -23,10 +23,22 @@ const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'wipe
 
 export class KeyDerivation {
   constructor(private readonly fw: Firmware) {
-    // Bound own methods: `const { kdf, kamf } = await load()` works, and `kamf()` / `kamf(null)`
-    // is an InputError naming the method (issue 17).
-    bindMethods(this, new Set(Object.getOwnPropertyNames(KeyDerivation.prototype).filter((n) => n !== 'constructor' && !POSITIONAL.has(n))));
+    // Bound own methods: `const { kdf, kamf } = await load()` works, and `kamf()` / `kamf(null)` is an
+    // InputError naming the method. Nothing secret stays in module memory after a call returns
+    // (issue 17): every method ends with both mailboxes wiped — also when it throws (a bad field after
+    // a key was already copied in, a firmware status) — and the firmware forgets its HMAC key context
+    // before each export returns.
+    const methods = Object.getOwnPropertyNames(KeyDerivation.prototype).filter((n) => n !== 'constructor' && n !== 'memoryImage' && !POSITIONAL.has(n));
+    bindMethods(this, new Set(methods), () => this.fw.clearMailboxes());
   }
+
+  /**
+   * A copy of the module's whole 64 KiB memory page, as an emulator snapshot or a forensic memory
+   * dump would see it between calls. After any method returns (or throws) it holds no input or
+   * output key of that call, nor any 8 consecutive bytes of one: the mailboxes are zero and the
+   * HMAC key context is all zeros (README "Secrets in module memory").
+   */
+  memoryImage(): Uint8Array { return this.fw.snapshot(); }
 
   /** SHA-256 (FIPS 180-4) of `data` (≤ the 4096-byte mailbox). */
   sha256(data: Uint8Array): Uint8Array {
@@ -42,9 +54,13 @@ export class KeyDerivation {
   sha256Stream(): { update(chunk: Uint8Array): void; digest(): Uint8Array } {
     const fw = this.fw;
     fw.call('sha256_init');
+    // The running hash state stays in SHA_CTX until digest(); each chunk and the digest leave
+    // the mailboxes as soon as they are consumed or copied out.
     return {
-      update(chunk: Uint8Array) { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.call('sha256_update', o, chunk.length); },
-      digest() { fw.call('sha256_final'); return fw.take(0, 32); },
+      update(chunk: Uint8Array) {
+        try { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.call('sha256_update', o, chunk.length); } finally { fw.clearMailboxes(); }
+      },
+      digest() { try { fw.call('sha256_final'); return fw.take(0, 32); } finally { fw.clearMailboxes(); } },
     };
   }
 

@@ -71,14 +71,15 @@ export function inputs(method: string, value: unknown): Record<string, unknown> 
  * (`const { kdf, kamf } = await load()`). Methods named in `named` take one inputs object: a call
  * without one (`kamf()`, `kamf(null)`) is an InputError naming the method, not a TypeError.
  */
-export function bindMethods<T extends object>(obj: T, named: ReadonlySet<string>): void {
+export function bindMethods<T extends object>(obj: T, named: ReadonlySet<string>, after?: () => void): void {
   const proto = Object.getPrototypeOf(obj);
   for (const name of Object.getOwnPropertyNames(proto)) {
     const f = (proto as Record<string, unknown>)[name];
     if (name === 'constructor' || typeof f !== 'function') continue;
-    const bound = named.has(name)
+    const call = named.has(name)
       ? (arg: unknown, ...rest: unknown[]) => (f as Function).call(obj, inputs(name, arg), ...rest)
-      : (f as Function).bind(obj);
+      : (...args: unknown[]) => (f as Function).apply(obj, args);
+    const bound = after ? (...args: unknown[]) => { try { return call(...(args as [unknown])); } finally { after(); } } : call;
     Object.defineProperty(obj, name, { value: bound, writable: false, enumerable: false, configurable: true });
   }
 }

@@ -58,9 +58,11 @@ function load(fw: Firmware, input: NasAlgorithmInput): number[] {
  * first `bits` bits of `message`. NIA0 returns four zero bytes.
  */
 export function nasMac(fw: Firmware, input: NasAlgorithmInput): Uint8Array {
-  const args = load(fw, input);
-  fw.call('nas_mac', ...args);
-  return fw.take(0, MAC_LEN);
+  try {
+    const args = load(fw, input);
+    fw.call('nas_mac', ...args);
+    return fw.take(0, MAC_LEN);
+  } finally { fw.clearMailboxes(); } // the key (and message) leave the mailboxes (issue 17)
 }
 
 /**
@@ -69,7 +71,9 @@ export function nasMac(fw: Firmware, input: NasAlgorithmInput): Uint8Array {
  * deciphering are the same operation. NEA0 returns the message itself.
  */
 export function nasCipher(fw: Firmware, input: NasAlgorithmInput): Uint8Array {
-  const args = load(fw, input);
-  fw.call('nas_cipher', ...args);
-  return fw.take(0, Math.ceil(args[6] / 8));
+  try {
+    const args = load(fw, input);
+    fw.call('nas_cipher', ...args);
+    return fw.take(0, Math.ceil(args[6] / 8));
+  } finally { fw.clearMailboxes(); }
 }

@@ -62,7 +62,7 @@ const K16 = fill(16, 11), OPC = fill(16, 12), RAND = fill(16, 13), SQN = fill(6,
 const TUAK_PARAMS = 0x11080801;
 
 export const OPERATIONS: Operation[] = [
-  { id: 'kdf.key_reused', module: 'ue', title: 'one KDF, key reused (generic kdf(), S = 35 octets)', setup: kdfCall, run: kdfCall, goal: 12_000 },
+  { id: 'kdf.key_reused', module: 'ue', title: 'one KDF, same key as the previous call (generic kdf(), S = 35 octets; the key context does not outlive a call, issue 17)', setup: kdfCall, run: kdfCall, goal: 12_000 },
   { id: 'kdf.new_key', module: 'ue', title: 'one KDF, new key (generic kdf(), S = 35 octets)', run: kdfCall },
   { id: 'derive.nas_keys', module: 'ue', title: 'KNASenc + KNASint from KAMF (derive_nas_keys, A.8 ×2)', run: keyOp('derive_nas_keys', 2, 2) },
   { id: 'derive.kamf_prime', module: 'ue', title: "KAMF′ (derive_kamf_prime, A.13)", run: keyOp('derive_kamf_prime', 0, 5) },

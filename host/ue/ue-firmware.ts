@@ -66,10 +66,13 @@ export class UeFirmware {
   /** Install a context from a KAMF (power-on from USIM, primary authentication, mapping). */
   install(slot: Slot, a: { kamf: Uint8Array; ngKsi: number; type: Exclude<ContextType, 'none'>; nea?: number; nia?: number }): void {
     const fw = this.fw.begin();
-    const k = fw.put(bytes('kamf', a.kamf, 32));
-    const type = TYPES.indexOf(oneOf('type', a.type, ['partial-native', 'full-native', 'mapped'] as const));
-    const algs = type === 1 ? 0 : (int('nea', a.nea ?? 0, 0, 15) << 4) | int('nia', a.nia ?? 0, 0, 15);
-    this.clearAfter(() => fw.call('ctx_install', slotNo(slot), k, int('ngKsi', a.ngKsi, 0, 15), algs, type));
+    // Every check inside clearAfter: a bad field after the KAMF is in the mailbox still wipes it.
+    this.clearAfter(() => {
+      const k = fw.put(bytes('kamf', a.kamf, 32));
+      const type = TYPES.indexOf(oneOf('type', a.type, ['partial-native', 'full-native', 'mapped'] as const));
+      const algs = type === 1 ? 0 : (int('nea', a.nea ?? 0, 0, 15) << 4) | int('nia', a.nia ?? 0, 0, 15);
+      fw.call('ctx_install', slotNo(slot), k, int('ngKsi', a.ngKsi, 0, 15), algs, type);
+    });
   }
 
   /** Restore COUNTs of one access. */
