@@ -122,8 +122,8 @@ describe('USIM image (TS 31.102 DF5GS, EF IMSI, EF UST)', () => {
     try {
       const usimPath = join(dir, 'usim.img');
       const mePath = join(dir, 'me.img');
-      initUsimImage(AtomicStore.open(new FileMedium(usimPath), { type: USIM_IMAGE_TYPE }), { supi: SUPI_A });
-      const s1 = boot(new FileMedium(usimPath), new FileMedium(mePath));
+      initUsimImage(AtomicStore.open(FileMedium.create(usimPath, 8192), { type: USIM_IMAGE_TYPE }), { supi: SUPI_A });
+      const s1 = boot(new FileMedium(usimPath), FileMedium.create(mePath, 8192));
       s1.cs.beginRegistration();
       s1.cs.registrationCompleted(A);
       s1.cs.storeAuthKeys(K);

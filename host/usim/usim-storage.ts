@@ -60,6 +60,8 @@ export type UsimWrite =
   | { fid: number; record: number; data: Uint8Array }
   | { cardState: Uint8Array };
 
+/** Image files holding keys: EF 5GS3GPPNSC, EF 5GSN3GPPNSC records and EF 5GAUTHKEYS. */
+const RETIRING = /^EF4F0[345](#|$)/;
 const efName = (fid: number, record?: number) => `EF${fid.toString(16).toUpperCase().padStart(4, '0')}${record === undefined ? '' : `#${record}`}`;
 const fidHex = (fid: number) => fid.toString(16).toUpperCase().padStart(4, '0');
 
@@ -216,7 +218,10 @@ export class UsimStorage {
       }
       changes.push([efName(w.fid, w.record), w.data]);
     }
-    this.store.update(changes);
+    // A replaced or deleted security context or KAUSF/KSEAF must not survive in the previous
+    // generation (TS 33.501 6.8.1.1.1, 6.9.3: the old KAMF is deleted); other updates (the SQN
+    // array in cardState, LOCI) keep it.
+    this.store.update(changes, { retirePrevious: changes.some(([name]) => RETIRING.test(name)) });
   }
   /** UPDATE BINARY of a whole transparent EF (atomic). */
   updateBinary(fid: number, data: Uint8Array): void { this.update([{ fid, data }]); }
