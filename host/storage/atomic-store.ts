@@ -161,13 +161,13 @@ function judge(banks: [Bank, Bank], type: string, kind: string): ImageReport {
   if (intact.length > 0) {
     const b = intact.length === 2 && intact[1].generation! > intact[0].generation! ? intact[1] : intact[0];
     const o = banks[1 - b.bank];
-    if (b.superseded) {
-      return report('corrupt', null, `bank ${b.bank} holds generation ${b.generation}, marked as replaced by a newer one, and bank ${o.bank} is ${describe(o)}; ` +
-        'the older generation is not used (an older SQN state would accept an AUTN again)');
-    }
     if (o.state === 'damaged' && o.generation !== undefined && o.generation > b.generation!) {
       return report('corrupt', null, `the newest generation (${o.generation}, bank ${o.bank}) is ${describe(o)}; bank ${b.bank} holds generation ${b.generation}, ` +
         'which is not used (an older SQN state would accept an AUTN again)');
+    }
+    if (b.superseded) {
+      return report('corrupt', null, `bank ${b.bank} holds generation ${b.generation}, marked as replaced by a newer one, and bank ${o.bank} is ${describe(o)}; ` +
+        'the older generation is not used (an older SQN state would accept an AUTN again)');
     }
     return report('ok', b, `${kind} image, generation ${b.generation} in bank ${b.bank}; bank ${o.bank} is ${describe(o)}`);
   }

@@ -44,8 +44,10 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 /** Synchronous sleep (the image API is synchronous; a CLI process has nothing else to do). */
 function sleep(ms: number): void { Atomics.wait(sleepCell, 0, 0, ms); }
 
+/** Whether a process of this host exists and has not exited (a zombie, on Linux, has exited). */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
 }
 
 function readOwner(path: string): Owner | null | 'gone' {
