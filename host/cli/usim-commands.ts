@@ -200,8 +200,8 @@ function usimCheck(image: string, a: Record<string, any>): number {
   } else {
     const lines = [`USIM image ${image}: ${verdict} (exit ${code})`];
     for (const b of banks) {
-      lines.push(`  bank ${b.bank}  ${b.state.padEnd(11)}${b.generation === undefined ? '' : `  generation ${b.generation}`}` +
-        `${b.role === 'unused' ? '' : `  (${b.role})`}${b.detail ? `  ${b.detail}` : ''}`.trimEnd());
+      lines.push((`  bank ${b.bank}  ${b.state.padEnd(11)}${b.generation === undefined ? '' : `  generation ${b.generation}`}` +
+        `${b.role === 'unused' ? '' : `  (${b.role})`}${b.detail ? `  ${b.detail}` : ''}`).trimEnd());
     }
     lines.push(`  ${r.message}`);
     console.log(lines.join('\n'));

@@ -10,7 +10,7 @@
  *   result is returned, as a card commits its NVM before the response APDU: if the commit fails
  *   (power loss) no RES/CK/IK leaves the card, so the same AUTN can never be answered twice.
  *
- * K and OPc/TOPc never leave the module through this API: cardState is the card's opaque NVM and is
+ * K and OPc/TOPc never leave the module through this API: cardState is the card's NVM (K and OPc/TOPc in clear) and is
  * neither returned nor shown; {@link Usim.show} gives the files and the non-secret SQN state only.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -330,7 +330,7 @@ export class Usim {
         sqnMs: s.sqnMs.toString(16).padStart(12, '0'), seqMs: s.seqMs.map(Number),
       },
       files,
-      cardState: { bytes: cardStateBytes, note: 'opaque USIM module NVM (K, OPc/TOPc, SQN array): not shown' },
+      cardState: { bytes: cardStateBytes, note: 'USIM module NVM (K and OPc/TOPc in clear, SQN array): not shown' },
     };
   }
 
