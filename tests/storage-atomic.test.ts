@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../host/errors.js';
@@ -15,7 +15,7 @@ import {
   AtomicStore, FileMedium, HEADER_LEN, MemoryMedium, PowerCutMedium, PowerLossError, decodePayload, encodePayload,
   type Medium,
 } from '../host/storage/atomic-store.js';
-import { CorruptImageError, ImageFileError, NotAnImageError } from '../host/storage/errors.js';
+import { CorruptImageError, ImageChangedError, ImageFileError, NotAnImageError } from '../host/storage/errors.js';
 
 const T = { type: 'TEST' };
 type Image = Record<string, string>; // name → hex
@@ -26,6 +26,7 @@ const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
 const image = (s: AtomicStore): Image => Object.fromEntries([...s.snapshot()].map(([k, v]) => [k, hex(v)]));
 const clone = (m: MemoryMedium) => MemoryMedium.of(m.bytes);
+const fingerprintOf = (p: string) => readFileSync(p).toString('hex');
 function apply(img: Image, changes: Change[]): Image {
   const out = { ...img };
   for (const [k, v] of changes) { if (v === null) delete out[k]; else out[k] = hex(v); }
@@ -301,6 +302,20 @@ describe('FileMedium: a new process is a power cycle', () => {
     expect(() => FileMedium.create(path, 4096)).toThrow(/already exists/);
   }));
 
+  it('an update commits only over the generation it read: a store whose file another process changed writes nothing', () => withDir((dir) => {
+    const path = join(dir, 'two.img');
+    AtomicStore.open(FileMedium.create(path, 4096), T).update([['sqn', fill(6, 1)]]);
+    const a = AtomicStore.open(new FileMedium(path), T);
+    const b = AtomicStore.open(new FileMedium(path), T);
+    a.update([['sqn', fill(6, 2)]]);
+    const after = fingerprintOf(path);
+    expect(() => b.update([['sqn', fill(6, 3)]])).toThrow(ImageChangedError);
+    expect(fingerprintOf(path)).toBe(after);
+    expect(b.read('sqn')).toEqual(fill(6, 1)); // the refused update changed nothing in b either
+    expect(() => new FileMedium(path).write(0, fill(1, 0))).toThrow(/outside a locked transaction/);
+    expect(AtomicStore.open(new FileMedium(path), T).read('sqn')).toEqual(fill(6, 2));
+  }));
+
   it('never creates a file on open; errno failures name the path', () => withDir((dir) => {
     expect(() => new FileMedium(join(dir, 'missing.img'))).toThrow(ImageFileError);
     expect(() => new FileMedium(join(dir, 'missing.img'))).toThrow(/missing\.img: cannot open it: does not exist \(ENOENT\)/);
@@ -319,7 +334,8 @@ describe('FileMedium: a new process is a power cycle', () => {
     const n = counter.steps;
     const original = new FileMedium(path).read(0, 4096);
     for (let cut = 0; cut <= n; cut++) {
-      new FileMedium(path).write(0, original); // reset the file to the old image
+      const reset = new FileMedium(path);
+      reset.withLock(() => reset.write(0, original)); // reset the file to the old image
       const s = AtomicStore.open(new PowerCutMedium(new FileMedium(path), cut, 9), T);
       try { s.update(tx); } catch (e) { expect(e).toBeInstanceOf(PowerLossError); }
       const after = image(AtomicStore.open(new FileMedium(path), T));

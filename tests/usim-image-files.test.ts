@@ -254,6 +254,17 @@ describe('library: RES is withheld when the SQN state cannot be stored (failures
     } finally { rw.powerOff(); }
   });
 
+  it('two cards opened on one image in one process: the second re-reads the image under the lock and refuses the AUTN the first accepted', () => {
+    const img = init('lib-two.img');
+    const v = av(11, 5);
+    const a = Usim.open(img), b = Usim.open(img); // neither keeps the lock between commands
+    try {
+      expect(a.authenticate(v.rand, v.autn).kind).toBe('ok');
+      expect(b.authenticate(v.rand, v.autn).kind).toBe('sync-failure');
+      expect(b.sqnState().seqMs[5]).toBe(11n);
+    } finally { a.powerOff(); b.powerOff(); }
+  });
+
   it('a write that fails with EIO/ENOSPC midway: no RES, and the image still opens as the old or the new generation', () => {
     const fs = createRequire(import.meta.url)('node:fs');
     for (const code of ['EIO', 'ENOSPC']) {

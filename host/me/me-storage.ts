@@ -170,8 +170,9 @@ export function openMeImageFile(path: string, opts: { waitMs?: number; size?: nu
   const lock = ImageLock.acquire(path, opts.waitMs);
   try {
     removeStrayTemporaries(path);
-    const medium = existsSync(path) ? new FileMedium(path, lock) : FileMedium.create(path, opts.size ?? DEFAULT_MEDIUM_SIZE, lock);
+    const o = { waitMs: opts.waitMs, lock };
+    const medium = existsSync(path) ? new FileMedium(path, o) : FileMedium.create(path, opts.size ?? DEFAULT_MEDIUM_SIZE, o);
     const me = MeStorage.open(AtomicStore.open(medium, { type: ME_IMAGE_TYPE, kind: 'ME NVM', label: path }));
-    return { me, medium, close: () => lock.release() };
+    return { me, medium, close: () => medium.releaseLock() };
   } catch (e) { lock.release(); throw e; }
 }

@@ -283,7 +283,8 @@ export class AtomicStore {
     if (payload.length > this.capacity) throw new InputError('image', `needs ${payload.length} bytes, the bank holds ${this.capacity}`, payload.length);
     const target: 0 | 1 = this.current === 0 ? 1 : 0;
     const seq = this.seq + 1n;
-    try {
+    const run = <T>(f: () => T): T => (this.medium.transaction ? this.medium.transaction(f) : f());
+    run(() => { try {
       const base = target * this.bankSize;
       const dirty = this.dirtyLength(target);
       for (let off = 0; off < payload.length; off += this.pageSize) {
@@ -313,7 +314,7 @@ export class AtomicStore {
     } catch (e) {
       this.dead = true;
       throw e;
-    }
+    } });
   }
 
   private alive(): void {

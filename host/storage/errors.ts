@@ -17,6 +17,9 @@ export class ImageBusyError extends UeKeysError {}
 /** This process no longer holds the lock it took (it was broken as stale): nothing is written. */
 export class ImageLockLostError extends UeKeysError {}
 
+/** The image file changed since this process read it (another process updated it): nothing is written. */
+export class ImageChangedError extends UeKeysError {}
+
 /** The medium holds no image of this kind (no 'UEKS' bank header): it is refused, never rewritten. */
 export class NotAnImageError extends UeKeysError {}
 

@@ -3,7 +3,7 @@
  *
  * - A file medium never creates, truncates or extends anything on open; it writes only what the
  *   store asks (after the store validated the image), each write step a positioned write + fsync,
- *   and, when it has a lock, only while {@link ImageLock.verify} confirms the lock is still held.
+ *   only inside a locked transaction and only while {@link ImageLock.verify} confirms the lock.
  * - New image files are written whole under a temporary name `IMAGE.tmp` (mode 0600 from creation,
  *   O_EXCL), fsynced, then linked (or, with force, renamed) into place: an image is never visible
  *   half-written and is never readable by other users (it holds K/OPc in clear, like a card's
@@ -15,8 +15,9 @@
 import { closeSync, fstatSync, fsyncSync, linkSync, openSync, readSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { ImageFileError, fsError } from './errors.js';
-import type { ImageLock } from './image-lock.js';
+import { createHash } from 'node:crypto';
+import { ImageChangedError, ImageFileError, ImageLockLostError, fsError } from './errors.js';
+import { ImageLock } from './image-lock.js';
 import { MAX_MEDIUM_SIZE, needSize, type Medium } from './medium.js';
 
 /** Mode of every image and temporary image file: owner read/write only. */
@@ -59,19 +60,31 @@ export function readImageFile(path: string): Uint8Array | null {
 
 /**
  * A medium backed by an existing image file. A new process (or a new FileMedium on the same path)
- * is a power cycle. Use {@link writeNewImageFile} to create one.
+ * is a power cycle. Use {@link FileMedium.create} to make one.
+ *
+ * Every update of a store on it is a {@link FileMedium.transaction}: under the image lock (taken
+ * here unless the caller already holds it through {@link FileMedium.withLock}), and only if the
+ * file is still byte for byte what this process last read or wrote (SHA-256 of the file);
+ * otherwise {@link ImageChangedError} and nothing is written — a store never commits over another
+ * process's newer generation (that would bring back an older SQN state).
  */
 export class FileMedium implements Medium {
   readonly size: number;
-  constructor(readonly path: string, private readonly lock?: ImageLock) {
+  private held: ImageLock | null = null;
+  private fingerprint: string;
+
+  /** `lock`: an image lock the caller already holds, adopted as this medium's until {@link releaseLock}. */
+  constructor(readonly path: string, private readonly opts: { waitMs?: number; lock?: ImageLock } = {}) {
     this.size = imageFileSize(path);
     needSize(this.size);
+    this.held = opts.lock ?? null;
+    this.fingerprint = this.digest();
   }
   /** Create a blank image file (all 'FF', mode 0600; refused if `path` exists) and open it. */
-  static create(path: string, size: number, lock?: ImageLock): FileMedium {
+  static create(path: string, size: number, opts: { waitMs?: number; lock?: ImageLock } = {}): FileMedium {
     needSize(size);
     writeNewImageFile(path, new Uint8Array(size).fill(0xff), false);
-    return new FileMedium(path, lock);
+    return new FileMedium(path, opts);
   }
   read(offset: number, length: number): Uint8Array {
     const out = new Uint8Array(length);
@@ -81,16 +94,45 @@ export class FileMedium implements Medium {
     return out;
   }
   write(offset: number, data: Uint8Array): void {
-    this.lock?.verify();
+    if (!this.held) throw new ImageLockLostError(`image ${this.path}: a write outside a locked transaction is refused`);
+    this.held.verify();
     let fd: number;
     try { fd = openSync(this.path, 'r+'); } catch (e) { return fsError(e, this.path, 'open it for writing'); }
     try { writeSync(fd, data, 0, data.length, offset); fsyncSync(fd); } catch (e) { fsError(e, this.path, 'write it'); } finally { closeSync(fd); }
+  }
+  /** Run `f` holding the image lock (re-entrant: an outer holder's lock is used as it is). */
+  withLock<T>(f: () => T): T {
+    if (this.held) return f();
+    const lock = ImageLock.acquire(this.path, this.opts.waitMs);
+    this.held = lock;
+    try { return f(); } finally { this.held = null; lock.release(); }
+  }
+  /** Release a lock adopted at construction (idempotent); later updates lock per transaction. */
+  releaseLock(): void {
+    const l = this.held;
+    this.held = null;
+    l?.release();
+  }
+  /** Whether the file is still what this medium last read (at open, {@link rebase}) or wrote. */
+  isCurrent(): boolean { return this.digest() === this.fingerprint; }
+  /** Accept the file's present content as the base (after re-reading it, e.g. a new AtomicStore.open). */
+  rebase(): void { this.fingerprint = this.digest(); }
+  transaction<T>(steps: () => T): T {
+    return this.withLock(() => {
+      if (!this.isCurrent()) throw new ImageChangedError(`image ${this.path} was changed by another process since it was read: nothing written (open it again)`);
+      try { return steps(); } finally { this.fingerprint = this.digest(); }
+    });
   }
   /** Throws ImageFileError now if the file cannot be opened for writing (read-only, immutable, …). */
   checkWritable(): void {
     let fd: number;
     try { fd = openSync(this.path, 'r+'); } catch (e) { return fsError(e, this.path, 'open it for writing'); }
     closeSync(fd);
+  }
+  private digest(): string {
+    const h = createHash('sha256');
+    h.update(this.read(0, this.size));
+    return h.digest('hex');
   }
 }
 

@@ -13,6 +13,11 @@ export interface Medium {
   read(offset: number, length: number): Uint8Array;
   /** One write step. Throws {@link PowerLossError} if the power fails during or before it. */
   write(offset: number, data: Uint8Array): void;
+  /**
+   * Optional: run the write steps of one update (a file medium takes the image lock and checks the
+   * file is still what the store read). Media without it just run `steps`.
+   */
+  transaction?<T>(steps: () => T): T;
 }
 
 /** The power failed: this write step and everything after it did not happen (or only partly). */
@@ -89,6 +94,7 @@ export class PowerCutMedium implements Medium {
   dead = false;
   constructor(readonly inner: Medium, readonly cutAt = Infinity, readonly tornBytes = 0) {}
   get size(): number { return this.inner.size; }
+  transaction<T>(steps: () => T): T { return this.inner.transaction ? this.inner.transaction(steps) : steps(); }
   read(offset: number, length: number): Uint8Array {
     if (this.dead) throw new PowerLossError(this.steps);
     return this.inner.read(offset, length);

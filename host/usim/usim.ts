@@ -165,10 +165,15 @@ export function checkUsimImage(path: string, opts: { waitMs?: number } = {}): Im
 /** A USIM: the firmware module plus its image. */
 export class Usim {
   private module: UsimModule | null;
+  private files: UsimStorage;
 
-  private constructor(readonly storage: UsimStorage, module: UsimModule, private readonly lock: ImageLock | null = null) {
+  private constructor(storage: UsimStorage, module: UsimModule, private readonly file: FileMedium | null = null) {
+    this.files = storage;
     this.module = module;
   }
+
+  /** The card's file system (EFs), as last read from or written to the image. */
+  get storage(): UsimStorage { return this.files; }
 
   /**
    * Personalise a new card and write its image (one transaction). A path must not exist unless
@@ -222,11 +227,12 @@ export class Usim {
     const write = (opts.access ?? 'write') === 'write';
     const lock = write ? ImageLock.acquire(target, opts.waitMs) : readLock(target, opts.waitMs);
     let snapshot: SnapshotMedium | null = null;
+    let fm: FileMedium | null = null;
     try {
       if (lock) removeStrayTemporaries(target);
       let medium: Medium;
       if (write) {
-        const fm = new FileMedium(target, lock!);
+        fm = new FileMedium(target, { waitMs: opts.waitMs, lock: lock! });
         fm.checkWritable(); // an image that cannot store an SQN is refused before AUTHENTICATE
         medium = fm;
       } else {
@@ -235,18 +241,21 @@ export class Usim {
         if (bytes === null) throw new NotAnImageError(`${target} is not a USIM image (larger than any image)`);
         medium = snapshot = new SnapshotMedium(bytes, target);
       }
-      const usim = Usim.fromMedium(medium, target, write ? lock : null);
+      const usim = Usim.fromMedium(medium, target, fm);
+      // The card does not keep the lock between commands: each AUTHENTICATE takes it and first
+      // re-reads the image if another process changed it.
+      fm?.releaseLock();
       snapshot?.wipe(); // the store keeps its own decoded copy; the raw bytes (K/OPc) go
       return usim;
     } catch (e) {
-      lock?.release();
+      if (fm) fm.releaseLock(); else lock?.release();
       snapshot?.wipe();
       if (e instanceof InputError && e.field === 'medium size') throw new NotAnImageError(`${target} is not a USIM image (${e.message})`);
       throw e;
     }
   }
 
-  private static fromMedium(medium: Medium, label?: string, lock: ImageLock | null = null): Usim {
+  private static fromMedium(medium: Medium, label?: string, file: FileMedium | null = null): Usim {
     let storage: UsimStorage;
     try {
       storage = UsimStorage.open(AtomicStore.open(medium, STORE(label)));
@@ -259,7 +268,7 @@ export class Usim {
       if (cardState.length === 0) throw new InputError('image', 'holds no card state (the USIM module was never personalised)', cardState.length);
       const module = new UsimModule();
       module.restoreState(cardState);
-      return new Usim(storage, module, lock);
+      return new Usim(storage, module, file);
     } finally { cardState.fill(0); }
   }
 
@@ -276,6 +285,33 @@ export class Usim {
    * commit throws, the card powers off and the error propagates (no RES is returned).
    */
   authenticate(rand: Uint8Array, autn: Uint8Array): AuthResult {
+    const file = this.file;
+    if (!file) return this.authenticateNow(rand, autn);
+    this.on();
+    // One read-modify-write under the image lock: the SQN state is the one on disk now.
+    return file.withLock(() => {
+      if (!file.isCurrent()) this.reload(file);
+      return this.authenticateNow(rand, autn);
+    });
+  }
+
+  /** Re-read the image (another process committed a newer generation) and restore the module from it. */
+  private reload(file: FileMedium): void {
+    const m = this.on();
+    let storage: UsimStorage;
+    try {
+      storage = UsimStorage.open(AtomicStore.open(file, STORE(file.path)));
+    } catch (e) { this.powerOff(); throw e; }
+    file.rebase();
+    const cardState = storage.readCardState();
+    try {
+      m.factoryReset();
+      m.restoreState(cardState);
+    } catch (e) { this.powerOff(); throw e; } finally { cardState.fill(0); }
+    this.files = storage;
+  }
+
+  private authenticateNow(rand: Uint8Array, autn: Uint8Array): AuthResult {
     const m = this.on();
     const before = m.saveState();
     const r = m.authenticate(rand, autn);
@@ -299,7 +335,7 @@ export class Usim {
   powerOff(): void {
     this.module?.factoryReset();
     this.module = null;
-    this.lock?.release();
+    this.file?.releaseLock();
   }
 
   /** Decoded files (hex and fields), algorithm parameters and SQN state; never K or OPc/TOPc. */
