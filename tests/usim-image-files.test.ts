@@ -145,16 +145,16 @@ describe('one writer at a time (real concurrent processes)', { timeout: 180_000 
     expect(run(['usim', 'check', img]).code).toBe(0);
   });
 
-  it('10 authenticate runs with distinct AUTNs and 10 show runs in parallel: every SQN accepted is stored, every show succeeds, the image stays intact', async () => {
+  it('6 authenticate runs with distinct AUTNs and 6 show runs in parallel: every SQN accepted is stored, every show succeeds, the image stays intact', async () => {
     const img = init('mix.img');
-    const vs = Array.from({ length: 10 }, (_, i) => av(9, i)); // SEQ 9 in IND slots 0..9: acceptable in any order
+    const vs = Array.from({ length: 6 }, (_, i) => av(9, i)); // SEQ 9 in IND slots 0..5: acceptable in any order
     const runs = [...vs.map((v) => runAsync([...authArgs(img, v), '--wait-ms', '120000'])),
       ...vs.map(() => runAsync(['usim', 'show', img, '--json', '--wait-ms', '120000']))];
     const rs = await Promise.all(runs);
     for (const r of rs) { expect(r.err).toBe(''); expect(r.code).toBe(0); }
-    rs.slice(0, 10).forEach((r, i) => expect(JSON.parse(r.out)).toEqual({ result: 'ok', res: toHex(vs[i].xres), ck: toHex(vs[i].ck), ik: toHex(vs[i].ik) }));
+    rs.slice(0, 6).forEach((r, i) => expect(JSON.parse(r.out)).toEqual({ result: 'ok', res: toHex(vs[i].xres), ck: toHex(vs[i].ck), ik: toHex(vs[i].ik) }));
     const seqMs = JSON.parse(run(['usim', 'show', img, '--json']).out).sqn.seqMs;
-    expect(seqMs.slice(0, 10)).toEqual(Array(10).fill(9)); // no accepted SQN vanished
+    expect(seqMs.slice(0, 6)).toEqual(Array(6).fill(9)); // no accepted SQN vanished
     // … so none of them is accepted again
     for (const v of vs.slice(0, 3)) expect(JSON.parse(run(authArgs(img, v)).out).result).toBe('sync-failure');
     expect(run(['usim', 'check', img]).code).toBe(0);
