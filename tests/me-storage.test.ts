@@ -2,14 +2,15 @@
 // 6.8.1.1.2.1 / 6.8.1.1.1 / 6.9.3 / 6.2.2.2 (facts §6–7), including a power loss at every write
 // step of every storage operation.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../host/errors.js';
 import { AtomicStore, FileMedium, MemoryMedium, PowerLossError, type Medium } from '../host/storage/atomic-store.js';
 import { encodeNscRecord, inspectNscRecord, type AuthKeys, type StoredNsc } from '../host/usim/files.js';
 import { USIM_IMAGE_TYPE, UsimStorage, initUsimImage, type Access } from '../host/usim/usim-storage.js';
-import { ME_IMAGE_TYPE, MeStorage, MeStorageStateError } from '../host/me/me-storage.js';
+import { ME_IMAGE_TYPE, MeStorage, MeStorageStateError, openMeImageFile } from '../host/me/me-storage.js';
+import { CorruptImageError, ImageBusyError, NotAnImageError } from '../host/storage/errors.js';
 import { ContextStateError, ContextStore } from '../host/me/context-store.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
@@ -126,8 +127,8 @@ describe('USIM image (TS 31.102 DF5GS, EF IMSI, EF UST)', () => {
     try {
       const usimPath = join(dir, 'usim.img');
       const mePath = join(dir, 'me.img');
-      initUsimImage(AtomicStore.open(new FileMedium(usimPath), { type: USIM_IMAGE_TYPE }), { supi: SUPI_A });
-      const s1 = boot(new FileMedium(usimPath), new FileMedium(mePath));
+      initUsimImage(AtomicStore.open(FileMedium.create(usimPath, 8192), { type: USIM_IMAGE_TYPE }), { supi: SUPI_A });
+      const s1 = boot(new FileMedium(usimPath), FileMedium.create(mePath, 8192));
       s1.cs.beginRegistration();
       s1.cs.registrationCompleted(A);
       s1.cs.storeAuthKeys(K);
@@ -487,4 +488,63 @@ describe('power loss after every write step of every storage operation', () => {
       expect(observe(copyOf(usimB), copyOf(meM))).toEqual(none); // the other USIM never sees them
     }
   });
+});
+
+// Issue 17: the ME NVM image follows the USIM image's rules (host/storage/atomic-store.ts).
+describe('ME NVM image file: refused when invalid, never rewritten; 0600; one writer; retired keys gone', () => {
+  const withDir = (f: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ue-keys-me-'));
+    try { f(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+  };
+  const loci = { guti: fill(13, 0x21), tai: { plmn: bytes('00f110'), tac: bytes('000001') }, updateStatus: 0 as const };
+
+  it('created with mode 0600; a second opener waits the bound and gets "image busy"; close releases', () => withDir((dir) => {
+    const path = join(dir, 'me.img');
+    const f = openMeImageFile(path);
+    try {
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      f.me.powerOn(SUPI_A);
+      f.me.update([{ item: 'authKeys', keys: K }]);
+      expect(() => openMeImageFile(path, { waitMs: 100 })).toThrow(ImageBusyError);
+    } finally { f.close(); }
+    const g = openMeImageFile(path);
+    try { g.me.powerOn(SUPI_A); expect(g.me.readAuthKeys()).toEqual({ valid: true, ...K }); } finally { g.close(); }
+  }));
+
+  it('a newest generation with a bad checksum → CorruptImageError, and a non-image → NotAnImageError; both files untouched', () => withDir((dir) => {
+    const path = join(dir, 'me.img');
+    const f = openMeImageFile(path);
+    f.me.powerOn(SUPI_A);
+    f.me.update([{ item: 'loci', access: '3gpp', loci }]);
+    f.me.update([{ item: 'loci', access: '3gpp', loci: { ...loci, updateStatus: 1 } }]);
+    f.close();
+    const img = readFileSync(path);
+    img[4096 * (img[5] === 0x00 && img[6] === 0xff ? 0 : 1) + 56 + 7] ^= 0x40; // a payload byte of the newest generation
+    writeFileSync(path, img);
+    const before = readFileSync(path).toString('hex');
+    expect(() => openMeImageFile(path)).toThrow(CorruptImageError);
+    expect(() => openMeImageFile(path)).toThrow(/^image corrupt: .*me\.img: the newest generation \(2, bank 1\)/);
+    expect(readFileSync(path).toString('hex')).toBe(before);
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'x'.repeat(8192));
+    expect(() => openMeImageFile(notes)).toThrow(NotAnImageError);
+    expect(() => openMeImageFile(notes)).toThrow(/notes\.txt is not a ME NVM image/);
+    expect(readFileSync(notes, 'utf8')).toBe('x'.repeat(8192));
+  }));
+
+  it('another SUPI at power-on (TS 33.501 6.2.2.2): the deleted KAUSF/KSEAF are nowhere in the file; a LOCI-only update keeps the previous generation', () => withDir((dir) => {
+    const path = join(dir, 'me.img');
+    const f = openMeImageFile(path);
+    try {
+      f.me.powerOn(SUPI_A);
+      f.me.update([{ item: 'authKeys', keys: K }]);
+      f.me.update([{ item: 'loci', access: '3gpp', loci }]);
+      const file = () => readFileSync(path);
+      expect(file().includes(Buffer.from(K.kausf))).toBe(true);
+      expect(AtomicStore.inspect(f.medium, { type: ME_IMAGE_TYPE }).banks.map((b) => b.state)).toEqual(['intact', 'intact']);
+      expect(f.me.powerOn(SUPI_B)).toEqual({ deleted: true, reason: 'supi-mismatch' });
+      expect(file().includes(Buffer.from(K.kausf))).toBe(false);
+      expect(file().includes(Buffer.from(K.kseaf))).toBe(false);
+    } finally { f.close(); }
+  }));
 });

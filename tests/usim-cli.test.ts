@@ -114,7 +114,7 @@ describe('ue-keys usim init | show | authenticate (image under os.tmpdir())', ()
     const before = readFileSync(img);
     const r = run(['usim', 'init', img, '--supi', '001010000000002', '--k', set1.K, '--opc', set1.OPc]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^ue-keys: IMAGE .* already exists/);
+    expect(r.err).toMatch(/^ue-keys: image .* already exists/);
     expect(readFileSync(img).equals(before)).toBe(true);
     expect(run(['usim', 'init', img, '--supi', '001010000000002', '--k', set1.K, '--opc', set1.OPc, '--force']).code).toBe(0);
     expect(json(['usim', 'show', img, '--json']).supi).toBe('001010000000002');

@@ -7,10 +7,10 @@
  * the key "op" names the batch op, so the OP value goes under "op_value". `{"op":"tuak","k":HEX,
  * "top"|"topc":HEX,"rand","sqn","amf"[,"iterations","mac_bits","res_bits","ck_bits","ik_bits"]}`.
  */
-import { existsSync } from 'node:fs';
 import { toHex } from '../hex.js';
 import { UsimModule, type AkaOutputs, type TuakParams } from '../usim/module.js';
-import { Usim, type UsimView } from '../usim/usim.js';
+import { Usim, checkUsimImage, type UsimView } from '../usim/usim.js';
+import type { ImageReport } from '../storage/atomic-store.js';
 import { shown } from '../errors.js';
 import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import type { BatchOp, Command } from './registry.js';
@@ -34,12 +34,15 @@ const TUAK_FLAGS: FlagSpec[] = [
   { name: 'rand', kind: 'hex', len: 16, required: true }, { name: 'sqn', kind: 'hex', len: 6, required: true },
   { name: 'amf', kind: 'hex', len: 2, required: true }, ...TUAK_PARAM_FLAGS,
 ];
+/** Bound on waiting for another process's image lock (then exit 2 "image busy"). */
+const WAIT: FlagSpec = { name: 'wait-ms', kind: 'num', max: 600_000 };
 const INIT_FLAGS: FlagSpec[] = [
   { name: 'supi', kind: 'text', required: true }, { name: 'k', kind: 'hex', required: true }, { name: 'opc', kind: 'hex' }, { name: 'op', kind: 'hex' },
-  { name: 'algo', kind: 'enum', values: ['milenage', 'tuak'] }, ...TUAK_PARAM_FLAGS, { name: 'force', kind: 'bool' }, { name: 'json', kind: 'bool' },
+  { name: 'algo', kind: 'enum', values: ['milenage', 'tuak'] }, ...TUAK_PARAM_FLAGS, { name: 'force', kind: 'bool' }, { name: 'json', kind: 'bool' }, WAIT,
 ];
-const SHOW_FLAGS: FlagSpec[] = [{ name: 'json', kind: 'bool' }];
-const AUTH_FLAGS: FlagSpec[] = [{ name: 'rand', kind: 'hex', len: 16, required: true }, { name: 'autn', kind: 'hex', required: true }, { name: 'json', kind: 'bool' }];
+const SHOW_FLAGS: FlagSpec[] = [{ name: 'json', kind: 'bool' }, WAIT];
+const CHECK_FLAGS: FlagSpec[] = [{ name: 'json', kind: 'bool' }, WAIT];
+const AUTH_FLAGS: FlagSpec[] = [{ name: 'rand', kind: 'hex', len: 16, required: true }, { name: 'autn', kind: 'hex', required: true }, { name: 'json', kind: 'bool' }, WAIT];
 
 /** `--k must be 16 or 32 bytes, got 15`. */
 function needLen(flag: string, b: Uint8Array, ...lens: number[]): Uint8Array {
@@ -115,8 +118,7 @@ function usimInit(image: string, a: Record<string, any>): number {
   exactlyOne(a, 'op', 'opc', '--op', '--opc');
   if (a.op) needLen('--op', a.op, tuak ? 32 : 16);
   if (a.opc) needLen('--opc', a.opc, tuak ? 32 : 16);
-  if (!a.force && existsSync(image)) throw new UsageError('IMAGE', `${image} already exists (give --force to replace it)`, image);
-  const usim = Usim.create(image, { supi: a.supi, k: a.k, op: a.op, opc: a.opc, algo, tuak: tuak ? tuakParams(a) : undefined, force: a.force === true });
+  const usim = Usim.create(image, { supi: a.supi, k: a.k, op: a.op, opc: a.opc, algo, tuak: tuak ? tuakParams(a) : undefined, force: a.force === true, waitMs: a['wait-ms'] });
   const v = usim.show();
   usim.powerOff();
   if (a.json) console.log(JSON.stringify({ image, supi: v.supi, algorithm: v.algorithm }));
@@ -140,7 +142,7 @@ function flatten(o: Record<string, unknown>, prefix = ''): [string, string][] {
 }
 
 function usimShow(image: string, a: Record<string, any>): number {
-  const usim = Usim.open(image);
+  const usim = Usim.open(image, { access: 'read', waitMs: a['wait-ms'] });
   const v = usim.show();
   usim.powerOff();
   if (a.json) { console.log(JSON.stringify(v)); return 0; }
@@ -164,7 +166,7 @@ function usimShow(image: string, a: Record<string, any>): number {
 }
 
 function usimAuthenticate(image: string, a: Record<string, any>): number {
-  const usim = Usim.open(image);
+  const usim = Usim.open(image, { access: 'write', waitMs: a['wait-ms'] });
   try {
     const mac = usim.show().algorithm.macBits / 8;
     needLen('--autn', a.autn, 8 + mac);
@@ -177,19 +179,54 @@ function usimAuthenticate(image: string, a: Record<string, any>): number {
   } finally { if (usim.poweredOn) usim.powerOff(); }
 }
 
+/** Exit status of `usim check` (README "USIM image files"): scripts branch on it. */
+export const CHECK_EXIT = { ok: 0, unusable: 2, degraded: 3 } as const;
+
+function usimCheck(image: string, a: Record<string, any>): number {
+  const r: ImageReport = checkUsimImage(image, { waitMs: a['wait-ms'] });
+  const usable = r.status === 'ok';
+  const other = r.current === null ? null : r.banks[1 - r.current];
+  // Degraded: usable, but the other bank holds neither the previous generation nor nothing.
+  const degraded = usable && other !== null && !(other.state === 'intact' || other.state === 'erased');
+  const code = !usable ? CHECK_EXIT.unusable : degraded ? CHECK_EXIT.degraded : CHECK_EXIT.ok;
+  const verdict = !usable ? (r.status === 'corrupt' ? 'corrupt' : r.status === 'blank' ? 'blank' : 'not-a-usim-image')
+    : degraded ? 'usable, previous generation not kept' : 'usable';
+  const banks = r.banks.map((b) => ({
+    bank: b.bank, state: b.state, ...(b.generation === undefined ? {} : { generation: b.generation.toString() }),
+    ...(b.superseded === undefined ? {} : { superseded: b.superseded }), ...(b.detail === undefined ? {} : { detail: b.detail }),
+    role: b.bank === r.current ? 'current' : r.current !== null && b.state === 'intact' ? 'previous' : 'unused',
+  }));
+  if (a.json) {
+    console.log(JSON.stringify({ image, verdict, exit: code, current: r.current, generation: r.generation?.toString() ?? null, banks, message: r.message }));
+  } else {
+    const lines = [`USIM image ${image}: ${verdict} (exit ${code})`];
+    for (const b of banks) {
+      lines.push((`  bank ${b.bank}  ${b.state.padEnd(11)}${b.generation === undefined ? '' : `  generation ${b.generation}`}` +
+        `${b.role === 'unused' ? '' : `  (${b.role})`}${b.detail ? `  ${b.detail}` : ''}`).trimEnd());
+    }
+    lines.push(`  ${r.message}`);
+    console.log(lines.join('\n'));
+  }
+  return code;
+}
+
 const SUBCOMMANDS: Record<string, [FlagSpec[], (image: string, a: Record<string, any>) => number]> = {
-  init: [INIT_FLAGS, usimInit], show: [SHOW_FLAGS, usimShow], authenticate: [AUTH_FLAGS, usimAuthenticate],
+  init: [INIT_FLAGS, usimInit], show: [SHOW_FLAGS, usimShow], authenticate: [AUTH_FLAGS, usimAuthenticate], check: [CHECK_FLAGS, usimCheck],
 };
 
 export const usimCommand: Command = {
   name: 'usim',
-  summary: 'a USIM image file: init (personalise), show (decoded files, never K/OPc), authenticate (TS 33.102 6.3.3, SQN kept in the image)',
+  summary: 'a USIM image file: init (personalise), show (decoded files, never K/OPc), authenticate (TS 33.102 6.3.3, SQN kept in the image), check (banks)',
   usage: [
     `ue-keys usim init IMAGE --supi IMSI --k HEX (--opc HEX | --op HEX) [--algo milenage|tuak] ${usage(TUAK_PARAM_FLAGS)} [--force] [--json]`,
     '  (TUAK: --opc is TOPc and --op is TOP, 32 bytes; --op derives OPc/TOPc on the card; an existing IMAGE is kept unless --force)',
     'ue-keys usim show IMAGE [--json]',
     'ue-keys usim authenticate IMAGE --rand HEX --autn HEX [--json]',
     '  → res/ck/ik, or the synchronisation failure with auts, or the MAC failure (exit 0; JSON key "result")',
+    'ue-keys usim check IMAGE [--json]',
+    '  → which banks are intact; exit 0 usable (both generations or a fresh image), 3 usable but the previous',
+    '    generation is not kept (damaged or an interrupted update), 2 not usable (corrupt, blank, not an image)',
+    '  every subcommand takes [--wait-ms N]: how long to wait for another process\'s lock (default 10000), then exit 2 "image busy"',
   ].join('\n'),
   run(argv) {
     const p = split(argv, new Set(['json', 'force', 'help']));

@@ -14,7 +14,11 @@
  * it was stored with.
  */
 import { InputError, UeKeysError } from '../errors.js';
+import { existsSync } from 'node:fs';
 import { AtomicStore } from '../storage/atomic-store.js';
+import { FileMedium, removeStrayTemporaries } from '../storage/file-medium.js';
+import { ImageLock } from '../storage/image-lock.js';
+import { DEFAULT_MEDIUM_SIZE } from '../storage/medium.js';
 import {
   decodeAuthKeys, decodeLoci, decodeNscRecord, encodeAuthKeys, encodeLoci, encodeNoNscRecord, encodeNscRecord,
   type AuthKeys, type Decoded, type Loci, type StoredNsc,
@@ -132,7 +136,9 @@ export class MeStorage {
         default: throw new InputError('change', 'unknown item', c);
       }
     }
-    this.store.update(tx);
+    // Replacing or deleting a context or KAUSF/KSEAF erases the previous generation right after
+    // the commit (TS 33.501 6.2.2.2, 6.8.1.1.1); a LOCI-only update keeps it.
+    this.store.update(tx, { retirePrevious: changes.some((c) => c.item !== 'loci') });
   }
 
   private readItem(name: string): Uint8Array | undefined {
@@ -149,9 +155,29 @@ export class MeStorage {
   private deleteAll(): void {
     const names = this.store.names();
     if (names.length === 0) return;
-    this.store.update(names.map((n) => [n, null] as const));
+    this.store.update(names.map((n) => [n, null] as const), { retirePrevious: true });
   }
 }
 
 /** Names of the parameter items an ME image may hold (for inspection tools). */
 export const ME_ITEMS: readonly string[] = ITEMS;
+
+/** An ME NVM image file opened by {@link openMeImageFile}; `close()` releases its lock. */
+export interface MeImageFile { readonly me: MeStorage; readonly medium: FileMedium; close(): void }
+
+/**
+ * Open the ME NVM image file at `path` under its exclusive lock (held until `close()`), creating a
+ * blank one (mode 0600, written whole) if it does not exist. A file that is not an ME NVM image,
+ * or whose newest generation fails its check, is refused and left untouched (the rules of the USIM
+ * image: host/storage/atomic-store.ts).
+ */
+export function openMeImageFile(path: string, opts: { waitMs?: number; size?: number } = {}): MeImageFile {
+  const lock = ImageLock.acquire(path, opts.waitMs);
+  try {
+    removeStrayTemporaries(path);
+    const o = { waitMs: opts.waitMs, lock };
+    const medium = existsSync(path) ? new FileMedium(path, o) : FileMedium.create(path, opts.size ?? DEFAULT_MEDIUM_SIZE, o);
+    const me = MeStorage.open(AtomicStore.open(medium, { type: ME_IMAGE_TYPE, kind: 'ME NVM', label: path }));
+    return { me, medium, close: () => medium.releaseLock() };
+  } catch (e) { lock.release(); throw e; }
+}

@@ -1,8 +1,8 @@
 /**
  * The USIM's non-volatile file system, on an {@link AtomicStore} image of type 'USIM'. It holds
  * EF IMSI (6F07, the SUPI of type IMSI), EF UST (6F38, the service table that says which DF5GS
- * EFs exist), the DF5GS EFs 4F01..4F05 (TS 31.102 4.4.11) and `cardState`, the opaque NVM region
- * of the USIM firmware module (K, OPc, SQN array: written by that module, never read here).
+ * EFs exist), the DF5GS EFs 4F01..4F05 (TS 31.102 4.4.11) and `cardState`, the NVM region
+ * of the USIM firmware module (K and OPc in clear, SQN array: written by that module, never decoded here).
  *
  * Every update — one EF, one record, or several of them — is one atomic transaction of the store
  * (anti-tearing). Image file names: `EF6F07`, `EF6F38`, `EF4F01`, `EF4F02`, `EF4F03#1`,
@@ -60,6 +60,8 @@ export type UsimWrite =
   | { fid: number; record: number; data: Uint8Array }
   | { cardState: Uint8Array };
 
+/** Image files holding keys: EF 5GS3GPPNSC, EF 5GSN3GPPNSC records and EF 5GAUTHKEYS. */
+const RETIRING = /^EF4F0[345](#|$)/;
 const efName = (fid: number, record?: number) => `EF${fid.toString(16).toUpperCase().padStart(4, '0')}${record === undefined ? '' : `#${record}`}`;
 const fidHex = (fid: number) => fid.toString(16).toUpperCase().padStart(4, '0');
 
@@ -191,7 +193,7 @@ export class UsimStorage {
   readRecord(fid: number, record: number): Uint8Array {
     return this.needRecord(fid, record);
   }
-  /** The USIM firmware's opaque NVM region. */
+  /** The USIM firmware's NVM region (holds K and OPc in clear; never printed). */
   readCardState(): Uint8Array {
     return this.store.read('cardState') ?? new Uint8Array(0);
   }
@@ -216,7 +218,10 @@ export class UsimStorage {
       }
       changes.push([efName(w.fid, w.record), w.data]);
     }
-    this.store.update(changes);
+    // A replaced or deleted security context or KAUSF/KSEAF must not survive in the previous
+    // generation (TS 33.501 6.8.1.1.1, 6.9.3: the old KAMF is deleted); other updates (the SQN
+    // array in cardState, LOCI) keep it.
+    this.store.update(changes, { retirePrevious: changes.some(([name]) => RETIRING.test(name)) });
   }
   /** UPDATE BINARY of a whole transparent EF (atomic). */
   updateBinary(fid: number, data: Uint8Array): void { this.update([{ fid, data }]); }

@@ -10,13 +10,18 @@
  *   result is returned, as a card commits its NVM before the response APDU: if the commit fails
  *   (power loss) no RES/CK/IK leaves the card, so the same AUTN can never be answered twice.
  *
- * K and OPc/TOPc never leave the module through this API: cardState is the card's opaque NVM and is
+ * K and OPc/TOPc never leave the module through this API: cardState is the card's NVM (K and OPc/TOPc in clear) and is
  * neither returned nor shown; {@link Usim.show} gives the files and the non-secret SQN state only.
  */
-import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError, UeKeysError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { AtomicStore, DEFAULT_MEDIUM_SIZE, FileMedium, MemoryMedium, type Medium } from '../storage/atomic-store.js';
+import { AtomicStore, type ImageReport } from '../storage/atomic-store.js';
+import { ImageFileError, NotAnImageError, fsError } from '../storage/errors.js';
+import { FileMedium, imageFileSize, readImageFile, removeStrayTemporaries, writeNewImageFile } from '../storage/file-medium.js';
+import { ImageLock } from '../storage/image-lock.js';
+import { DEFAULT_MEDIUM_SIZE, MemoryMedium, SnapshotMedium, type Medium } from '../storage/medium.js';
 import {
   FID_5GAUTHKEYS, FID_5GS3GPPLOCI, FID_5GS3GPPNSC, FID_5GSN3GPPLOCI, FID_5GSN3GPPNSC,
   decodeAuthKeys, decodeLoci, decodeNscRecord,
@@ -101,76 +106,169 @@ function fieldsOf(fid: number, data: Uint8Array): Record<string, unknown> {
   }
 }
 
-/** Write a fresh image file atomically: temp file, then link (refuses an existing file) or rename (force). */
-function writeImageFile(path: string, bytes: Uint8Array, force: boolean): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes, { flush: true });
-  try {
-    if (force) { renameSync(tmp, path); return; }
-    try { linkSync(tmp, path); } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError('image', `${path} already exists (not replaced without force)`, path);
-      if (existsSync(path)) throw new InputError('image', `${path} already exists (not replaced without force)`, path);
-      renameSync(tmp, path); // file system without hard links
-    }
-  } finally {
-    if (existsSync(tmp)) unlinkSync(tmp);
+/** Options of {@link Usim.open} (file targets). */
+export interface UsimOpenOptions {
+  /**
+   * `write` (default): the image lock is held until {@link Usim.powerOff}, and every commit checks
+   * it is still held. `read`: the file is copied under the lock, which is released at once; the
+   * card works on the copy and cannot store anything (AUTHENTICATE then withholds RES).
+   */
+  access?: 'read' | 'write';
+  /** Bound on waiting for another process's lock, in ms (default 10 000); then "image busy". */
+  waitMs?: number;
+}
+
+const STORE = (label?: string) => ({ type: USIM_IMAGE_TYPE, kind: 'USIM', label });
+
+/** Refuse a path whose directory is missing or not a directory, naming the image. */
+function needDirectory(path: string): void {
+  const dir = dirname(path);
+  let st;
+  try { st = statSync(dir); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageFileError(path, 'ENOENT', `cannot create it: directory ${dir} does not exist (ENOENT)`);
+    return fsError(e, path, 'create it');
   }
+  if (!st.isDirectory()) throw new ImageFileError(path, 'ENOTDIR', `cannot create it: ${dir} is not a directory (ENOTDIR)`);
+}
+
+/**
+ * The lock of an image file for a read: taken when the directory allows it; an image in a place
+ * this process cannot create files in (read-only mount, no write permission) is read without it,
+ * since no process of this kind can update it there either.
+ */
+function readLock(path: string, waitMs?: number): ImageLock | null {
+  try { return ImageLock.acquire(path, waitMs); } catch (e) {
+    if (e instanceof ImageFileError && ['EACCES', 'EPERM', 'EROFS'].includes(e.code)) return null;
+    throw e;
+  }
+}
+
+/**
+ * What `usim check` reports: the verdict on each bank of an image file (read under the lock, never
+ * written).
+ */
+export function checkUsimImage(path: string, opts: { waitMs?: number } = {}): ImageReport {
+  imageFileSize(path);
+  const lock = readLock(path, opts.waitMs);
+  let bytes: Uint8Array | null;
+  try { bytes = readImageFile(path); } finally { lock?.release(); }
+  try {
+    if (bytes === null) throw new NotAnImageError(`${path} is not a USIM image (larger than any image)`);
+    try { new SnapshotMedium(bytes, path); } catch (e) {
+      if (e instanceof InputError) throw new NotAnImageError(`${path} is not a USIM image (size ${bytes.length} bytes)`);
+      throw e;
+    }
+    return AtomicStore.inspect(new SnapshotMedium(bytes, path), STORE(path));
+  } finally { bytes?.fill(0); }
 }
 
 /** A USIM: the firmware module plus its image. */
 export class Usim {
   private module: UsimModule | null;
+  private files: UsimStorage;
 
-  private constructor(readonly storage: UsimStorage, module: UsimModule) {
+  private constructor(storage: UsimStorage, module: UsimModule, private readonly file: FileMedium | null = null) {
+    this.files = storage;
     this.module = module;
   }
 
+  /** The card's file system (EFs), as last read from or written to the image. */
+  get storage(): UsimStorage { return this.files; }
+
   /**
    * Personalise a new card and write its image (one transaction). A path must not exist unless
-   * `force`; a medium must be blank. Returns the powered-on card.
+   * `force`; it is written whole (mode 0600) under the image lock, never half-visible. A medium
+   * must be blank. Returns the powered-on card.
    */
-  static create(target: UsimTarget, opts: UsimCreateOptions): Usim {
-    if (opts === null || typeof opts !== 'object') throw new InputError('options', 'must be an object', opts);
+  static create(target: UsimTarget, opts: UsimCreateOptions & UsimOpenOptions): Usim {
+    if (opts === null || typeof opts !== 'object') throw new InputError('options', 'must be an object', typeof opts);
     const supi = typeof opts.supi === 'string' ? opts.supi.replace(/^imsi-/i, '') : opts.supi;
-    if (typeof target === 'string' && !opts.force && existsSync(target)) {
-      throw new InputError('image', `${target} already exists (not replaced without force)`, target);
+    let lock: ImageLock | null = null;
+    if (typeof target === 'string') {
+      if (target === '' || target.includes('\0')) throw new InputError('image', 'must be a file path', target.length);
+      needDirectory(target);
+      lock = ImageLock.acquire(target, opts.waitMs);
     }
-    const module = new UsimModule();
     try {
-      module.personalise({ algorithm: opts.algo ?? 'milenage', k: opts.k, op: opts.op, opc: opts.opc, tuak: opts.tuak });
-      if (opts.sqn) module.configureSqn(opts.sqn);
-    } catch (e) { module.factoryReset(); throw e; }
-    const medium = typeof target === 'string' ? new MemoryMedium(opts.mediumSize ?? DEFAULT_MEDIUM_SIZE) : target;
-    const cardState = module.saveState();
-    try {
-      const storage = initUsimImage(AtomicStore.open(medium, { type: USIM_IMAGE_TYPE }), { supi, services: opts.services, cardState });
-      if (typeof target !== 'string') return new Usim(storage, module);
-    } catch (e) {
-      module.factoryReset(); // a card that was not written is not kept
-      throw e;
-    } finally { cardState.fill(0); }
-    module.factoryReset();
-    const bytes = (medium as MemoryMedium).bytes;
-    try { writeImageFile(target as string, bytes, opts.force === true); } finally { bytes.fill(0xff); }
-    return Usim.open(target);
+      if (typeof target === 'string') {
+        removeStrayTemporaries(target);
+        if (!opts.force && existsSync(target)) throw new ImageFileError(target, 'EEXIST', 'already exists (not replaced without force)');
+      }
+      const module = new UsimModule();
+      try {
+        module.personalise({ algorithm: opts.algo ?? 'milenage', k: opts.k, op: opts.op, opc: opts.opc, tuak: opts.tuak });
+        if (opts.sqn) module.configureSqn(opts.sqn);
+      } catch (e) { module.factoryReset(); throw e; }
+      const medium = typeof target === 'string' ? new MemoryMedium(opts.mediumSize ?? DEFAULT_MEDIUM_SIZE) : target;
+      const cardState = module.saveState();
+      try {
+        const storage = initUsimImage(AtomicStore.open(medium, STORE()), { supi, services: opts.services, cardState });
+        if (typeof target !== 'string') return new Usim(storage, module);
+      } catch (e) {
+        module.factoryReset(); // a card that was not written is not kept
+        throw e;
+      } finally { cardState.fill(0); }
+      module.factoryReset();
+      const bytes = (medium as MemoryMedium).bytes;
+      try { writeNewImageFile(target as string, bytes, opts.force === true); } finally { bytes.fill(0xff); }
+    } finally { lock?.release(); }
+    return Usim.open(target, opts);
   }
 
-  /** Power-on: recover the image (anti-tearing), read the files, restore the module from cardState. */
-  static open(target: UsimTarget): Usim {
-    if (typeof target === 'string' && !existsSync(target)) throw new InputError('image', `${target} does not exist`, target);
+  /**
+   * Power-on: read the image (never writing it), read the files, restore the module from
+   * cardState. A file that is not a USIM image, or whose newest generation fails its check, is
+   * refused and left byte for byte as it was.
+   */
+  static open(target: UsimTarget, opts: UsimOpenOptions = {}): Usim {
+    if (typeof target !== 'string') return Usim.fromMedium(target);
+    if (target === '' || target.includes('\0')) throw new InputError('image', 'must be a file path', target.length);
+    imageFileSize(target); // ENOENT, EISDIR, … named before any lock file is made
+    const write = (opts.access ?? 'write') === 'write';
+    const lock = write ? ImageLock.acquire(target, opts.waitMs) : readLock(target, opts.waitMs);
+    let snapshot: SnapshotMedium | null = null;
+    let fm: FileMedium | null = null;
+    try {
+      if (lock) removeStrayTemporaries(target);
+      let medium: Medium;
+      if (write) {
+        fm = new FileMedium(target, { waitMs: opts.waitMs, lock: lock! });
+        fm.checkWritable(); // an image that cannot store an SQN is refused before AUTHENTICATE
+        medium = fm;
+      } else {
+        const bytes = readImageFile(target);
+        lock?.release();
+        if (bytes === null) throw new NotAnImageError(`${target} is not a USIM image (larger than any image)`);
+        medium = snapshot = new SnapshotMedium(bytes, target);
+      }
+      const usim = Usim.fromMedium(medium, target, fm);
+      // The card does not keep the lock between commands: each AUTHENTICATE takes it and first
+      // re-reads the image if another process changed it.
+      fm?.releaseLock();
+      snapshot?.wipe(); // the store keeps its own decoded copy; the raw bytes (K/OPc) go
+      return usim;
+    } catch (e) {
+      if (fm) fm.releaseLock(); else lock?.release();
+      snapshot?.wipe();
+      if (e instanceof InputError && e.field === 'medium size') throw new NotAnImageError(`${target} is not a USIM image (${e.message})`);
+      throw e;
+    }
+  }
+
+  private static fromMedium(medium: Medium, label?: string, file: FileMedium | null = null): Usim {
     let storage: UsimStorage;
     try {
-      storage = UsimStorage.open(AtomicStore.open(typeof target === 'string' ? new FileMedium(target) : target, { type: USIM_IMAGE_TYPE }));
+      storage = UsimStorage.open(AtomicStore.open(medium, STORE(label)));
     } catch (e) {
-      if (typeof target !== 'string' || !(e instanceof InputError)) throw e;
-      throw new InputError('image', `${target} is not a USIM image (${e.message})`, target);
+      if (label === undefined || !(e instanceof InputError)) throw e;
+      throw new NotAnImageError(`${label} is not a USIM image (${e.message})`);
     }
     const cardState = storage.readCardState();
     try {
       if (cardState.length === 0) throw new InputError('image', 'holds no card state (the USIM module was never personalised)', cardState.length);
       const module = new UsimModule();
       module.restoreState(cardState);
-      return new Usim(storage, module);
+      return new Usim(storage, module, file);
     } finally { cardState.fill(0); }
   }
 
@@ -187,6 +285,33 @@ export class Usim {
    * commit throws, the card powers off and the error propagates (no RES is returned).
    */
   authenticate(rand: Uint8Array, autn: Uint8Array): AuthResult {
+    const file = this.file;
+    if (!file) return this.authenticateNow(rand, autn);
+    this.on();
+    // One read-modify-write under the image lock: the SQN state is the one on disk now.
+    return file.withLock(() => {
+      if (!file.isCurrent()) this.reload(file);
+      return this.authenticateNow(rand, autn);
+    });
+  }
+
+  /** Re-read the image (another process committed a newer generation) and restore the module from it. */
+  private reload(file: FileMedium): void {
+    const m = this.on();
+    let storage: UsimStorage;
+    try {
+      storage = UsimStorage.open(AtomicStore.open(file, STORE(file.path)));
+    } catch (e) { this.powerOff(); throw e; }
+    file.rebase();
+    const cardState = storage.readCardState();
+    try {
+      m.factoryReset();
+      m.restoreState(cardState);
+    } catch (e) { this.powerOff(); throw e; } finally { cardState.fill(0); }
+    this.files = storage;
+  }
+
+  private authenticateNow(rand: Uint8Array, autn: Uint8Array): AuthResult {
     const m = this.on();
     const before = m.saveState();
     const r = m.authenticate(rand, autn);
@@ -206,10 +331,11 @@ export class Usim {
   /** Non-secret SQN state of the card (TS 33.102 Annex C). */
   sqnState(): SqnState { return this.on().sqnState(); }
 
-  /** Switch off: the module is wiped (the image keeps the card). */
+  /** Switch off: the module is wiped (the image keeps the card) and the image lock released. */
   powerOff(): void {
     this.module?.factoryReset();
     this.module = null;
+    this.file?.releaseLock();
   }
 
   /** Decoded files (hex and fields), algorithm parameters and SQN state; never K or OPc/TOPc. */
@@ -240,7 +366,7 @@ export class Usim {
         sqnMs: s.sqnMs.toString(16).padStart(12, '0'), seqMs: s.seqMs.map(Number),
       },
       files,
-      cardState: { bytes: cardStateBytes, note: 'opaque USIM module NVM (K, OPc/TOPc, SQN array): not shown' },
+      cardState: { bytes: cardStateBytes, note: 'USIM module NVM (K and OPc/TOPc in clear, SQN array): not shown' },
     };
   }
 
