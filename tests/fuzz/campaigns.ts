@@ -11,6 +11,7 @@ import { InputError } from '../../host/errors.js';
 import { loadSync } from '../../host/index.js';
 import { applyMutation, deriveCase, fieldOf, secretsOf, type DeriveCase } from './gen.js';
 import { kdfExpect, leaked, PROTO_NAMES, secretWindows } from './oracle.js';
+import { rawExportCampaign } from './raw-exports.js';
 import { Tally, type Campaign, type CampaignOptions, type CampaignResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -221,6 +222,6 @@ export const campaigns: Campaign[] = [
   { name: 'api', what: 'library methods (destructured) × generated good/bad inputs: InputError naming the field, no key bytes, reference answers, no state change', defaultRuns: 20_000, sliceRuns: 300, run: apiCampaign },
   { name: 'batch', what: 'batch lines (derive, kdf, blank, non-JSON, unknown ops): one answer per line, field named, no key bytes, reference answers', defaultRuns: 20_000, sliceRuns: 400, run: batchCampaign },
   { name: 'cli', what: 'CLI argv (derive, milenage, stray/unknown args, prototype names, --json=…): exit 2 + one stderr line naming the field, no key bytes', defaultRuns: 300, sliceRuns: 8, run: cliCampaign },
-  // sec-b's raw-export campaign joins here with one line at merge time:
-  // { name: 'raw-exports', what: 'random raw export calls: no trap, no state change on rejected calls, memory image clean', defaultRuns: 1_000_000, sliceRuns: 20_000, run: ({ seed, runs, onProgress }) => rawExportCampaign({ seed, calls: runs, onProgress }) },
+  // The slice is small here: tests/firmware-abi.test.ts already runs 20,000 raw calls in npm test.
+  { name: 'raw-exports', what: 'random raw export calls of ue.wasm and usim.wasm: no trap, a rejected call changes none of the 64 KiB, HMAC key context zero after every call', defaultRuns: 1_000_000, sliceRuns: 2_000, run: ({ seed, runs, onProgress }) => rawExportCampaign({ seed, calls: runs, onProgress }) },
 ];
