@@ -190,9 +190,9 @@ const SUBSETS = [
   [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries'], KDF],
   [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries'], ['review-findings', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], PROC],
-  [/^assembly\/abi\//, ['firmware-abi', 'kdf-vectors', 'nas-vectors'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
+  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth'], ['usim-files', 'aka', 'storage-atomic']],
-  [/^assembly\//, ['firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
+  [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
 const FAST = [...new Set(SUBSETS.flatMap(([, a, b]) => [...a, ...b]))];
 const testFiles = (names) => names.map((n) => `tests/${n}.test.ts`).filter((t) => existsSync(join(root, t)));
