@@ -4,6 +4,9 @@
 // No TypeScript checker: @stryker-mutator/typescript-checker needs the TypeScript JS API, which
 // the project's TypeScript 7 (native compiler) no longer has; mutants that would not type-check
 // still run (vitest strips types) and are killed or survive on their behaviour.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 const here = 'tests/mutation';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -25,7 +28,8 @@ export default {
   tsconfigFile: `${here}/no-tsconfig.json`,
   incremental: true,
   incrementalFile: `${here}/stryker-incremental.json`,
-  tempDirName: `${here}/.stryker-tmp`,
+  // sandboxes outside the tree: a sandbox under tests/ would be picked up by `vitest run`
+  tempDirName: join(tmpdir(), 'ue-keys-stryker'),
   reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
   jsonReporter: { fileName: `${here}/report/mutation.json` },
   htmlReporter: { fileName: `${here}/report/mutation.html` },
