@@ -243,7 +243,7 @@ function runTests(work, files, timeoutMs) {
     const t0 = Date.now();
     const child = spawn(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', work, '--bail', '1', '--reporter', 'dot',
       '--testNamePattern', SKIP_TESTS,
-      '--testTimeout', '120000', ...files] // a slow shared machine must not pass for a kill,
+      '--testTimeout', '120000', ...files], // a slow shared machine must not pass for a kill
       { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.add(child.pid);
     let out = '';
