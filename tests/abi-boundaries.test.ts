@@ -45,3 +45,37 @@ describe('ctx_read serves slots 0–3 and the SRVCC slot 5, never the internal c
     for (const s of [4, 6, 7, 0xffffffff]) expect(fw.tryCall('ctx_read', s), `slot ${s}`).toBe(status('ERR_VALUE'));
   });
 });
+
+describe('value ranges are checked by the firmware itself, not only by the host API', () => {
+  // TS 36.101 5.7.3: EARFCN is 0–262143 (18 bits); TS 33.401 A.5 and TS 33.501 A.12 take it as is.
+  it('derive_kenb_star: EARFCN-DL 262143 accepted, 262144 → STATUS_ERR_VALUE', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kenb_star', 0, 1, 262143)).toBe(0);
+    expect(fw.tryCall('derive_kenb_star', 0, 1, 262144)).toBe(status('ERR_VALUE'));
+  });
+  it('derive_kng_ran_star towards an ng-eNB (target 1): EARFCN-DL 262143 accepted, 262144 → STATUS_ERR_VALUE', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kng_ran_star', 0, 1, 1, 262143)).toBe(0);
+    expect(fw.tryCall('derive_kng_ran_star', 0, 1, 1, 262144)).toBe(status('ERR_VALUE'));
+  });
+});
+
+describe('TS 33.501 A.6 KSEAF: any serving network name length that fits the mailbox', () => {
+  it('a 4,000-octet serving network name: KDF(KAUSF, 0x6C ‖ SNN ‖ L0) as node:crypto computes it', () => {
+    const snn = Buffer.alloc(4000, 0x61); // 'aaaa…'
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    const expected = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6c), snn, Buffer.of(4000 >> 8, 4000 & 0xff)])).digest('hex');
+    expect(toHex(fw.take(0, 32))).toBe(expected);
+  });
+});
+
+describe('wipe_scratch leaves no input of the last derivation anywhere in module memory', () => {
+  it('a distinctive serving network name is gone from all 65,536 bytes after wipe_scratch', () => {
+    const snn = Buffer.from('5G:mnc099.mcc999.3gppnetwork.org/wipe-scratch-probe');
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    expect(fw.tryCall('wipe_scratch')).toBe(0);
+    expect(Buffer.from(fw.snapshot()).indexOf(snn.subarray(0, 24))).toBe(-1);
+  });
+});

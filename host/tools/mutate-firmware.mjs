@@ -68,6 +68,10 @@ function listTs(dir) {
 /** Functions whose call statements wipe key material or set state flags: removing one must be
  *  caught (retired keys are zeroed; a rejected call changes no state). */
 const REMOVABLE = /\b(?:wipe|ctxWipe|setUeFlag|setCounts|acceptDl|ulCountAdvance|zeroTail|clearTailBits)\([^;]*\);|\bstore<u8>\([^;]*(?:FLAGS|Flag)[^;]*\);/g;
+/** Calls whose first two arguments commute by construction (tests/MUTANTS.md): swapping them is
+ *  an equivalent mutant, so it is not generated. fits(off, len, R) is off ≤ R ∧ len ≤ R − off,
+ *  i.e. off + len ≤ R without overflow; equalCt compares two buffers. */
+const SYMMETRIC = new Set(['inIn', 'fits', 'equalCt']);
 const CMP = { '<': '<=', '<=': '<', '>': '>=', '>=': '>', '==': '!=', '!=': '==' };
 
 /** The code part of each line (comments blanked out, same length), or null for lines that hold
@@ -123,11 +127,11 @@ function mutantsOf(file, src) {
     for (const m of c.matchAll(/(\+\+|--)/g)) add(i, m.index, 2, m[1] === '++' ? '--' : '++', 'arith');
     for (const m of c.matchAll(/ (\+=|-=) /g)) add(i, m.index + 1, 2, m[1] === '+=' ? '-=' : '+=', 'arith');
     // swapped arguments: the first two of a call with 2 or 3 simple arguments
-    for (const m of c.matchAll(/\b[A-Za-z_]\w*(?:<\w+>)?\(([^(),]+), ([^(),]+)(, [^(),]+)?\)/g)) {
-      const [a, b] = [m[1].trim(), m[2].trim()];
-      if (a === b) continue;
-      const start = m.index + m[0].indexOf('(') + 1, len = m[1].length + 2 + m[2].length;
-      add(i, start, len, `${m[2]}, ${m[1]}`, 'swap-args');
+    for (const m of c.matchAll(/\b([A-Za-z_]\w*)(?:<\w+>)?\(([^(),]+), ([^(),]+)(, [^(),]+)?\)/g)) {
+      const [a, b] = [m[2].trim(), m[3].trim()];
+      if (a === b || SYMMETRIC.has(m[1])) continue;
+      const start = m.index + m[0].indexOf('(') + 1, len = m[2].length + 2 + m[3].length;
+      add(i, start, len, `${m[3]}, ${m[2]}`, 'swap-args');
     }
     // flipped boolean literals (flag arguments such as "DL COUNT accepted")
     for (const m of c.matchAll(/\b(true|false)\b/g)) add(i, m.index, m[1].length, m[1] === 'true' ? 'false' : 'true', 'bool');
