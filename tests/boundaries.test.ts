@@ -198,3 +198,34 @@ describe('CLI contract: usage errors exit 2', () => {
     expect(r.err).toContain('COMMAND');
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// TS 24.501 5.4.2.5 / 8.2.27 / 9.7: SECURITY MODE REJECT is EPD 0x7E, security header 0, message
+// type 0x5F, then the 5GMM cause (#23 UE security capabilities mismatch, #24 unspecified). TS 33.501
+// 6.7.2: it is protected with the previous context if there is one, otherwise sent unprotected.
+// ---------------------------------------------------------------------------------------------
+describe('TS 24.501 5.4.2.5 SECURITY MODE REJECT as sent', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  it('no current context: unprotected, exactly 7E 00 5F 18 (cause #24) for an ngKSI the UE does not hold', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    const net = new NetworkNasContext(KEY, 3, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 3, replayedCaps: CAPS })).message);
+    expect([r.result, r.cause, r.ulCount]).toEqual(['reject', 24, null]);
+    expect(toHex(r.response)).toBe('7e005f18');
+  });
+  it('with a current context: protected with it (SHT 2), and the network reads 7E 00 5F 17 (cause #23) for replayed capabilities that differ', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 9, 4, true);
+    const net = new NetworkNasContext(KEY, 2, 2, 2);
+    net.dlNext['3gpp'] = 5; net.ulLast['3gpp'] = 8;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: Uint8Array.of(0xe0, 0x60) })).message);
+    expect([r.result, r.cause, r.ulCount]).toEqual(['reject', 23, 9]);
+    expect(r.response[1]).toBe(2);
+    const v = net.verifyUplink(r.response);
+    expect(v, 'the REJECT verifies with the previous (current) context').not.toBeNull();
+    expect([v!.count, toHex(v!.plain)]).toEqual([9, '7e005f17']);
+  });
+});
