@@ -184,7 +184,7 @@ function moduleFiles() {
 // closest to the mutated file first; only a mutant that survives them runs the second stage.
 // The first pattern that matches the file wins.
 const KDF = ['kdf-differential', 'review-findings', 'interworking', 'srvcc', 'n2-handover', 'mobility'];
-const NAS = ['nas-differential', 'nas-protect'];
+const NAS = ['nas-differential', 'nas-protect', 'boundaries'];
 const PROC = ['mobility', 'interworking', 'srvcc', 'n2-handover', 'aka', 'me-storage', 'nas-differential'];
 const SUBSETS = [
   [/^assembly\/crypto\/(sha256|hmac)\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'usim-auth']],
