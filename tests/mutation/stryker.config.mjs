@@ -1,6 +1,7 @@
 // Stryker over the host's procedure code (issue 16): `npm run mutate:host`.
-// Everything Stryker writes stays under tests/mutation/ (the incremental file is kept in git so a
-// run only re-tests mutants of changed files; the sandbox and the HTML report are git-ignored).
+// What Stryker keeps stays under tests/mutation/: the incremental file (kept in git, so a run only
+// re-tests mutants of changed files) and the reports (git-ignored); its sandboxes go to the OS
+// temp dir.
 // No TypeScript checker: @stryker-mutator/typescript-checker needs the TypeScript JS API, which
 // the project's TypeScript 7 (native compiler) no longer has; mutants that would not type-check
 // still run (vitest strips types) and are killed or survive on their behaviour.
@@ -20,7 +21,7 @@ export default {
     'host/network/**/*.ts',
     'host/scenarios/**/*.ts',
   ],
-  ignorePatterns: ['tests/mutation/.stryker-tmp', 'tests/mutation/report', '.ci'],
+  ignorePatterns: ['tests/mutation/report', '.ci'],
   // Type checks are already off for the mutated files (vitest strips types); the rewrite of
   // tsconfig.json into the sandbox needs the TypeScript JS API (absent in TypeScript 7) and our
   // tsconfig has no extends/references to rewrite, so Stryker is pointed at no tsconfig at all.
