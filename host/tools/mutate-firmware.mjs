@@ -195,7 +195,7 @@ const SUBSETS = [
   [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries'], ['review-findings', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], PROC],
   [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
-  [/^assembly\/usim\//, ['usim-vectors', 'usim-auth'], ['usim-files', 'aka', 'storage-atomic']],
+  [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
 const testFiles = (names) => names.map((n) => `tests/${n}.test.ts`).filter((t) => existsSync(join(root, t)));
