@@ -87,6 +87,9 @@ describe('instruction counts', () => {
   });
 });
 
+const funcResults = (info: ReturnType<typeof readWasm>, index: number) =>
+  info.types[info.funcTypes[index - info.importedFuncs]].results.length;
+
 describe('static facts', () => {
   it('every function body decodes; the static stack walk ends balanced', () => {
     for (const m of MODULES) {
@@ -95,10 +98,35 @@ describe('static facts', () => {
       for (const body of info.bodies) {
         const f = analyseBody(b, body, info);
         expect(f.instructions).toBeGreaterThan(0);
-        expect(f.maxStack).toBeGreaterThanOrEqual(0);
+        // every function of a validated module ends with exactly its results on the stack; an
+        // opcode with a wrong stack effect in the walk would leave too many or too few
+        expect(f.balanced, `${m} function ${body.index}`).toBe(true);
+        expect(f.maxStack).toBeGreaterThanOrEqual(funcResults(info, body.index));
       }
     }
   });
+
+  // The check above can fail: hand-made bodies (type () → i32) that leave two values, none, or
+  // end after an unconditional branch (polymorphic stack, balanced).
+  const oneFunction = (code: number[]) => {
+    const body = [0x00, ...code]; // no locals
+    const sec = (id: number, bytes: number[]) => [id, bytes.length, ...bytes];
+    return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      ...sec(1, [1, 0x60, 0, 1, 0x7f]), ...sec(3, [1, 0]), ...sec(10, [1, body.length, ...body])]);
+  };
+  for (const [name, code, balanced] of [
+    ['i32.const 1; end', [0x41, 1, 0x0b], true],
+    ['i32.const 1; i32.const 2; end (one value too many)', [0x41, 1, 0x41, 2, 0x0b], false],
+    ['nop; end (no result)', [0x01, 0x0b], false],
+    ['i32.const 1; i32.const 2; i32.add; end', [0x41, 1, 0x41, 2, 0x6a, 0x0b], true],
+    ['block; i32.const 1; drop; end; i32.const 7; end', [0x02, 0x40, 0x41, 1, 0x1a, 0x0b, 0x41, 7, 0x0b], true],
+    ['unreachable; end (polymorphic)', [0x00, 0x0b], true],
+  ] as Array<[string, number[], boolean]>) {
+    it(`the walk reports ${balanced ? 'balanced' : 'unbalanced'}: ${name}`, () => {
+      const b = oneFunction(code), info = readWasm(b);
+      expect(analyseBody(b, info.bodies[0], info).balanced).toBe(balanced);
+    });
+  }
 });
 
 describe('ue-keys profile report', () => {

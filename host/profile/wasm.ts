@@ -127,7 +127,13 @@ function numericEffect(op: number): [number, number] {
   throw new Error(`opcode 0x${op.toString(16)} not handled`);
 }
 
-export interface BodyFacts { maxStack: number; callees: Set<number>; instructions: number }
+export interface BodyFacts {
+  maxStack: number; callees: Set<number>; instructions: number;
+  /** The walk's own consistency check: the body's final `end` closed every block, came last, and
+   *  left exactly the function's results on the operand stack (or followed an unconditional
+   *  branch, where the validator's stack is polymorphic). False means the stack model is wrong. */
+  balanced: boolean;
+}
 
 /**
  * One pass over a function body: the largest operand-stack height it can reach (in values; code
@@ -136,13 +142,14 @@ export interface BodyFacts { maxStack: number; callees: Set<number>; instruction
  */
 export function analyseBody(b: Uint8Array, body: Body, info: WasmInfo): BodyFacts {
   const r = new Reader(b, body.start);
-  const ctrl: Array<{ base: number; results: number; isIf: boolean }> = [];
+  const ctrl: Array<{ base: number; results: number; isIf: boolean; dead: boolean }> = [];
   let h = 0, max = 0, instructions = 0;
+  let dead = false, balanced = false; // dead: after an unconditional branch in the current block
   const callees = new Set<number>();
   const blockResults = () => { const t = r.u8(); if (t === 0x40) return 0; if (t >= 0x7c && t <= 0x7f) return 1; r.p--; const idx = r.sleb(); return info.types[idx]?.results.length ?? 0; };
   const pop = (n: number) => { const base = ctrl.length ? ctrl[ctrl.length - 1].base : 0; h = Math.max(base, h - n); };
   const push = (n: number) => { h += n; if (h > max) max = h; };
-  const unreachable = () => { h = ctrl.length ? ctrl[ctrl.length - 1].base : 0; };
+  const unreachable = () => { h = ctrl.length ? ctrl[ctrl.length - 1].base : 0; dead = true; };
   const funcType = (f: number) => info.types[f < info.importedFuncs ? 0 : info.funcTypes[f - info.importedFuncs]];
   const fnResults = funcType(body.index).results.length;
   while (r.p < body.end) {
@@ -151,12 +158,12 @@ export function analyseBody(b: Uint8Array, body: Body, info: WasmInfo): BodyFact
     switch (op) {
       case 0x00: unreachable(); break;
       case 0x01: break;
-      case 0x02: case 0x03: { const res = blockResults(); ctrl.push({ base: h, results: res, isIf: false }); break; }
-      case 0x04: { pop(1); const res = blockResults(); ctrl.push({ base: h, results: res, isIf: true }); break; }
-      case 0x05: { const c = ctrl[ctrl.length - 1]; h = c.base; break; }
+      case 0x02: case 0x03: { const res = blockResults(); ctrl.push({ base: h, results: res, isIf: false, dead }); dead = false; break; }
+      case 0x04: { pop(1); const res = blockResults(); ctrl.push({ base: h, results: res, isIf: true, dead }); dead = false; break; }
+      case 0x05: { const c = ctrl[ctrl.length - 1]; h = c.base; dead = false; break; }
       case 0x0b: {
         const c = ctrl.pop();
-        if (c) { h = c.base; push(c.results); } else { h = fnResults; }
+        if (c) { h = c.base; push(c.results); dead = c.dead; } else { balanced = r.p === body.end && (dead || h === fnResults); h = fnResults; }
         break;
       }
       case 0x0c: r.leb(); unreachable(); break;
@@ -184,5 +191,5 @@ export function analyseBody(b: Uint8Array, body: Body, info: WasmInfo): BodyFact
         else { const [a, c] = numericEffect(op); pop(a); push(c); }
     }
   }
-  return { maxStack: max, callees, instructions };
+  return { maxStack: max, callees, instructions, balanced };
 }

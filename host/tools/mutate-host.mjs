@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Host mutation testing (issue 16): Stryker over host/ue, host/usim, host/storage, host/network and
+// host/scenarios with the config in tests/mutation/, then the score of those directories from
+// Stryker's JSON report. Stryker's incremental file (tests/mutation/stryker-incremental.json) keeps
+// every mutant's result by file content, so a later run only re-tests what changed.
+//
+// Usage: node host/tools/mutate-host.mjs [--measured] [--min PERCENT] [--mutate GLOB]…
+//   --measured  only the files the incremental file already holds (CI: unchanged files are reused,
+//               changed ones re-tested; files never measured are left to a full run)
+//   --min P     exit 1 when killed / (killed + survived) is below P percent
+//   --mutate G  instead of the config's five directories (repeatable)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const config = 'tests/mutation/stryker.config.mjs';
+const incremental = join(root, 'tests', 'mutation', 'stryker-incremental.json');
+const reportFile = join(root, 'tests', 'mutation', 'report', 'mutation.json');
+const DIRS = ['host/ue/', 'host/usim/', 'host/storage/', 'host/network/', 'host/scenarios/'];
+
+const o = { measured: false, min: null, mutate: [] };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--measured') o.measured = true;
+  else if (a === '--min' && /^\d+$/.test(argv[i + 1] ?? '')) o.min = Number(argv[++i]);
+  else if (a === '--mutate' && argv[i + 1]) o.mutate.push(argv[++i]);
+  else { process.stderr.write(`mutate-host: bad option ${JSON.stringify(a)} (--measured, --min PERCENT, --mutate GLOB)\n`); process.exit(2); }
+}
+
+const rel = (p) => (p.startsWith('/') ? relative(root, p) : p).split('\\').join('/');
+function filesOf(report) {
+  return Object.entries(JSON.parse(readFileSync(report, 'utf8')).files ?? {}).map(([p, f]) => [rel(p), f]);
+}
+
+if (o.measured) {
+  if (!existsSync(incremental)) { process.stderr.write('mutate-host: no tests/mutation/stryker-incremental.json yet: nothing measured to re-check\n'); process.exit(0); }
+  o.mutate = filesOf(incremental).map(([p]) => p).filter((p) => DIRS.some((d) => p.startsWith(d)) && existsSync(join(root, p)));
+  if (!o.mutate.length) { process.stderr.write('mutate-host: the incremental file holds no host file\n'); process.exit(0); }
+}
+const args = ['stryker', 'run', config, ...(o.mutate.length ? ['--mutate', o.mutate.join(',')] : [])];
+const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
+if (r.status !== 0) { process.stderr.write(`mutate-host: stryker exited with ${r.status ?? r.signal}\n`); process.exit(1); }
+
+// Score: killed (incl. timeouts) / (killed + survived + no coverage), compile/runtime errors left out.
+let killed = 0, survived = 0;
+const perFile = [];
+for (const [p, f] of filesOf(reportFile)) {
+  if (!DIRS.some((d) => p.startsWith(d))) continue;
+  let k = 0, s = 0;
+  for (const m of f.mutants ?? []) {
+    if (m.status === 'Killed' || m.status === 'Timeout') k++;
+    else if (m.status === 'Survived' || m.status === 'NoCoverage') s++;
+  }
+  killed += k; survived += s;
+  perFile.push(`${p}: ${k} killed, ${s} survived${k + s ? ` (${((100 * k) / (k + s)).toFixed(1)} %)` : ''}`);
+}
+const score = killed + survived ? (100 * killed) / (killed + survived) : 100;
+process.stdout.write(`${perFile.join('\n')}\nhost mutants: ${killed} killed, ${survived} survived; score ${score.toFixed(1)} %\n`);
+if (o.min !== null && score < o.min) { process.stderr.write(`mutate-host: score ${score.toFixed(1)} % is below the goal of ${o.min} %\n`); process.exit(1); }

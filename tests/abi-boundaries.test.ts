@@ -1,0 +1,81 @@
+// Exact boundaries of the raw firmware ABI (README "ABI"): an input may use the mailbox up to its
+// last byte and not one byte further, and the context-read export serves the four public slots and
+// the SRVCC slot, never the internal candidate slot. Found by the firmware mutation runner
+// (issue 16): `KEY = 32 → 33` and `slot >= SLOT_COUNT - 1 → + 1` survived the suite.
+import { describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { instantiateSync } from '../host/loader.js';
+import { toHex } from './helpers.js';
+
+const fw = instantiateSync('ue');
+const status = (name: string) => fw.constant(`STATUS_${name}`);
+const KAMF = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 ^ i);
+
+describe('mailbox boundary: a 32-octet key may end exactly at the last byte of IO_IN', () => {
+  const last = fw.inLen - 32;
+  // TS 33.501 A.9: KgNB = HMAC-SHA-256(KAMF, 0x6E ‖ UL NAS COUNT ‖ 0x00 0x04 ‖ access type ‖ 0x00 0x01)
+  const kgnb = (count: number, access: number) => createHmac('sha256', KAMF)
+    .update(Buffer.from('6e' + count.toString(16).padStart(8, '0') + '0004' + access.toString(16).padStart(2, '0') + '0001', 'hex')).digest('hex');
+  it(`derive_kgnb with KAMF at IO_IN offset ${last} (the last 32 octets): accepted, TS 33.501 A.9 value`, () => {
+    fw.begin(); fw.putAt(last, KAMF);
+    expect(fw.tryCall('derive_kgnb', last, 7, 1)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(kgnb(7, 1));
+  });
+  it(`derive_kgnb with KAMF at offset ${last + 1} (one octet past the mailbox): STATUS_ERR_RANGE`, () => {
+    expect(fw.tryCall('derive_kgnb', last + 1, 7, 1)).toBe(status('ERR_RANGE'));
+  });
+  it('derive_kamf_prime and derive_nh take a key at the last 32 octets and refuse one octet further', () => {
+    fw.begin(); fw.putAt(last, KAMF); fw.putAt(0, KAMF);
+    // TS 33.501 A.13: KAMF′ = HMAC-SHA-256(KAMF, 0x72 ‖ DIRECTION ‖ 0x00 0x01 ‖ COUNT ‖ 0x00 0x04)
+    expect(fw.tryCall('derive_kamf_prime', last, 0, 5)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(createHmac('sha256', KAMF).update(Buffer.from('72000001000000050004', 'hex')).digest('hex'));
+    expect(fw.tryCall('derive_kamf_prime', last + 1, 0, 5)).toBe(status('ERR_RANGE'));
+    // TS 33.501 A.10: NH = HMAC-SHA-256(KAMF, 0x6F ‖ SYNC-input ‖ 0x00 0x20)
+    expect(fw.tryCall('derive_nh', 0, last)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6f), KAMF, Buffer.of(0, 0x20)])).digest('hex'));
+    expect(fw.tryCall('derive_nh', 0, last + 1)).toBe(status('ERR_RANGE'));
+  });
+});
+
+describe('ctx_read serves slots 0–3 and the SRVCC slot 5, never the internal candidate slot 4', () => {
+  it('slots 0, 1, 2, 3 and 5: STATUS_OK', () => {
+    for (const s of [0, 1, 2, 3, 5]) expect(fw.tryCall('ctx_read', s), `slot ${s}`).toBe(0);
+  });
+  it('slot 4 (the candidate of a running SMC, internal) and 6, 7, 0xffffffff: STATUS_ERR_VALUE', () => {
+    for (const s of [4, 6, 7, 0xffffffff]) expect(fw.tryCall('ctx_read', s), `slot ${s}`).toBe(status('ERR_VALUE'));
+  });
+});
+
+describe('value ranges are checked by the firmware itself, not only by the host API', () => {
+  // TS 36.101 5.7.3: EARFCN is 0–262143 (18 bits); TS 33.401 A.5 and TS 33.501 A.12 take it as is.
+  it('derive_kenb_star: EARFCN-DL 262143 accepted, 262144 → STATUS_ERR_VALUE', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kenb_star', 0, 1, 262143)).toBe(0);
+    expect(fw.tryCall('derive_kenb_star', 0, 1, 262144)).toBe(status('ERR_VALUE'));
+  });
+  it('derive_kng_ran_star towards an ng-eNB (target 1): EARFCN-DL 262143 accepted, 262144 → STATUS_ERR_VALUE', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kng_ran_star', 0, 1, 1, 262143)).toBe(0);
+    expect(fw.tryCall('derive_kng_ran_star', 0, 1, 1, 262144)).toBe(status('ERR_VALUE'));
+  });
+});
+
+describe('TS 33.501 A.6 KSEAF: any serving network name length that fits the mailbox', () => {
+  it('a 4,000-octet serving network name: KDF(KAUSF, 0x6C ‖ SNN ‖ L0) as node:crypto computes it', () => {
+    const snn = Buffer.alloc(4000, 0x61); // 'aaaa…'
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    const expected = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6c), snn, Buffer.of(4000 >> 8, 4000 & 0xff)])).digest('hex');
+    expect(toHex(fw.take(0, 32))).toBe(expected);
+  });
+});
+
+describe('wipe_scratch leaves no input of the last derivation anywhere in module memory', () => {
+  it('a distinctive serving network name is gone from all 65,536 bytes after wipe_scratch', () => {
+    const snn = Buffer.from('5G:mnc099.mcc999.3gppnetwork.org/wipe-scratch-probe');
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    expect(fw.tryCall('wipe_scratch')).toBe(0);
+    expect(Buffer.from(fw.snapshot()).indexOf(snn.subarray(0, 24))).toBe(-1);
+  });
+});
