@@ -1,5 +1,5 @@
 // Encodings real tools read: the null-scheme SUCI (TS 24.501 9.11.3.4), the 5G-GUTI → GUTI
-// mapping (TS 23.003 2.8.2.2.2) and the NAS-EPS TAU Request of 5GS → EPS idle mobility
+// mapping (TS 23.003 2.10.2.1.2) and the NAS-EPS TAU Request of 5GS → EPS idle mobility
 // (TS 24.301 9.1, 9.5; TS 33.501 8.6.1). Expected octets are written out from the clause layouts
 // (and, for the SUCI, a byte string Wireshark 4.0 decodes as MCC 001 / MNC 01 / MSIN 0000000001);
 // MACs are recomputed with the node:crypto reference, never with the firmware.
@@ -44,7 +44,7 @@ describe('SUCI, null scheme (TS 24.501 9.11.3.4; TS 33.501 6.12.2)', () => {
   });
 });
 
-describe('5G-GUTI → GUTI (TS 23.003 2.8.2.2.2) in an EPS mobile identity (TS 24.301 9.9.3.12)', () => {
+describe('5G-GUTI → GUTI (TS 23.003 2.10.2.1.2) in an EPS mobile identity (TS 24.301 9.9.3.12)', () => {
   it('"MME Group ID = AMF Region ID ‖ 8 MSB of AMF Set ID; MME Code = 2 LSB of AMF Set ID ‖ AMF Pointer; M-TMSI = 5G-TMSI"', () => {
     const g = encodeGuti({ plmn: hex('00f110'), amfRegionId: 0xa5, amfSetId: 0x3c7, amfPointer: 0x2b, tmsi: 0xdeadbeef });
     // region A5, set 11 1100 0111, pointer 10 1011 → MMEGI A5 F1, MMEC 11‖101011 = EB

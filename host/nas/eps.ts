@@ -21,7 +21,7 @@ export const EPS_UPDATE_TA = 0;
  * Plain TRACKING AREA UPDATE REQUEST (TS 24.301 8.2.29): header 0x07, message type 0x48, NAS key
  * set identifier (high half octet) ‖ EPS update type (low), old GUTI as an EPS mobile identity
  * (LV), and Old GUTI type (IEI 0xE-, 9.9.3.45) = "mapped GUTI" (value 1) when the old GUTI was
- * mapped from a 5G-GUTI (TS 24.301 5.5.3.2.2, TS 23.003 2.8.2.2.2).
+ * mapped from a 5G-GUTI (TS 24.301 5.5.3.2.2, TS 23.003 2.10.2.1.2).
  */
 export function tauRequest(a: { ksi: number; oldGuti: Uint8Array; mappedGuti: boolean; updateType?: number }): Uint8Array {
   if (a.oldGuti.length !== 11 || (a.oldGuti[0] & 7) !== 6) throw new InputError('oldGuti', 'must be an 11-octet EPS mobile identity of type GUTI', a.oldGuti);

@@ -1,6 +1,6 @@
 /**
  * Mobile identities as they go on the air: the null-scheme SUCI of an IMSI-type SUPI in a 5GS
- * mobile identity (TS 24.501 9.11.3.4), and the 5G-GUTI → GUTI mapping (TS 23.003 2.8.2.2.2) in an
+ * mobile identity (TS 24.501 9.11.3.4), and the 5G-GUTI → GUTI mapping (TS 23.003 2.10.2.1.2) in an
  * EPS mobile identity (TS 24.301 9.9.3.12). Values only (the IE contents after the length).
  */
 import { InputError } from '../errors.js';
@@ -56,7 +56,7 @@ export function decodeGuti(v: Uint8Array): Guti {
 
 /**
  * EPS mobile identity value (TS 24.301 9.9.3.12, type GUTI 110, 11 octets) of the GUTI mapped from a
- * 5G-GUTI (TS 23.003 2.8.2.2.2): MCC/MNC kept; MME Group ID (16 bits) = AMF Region ID (8 bits) ‖
+ * 5G-GUTI (TS 23.003 2.10.2.1.2): MCC/MNC kept; MME Group ID (16 bits) = AMF Region ID (8 bits) ‖
  * the 8 MSB of the AMF Set ID; MME Code (8 bits) = the 2 LSB of the AMF Set ID ‖ AMF Pointer
  * (6 bits); M-TMSI = 5G-TMSI.
  */

@@ -45,7 +45,7 @@ export class InterworkingMme {
   /**
    * 5G → EPS idle mobility (8.5.2, 8.6.1): the MME receives an EPS NAS message (TS 24.301 9.1:
    * `17` MAC SQN, then a TRACKING AREA UPDATE REQUEST whose old GUTI is mapped from a 5G-GUTI,
-   * TS 23.003 2.8.2.2.2) and forwards it to the AMF of that 5G-GUTI, which verifies the MAC with
+   * TS 23.003 2.10.2.1.2) and forwards it to the AMF of that 5G-GUTI, which verifies the MAC with
    * the current 5G context (KNASint, the UL NAS COUNT from its SQN) and returns K′ASME =
    * A.14.1(KAMF, that UL COUNT) with eKSI = the ngKSI value (mapped); the MME derives the EPS NAS
    * keys (TS 33.401 A.7) for the EPS algorithms the 5G SMC selected. Null: a malformed TAU, an old
@@ -60,7 +60,7 @@ export class InterworkingMme {
     if (!framed || framed.sht !== EPS_SHT_INTEGRITY) return fail('not an EPS NAS message integrity protected (security header type 1, PD 7)');
     let tau: ReturnType<typeof parseTauRequest>;
     try { tau = parseTauRequest(framed.plain); } catch { return fail('not a TRACKING AREA UPDATE REQUEST'); }
-    if (toHex(tau.oldGuti) !== toHex(mappedEpsGuti(amf.guti)) || !tau.mappedGuti) return fail('old GUTI is not the one mapped from the 5G-GUTI of this AMF (TS 23.003 2.8.2.2.2)');
+    if (toHex(tau.oldGuti) !== toHex(mappedEpsGuti(amf.guti)) || !tau.mappedGuti) return fail('old GUTI is not the one mapped from the 5G-GUTI of this AMF (TS 23.003 2.10.2.1.2)');
     if (tau.ksi !== (EPS_TSC_MAPPED | (amf.nas.ngKsi & 7))) return fail(`NAS key set identifier ${tau.ksi} is not the ngKSI ${amf.nas.ngKsi & 7} as mapped`);
     const v = amf.nas.verifyUplinkEps(protectedTau);
     if (!v) return fail('integrity check FAILED with the 5G context');

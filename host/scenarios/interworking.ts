@@ -51,7 +51,7 @@ const none: Omit<IwKeys, 'ksi'> = { kasmePrime: null, knasEnc: null, knasInt: nu
 
 /** The plain EPS TRACKING AREA UPDATE REQUEST of 5GS → EPS idle mobility (TS 24.301 8.2.29,
  *  4.4.2.3): NAS key set identifier = the ngKSI value of the current 5G context, TSC mapped; old
- *  GUTI = the GUTI mapped from the 5G-GUTI (TS 23.003 2.8.2.2.2), Old GUTI type "mapped". */
+ *  GUTI = the GUTI mapped from the 5G-GUTI (TS 23.003 2.10.2.1.2), Old GUTI type "mapped". */
 export function tauRequest(ngKsi: number, fiveGGuti: Uint8Array): Uint8Array {
   return E.tauRequest({ ksi: TSC_MAPPED | (ngKsi & 7), oldGuti: mappedEpsGuti(fiveGGuti), mappedGuti: true });
 }
@@ -89,7 +89,7 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
     const u = iw.epsMapIdle(tau);
     w.trace.add('UE', 'TRACKING AREA UPDATE REQUEST (NAS-EPS, old GUTI mapped from the 5G-GUTI) integrity protected with the current 5G context; K′ASME = A.14.1(KAMF, its UL NAS COUNT); EPS NAS keys',
       { ulCount: u.count, eKsi: u.eKsi, mappedGuti: mappedEpsGuti(GUTI), kasmePrime: u.kasmePrime, knasEnc: u.knasEnc, knasInt: u.knasInt },
-      { to: 'MME', clause: 'TS 33.501 8.6.1, A.14.1; TS 24.301 4.4.2.3, 9.1; TS 23.003 2.8.2.2.2', message: u.message });
+      { to: 'MME', clause: 'TS 33.501 8.6.1, A.14.1; TS 24.301 4.4.2.3, 9.1; TS 23.003 2.10.2.1.2', message: u.message });
     w.trace.add('MME', 'Context Request with the TAU Request', {}, { to: 'AMF', clause: 'TS 23.502 4.11.1.3.2' });
     const n = mme.tauFrom5g(ctx, u.message, EPS_ALGS);
     if (!n) throw new Error('the AMF could not verify the TAU Request');
