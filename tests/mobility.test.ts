@@ -6,6 +6,7 @@ import { runMobility } from '../host/scenarios/mobility.js';
 import { World, guti } from '../host/scenarios/setup.js';
 import { Amf } from '../host/network/amf.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
+import { UeInterworking } from '../host/ue/ue-interworking.js';
 import { ref } from '../host/reference/kdf.js';
 import { MacFailureError } from '../host/errors.js';
 import * as M from '../host/nas/messages.js';
@@ -94,13 +95,58 @@ describe('scenario outcomes', () => {
     expect(s.ueCurrentKamf).toBe(s.targetAmfKamf);
     expect(s.usimKamf).toBe(s.targetAmfKamf);
   });
-  it('TS 24.501 5.4.2.5 "If the security mode command cannot be accepted, the UE shall send a SECURITY MODE REJECT" (#24 unless #23 applies), unprotected: an SMC failing its integrity check (TS 33.501 6.7.2)', () => {
+  it('TS 33.501 6.7.2 "The NAS Security Mode Reject message … shall be protected with the previous, if any, 5G NAS security context, i.e., the 5G NAS security context used prior to the failed NAS Security Mode Command message": an SMC failing its integrity check is answered by SECURITY MODE REJECT #24 (TS 24.501 5.4.2.5) under the old KAMF, SHT 2', () => {
     const { summary: s, trace } = runMobility({ smcFault: 'bad-mac' });
     expect([s.smcResult, s.smcCause, s.outcome]).toEqual(['reject', 24, 'smc-rejected']);
-    const rej = trace.find((t) => t.from === 'UE' && /^SECURITY MODE REJECT #24 \(unprotected\)/.test(t.event))!;
-    expect(rej.message).toBe('7e005f18'); // plain 5GMM header (security header type 0), message type 0x5F, cause 24
+    const rej = trace.find((t) => t.from === 'UE' && /^SECURITY MODE REJECT #24 \(protected with the previous context/.test(t.event))!;
+    const m = hex(rej.message!);
+    expect(m[1]).toBe(2); // security header type 2: integrity protected and ciphered
+    // The node:crypto AMF model with the KAMF of the source context (128-NEA2/128-NIA2) reads it
+    const v = new NetworkNasContext(hex(s.kamfOld), s.ngKsiOld, 2, 2).verifyUplink(m);
+    expect(v, 'the REJECT verifies under the KAMF used prior to the failed SMC').not.toBeNull();
+    expect([toHex(v!.plain), v!.count]).toEqual(['7e005f18', s.ulCountRegistrationRequest! + 1]); // the next UL COUNT after the Registration Request
     expect(s.kamfNew).toBeNull();
     expect(s.ueCurrentKamf).toBe(s.kamfOld);
+  });
+  it('TS 33.501 6.7.2 "If no 5G NAS security context existed prior to the failed NAS Security Mode Command message, the NAS Security Mode Reject message shall remain unprotected": first SMC after a 5G AKA fails its MAC → exactly 7E 00 5F 18', () => {
+    const w = new World(5);
+    const rr = w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+    expect(rr.count).toBeNull(); // no context: the request itself went out plain
+    const kamf = hex('5a'.repeat(32));
+    w.ue.fw.install('new', { kamf, ngKsi: 2, type: 'partial-native' });
+    const smc = new NetworkNasContext(kamf, 2, 2, 2).protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: w.ue.caps })).message;
+    smc[2] ^= 0x01; // MAC corrupted
+    const r = w.ue.securityModeCommand(smc);
+    expect([r.result, r.cause, r.ulCount, toHex(r.response)]).toEqual(['reject', 24, null, '7e005f18']);
+  });
+  it('TS 33.501 J.1 "After a 5G to UTRAN SRVCC session has terminated, a UE shall run a successfully (re)authentication in 5GS before allowed to access 5G" with 6.7.2: the pre-SRVCC context is no previous context, SECURITY MODE REJECT goes out plain (bad MAC #24, mismatched capabilities #23)', () => {
+    const w = new World(22);
+    w.initialRegistration(new Amf('source AMF', w.trace), guti(1, 0x302));
+    const pre = w.ue.fw.read('current');
+    const iw = new UeInterworking(w.ue.fw);
+    iw.srvccHoCommand({ dlLsb4: (pre.dlCount['3gpp'] + 1) & 15 });
+    w.ue.srvccOutcome('completed');
+    const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
+    expect(rr.count).toBeNull();
+    expect(M.parseRegistrationRequest(rr.plain).ngKsi).toBe(7);
+    // a new 5G AKA: partial native context in NEW; its SMC fails, then one with mismatched capabilities
+    const kamf = hex('6b'.repeat(32)), ngKsi = (pre.ngKsi + 1) % 7;
+    w.ue.fw.install('new', { kamf, ngKsi, type: 'partial-native' });
+    const net = new NetworkNasContext(kamf, ngKsi, 2, 2);
+    const bad = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi, replayedCaps: w.ue.caps })).message;
+    bad[3] ^= 0x80;
+    const r1 = w.ue.securityModeCommand(bad);
+    expect([r1.result, r1.cause, r1.ulCount, toHex(r1.response)]).toEqual(['reject', 24, null, '7e005f18']);
+    const caps = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi, replayedCaps: Uint8Array.of(w.ue.caps[0] ^ 0x20, w.ue.caps[1]) })).message;
+    const r2 = w.ue.securityModeCommand(caps);
+    expect([r2.result, r2.cause, r2.ulCount, toHex(r2.response)]).toEqual(['reject', 23, null, '7e005f17']);
+    // negative control: the same SMC before the SRVCC gets a REJECT protected with the (usable) context
+    const w2 = new World(22);
+    w2.initialRegistration(new Amf('source AMF', w2.trace), guti(1, 0x302));
+    w2.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
+    w2.ue.fw.install('new', { kamf, ngKsi, type: 'partial-native' });
+    const r3 = w2.ue.securityModeCommand(bad);
+    expect([r3.result, r3.response[1]]).toEqual(['reject', 2]);
   });
   it('SMC with mismatched replayed UE security capabilities: SECURITY MODE REJECT #23', () => {
     const { summary: s } = runMobility({ smcFault: 'caps-mismatch' });
@@ -153,15 +199,22 @@ describe('firmware state across the steps', () => {
     expect(w.ue.fw.read('current').ulCount['3gpp']).toBe(1); // SMC Complete went out with COUNT 0
     expect(toHex(w.ue.fw.read('current').kgnb)).toBe(toHex(ref.kgnb(t.kamf, 0, 1))); // initial KgNB, UL COUNT of the SMC Complete
   });
-  it('an SMC with a bad MAC leaves every context slot and the UE state byte-identical', () => {
-    const { w, t } = afterRegistrationRequest();
+  it('an SMC with a bad MAC: smc_process changes nothing; the SECURITY MODE REJECT then changes only the UL COUNT it consumed (TS 33.501 6.7.2: protected with the previous context)', () => {
+    const { w, old, t } = afterRegistrationRequest();
     const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     const before = slots(w), state = toHex(w.ue.fw.rawState());
     expect(() => w.ue.fw.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }))).toThrow(MacFailureError);
     expect(slots(w)).toEqual(before);
+    const cur = w.ue.fw.read('current');
     const r = w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true, corruptMac: true }));
-    expect([r.result, r.cause, toHex(r.response)]).toEqual(['reject', 24, '7e005f18']); // built host-side, unprotected
-    expect(slots(w)).toEqual(before);
+    expect([r.result, r.cause, r.response[1]]).toEqual(['reject', 24, 2]); // protected with the previous context (TS 33.501 6.7.2)
+    const v = new NetworkNasContext(old.kamf, old.ngKsi, 2, 2).verifyUplink(r.response);
+    expect([toHex(v!.plain), v!.count]).toEqual(['7e005f18', cur.ulCount['3gpp']]);
+    // no context changed but the UL COUNT the REJECT consumed
+    expect(slots(w).slice(1)).toEqual(before.slice(1));
+    const c2 = w.ue.fw.read('current');
+    expect({ ...c2, ulCount: null }).toEqual({ ...cur, ulCount: null });
+    expect(c2.ulCount['3gpp']).toBe(cur.ulCount['3gpp'] + 1);
     expect(toHex(w.ue.fw.rawState())).toBe(state);
   });
   it('an SMC that is rejected (#23) changes no slot but the UL COUNT the REJECT consumed (TS 33.501 6.7.2)', () => {

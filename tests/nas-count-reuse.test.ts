@@ -12,6 +12,13 @@ import { runN2Handover } from '../host/scenarios/n2-handover.js';
 import type { TraceStep } from '../host/scenarios/trace.js';
 import { ref } from '../host/reference/kdf.js';
 import { nia2Ref } from '../host/reference/nas.js';
+import { World, guti } from '../host/scenarios/setup.js';
+import { Amf } from '../host/network/amf.js';
+import { n2HandoverTarget } from '../host/network/mme.js';
+import { NetworkNasContext } from '../host/network/nas-security.js';
+import { UeInterworking } from '../host/ue/ue-interworking.js';
+import { ReplayError } from '../host/errors.js';
+import * as M from '../host/nas/messages.js';
 import { hex, toHex } from './helpers.js';
 
 interface Use { step: number; event: string; key: string; count: number; direction: 0 | 1 }
@@ -106,7 +113,8 @@ describe('TS 33.501 6.4.3.1: "the NAS COUNT … shall never be re-used with the 
   const other = fc.oneof(
     fc.record({ kind: fc.constant('srvcc' as const), variant: fc.constantFrom('mme-derive', 'mme-concat', 'direct' as const), outcome: fc.constantFrom('success', 'failure' as const), seed: fc.integer({ min: 0, max: 1e6 }) }),
     fc.record({ kind: fc.constant('interworking' as const), to: fc.constantFrom('eps', '5gs' as const), mode: fc.constantFrom('idle', 'ho' as const), seed: fc.integer({ min: 0, max: 1e6 }) }),
-    fc.record({ kind: fc.constant('n2-handover' as const), kacf: fc.boolean(), macFailure: fc.boolean(), seed: fc.integer({ min: 0, max: 1e6 }) }),
+    // nascNgKsi: the --nasc-ngksi fault (any 4-bit TSC ‖ KSI, or none)
+    fc.record({ kind: fc.constant('n2-handover' as const), kacf: fc.boolean(), macFailure: fc.boolean(), nascNgKsi: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }), seed: fc.integer({ min: 0, max: 1e6 }) }),
   );
   const check = (trace: TraceStep[], label: string) => {
     const { uses, unknown } = identify(trace);
@@ -137,7 +145,7 @@ describe('TS 33.501 6.4.3.1: "the NAS COUNT … shall never be re-used with the 
     fc.assert(fc.property(other, (o) => {
       const r = o.kind === 'srvcc' ? runSrvcc(o) : o.kind === 'interworking' ? runInterworking(o) : runN2Handover(o);
       expect(check(r.trace, JSON.stringify(o))).toEqual([]);
-    }), { numRuns: 30 });
+    }), { numRuns: 40 });
   }, 600_000);
 
   it('a power loss while registered, before the fix, would have repeated the Registration Request COUNT: the identification sees it (the check can fail)', () => {
@@ -152,5 +160,43 @@ describe('TS 33.501 6.4.3.1: "the NAS COUNT … shall never be re-used with the 
     const { uses, unknown } = identify(trace);
     expect(unknown).toEqual([]);
     expect(repeats(uses)).toHaveLength(1);
+  });
+});
+
+describe('DL NAS COUNT 0 of a stored context is never accepted twice', () => {
+  /** UE registered at a source AMF, then an N2 handover with KACF = 1 (both sides on KAMF′). */
+  function afterN2Kacf(seed: number) {
+    const w = new World(seed);
+    const S = new Amf('source AMF', w.trace);
+    w.initialRegistration(S, guti(1, 0x601), 1);
+    const t = n2HandoverTarget(S.find(guti(1, 0x601))!, { kacf: true }, w.trace);
+    new UeInterworking(w.ue.fw).n2Handover(t.nasc);
+    expect(toHex(w.ue.fw.read('current').kamf)).toBe(toHex(t.nas.kamf)); // the UE took KAMF′ into use
+    return { w, t };
+  }
+  it('TS 33.501 6.9.2.3.3 "The target AMF shall increment the downlink NAS COUNT by one after creating a NASC": after KACF = 1 the first DL message under KAMF′ uses COUNT 1', () => {
+    const { w, t } = afterN2Kacf(41);
+    const acc = t.nas.protectDownlink(2, M.registrationAccept({}));
+    expect(acc.count).toBe(1);
+    expect(acc.message[6]).toBe(1); // SQN octet
+    expect(M.parseRegistrationAccept(w.ue.downlink(acc.message))).toBeTruthy();
+    const run = runN2Handover({ kacf: true, seed: 41 });
+    const accept = run.trace.find((x) => x.from === 'target AMF' && /REGISTRATION ACCEPT/.test(x.event))!;
+    expect(accept.values.dlCount).toBe(1);
+  });
+  it('TS 33.501 6.4.3.1 replay protection across a power cycle: a context stored with DL COUNT 0 (switch-off right after the N2 handover) refuses a DL message with COUNT 0 after power-on, and accepts COUNT 1', () => {
+    const { w, t } = afterN2Kacf(42);
+    expect(w.ue.fw.read('current').dlCount['3gpp']).toBe(0);
+    w.ue.store.deregister('switch-off', w.ue.storedForm()); // the stored copy: KAMF′, DL COUNT 0, valid
+    expect(w.ue.usimContext()?.dlNasCount).toBe(0);
+    w.ue = w.newUe(); // power-on loads it
+    expect(toHex(w.ue.fw.read('current').kamf)).toBe(toHex(t.nas.kamf));
+    // DL COUNT 0 under KAMF′, built by the node:crypto AMF model (the one a NASC-era message would use)
+    const replay = new NetworkNasContext(t.nas.kamf, t.nas.ngKsi, t.nas.nea, t.nas.nia).protectDownlink(2, M.registrationAccept({}));
+    expect(replay.count).toBe(0);
+    expect(() => w.ue.downlink(replay.message)).toThrow(ReplayError);
+    const next = t.nas.protectDownlink(2, M.registrationAccept({}));
+    expect(next.count).toBe(1);
+    expect(() => w.ue.downlink(next.message)).not.toThrow();
   });
 });

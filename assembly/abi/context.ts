@@ -10,7 +10,7 @@ import {
 } from "../context/slots";
 import { setCounts, ulCount, NAS_COUNT_MAX } from "../nas/count";
 import { protect, unprotect, SEC_HEADER_LEN } from "../nas/protect";
-import { smcProcess } from "../nas/smc";
+import { smcProcess, smcReject, CAUSE_UE_SEC_CAP_MISMATCH, CAUSE_SEC_MODE_REJECTED_UNSPECIFIED } from "../nas/smc";
 import { registrationRequest, registrationOutcome } from "../context/registration";
 import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, ueFlag } from "../context/ue-state";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
@@ -134,6 +134,16 @@ export function smc_process(msgOff: u32, msgLen: u32, access: u32): i32 {
   if (msgLen > 1024) return STATUS_ERR_LENGTH;
   if (!validAccess(access)) return STATUS_ERR_VALUE;
   return smcProcess(inPtr(msgOff), msgLen, access);
+}
+
+/** SECURITY MODE REJECT for an SMC that smc_process refused with STATUS_ERR_MAC/ERR_REPLAY (it
+ *  changed nothing): `cause` 23 (the replayed UE security capabilities differ) or 24 (TS 24.501
+ *  5.4.2.5). Protected with the previous 5G NAS security context if one may be used, else plain
+ *  (TS 33.501 6.7.2); same outcome record as smc_process. STATUS_ERR_COUNT_WRAP: the UL COUNT is
+ *  spent, the UE releases the NAS connection instead (6.7.2 NOTE 3); nothing changed. */
+export function smc_reject(cause: u32, access: u32): i32 {
+  if ((cause != <u32>CAUSE_UE_SEC_CAP_MISMATCH && cause != <u32>CAUSE_SEC_MODE_REJECTED_UNSPECIFIED) || !validAccess(access)) return STATUS_ERR_VALUE;
+  return smcReject(<u8>cause, access);
 }
 
 /** Send a Registration Request (plain 5GMM message in the mailbox); see context/registration.ts. */

@@ -229,14 +229,25 @@ function buildComplete(imeisvRequested: bool, rinmr: bool): u32 {
   return n;
 }
 
-/** SECURITY MODE REJECT (8.2.27) with a 5GMM cause, protected with the previous (current) 5G NAS
- *  security context if there is one, else sent unprotected (TS 33.501 6.7.2). */
+/** SECURITY MODE REJECT (8.2.27) for an SMC that failed its integrity check (the host parsed the
+ *  cause: #23 or #24, TS 24.501 5.4.2.5); built like every other reject, so it is protected with
+ *  the previous context when one may be used (TS 33.501 6.7.2). Same outcome record. */
+export function smcReject(cause: u8, access: u32): i32 {
+  return reject(cause, 0, 7, access);
+}
+
+/** SECURITY MODE REJECT (8.2.27) with a 5GMM cause. TS 33.501 6.7.2: "The NAS Security Mode Reject
+ *  message … shall be protected with the previous, if any, 5G NAS security context, i.e., the 5G
+ *  NAS security context used prior to the failed NAS Security Mode Command message. If no 5G NAS
+ *  security context existed prior …, the NAS Security Mode Reject message shall remain
+ *  unprotected." After SRVCC to UTRAN CS the old context is no longer one the UE may use (J.1:
+ *  re-authentication first), so it does not count as a previous context: plain. */
 function reject(cause: u8, flags: u8, ngKsi: u32, access: u32): i32 {
   const b = NAS_MSG_PTR;
   store<u8>(b, EPD_5GMM); store<u8>(b + 1, 0); store<u8>(b + 2, MSG_SECURITY_MODE_REJECT); store<u8>(b + 3, cause);
   const cur = slotPtr(SLOT_CURRENT);
   let respLen: u32 = 4, ul: u32 = NO_COUNT;
-  if (ctxUsable(cur)) {
+  if (ctxUsable(cur) && !ueFlag(FLAG_REAUTH_REQUIRED)) {
     ul = ulCount(cur, access);
     const s = protect(cur, access, SHT_INTEGRITY_CIPHERED, b, 4, IO_OUT_PTR + SMC_OUT_RESP);
     if (s != STATUS_OK) { wipe(b, 4); return STATUS_ERR_COUNT_WRAP; }

@@ -155,8 +155,8 @@ export interface N2Target { nas: NetworkNasContext; nasc: Uint8Array; dlCount: n
 /**
  * N2 handover, network side (TS 33.501 6.9.2.3.3): the source AMF's current DL NAS COUNT is the
  * handover COUNT, then incremented. KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, that DL COUNT),
- * which keeps the value and type of the ngKSI of the KAMF it was derived from; COUNTs 0,
- * temporary KgNB = A.9(KAMF′, 2^32−1). KACF = 0: the same KAMF, the target continues the COUNTs.
+ * which keeps the value and type of the ngKSI of the KAMF it was derived from; COUNTs 0, then the
+ * DL COUNT + 1 for the NASC (the first DL message uses 1), temporary KgNB = A.9(KAMF′, 2^32−1). KACF = 0: the same KAMF, the target continues the COUNTs.
  * The Intra N1 mode NAS transparent container carries the algorithms, KACF ‖ TSC ‖ KSI and the
  * 8 LSB of the DL COUNT, MACed with the (new) KNASint and COUNT 2^32−1. `containerNgKsi` puts
  * another ngKSI in the container (fault injection: a KSI naming no context the UE holds).
@@ -169,6 +169,9 @@ export function n2HandoverTarget(source: AmfUeContext, o: { kacf: boolean; conta
   if (o.kacf) {
     const kamf = ref.kamfPrime(src.kamf, 1, dl);
     nas = new NetworkNasContext(kamf, src.ngKsi, nea, nia);
+    // 6.9.2.3.3: "The target AMF shall increment the downlink NAS COUNT by one after creating a
+    // NASC": the NASC takes DL 0 of KAMF′, the first downlink message goes out with DL 1.
+    nas.dlNext['3gpp'] = 1;
     kgnb = ref.kgnb(kamf, COUNT_HO, 1);
   } else {
     nas = new NetworkNasContext(src.kamf, src.ngKsi, nea, nia);
@@ -177,7 +180,7 @@ export function n2HandoverTarget(source: AmfUeContext, o: { kacf: boolean; conta
   const nasc = buildNasc(nas.knasint, nea, nia, (o.kacf ? 0x10 : 0) | ((o.containerNgKsi ?? nas.ngKsi) & 0x0f), dl);
   if (o.corruptMac) nasc[0] ^= 0x01;
   trace.add('source AMF', `Handover Required (N2): DL NAS COUNT ${dl} for the handover, then + 1`, { kamf: src.kamf, dlCount: dl }, { to: 'target AMF', clause: 'TS 33.501 6.9.2.3.3' });
-  trace.add('target AMF', o.kacf ? "KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, DL NAS COUNT) keeps the ngKSI of KAMF; COUNTs 0; temporary KgNB = A.9(KAMF′, 2^32−1)"
+  trace.add('target AMF', o.kacf ? "KACF = 1: KAMF′ = A.13(KAMF, DIRECTION 0x01, DL NAS COUNT) keeps the ngKSI of KAMF; COUNTs 0, DL + 1 after the NASC; temporary KgNB = A.9(KAMF′, 2^32−1)"
     : 'KACF = 0: keeps KAMF and the NAS COUNTs', { kamf: nas.kamf, ngKsi: nas.ngKsi, knasint: nas.knasint, kgnb, nasc, sqn: dl & 0xff },
   { to: 'UE', clause: o.kacf ? 'TS 33.501 6.9.2.3.3, A.13, A.9' : 'TS 33.501 6.9.2.3.3' });
   if (o.corruptMac) trace.add('target AMF', '(fault injected: NAS-MAC of the container corrupted)', {});

@@ -49,7 +49,10 @@ export class UeDevice {
     if (r.context) {
       const c = r.context;
       this.fw.install('current', { kamf: c.kamf, ngKsi: c.ngKsi, type: 'full-native', nea: c.nasAlgs.ciphering, nia: c.nasAlgs.integrity });
-      this.fw.setCounts('current', '3gpp', c.ulNasCount, c.dlNasCount, c.dlNasCount > 0);
+      // Every stored context was taken into use by an SMC (DL COUNT 0) or a NASC after which the
+      // target AMF starts at DL 1 (6.9.2.3.3): the stored DL COUNT was accepted, also when it is 0,
+      // so a replayed DL 0 is refused after power-on (TS 33.501 6.4.3.1 replay protection).
+      this.fw.setCounts('current', '3gpp', c.ulNasCount, c.dlNasCount, true);
     }
     this.trace.add('UE', `Power-on: ${r.reason}`, { source: r.source, kamf: r.context?.kamf ?? null, ngKsi: r.context?.ngKsi ?? null, ulCount: r.context?.ulNasCount ?? null },
       { clause: 'TS 33.501 6.8.1.1.2.1' });
@@ -95,9 +98,10 @@ export class UeDevice {
 
   /**
    * SECURITY MODE COMMAND → COMPLETE or REJECT. One that fails its integrity check (or is a
-   * replay) is answered by SECURITY MODE REJECT, built here and sent unprotected, cause #23 when
-   * the replayed UE security capabilities do not match, else #24; the firmware changed nothing
-   * (TS 33.501 6.7.2; TS 24.501 5.4.2.5).
+   * replay) is answered by SECURITY MODE REJECT, cause #23 when the replayed UE security
+   * capabilities do not match, else #24 (TS 24.501 5.4.2.5), built by the firmware: protected
+   * with the previous 5G NAS security context if there is one the UE may use, else unprotected
+   * (TS 33.501 6.7.2). The failed SMC changed no context; a protected reject spends one UL COUNT.
    */
   securityModeCommand(message: Uint8Array): SmcResult {
     const pendingAka = this.fw.read('new');
@@ -108,10 +112,11 @@ export class UeDevice {
       if (!(e instanceof MacFailureError || e instanceof ReplayError)) throw e;
       const caps = message.length > 7 ? M.smcReplayedCaps(message.subarray(7)) : null;
       const cause = caps !== null && (caps.length !== this.caps.length || caps.some((b, i) => b !== this.caps[i])) ? 23 : 24;
-      const response = M.securityModeReject(cause);
-      this.trace.add('UE', `SECURITY MODE REJECT #${cause} (unprotected): the SECURITY MODE COMMAND failed its ${e instanceof ReplayError ? 'replay' : 'integrity'} check; no state changed`,
-        { cause }, { clause: 'TS 33.501 6.7.2; TS 24.501 5.4.2.5', message: response });
-      return { result: 'reject', cause, hdp: false, rinmr: false, imeisvRequested: false, newKamf: false, epsAlgs: false, oldKept: false, ngKsi: 7, dlCount: null, ulCount: null, response };
+      const rej = this.fw.securityModeReject(cause);
+      const prev = rej.ulCount !== null ? this.fw.read('current') : null;
+      this.trace.add('UE', `SECURITY MODE REJECT #${cause} (${prev ? `protected with the previous context, ngKSI ${prev.ngKsi}` : 'unprotected: no previous context'}): the SECURITY MODE COMMAND failed its ${e instanceof ReplayError ? 'replay' : 'integrity'} check; no context changed`,
+        { cause, kamf: prev ? prev.kamf : null, ngKsi: prev ? prev.ngKsi : null, responseUlCount: rej.ulCount }, { clause: 'TS 33.501 6.7.2; TS 24.501 5.4.2.5', message: rej.response });
+      return rej;
     }
     if (r.result === 'complete' && pendingAka.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi) this.aka.acceptSmc(r.ngKsi);
     const cur = this.fw.read('current');

@@ -136,18 +136,26 @@ export class UeFirmware {
   securityModeCommand(message: Uint8Array, access: Access = '3gpp'): SmcResult {
     const fw = this.fw.begin();
     const m = fw.put(bytes('securityModeCommand', message, [13, 1024]));
-    return this.clearAfter(() => {
-      fw.call('smc_process', m, message.length, accessNo(access));
-      const h = fw.take(0, 16), v = new DataView(h.buffer);
-      const f = h[2];
-      const dl = v.getUint32(8, true), ul = v.getUint32(12, true);
-      return {
-        result: h[0] === 0 ? 'complete' : 'reject', cause: h[1],
-        hdp: (f & 1) !== 0, rinmr: (f & 2) !== 0, imeisvRequested: (f & 4) !== 0, newKamf: (f & 8) !== 0, epsAlgs: (f & 16) !== 0, oldKept: (f & 32) !== 0,
-        ngKsi: h[3], dlCount: dl === 0xffffffff ? null : dl, ulCount: ul === 0xffffffff ? null : ul,
-        response: fw.take(16, v.getUint32(4, true)),
-      };
-    });
+    return this.clearAfter(() => { fw.call('smc_process', m, message.length, accessNo(access)); return this.smcOut(); });
+  }
+
+  /** SECURITY MODE REJECT (#23 or #24, TS 24.501 5.4.2.5) for an SMC that failed its integrity
+   *  check: protected with the previous 5G NAS security context if the UE may use one, else
+   *  unprotected (TS 33.501 6.7.2). Throws CountWrapError when the UL COUNT is spent. */
+  securityModeReject(cause: 23 | 24, access: Access = '3gpp'): SmcResult {
+    return this.clearAfter(() => { this.fw.call('smc_reject', int('cause', cause, 23, 24), accessNo(access)); return this.smcOut(); });
+  }
+
+  private smcOut(): SmcResult {
+    const h = this.fw.take(0, 16), v = new DataView(h.buffer);
+    const f = h[2];
+    const dl = v.getUint32(8, true), ul = v.getUint32(12, true);
+    return {
+      result: h[0] === 0 ? 'complete' : 'reject', cause: h[1],
+      hdp: (f & 1) !== 0, rinmr: (f & 2) !== 0, imeisvRequested: (f & 4) !== 0, newKamf: (f & 8) !== 0, epsAlgs: (f & 16) !== 0, oldKept: (f & 32) !== 0,
+      ngKsi: h[3], dlCount: dl === 0xffffffff ? null : dl, ulCount: ul === 0xffffffff ? null : ul,
+      response: this.fw.take(16, v.getUint32(4, true)),
+    };
   }
 
   /** Registration outcome: accepted with a new 5G-GUTI → commit; otherwise roll back. */
