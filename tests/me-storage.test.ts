@@ -229,7 +229,7 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     expect(boot(usimM, meM).r).toMatchObject({ context: null, reason: expect.stringContaining("KSI '111'") });
   });
 
-  it('writes back the updated context (COUNTs included) marked valid when the attempt fails', () => {
+  it('TS 33.501 6.8.1.1.2.1 "If the attempt to transition away from RM DEREGISTERED state … fails, the ME shall store the (possibly updated) 5G NAS security context … and mark it as valid": a failed initial registration writes it back valid, COUNTs included', () => {
     let { usimM, meM, s } = registered(A, '3gpp', true);
     s = boot(usimM, meM);
     s.cs.beginRegistration();
@@ -250,20 +250,34 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     expect(boot(usimM, meM).r.context).toEqual(B);
   });
 
-  it('mobility registration: invalid while in progress and while registered; valid again when it fails (6.8.1.1.2.1 step 4)', () => {
-    const usimM = newUsim(SUPI_A);
-    const s = boot(usimM, new MemoryMedium(4096));
+  it('TS 33.501 6.8.1.1.2.1 (stored copy invalid while RM-REGISTERED; only a failed attempt to leave RM-DEREGISTERED is stored valid): a failed MOBILITY registration keeps the copy invalid, content and COUNTs updated', () => {
+    const usimM = newUsim(SUPI_A), meM = new MemoryMedium(4096);
+    const s = boot(usimM, meM);
     s.cs.beginRegistration();
     s.cs.registrationCompleted(A);
     s.cs.beginRegistration('mobility');
     expect(s.cs.stored()).toEqual({ valid: false, content: A, location: 'usim' });
     s.cs.registrationFailed(A2);
     expect(s.cs.state).toBe('registered');
-    expect(s.usim!.readNsc('3gpp')).toEqual({ valid: true, ...A2 });
+    expect(s.cs.stored()).toEqual({ valid: false, content: A2, location: 'usim' });
+    expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(A_RECORD_INVALID.replace('82 04 00000005 83 04 00000003', '82 04 00000009 83 04 00000007'))));
+    // Negative control: the same record marked valid is what a failed INITIAL registration writes (test above)
+    expect(inspectNscRecord(bytes(A_RECORD.replace('82 04 00000005 83 04 00000003', '82 04 00000009 83 04 00000007'))).valid).toBe(true);
     s.cs.beginRegistration('mobility');
     expect(s.usim!.readNsc('3gpp')).toMatchObject({ valid: false });
     s.cs.registrationCompleted(B);
     expect(s.cs.stored()).toEqual({ valid: false, content: B, location: 'usim' });
+  });
+
+  it('TS 33.501 6.8.1.1.2.1: a power loss after a failed mobility registration finds no valid copy (the UE sends ngKSI 111), so no UL COUNT of the kept KAMF is reused', () => {
+    const usimM = newUsim(SUPI_A), meM = new MemoryMedium(4096);
+    const s = boot(usimM, meM);
+    s.cs.beginRegistration();
+    s.cs.registrationCompleted(A);
+    s.cs.beginRegistration('mobility');
+    s.cs.registrationFailed(A2);
+    s.cs.powerLoss();
+    expect(boot(usimM, meM).r).toMatchObject({ context: null, reason: expect.stringContaining("KSI '111'") });
   });
 
   it('deregistration: normal and switch-off store the context valid; reject removes context and KAUSF/KSEAF', () => {
@@ -326,6 +340,54 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     boot(usimM, meM).cs.storeLoci(loci);
     expect(boot(usimM, meM).cs.loadLoci()).toEqual({ valid: true, ...loci });
     expect(boot(newUsim(SUPI_B, []), meM).cs.loadLoci()).toBeNull();
+  });
+
+  describe('TS 24.501 5.5.1.3.5 #3/#6/#7: "set the 5GS update status to 5U3 ROAMING NOT ALLOWED … delete any 5G-GUTI, last visited registered TAI, TAI list and ngKSI … consider the USIM as invalid for 5GS services until switching off or the UICC containing the USIM is removed"', () => {
+    const loci = { guti: bytes('000BF200F110CAFE4112345678'), tai: { plmn: bytes('00F110'), tac: bytes('000001') }, updateStatus: 0 as const };
+    // Expected EF 5GS3GPPLOCI, composed by hand: 5G-GUTI 'FF'×13 (TS 31.102 4.4.11.2: no GUTI); TAI deleted = the
+    // deleted TAI's PLMN with TAC 'FFFFFE' (TS 24.501 9.11.3.8 "all bits of the tracking area code shall be set to
+    // one with the exception of the least significant bit"); byte 20 = 02 "roaming not allowed" (5U3).
+    const REJECTED_LOCI = `${ff(13)} 00F110 FFFFFE 02`;
+    it('EF 5GS3GPPLOCI is rewritten in the same USIM transaction as the context and KAUSF/KSEAF', () => {
+      const usimM = newUsim(SUPI_A), meM = new MemoryMedium(4096);
+      const s = boot(usimM, meM);
+      s.cs.beginRegistration();
+      s.cs.registrationCompleted(A);
+      s.cs.storeAuthKeys(K);
+      s.cs.storeLoci(loci);
+      const before = s.cs.writes.length;
+      s.cs.deregister('reject');
+      expect(hex(s.usim!.readBinary(0x4f01))).toBe(hex(bytes(REJECTED_LOCI)));
+      expect(hex(s.usim!.readRecord(0x4f03, 1))).toBe(hex(bytes(INVALID_RECORD)));
+      expect(s.cs.writes.slice(before)).toEqual([
+        { medium: 'usim', item: 'nsc', action: 'mark-invalid' }, { medium: 'usim', item: 'authKeys', action: 'delete' }, { medium: 'usim', item: 'loci', action: 'write-valid' }]);
+      expect(s.cs.loadLoci()).toMatchObject({ valid: true, guti: null, updateStatus: 2 });
+    });
+    it('without EF 5GS3GPPLOCI (no n°122) the ME NVM copy gets the same content', () => {
+      const usimM = newUsim(SUPI_A, []), meM = new MemoryMedium(4096);
+      const s = boot(usimM, meM);
+      s.cs.storeLoci(loci);
+      s.cs.deregister('reject');
+      const l = boot(usimM, meM).cs.loadLoci()!;
+      expect(l).toMatchObject({ valid: true, guti: null, updateStatus: 2 });
+      expect(l.valid && hex(l.tai.plmn) + hex(l.tai.tac)).toBe('00F110FFFFFE');
+    });
+    it('no registration starts while the USIM is invalid; power-on (switch-off/on) or USIM removal ends it', () => {
+      const usimM = newUsim(SUPI_A), meM = new MemoryMedium(4096);
+      const s = boot(usimM, meM);
+      s.cs.deregister('reject');
+      expect(s.cs.usimInvalidFor5gs).toBe(true);
+      const rec = hex(s.usim!.readRecord(0x4f03, 1));
+      expect(() => s.cs.beginRegistration()).toThrow(/invalid for 5GS services.*5\.5\.1\.3\.5/);
+      expect([s.cs.state, hex(s.usim!.readRecord(0x4f03, 1))]).toEqual(['deregistered', rec]); // refused: nothing changed
+      const t = boot(usimM, meM);
+      expect(t.cs.usimInvalidFor5gs).toBe(false);
+      expect(() => t.cs.beginRegistration()).not.toThrow();
+      const u = boot(usimM, meM);
+      u.cs.deregister('reject');
+      u.cs.usimRemoved();
+      expect(u.cs.usimInvalidFor5gs).toBe(false);
+    });
   });
 
   it('TS 33.501 6.8.1.1.1 "no copy … in NV when the USIM holds it" (facts §7): the ME copy is deleted AFTER the USIM write; a cut between leaves both and the USIM wins', () => {

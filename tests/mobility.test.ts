@@ -58,11 +58,11 @@ describe('scenario outcomes', () => {
     expect(s.sourceAmfKamf).toBe(s.kamfOld);
     expect(s.aligned).toBe(true);
   });
-  it('timeout: rollback, the old context is current and usable; stored back valid with its COUNTs (6.8.1.1.2.1 step 4)', () => {
+  it('timeout: rollback, the old context is current and usable; stored back with its COUNTs but marked INVALID — the UE stays RM-REGISTERED (TS 33.501 6.8.1.1.2.1 stores it valid only when "the attempt to transition away from RM DEREGISTERED state … fails")', () => {
     const { summary: s } = runMobility({ outcome: 'timeout' });
     expect(s.outcome).toBe('timeout');
     expect(s.ueCurrentKamf).toBe(s.kamfOld);
-    expect([s.usimKamf, s.usimValid]).toEqual([s.kamfOld, true]);
+    expect([s.usimKamf, s.usimValid]).toEqual([s.kamfOld, false]);
   });
   it('seed 000 "if the mobility registration procedure is failed and the UE does not get a new 5G-GUTI, the UE shall delete the new 5G NAS security context": an ACCEPT without a new 5G-GUTI is a success — KAMF′ committed, UE and target AMF aligned', () => {
     const { summary: s } = runMobility({ outcome: 'no-guti' });
@@ -259,9 +259,10 @@ describe('firmware state across the steps', () => {
     // the kept context still talks to the source AMF
     const m = w.ue.fw.protect('current', '3gpp', 2, Uint8Array.of(0x7e, 0, 0x43));
     expect(S.find(guti(1, 0x101))!.nas.verifyUplink(m.message)).not.toBeNull();
-    // EF 5GS3GPPNSC after rollback: the old ngKSI and KAMF, with the COUNTs written back
+    // EF 5GS3GPPNSC after rollback: the old ngKSI and KAMF, with the COUNTs written back, marked invalid
+    // (a failed mobility registration leaves the UE RM-REGISTERED; TS 33.501 6.8.1.1.2.1)
     const c = w.ue.fw.read('current');
-    expect(toHex(w.ue.usimNscBytes()!)).toBe(nscRecord(old.ngKsi, toHex(old.kamf), c.ulCount['3gpp'] - 1, c.dlCount['3gpp']));
+    expect(toHex(w.ue.usimNscBytes()!)).toBe(nscRecord(old.ngKsi, toHex(old.kamf), c.ulCount['3gpp'] - 1, c.dlCount['3gpp'], 'invalid'));
   });
 });
 

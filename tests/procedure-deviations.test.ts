@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runMobility } from '../host/scenarios/mobility.js';
 import { World, guti } from '../host/scenarios/setup.js';
 import { Amf, KEPT_CONTEXT_TIMER_S } from '../host/network/amf.js';
+import { NetworkNasContext } from '../host/network/nas-security.js';
 import { UeInterworking } from '../host/ue/ue-interworking.js';
 import { ref } from '../host/reference/kdf.js';
 import * as M from '../host/nas/messages.js';
@@ -82,20 +83,50 @@ describe('deviation 7 — TS 24.501 5.5.1.3.5: causes #3, #6, #7 delete the 5G N
       expect(s.usimNscRecord!.slice(0, 10)).toBe('a003800107'); // A0 03 80 01 07: no context
       expect(s.verdict).toMatch(/holds no 5G NAS security context/);
     });
+    it(`REGISTRATION REJECT #${cause}: "set the 5GS update status to 5U3 ROAMING NOT ALLOWED … delete any 5G-GUTI, last visited registered TAI" — EF 5GS3GPPLOCI = FF×13 ‖ PLMN ‖ TAC FFFFFE (TAI deleted, TS 24.501 9.11.3.8) ‖ 02 (TS 31.102 4.4.11.2)`, () => {
+      const { summary: s, trace } = runMobility({ outcome: 'reject', rejectCause: cause, seed: 5 });
+      // Composed by hand: the scenario's PLMN 00F110 (MCC 001, MNC 01) is kept from the deleted TAI
+      expect(s.usimLoci).toBe(`${'ff'.repeat(13)}00f110fffffe02`);
+      expect(s.usimInvalidFor5gs).toBe(true);
+      // the same USIM transaction: the three writes follow each other with nothing in between
+      const i = idx(trace, /EF 5GS3GPPNSC mark-invalid/, idx(trace, /^REGISTRATION REJECT/));
+      expect(trace.slice(i, i + 3).map((t) => t.event)).toEqual(['USIM write: EF 5GS3GPPNSC mark-invalid', 'USIM write: EF 5GAUTHKEYS delete', 'USIM write: EF 5GS3GPPLOCI write-valid']);
+    });
   }
-  it('REGISTRATION REJECT #111 (protocol error) and a timeout keep the old context: current again and stored back valid with its COUNTs', () => {
-    for (const o of [{ outcome: 'reject' as const, rejectCause: 111 }, { outcome: 'timeout' as const }]) {
+  it('REGISTRATION REJECT #111 (protocol error) and a timeout keep the old context current; the stored copy keeps its content but stays INVALID — TS 33.501 6.8.1.1.2.1 stores it valid only when "the attempt to transition away from RM DEREGISTERED state … fails", and a mobility registration starts from RM-REGISTERED', () => {
+    for (const o of [{ outcome: 'reject' as const, rejectCause: 111 }, { outcome: 'timeout' as const }, { smcFault: 'bad-mac' as const }]) {
       const { summary: s } = runMobility({ ...o, seed: 5 });
-      expect([s.ueCurrentKamf, s.usimKamf, s.usimNgKsi, s.usimValid]).toEqual([s.kamfOld, s.kamfOld, s.ngKsiOld, true]);
+      expect([s.ueCurrentKamf, s.usimKamf, s.usimNgKsi, s.usimValid], JSON.stringify(o)).toEqual([s.kamfOld, s.kamfOld, s.ngKsiOld, false]);
+      expect(s.usimLoci!.slice(0, 26)).not.toBe('ff'.repeat(13)); // the 5G-GUTI stays: only #3/#6/#7 delete it
     }
   });
-  it('#3 with --fallback: the UE has nothing to protect with, registers with ngKSI 111 and is authenticated', () => {
+  it('TS 33.501 6.8.1.1.2.1: after a failed mobility registration a power loss finds no valid stored copy — the UE sends ngKSI 111 and is authenticated (no UL COUNT of the old KAMF reused)', () => {
+    const { summary: s } = runMobility({ outcome: 'reject', rejectCause: 111, powerCycleAt: 'registered', seed: 5 });
+    expect(s.afterPowerOn).toMatchObject({ ngKsiSent: 7, authenticated: true });
+  });
+  it('#3 with --fallback: "consider the USIM as invalid for 5GS services until switching off" — no REGISTRATION REQUEST follows the reject; the scenario says why', () => {
     const { summary: s, trace } = runMobility({ outcome: 'reject', rejectCause: 3, fallback: true, seed: 5 });
-    const fb = idx(trace, /^Falls back/);
-    const rr = trace.slice(fb).find((t) => t.from === 'UE' && /^REGISTRATION REQUEST/.test(t.event))!;
+    const rej = idx(trace, /^REGISTRATION REJECT #3/);
+    expect(rej).toBeGreaterThan(0);
+    expect(trace.slice(rej).some((t) => t.from === 'UE' && /^REGISTRATION REQUEST/.test(t.event))).toBe(false);
+    expect(idx(trace, /^No fallback: the USIM is invalid for 5GS services/, rej)).toBeGreaterThan(rej);
+    expect(idx(trace, /^Falls back/)).toBe(-1);
+    expect([s.usimInvalidFor5gs, s.ueCurrentKamf]).toEqual([true, null]);
+    expect(s.verdict).toMatch(/USIM is invalid for 5GS services until switch-off \(no fallback\)/);
+    // Negative control: with #111 the same flags do fall back and register again
+    const c = runMobility({ outcome: 'reject', rejectCause: 111, fallback: true, seed: 5 });
+    expect(c.trace.slice(idx(c.trace, /^REGISTRATION REJECT #111/)).some((t) => t.from === 'UE' && /^REGISTRATION REQUEST/.test(t.event))).toBe(true);
+  });
+  it('#3 then power-on (switch-off ends the USIM\'s invalidity): the Registration Request carries the SUCI (no 5G-GUTI left) and ngKSI 111, and the UE is authenticated', () => {
+    const { summary: s, trace } = runMobility({ outcome: 'reject', rejectCause: 3, powerCycleAt: 'registered', seed: 5 });
+    const on = idx(trace, /^Power-on/, idx(trace, /^POWER LOSS/));
+    const rr = trace.slice(on).find((t) => t.from === 'UE' && /^REGISTRATION REQUEST/.test(t.event))!;
     expect(rr.event).toMatch(/initial.*unprotected/);
-    expect(M.parseRegistrationRequest(hex(rr.message!)).ngKsi).toBe(7);
-    expect(s.ueCurrentKamf).toBe(s.sourceAmfKamf);
+    const req = M.parseRegistrationRequest(hex(rr.message!));
+    expect(req.ngKsi).toBe(7);
+    expect(req.identity[0] & 7).toBe(1); // type of identity 001 = SUCI (TS 24.501 9.11.3.4); 010 would be a 5G-GUTI
+    expect(s.afterPowerOn).toMatchObject({ ngKsiSent: 7, authenticated: true });
+    expect(s.usimInvalidFor5gs).toBe(false);
   });
 });
 
@@ -130,6 +161,27 @@ describe('deviation 9 — TS 33.501 6.9.3: "If the source AMF has derived a new 
     expect(s.sourceAmfKamf).toBe(s.kamfOld);                                         // the current one is kept (policy keep)
     expect(trace.slice(del + 1).some((t) => Object.values(t.values).includes(nc))).toBe(false);
     expect(s.kamfNew).toBe(toHex(ref.kamfPrime(hex(s.kamfOld), 0, s.ulCountRegistrationRequest!)));
+  });
+  it('"not transfer any non-current 5G security context to the target AMF": the context transfer has no nonCurrent field with KAMF′ derived; without derivation the same transfer carries it (negative control: the check can fire)', () => {
+    function transfer(horizontal: boolean) {
+      const w = new World(7);
+      const S = new Amf('source AMF', w.trace, { horizontal });
+      w.initialRegistration(S, guti(1, 0x101));
+      const nc = new NetworkNasContext(Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i), 5, 2, 2); // a KAMF no one else holds
+      S.find(guti(1, 0x101))!.nonCurrent = nc;
+      const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
+      const t = S.contextTransfer(guti(1, 0x101), rr.message);
+      if (!t.ok) throw new Error(t.reason);
+      return { t, nc, S };
+    }
+    const h = transfer(true);
+    expect(h.t.keyAmfHDerivationInd).toBe(true);
+    expect('nonCurrent' in h.t).toBe(false);
+    expect(Object.values(h.t).some((v) => v instanceof Uint8Array && toHex(v) === toHex(h.nc.kamf))).toBe(false);
+    expect(h.S.find(guti(1, 0x101))!.nonCurrent).toBeNull(); // and deleted at the source
+    const n = transfer(false);
+    expect(n.t.keyAmfHDerivationInd).toBe(false);
+    expect(n.t.nonCurrent && toHex(n.t.nonCurrent.kamf)).toBe(toHex(n.nc.kamf));
   });
   it('without horizontal derivation the rule does not apply: the non-current context stays at the source AMF', () => {
     const { summary: s } = runMobility({ horizontal: false, outcome: 'reject', seed: 7 });

@@ -36,7 +36,7 @@ describe('ue-keys run mobility', () => {
     expect(find(true, 'reject', 'keep', true).aligned).toBe(true);
     expect(find(true, 'reject', 'delete', true).aligned).toBe(false);
     expect(find(true, 'no-guti', 'keep', false)).toMatchObject({ outcome: 'accept', aligned: true, usimValid: false });
-    expect(find(true, 'timeout', 'keep', false)).toMatchObject({ usimValid: true, sourceAmfLearned: 'failure (RegistrationStatusUpdate)' });
+    expect(find(true, 'timeout', 'keep', false)).toMatchObject({ usimValid: false, usimKamf: find(true, 'timeout', 'keep', false).kamfOld, sourceAmfLearned: 'failure (RegistrationStatusUpdate)' });
     const text = runCli(['run', 'mobility', '--compare']).out;
     expect(text.split('\n')[0]).toMatch(/USIM valid .*source AMF learned/);
     expect(text.split('\n').filter((l) => /^(yes|no) /.test(l))).toHaveLength(32);
@@ -64,6 +64,13 @@ describe('ue-keys run mobility', () => {
       expect(runCli(['run', 'mobility', ...args, '--json']).code, args.join(' ')).toBe(0);
     }
   }, 60_000);
+  it('--outcome reject --cause 3 --fallback (TS 24.501 5.5.1.3.5 "consider the USIM as invalid for 5GS services until switching off"): no fallback registration; summary shows usimInvalidFor5gs and the EF 5GS3GPPLOCI bytes (no 5G-GUTI, TAI deleted, 5U3)', () => {
+    const r = runCli(['run', 'mobility', '--outcome', 'reject', '--cause', '3', '--fallback', '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out);
+    expect(o.summary).toMatchObject({ usimInvalidFor5gs: true, usimLoci: `${'ff'.repeat(13)}00f110fffffe02`, ueCurrentKamf: null });
+    expect(o.trace.some((t: any) => /^No fallback: the USIM is invalid for 5GS services/.test(t.event))).toBe(true);
+  });
   it('run --help lists every scenario with its flags', () => {
     const out = runCli(['run', '--help']).out;
     for (const s of ['run mobility', '--source-policy keep|delete', 'run srvcc', '--variant mme-derive|mme-concat|direct', 'run interworking', 'run n2-handover']) expect(out).toContain(s);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { InputError } from '../host/errors.js';
 import {
   decodeAuthKeys, decodeLoci, decodeNscRecord, encodeAuthKeys, encodeDefaultLoci, encodeLoci, encodeNoAuthKeys,
-  encodeNoNscRecord, encodeNscRecord, inspectNscRecord, type StoredNsc,
+  encodeNoNscRecord, encodeNscRecord, inspectNscRecord, rejectedLoci, taiDeleted, type StoredNsc,
 } from '../host/usim/files.js';
 import { decodeImsi, decodeUst, encodeImsi, encodeUst } from '../host/usim/usim-storage.js';
 
@@ -239,6 +239,19 @@ describe('EF 5GS3GPPLOCI / EF 5GSN3GPPLOCI (TS 31.102 4.4.11.2, facts §6)', () 
     expectInputError(() => encodeLoci({ ...loci, guti: new Uint8Array(12) }), 'guti', 'got 12');
     expectInputError(() => encodeLoci({ ...loci, tai: { plmn: new Uint8Array(2), tac: new Uint8Array(3) } }), 'tai.plmn');
     expectInputError(() => encodeLoci({ ...loci, updateStatus: 3 as 0 }), 'updateStatus', 'got 3');
+  });
+  it('after REGISTRATION REJECT #3/#6/#7 (TS 24.501 5.5.1.3.5 "set the 5GS update status to 5U3 ROAMING NOT ALLOWED … delete any 5G-GUTI, last visited registered TAI"): GUTI FF×13, TAI deleted, byte 20 = 02', () => {
+    // TS 24.501 9.11.3.8: "If a TAI has to be deleted, then all bits of the tracking area code shall be set to one with the
+    // exception of the least significant bit which shall be set to zero" and "If the TAI is deleted the MCC and MNC shall take
+    // the value from the deleted TAI"; TS 31.102 4.4.11.2 byte 20: b3-b1 010 = roaming not allowed.
+    expect(hex(encodeLoci(rejectedLoci(loci)))).toBe(hex(bytes(`${ff(13)} 00 F1 10 FF FF FE 02`)));
+    expect(hex(encodeLoci(rejectedLoci(null)))).toBe(hex(bytes(`${ff(13)} FF FF FF FF FF FE 02`)));
+    expect(taiDeleted(rejectedLoci(loci).tai)).toBe(true);
+    // "If a USIM is inserted in a mobile equipment with the tracking area code containing all zeros, then the mobile
+    // equipment shall recognise this TAC as part of a deleted TAI" (same clause); a real TAC is not deleted
+    expect(taiDeleted({ plmn: bytes('00F110'), tac: bytes('000000') })).toBe(true);
+    expect(taiDeleted(loci.tai)).toBe(false);
+    expect(taiDeleted({ plmn: bytes('00F110'), tac: bytes('FFFFFF') })).toBe(false);
   });
   it('round trips (fast-check)', () => {
     const b = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });

@@ -15,9 +15,20 @@
  * completion of a registration replaces its content (6.9.3: "replace the currently stored KAMF and
  * ngKSI") but writes it marked invalid, because the COUNTs in RAM move on with every message. It
  * is written back with its COUNTs and marked VALID only when the UE leaves RM-REGISTERED
- * (deregistration, switch-off) or when an attempt fails. So a power loss at any point never finds
- * a valid copy whose UL/DL NAS COUNT has already been used with its KAMF: power-on loads nothing,
- * the UE sends ngKSI '111' and is authenticated (6.8.1.2.1).
+ * (deregistration, switch-off) or when an attempt to leave RM-DEREGISTERED fails (6.8.1.1.2.1:
+ * "If the attempt to transition away from RM DEREGISTERED state … fails, the ME shall store the
+ * (possibly updated) 5G NAS security context … and mark it as valid"). A failed MOBILITY or
+ * periodic registration update is not such an attempt: the UE stays RM-REGISTERED and keeps
+ * counting on the context in RAM, so the copy is written back with its COUNTs but stays marked
+ * invalid. So a power loss at any point never finds a valid copy whose UL/DL NAS COUNT has
+ * already been used with its KAMF: power-on loads nothing, the UE sends ngKSI '111' and is
+ * authenticated (6.8.1.2.1).
+ *
+ * REGISTRATION REJECT #3/#6/#7 (TS 24.501 5.5.1.3.5, 5.5.1.2.5): the context, KAUSF/KSEAF and
+ * EF 5GS3GPPLOCI (5G-GUTI deleted, TAI deleted, update status 5U3) go in one transaction, and the
+ * USIM is "invalid for 5GS services until switching off or the UICC containing the USIM is
+ * removed": {@link ContextStore.usimInvalidFor5gs} refuses every registration until
+ * {@link ContextStore.powerOn} or {@link ContextStore.usimRemoved}.
  *
  * "Marked invalid" is KSI '111' in tag 80 (facts §6; 6.2.2.2 "set the KSI value of ngKSI to
  * '111'"): `A0 03 80 01 07` when there is no content (deleted, NIA0, after SRVCC), or the content
@@ -27,11 +38,11 @@
  */
 import { UeKeysError } from '../errors.js';
 import {
-  FID_5GAUTHKEYS, encodeAuthKeys, inspectNscRecord, encodeLoci, encodeNoAuthKeys, encodeNoNscRecord, encodeNscRecord,
+  FID_5GAUTHKEYS, encodeAuthKeys, inspectNscRecord, encodeLoci, encodeNoAuthKeys, rejectedLoci, encodeNoNscRecord, encodeNscRecord,
   type AuthKeys, type Decoded, type Loci, type StoredNsc,
 } from '../usim/files.js';
 import { LOCI_FID, NSC_FID, type Access, type UsimStorage } from '../usim/usim-storage.js';
-import type { MePowerOnResult, MeStorage } from './me-storage.js';
+import type { MeChange, MePowerOnResult, MeStorage } from './me-storage.js';
 
 /** A full native 5G NAS security context minus NAS keys and UE security capabilities (6.8.1.1.1). */
 export type NativeContext = StoredNsc;
@@ -80,6 +91,7 @@ export class ContextStore {
   private kind: RegistrationKind = 'initial';
   private ram: NativeContext | null = null;
   private card: UsimStorage | null = null;
+  private invalid5gs = false;
   readonly access: Access;
   readonly nscRecord: number;
   /** Every write step (USIM or ME NVM), in order; see {@link StoreWrite}. */
@@ -99,15 +111,19 @@ export class ContextStore {
   get usim(): UsimStorage | null { return this.card; }
   /** Where the native context of this access is kept with the inserted USIM. */
   get nscLocation(): Location { return this.card?.hasEf(NSC_FID[this.access]) ? 'usim' : 'me'; }
+  /** After REGISTRATION REJECT #3/#6/#7 the USIM is "invalid for 5GS services until switching off or
+   *  the UICC containing the USIM is removed" (TS 24.501 5.5.1.3.5): no registration may start. */
+  get usimInvalidFor5gs(): boolean { return this.invalid5gs; }
 
   /**
-   * Power-on (6.8.1.1.2.1 step 1, 6.2.2.2): bind the ME NVM to the USIM (deleting it on no USIM or
+   * Power-on (6.8.1.1.2.1, 6.2.2.2): bind the ME NVM to the USIM (deleting it on no USIM or
    * a SUPI mismatch), then load the stored native context — from the USIM if it has the EF, else
    * from ME NVM — only if it is marked valid. RAM starts empty, as after any power cycle.
    */
   powerOn(usim: UsimStorage | null): PowerOnResult {
     this.card = usim;
     this.ram = null;
+    this.invalid5gs = false; // switched on again: the USIM is no longer considered invalid (5.5.1.3.5)
     this.st = 'deregistered';
     this.kind = 'initial';
     const me = this.me.powerOn(usim?.supi ?? null);
@@ -126,17 +142,20 @@ export class ContextStore {
     this.me.usimRemoved();
     this.card = null;
     this.ram = null;
+    this.invalid5gs = false; // "until … the UICC containing the USIM is removed" (TS 24.501 5.5.1.3.5)
     this.st = 'off';
   }
 
   /**
-   * Start a registration (6.8.1.1.2.1 step 3): the stored copy is marked invalid while the attempt
+   * Start a registration (6.8.1.1.2.1): the stored copy is marked invalid while the attempt
    * is in progress — for an initial registration (leaving RM-DEREGISTERED) and for a mobility or
-   * periodic registration update (from RM-REGISTERED, where it is already invalid unless an
-   * earlier attempt failed and wrote it back valid). The content stays, in case this attempt fails.
+   * periodic registration update (from RM-REGISTERED, where it is already invalid: neither the
+   * completion nor a failed update writes it valid). The content stays, in case this attempt fails.
+   * Refused while the USIM is invalid for 5GS services (TS 24.501 5.5.1.3.5).
    */
   beginRegistration(kind: RegistrationKind = 'initial'): void {
     this.needUsim('beginRegistration');
+    if (this.invalid5gs) throw new ContextStateError('beginRegistration: the USIM is invalid for 5GS services after REGISTRATION REJECT #3/#6/#7 until switch-off or USIM removal (TS 24.501 5.5.1.3.5)');
     const from = kind === 'initial' ? 'deregistered' : 'registered';
     if (this.st !== from) throw new ContextStateError(`beginRegistration('${kind}') needs state ${from}, state is ${this.st}`);
     const d = this.readStoredNsc();
@@ -165,12 +184,18 @@ export class ContextStore {
   }
 
   /**
-   * The attempt failed (6.8.1.1.2.1 step 4): write back the possibly updated context, COUNTs
-   * included, marked valid (a NIA0 context is not stored). With null nothing is written back.
+   * The attempt failed: write back the possibly updated context, COUNTs included (a NIA0 context
+   * is not stored; with null nothing is written back). Marked VALID only after a failed initial
+   * registration — the attempt to leave RM-DEREGISTERED of TS 33.501 6.8.1.1.2.1 ("If the attempt
+   * to transition away from RM DEREGISTERED state … fails, the ME shall store the (possibly
+   * updated) 5G NAS security context … and mark it as valid"). After a failed mobility/periodic
+   * registration update the UE stays RM-REGISTERED and goes on using the context, so the copy
+   * stays marked INVALID (6.8.1.1.2.1: invalid while registered); a power loss then finds no
+   * valid copy and the UE authenticates.
    */
   registrationFailed(context: NativeContext | null = this.ram): void {
     this.needState('registrationFailed', 'registering');
-    if (storable(context)) this.writeNsc(context, 'valid');
+    if (storable(context)) this.writeNsc(context, this.kind === 'initial' ? 'valid' : 'invalid');
     this.ram = context && copyContext(context);
     this.st = this.kind === 'initial' ? 'deregistered' : 'registered';
   }
@@ -192,8 +217,10 @@ export class ContextStore {
   /**
    * Enter RM-DEREGISTERED (6.8.1.1.1). `normal`/`switch-off`: store the full native context
    * (default: the current one, with its COUNTs) marked valid, or mark the stored copy invalid if
-   * there is none. `reject`: mark the context invalid and delete KAUSF/KSEAF in one transaction.
-   * After `switch-off` the state is 'off' (RAM is gone).
+   * there is none. `reject` (REGISTRATION REJECT #3/#6/#7, TS 24.501 5.5.1.3.5): mark the context
+   * invalid, delete KAUSF/KSEAF and write EF 5GS3GPPLOCI with no 5G-GUTI, the TAI deleted and
+   * update status 5U3 in one transaction per medium; the USIM is then invalid for 5GS services
+   * until {@link powerOn} or {@link usimRemoved}. After `switch-off` the state is 'off' (RAM is gone).
    */
   deregister(kind: DeregistrationKind, context: NativeContext | null = this.ram): void {
     this.needUsim('deregister');
@@ -201,6 +228,7 @@ export class ContextStore {
     if (kind === 'reject') {
       this.removeAll();
       this.ram = null;
+      this.invalid5gs = true;
     } else {
       this.writeNsc(storable(context) ? context : null, 'valid');
       this.ram = context && copyContext(context);
@@ -289,20 +317,43 @@ export class ContextStore {
     this.onWrite?.(w);
   }
 
-  /** Registration Reject / subscription withdrawn: context invalid and KAUSF/KSEAF deleted, atomically per store. */
+  /**
+   * REGISTRATION REJECT #3/#6/#7: context invalid, KAUSF/KSEAF deleted and LOCI set to "no 5G-GUTI,
+   * TAI deleted, 5U3 ROAMING NOT ALLOWED" (TS 24.501 5.5.1.3.5; TS 31.102 4.4.11.2 byte 20 = 02),
+   * atomically per store, so a power loss never leaves the 5G-GUTI without the deleted ngKSI.
+   */
   private removeAll(): void {
     const usim = this.card!;
     const fid = NSC_FID[this.access];
+    const lociFid = LOCI_FID[this.access];
     const onUsim = this.nscLocation === 'usim';
     const akOnUsim = usim.hasEf(FID_5GAUTHKEYS);
+    const lociOnUsim = usim.hasEf(lociFid);
+    const prev = this.loadLoci();
+    const loci = rejectedLoci(prev?.valid ? prev : null);
     const writes = [];
     if (onUsim) writes.push({ fid, record: this.nscRecord, data: encodeNoNscRecord(usim.recordLength(fid)) });
     if (akOnUsim) writes.push({ fid: FID_5GAUTHKEYS, data: encodeNoAuthKeys(usim.fileSize(FID_5GAUTHKEYS)) });
-    if (writes.length) { usim.update(writes); if (onUsim) this.log('usim', 'nsc', 'mark-invalid'); if (akOnUsim) this.log('usim', 'authKeys', 'delete'); }
-    const meChanges = [];
-    if (!onUsim || this.me.hasNsc(this.access)) meChanges.push(onUsim ? { item: 'delete-nsc' as const, access: this.access } : { item: 'nsc' as const, access: this.access, context: null });
-    if (this.me.readAuthKeys() !== null) meChanges.push({ item: 'authKeys' as const, keys: null });
-    if (meChanges.length) { this.me.update(meChanges); for (const c of meChanges) this.log('me', c.item === 'authKeys' ? 'authKeys' : 'nsc', c.item === 'nsc' ? 'mark-invalid' : 'delete'); }
+    if (lociOnUsim) writes.push({ fid: lociFid, data: encodeLoci(loci) });
+    if (writes.length) {
+      usim.update(writes);
+      if (onUsim) this.log('usim', 'nsc', 'mark-invalid');
+      if (akOnUsim) this.log('usim', 'authKeys', 'delete');
+      if (lociOnUsim) this.log('usim', 'loci', 'write-valid');
+    }
+    const meChanges: MeChange[] = [];
+    if (!onUsim || this.me.hasNsc(this.access)) meChanges.push(onUsim ? { item: 'delete-nsc', access: this.access } : { item: 'nsc', access: this.access, context: null });
+    if (this.me.readAuthKeys() !== null) meChanges.push({ item: 'authKeys', keys: null });
+    // LOCI: the ME copy is the only one without the EF, and is deleted when the USIM holds it (TS 24.501 C.1)
+    if (!lociOnUsim) meChanges.push({ item: 'loci', access: this.access, loci });
+    else if (this.me.readLoci(this.access) !== null) meChanges.push({ item: 'loci', access: this.access, loci: null });
+    if (meChanges.length) {
+      this.me.update(meChanges);
+      for (const c of meChanges) {
+        if (c.item === 'loci') this.log('me', 'loci', c.loci === null ? 'delete' : 'write-valid');
+        else this.log('me', c.item === 'authKeys' ? 'authKeys' : 'nsc', c.item === 'nsc' ? 'mark-invalid' : 'delete');
+      }
+    }
   }
 
   private needUsim(op: string): UsimStorage {

@@ -23,7 +23,10 @@ export interface AmfUeContext {
 /** Namf_Communication_UEContextTransfer response (TS 23.502 4.2.2.2.2 step 5). */
 export type ContextTransfer =
   | { ok: true; supi: string; keyAmfHDerivationInd: boolean; kamf: Uint8Array; ngKsi: number; ueSecurityCapabilities: Uint8Array;
-      nea: number; nia: number; ulLast: number; dlNext: number }
+      nea: number; nia: number; ulLast: number; dlNext: number;
+      /** A stored non-current 5G security context sent along — only without horizontal KAMF
+       *  derivation (modelling choice: TS 33.501 6.9.3 forbids it only when KAMF′ was derived). */
+      nonCurrent?: { kamf: Uint8Array; ngKsi: number } }
   | { ok: false; reason: string };
 
 export class Amf {
@@ -68,6 +71,7 @@ export class Amf {
     const out: ContextTransfer = {
       ok: true, supi: c.supi, keyAmfHDerivationInd: horizontal, kamf, ngKsi: c.nas.ngKsi, ueSecurityCapabilities: c.ueSecurityCapabilities,
       nea: c.nas.nea, nia: c.nas.nia, ulLast: c.nas.ulLast['3gpp'], dlNext: c.nas.dlNext['3gpp'],
+      ...(c.nonCurrent ? { nonCurrent: { kamf: c.nonCurrent.kamf.slice(), ngKsi: c.nonCurrent.ngKsi } } : {}),
     };
     if ((this.policy.retention ?? 'keep') === 'delete') {
       this.contexts.delete(toHex(guti));

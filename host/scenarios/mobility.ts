@@ -51,6 +51,10 @@ export interface MobilitySummary {
   smcResult: 'complete' | 'reject' | 'none'; smcCause: number | null; identification: boolean;
   outcome: string; ueCurrentKamf: string | null; ueCurrentNgKsi: number | null;
   usimKamf: string | null; usimNgKsi: number | null; usimValid: boolean; usimNscRecord: string | null;
+  /** EF 5GS3GPPLOCI bytes at the end (5G-GUTI ‖ TAI ‖ 5GS update status, TS 31.102 4.4.11.2), or null without the EF. */
+  usimLoci: string | null;
+  /** REGISTRATION REJECT #3/#6/#7 left the USIM invalid for 5GS services (until switch-off; TS 24.501 5.5.1.3.5). */
+  usimInvalidFor5gs: boolean;
   afterPowerOn: AfterPowerOn | null;
   sourceAmfKamf: string | null; sourceAmfNonCurrentKamf: string | null; sourceAmfLearned: string; sourceAmfHolds: string;
   targetAmfKamf: string | null; servingAmf: 'source' | 'target' | null;
@@ -171,7 +175,13 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
 
   // ---- Fallback: register back to the source AMF with the context the UE kept
   let fallbackVerified: boolean | null = null, fallbackDownlinkReplayed = false;
-  if (opts.fallback && outcome !== 'accept' && outcome !== 'power-cycle') {
+  let fallbackRefused = false;
+  if (opts.fallback && outcome !== 'accept' && outcome !== 'power-cycle' && w.ue.usimInvalidFor5gs) {
+    // TS 24.501 5.5.1.3.5 #3/#6/#7: "consider the USIM as invalid for 5GS services until switching off or the UICC
+    // containing the USIM is removed" — no registration, to the source AMF or any other, until then
+    w.trace.add('UE', 'No fallback: the USIM is invalid for 5GS services until switch-off or USIM removal (no REGISTRATION REQUEST sent)', {}, { clause: 'TS 24.501 5.5.1.3.5' });
+    fallbackRefused = true;
+  } else if (opts.fallback && outcome !== 'accept' && outcome !== 'power-cycle') {
     const f = fallbackToSource(w, S);
     fallbackDownlinkReplayed = f === 'verified-but-downlink-replayed';
     fallbackVerified = f !== false;
@@ -203,6 +213,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
       : afterPowerOn.authenticated ? `aligned: after the power loss the UE had no valid stored context, sent ngKSI 111 and was authenticated by the ${servingAmf} AMF`
       : `aligned: after the power loss the UE loaded the context stored valid (with its COUNTs) and the ${servingAmf} AMF verified it`)
     : fallbackDownlinkReplayed ? 'aligned keys, misaligned COUNTs: the source AMF verified the re-registration, but its DL NAS COUNT had been used by the target AMF with the same KAMF'
+    : !curUsable && w.ue.usimInvalidFor5gs ? `the UE holds no 5G NAS security context (deleted) and its USIM is invalid for 5GS services until switch-off${fallbackRefused ? ' (no fallback)' : ''}: after power-on it registers with the SUCI and ngKSI 111 and is authenticated`
     : !curUsable && fallbackVerified === null ? 'the UE holds no 5G NAS security context (deleted): its next registration goes out with ngKSI 111 and is authenticated'
     : fallbackVerified === true ? 'aligned: the source AMF verified the re-registration with the context the UE kept'
     : fallbackVerified === false ? 'misaligned: the source AMF had deleted its context (MAC failure), re-authentication needed'
@@ -213,7 +224,8 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     powerCycle: powerCycleAt !== null, powerCycleAt, noContext: opts.noContext, rejectCause: opts.rejectCause,
     kamfOld: toHex(old.kamf), kamfNew: hexOrNull(kamfNew), ulCountRegistrationRequest: rr.count, ngKsiOld: old.ngKsi, ngKsiNew: kamfNew ? afterSmc.ngKsi : null,
     smcResult, smcCause, identification, outcome, ueCurrentKamf: curUsable ? toHex(cur.kamf) : null, ueCurrentNgKsi: curUsable ? cur.ngKsi : null,
-    usimKamf: stored.usimKamf, usimNgKsi: stored.usimNgKsi, usimValid: stored.usimValid, usimNscRecord: hexOrNull(w.ue.usimNscBytes()), afterPowerOn,
+    usimKamf: stored.usimKamf, usimNgKsi: stored.usimNgKsi, usimValid: stored.usimValid, usimNscRecord: hexOrNull(w.ue.usimNscBytes()),
+    usimLoci: hexOrNull(w.ue.usimLociBytes()), usimInvalidFor5gs: w.ue.usimInvalidFor5gs, afterPowerOn,
     sourceAmfKamf: hexOrNull(sKamf), sourceAmfNonCurrentKamf: hexOrNull(sCtx?.nonCurrent?.kamf), sourceAmfLearned: sourceLearned,
     sourceAmfHolds: sCtx ? `${sCtx.transferPending ? 'kept' : 'current'} context ngKSI ${sCtx.nas.ngKsi}${sCtx.nonCurrent ? ' + a non-current context' : ''}` : 'nothing',
     targetAmfKamf: hexOrNull(tKamf), servingAmf, aligned, fallbackDownlinkReplayed, verdict,

@@ -8,7 +8,7 @@ import { UeInterworking } from './ue-interworking.js';
 import { ContextStore } from '../me/context-store.js';
 import { MeStorage } from '../me/me-storage.js';
 import type { Usim } from '../usim/usim.js';
-import type { StoredNsc } from '../usim/files.js';
+import { FID_5GS3GPPLOCI, type StoredNsc } from '../usim/files.js';
 import { UeAka, type AuthenticationFailure, type AuthenticationResponse } from '../aka/ue-aka.js';
 import * as M from '../nas/messages.js';
 import { suciNullScheme, DEFAULT_MNC_DIGITS } from '../nas/identity.js';
@@ -67,7 +67,11 @@ export class UeDevice {
     };
   }
 
-  /** Send a REGISTRATION REQUEST (initial or mobility registration updating). */
+  /** After REGISTRATION REJECT #3/#6/#7, until power-on or USIM removal (TS 24.501 5.5.1.3.5). */
+  get usimInvalidFor5gs(): boolean { return this.store.usimInvalidFor5gs; }
+
+  /** Send a REGISTRATION REQUEST (initial or mobility registration updating). Refused (a
+   *  ContextStateError, nothing sent, nothing written) while the USIM is invalid for 5GS services. */
   registrationRequest(type: number): { message: Uint8Array; count: number | null; plain: Uint8Array } {
     const cur = this.fw.read('current');
     // After SRVCC the old context may not be used (J.1): the request says "no key is available" (ngKSI 111)
@@ -163,19 +167,24 @@ export class UeDevice {
   /**
    * REGISTRATION REJECT with a cause that makes the UE delete its 5G NAS security context and the
    * stored copy (TS 24.501 5.5.1.2.5 / 5.5.1.3.5: #3 illegal UE, #6 illegal ME, #7 5GS services not
-   * allowed — "delete … ngKSI", the USIM is considered invalid; TS 33.501 6.8.1.1.1: after a
-   * Registration Reject all remaining security parameters are removed). KAUSF/KSEAF go as well.
+   * allowed — "set the 5GS update status to 5U3 ROAMING NOT ALLOWED … delete any 5G-GUTI, last
+   * visited registered TAI, TAI list and ngKSI … consider the USIM as invalid for 5GS services until
+   * switching off or the UICC containing the USIM is removed"; TS 33.501 6.8.1.1.1: after a
+   * Registration Reject all remaining security parameters are removed). KAUSF/KSEAF go as well;
+   * EF 5GS3GPPLOCI is rewritten in the same transaction; no registration until power-on.
    */
   registrationRejectedDeleteAll(cause: number): void {
     this.fw.registrationComplete(false);
     for (const slot of ['current', 'new', 'non-current', 'mapped'] as const) this.fw.wipe(slot);
     this.store.deregister('reject', null);
     this.guti = null;
-    this.trace.add('UE', `REGISTRATION REJECT #${cause}: 5G NAS security context, stored copy, KAUSF/KSEAF deleted`, { ...this.storedSummary() },
+    this.trace.add('UE', `REGISTRATION REJECT #${cause}: 5G NAS security context, stored copy, KAUSF/KSEAF, 5G-GUTI and last visited TAI deleted; 5U3 ROAMING NOT ALLOWED; USIM invalid for 5GS until switch-off`, { ...this.storedSummary() },
       { clause: 'TS 24.501 5.5.1.3.5; TS 33.501 6.8.1.1.1' });
   }
 
-  /** REGISTRATION REJECT, timeout, or no new 5G-GUTI: roll back to the kept context. */
+  /** REGISTRATION REJECT (other causes), timeout, SMC failure: roll back to the kept context. The
+   *  stored copy is written back marked valid only if the attempt was an initial registration
+   *  (TS 33.501 6.8.1.1.2.1; see ContextStore.registrationFailed). */
   registrationFailed(why: string): void {
     this.fw.registrationComplete(false);
     const cur = this.fw.read('current');
@@ -183,7 +192,8 @@ export class UeDevice {
     this.store.registrationFailed(usable ? this.storedForm(cur) : null);
     this.trace.add('UE', `Registration failed (${why}): new context deleted, old context current again`, {
       ueCurrentKamf: usable ? cur.kamf : null, ...this.storedSummary(),
-    }, { clause: 'TS 33.501 6.9.3 (as amended), 6.8.1.1.2.1 step 4' });
+    }, { clause: this.store.state === 'deregistered' ? 'TS 33.501 6.9.3 (as amended), 6.8.1.1.2.1 (failed attempt to leave RM-DEREGISTERED: stored valid)'
+      : 'TS 33.501 6.9.3 (as amended), 6.8.1.1.2.1 (still RM-REGISTERED: stored copy stays invalid)' });
   }
 
   /** SRVCC outcome on the UE (firmware and storage): `completed` also marks the stored native
@@ -217,4 +227,7 @@ export class UeDevice {
 
   /** The raw EF 5GS3GPPNSC record 1 bytes. */
   usimNscBytes(): Uint8Array | null { return this.usim.storage.hasEf(0x4f03) ? this.usim.storage.readRecord(0x4f03, 1) : null; }
+
+  /** The raw EF 5GS3GPPLOCI bytes (TS 31.102 4.4.11.2), or null when the USIM lacks the EF. */
+  usimLociBytes(): Uint8Array | null { return this.usim.storage.hasEf(FID_5GS3GPPLOCI) ? this.usim.storage.readBinary(FID_5GS3GPPLOCI) : null; }
 }

@@ -380,6 +380,29 @@ export function encodeLoci(loci: Loci): Uint8Array {
   return out;
 }
 
+/**
+ * TAC of a deleted TAI (TS 24.501 9.11.3.8: "If a TAI has to be deleted, then all bits of the
+ * tracking area code shall be set to one with the exception of the least significant bit which
+ * shall be set to zero"; "If the TAI is deleted the MCC and MNC shall take the value from the
+ * deleted TAI"). A TAC of all zeros read from a USIM also marks a deleted TAI (same clause).
+ */
+export const TAC_DELETED: readonly number[] = [0xff, 0xff, 0xfe];
+
+/**
+ * EF 5GS3GPPLOCI content after REGISTRATION REJECT #3/#6/#7 (TS 24.501 5.5.1.3.5: "set the 5GS
+ * update status to 5U3 ROAMING NOT ALLOWED … delete any 5G-GUTI, last visited registered TAI"):
+ * 5G-GUTI 'FF'×13, the TAI marked deleted (PLMN kept from `from`, else 'FFFFFF'), status 02.
+ */
+export function rejectedLoci(from: Loci | null): Loci {
+  return { guti: null, tai: { plmn: from ? from.tai.plmn.slice() : Uint8Array.of(0xff, 0xff, 0xff), tac: Uint8Array.from(TAC_DELETED) }, updateStatus: UPDATE_STATUS.roamingNotAllowed };
+}
+
+/** True when the TAI is marked deleted (TAC 'FFFFFE', or all zeros as read from a USIM; TS 24.501 9.11.3.8). */
+export function taiDeleted(tai: Loci['tai']): boolean {
+  const t = tai.tac;
+  return (t[0] === 0xff && t[1] === 0xff && t[2] === 0xfe) || (t[0] === 0 && t[1] === 0 && t[2] === 0);
+}
+
 /** The SAIP default content `FF×16 ‖ 00 00 00 ‖ 01`: no GUTI, PLMN FFFFFF, TAC 000000, not updated. */
 export function encodeDefaultLoci(): Uint8Array {
   return encodeLoci({ guti: null, tai: { plmn: new Uint8Array([0xff, 0xff, 0xff]), tac: new Uint8Array(3) }, updateStatus: 1 });
