@@ -1,4 +1,4 @@
-// The UE side of a registration (TS 24.501 5.5.1, TS 33.501 6.9.3 as amended): sending the
+// The UE side of a registration (TS 24.501 5.5.1, TS 33.501 6.9.3 with seed 000's change): sending the
 // Registration Request with the current context while recording its UL NAS COUNT, and the
 // outcome that commits or rolls back a new KAMF taken into use by the SMC.
 import { IO_OUT_PTR, INITIAL_MSG_PTR, INITIAL_MSG_LEN, UE_STATE_PTR } from "../memory";

@@ -6,7 +6,7 @@
 //   CURRENT      the context in use (native or mapped)
 //   NEW          a partial native context from primary authentication, waiting for its SMC
 //   NON_CURRENT  a native context that is not in use: the one kept while a mobility registration
-//                with a new KAMF is in progress (TS 33.501 6.9.3 as amended), or the native one
+//                with a new KAMF is in progress (TS 33.501 6.9.3 with seed 000's change), or the native one
 //                while a mapped context is current
 //   MAPPED       a mapped context derived from EPS keys, waiting to be activated
 //   CAND         scratch: the candidate context an SMC is verified with; wiped after every call

@@ -32,7 +32,7 @@ export const FLAG_REGISTERING: u32 = 0x02;
 /** REG_COUNT holds the UL NAS COUNT of a protected Registration Request. */
 export const FLAG_REG_COUNT: u32 = 0x04;
 /** NON_CURRENT holds the context that was current before an SMC of this registration took a new
- *  KAMF into use; it is kept until the registration completes (TS 33.501 6.9.3 as amended). */
+ *  KAMF into use; it is kept until the registration completes (TS 33.501 6.9.3 with seed 000's change). */
 export const FLAG_OLD_KEPT: u32 = 0x08;
 /** 5GS re-authentication required before 5G may be used again (after SRVCC to UTRAN CS). */
 export const FLAG_REAUTH_REQUIRED: u32 = 0x10;

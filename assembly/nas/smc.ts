@@ -1,5 +1,5 @@
 // UE handling of the SECURITY MODE COMMAND (TS 24.501 5.4.2.3 / 5.4.2.5, TS 33.501 6.7.2 and
-// 6.9.3 as amended by the mobility-registration change request). The banners below follow the
+// 6.9.3 with the change seed 000 proposes (not in the published text)). The banners below follow the
 // order of the checks in those clauses.
 import { NAS_MSG_PTR, NAS_MSG_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, INITIAL_MSG_PTR } from "../memory";
 import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_REPLAY } from "../status";
@@ -178,7 +178,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   if (ps != STATUS_OK) { ctxWipe(SLOT_CAND); return ps; }
 
   // ---- Take the new context into use. With a new KAMF during a registration, the old current
-  //      context is KEPT (as NON_CURRENT) until the registration completes (6.9.3 as amended).
+  //      context is KEPT (as NON_CURRENT) until the registration completes (6.9.3 with seed 000's change).
   const newKamf = fresh || source == <i32>SLOT_NON_CURRENT;
   if (newKamf) flags |= SMC_F_NEW_KAMF;
   if (source == <i32>SLOT_NON_CURRENT) {

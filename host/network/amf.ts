@@ -1,5 +1,5 @@
 /**
- * An AMF model (source or target of a mobility registration update, TS 33.501 6.9.3 as amended,
+ * An AMF model (source or target of a mobility registration update, TS 33.501 6.9.3 with seed 000's change,
  * TS 23.502 4.2.2.2.2), written with node:crypto only: its UE contexts, the context transfer it
  * answers as source AMF (with or without horizontal KAMF derivation, and its retention policy),
  * and the NAS security it runs as serving AMF.
@@ -78,19 +78,19 @@ export class Amf {
       this.trace.add(this.name, 'Deletes the 5G security context it held (retention policy: delete)', {}, { clause: 'TS 33.501 6.9.3 (before the change)' });
     } else {
       c.transferPending = true;
-      this.trace.add(this.name, 'Keeps its 5G security context until the mobility registration completes (retention policy: keep)', {}, { clause: 'TS 33.501 6.9.3 (as amended)' });
+      this.trace.add(this.name, 'Keeps its 5G security context until the mobility registration completes (retention policy: keep)', {}, { clause: 'TS 33.501 6.9.3 with seed 000's change' });
     }
     return out;
   }
 
   /** The target AMF reports the outcome of the mobility registration (Namf_Communication_
-   *  RegistrationStatusUpdate, TS 23.502 4.2.2.2.2 step 21): success → the kept context goes. */
+   *  RegistrationStatusUpdate, TS 23.502 4.2.2.2.2 (RegistrationStatusUpdate; its use here follows seed 000)): success → the kept context goes. */
   registrationStatusUpdate(guti: Uint8Array, success: boolean): void {
     const c = this.find(guti);
     if (!c) return;
     if (success) {
       this.contexts.delete(toHex(guti));
-      this.trace.add(this.name, 'Mobility registration completed: deletes the kept 5G security context', {}, { clause: 'TS 33.501 6.9.3 (as amended)' });
+      this.trace.add(this.name, 'Mobility registration completed: deletes the kept 5G security context', {}, { clause: 'TS 33.501 6.9.3 with seed 000's change' });
     } else {
       c.transferPending = false;
       this.trace.add(this.name, 'Mobility registration failed: keeps the 5G security context', { kamf: c.nas.kamf });
@@ -99,7 +99,7 @@ export class Amf {
 
   /**
    * The kept context's guard timer expired with no RegistrationStatusUpdate (modelling choice: the
-   * source AMF keeps a transferred context at most KEPT_CONTEXT_TIMER_S; TS 23.502 4.2.2.2.2 step 21
+   * source AMF keeps a transferred context at most KEPT_CONTEXT_TIMER_S; TS 23.502 4.2.2.2.2 (RegistrationStatusUpdate; its use here follows seed 000)
    * gives the notification, not a timer): the context is deleted.
    */
   expireKeptContext(guti: Uint8Array): void {

@@ -169,7 +169,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     w.trace.add('target AMF', '(no answer reaches the UE: its T3510 expires)', {});
     w.ue.registrationFailed('T3510 expiry');
     // Deviation fixed: the target AMF gets no REGISTRATION COMPLETE and reports the failure, so the source AMF knows
-    w.trace.add('target AMF', 'No REGISTRATION COMPLETE: the mobility registration failed', {}, { to: 'source AMF', clause: 'TS 23.502 4.2.2.2.2 step 21' });
+    w.trace.add('target AMF', 'No REGISTRATION COMPLETE: the mobility registration failed', {}, { to: 'source AMF', clause: 'TS 23.502 4.2.2.2.2 (RegistrationStatusUpdate; its use here follows seed 000)' });
     tellSource(false);
   }
 
