@@ -4,6 +4,8 @@
 //   - TS 35.208 Test Set 19 (the RFC's cases 1 and 2 are its MILENAGE outputs),
 //   - an independent node:crypto implementation (host/reference/eap-aka-prime.ts) on random inputs,
 // plus its boundary: refused inputs change no memory, and no key byte stays in the module.
+// No CLI runs here (the firmware mutation runner uses this file as a fast suite); the CLI contract
+// is in tests/eap-aka-prime-cli.test.ts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
@@ -11,7 +13,7 @@ import { instantiateSync } from '../host/loader.js';
 import { KeyDerivation } from '../host/api/keys.js';
 import { InputError } from '../host/errors.js';
 import { eapAkaPrimeRef, prfPrime } from '../host/reference/eap-aka-prime.js';
-import { hex, runCli, toHex, vectorCases } from './helpers.js';
+import { hex, toHex, vectorCases } from './helpers.js';
 
 const api = new KeyDerivation(instantiateSync('ue'));
 const rfc = vectorCases('rfc5448-eap-aka-prime.json');
@@ -113,6 +115,21 @@ describe('inputs: named errors on the host, status codes and no state change in 
     const o = put();
     expect(fw.tryCall('derive_eap_aka_prime', o.k, o.s, 4, o.x, o.i, 2)).toBe(0);
   });
+  it('raw export (a C or emulator host that never clears the mailboxes): OUT holds CK′ ‖ IK′ ‖ MK and nothing past octet 240; TMP, KDF_S, HMAC_KEY, HMAC_WORK all zero', () => {
+    const fw = instantiateSync('ue');
+    const v = rfc[2];
+    fw.begin();
+    const k = fw.put(hex(v.CK + v.IK)), s = fw.put(new TextEncoder().encode(v.network_name)), x = fw.put(hex(v.SQN_xor_AK)), i = fw.put(new TextEncoder().encode(v.Identity));
+    expect(fw.tryCall('derive_eap_aka_prime', k, s, v.network_name.length, x, i, v.Identity.length)).toBe(0);
+    expect(toHex(fw.take(0, 240))).toBe(v.CK_prime + v.IK_prime + v.K_encr + v.K_aut + v.K_re + v.MSK + v.EMSK);
+    const m = fw.snapshot(), out = fw.constant('IO_OUT_PTR');
+    // T7's second half (PRF′ output past MK) is not key material anyone asked for: wiped.
+    expect(m.subarray(out + 240, out + fw.constant('IO_OUT_LEN')).every((b) => b === 0), 'IO_OUT past 240').toBe(true);
+    for (const region of ['TMP', 'KDF_S', 'HMAC_KEY', 'HMAC_WORK']) {
+      const p = fw.constant(`${region}_PTR`);
+      expect(m.subarray(p, p + fw.constant(`${region}_LEN`)).every((b) => b === 0), region).toBe(true);
+    }
+  });
 });
 
 describe('nothing secret stays in module memory (README "Secrets in module memory")', () => {
@@ -135,31 +152,5 @@ describe('nothing secret stays in module memory (README "Secrets in module memor
       const p = fw.constant(`${region}_PTR`), n = fw.constant(`${region}_LEN`);
       expect(k.memoryImage().subarray(p, p + n).every((b) => b === 0), region).toBe(true);
     }
-  });
-});
-
-describe('ue-keys derive eap-aka-prime (CLI contract of issue 14)', () => {
-  const v = rfc[0];
-  const flags = ['--ck', v.CK, '--ik', v.IK, '--snn', v.network_name, '--sqn-xor-ak', v.SQN_xor_AK, '--identity', v.Identity];
-  it('--json prints exactly {"ckPrime","ikPrime","kEncr","kAut","kRe","msk","emsk","kausf"} in that order, RFC 5448 Appendix C Case 1 values', () => {
-    const r = runCli(['derive', 'eap-aka-prime', ...flags, '--json']);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(Object.keys(JSON.parse(r.out))).toEqual([...OUT_KEYS]);
-    expect(JSON.parse(r.out)).toEqual(published(v));
-  });
-  it('a missing or bad flag: one line naming it on stderr, exit 2, no key bytes', () => {
-    const noId = runCli(['derive', 'eap-aka-prime', ...flags.slice(0, -2), '--json']);
-    expect(noId.code).toBe(2);
-    expect(noId.err.trim().split('\n')).toHaveLength(1);
-    expect(noId.err).toContain('--identity');
-    const badCk = runCli(['derive', 'eap-aka-prime', '--ck', v.CK.slice(2), ...flags.slice(2)]);
-    expect(badCk.code).toBe(2);
-    expect(badCk.err).toContain('--ck');
-    for (const r of [noId, badCk]) { expect(r.out).toBe(''); expect(r.err).not.toContain(v.CK.slice(2, 18)); expect(r.err).not.toContain(v.IK.slice(0, 16)); }
-  });
-  it('derive --help lists it with its clause and flags', () => {
-    const r = runCli(['derive', '--help']);
-    expect(r.out).toMatch(/eap-aka-prime\s+TS 33\.501 6\.1\.3\.1.*--identity/);
   });
 });

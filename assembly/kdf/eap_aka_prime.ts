@@ -14,9 +14,17 @@ import { copy, wipe } from "../util";
 export const MK_LEN: u32 = 208;
 /** PRF′ blocks for MK: ceil(208 / 32). */
 const MK_BLOCKS: u32 = 7;
+/** One PRF′ block Ti: an HMAC-SHA-256 output. */
+const T_LEN: u32 = 32;
+/** CK′ and IK′ are 16 octets each, and MK is 6.5 blocks: T7's second half is unused. */
+const HALF: u32 = 16;
+/** The PRF′ key IK′ ‖ CK′. */
+const PRF_KEY_LEN: u32 = 2 * HALF;
 /** "EAP-AKA'" as one little-endian word: the octets 45 41 50 2D 41 4B 41 27 in memory order. */
 const EAP_AKA_PRIME_LABEL: u64 = 0x27414b412d504145;
 const LABEL_LEN: u32 = 8;
+/** The one-octet block counter i that ends each PRF′ input. */
+const COUNTER_LEN: u32 = 1;
 
 /** MK → out[32..240), given CK′ at out[0..16) and IK′ at out[16..32) (TS 33.501 A.3, computed
  *  by the caller). The identity is `idLen` octets, validated by the ABI layer (S =
@@ -25,23 +33,24 @@ const LABEL_LEN: u32 = 8;
  *  key context are wiped before return, as is the unused tail of T7. */
 export function deriveEapAkaPrimeMk(id: usize, idLen: u32, out: usize): void {
   // PRF′ key = IK′ ‖ CK′ (RFC 9048 3.3): the reverse of the A.3 output order.
-  copy(TMP_PTR, out + 16, 16);
-  copy(TMP_PTR + 16, out, 16);
-  hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR, 32);
-  wipe(TMP_PTR, 32);
-  // KDF_S = [T(i-1): 32][S = "EAP-AKA'" ‖ Identity][i]: T1 is computed from offset 32 (no T0).
-  const s = KDF_S_PTR + 32;
+  copy(TMP_PTR, out + HALF, HALF);
+  copy(TMP_PTR + HALF, out, HALF);
+  hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR, PRF_KEY_LEN);
+  wipe(TMP_PTR, PRF_KEY_LEN);
+  // KDF_S = [T(i-1)][S = "EAP-AKA'" ‖ Identity][i]: T1 is computed from after the T slot (no T0).
+  const s = KDF_S_PTR + T_LEN;
   store<u64>(s, EAP_AKA_PRIME_LABEL);
   copy(s + LABEL_LEN, id, idLen);
   const sLen = LABEL_LEN + idLen;
-  let t = out + 32, msg = s, msgLen = sLen + 1;
+  const mk = out + PRF_KEY_LEN; // after CK′ ‖ IK′
+  let t = mk, msg = s, msgLen = sLen + COUNTER_LEN;
   for (let i: u32 = 1; i <= MK_BLOCKS; i++) {
     store<u8>(s + sLen, <u8>i);
     hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, msg, msgLen, t);
-    copy(KDF_S_PTR, t, 32);
-    t += 32; msg = KDF_S_PTR; msgLen = 32 + sLen + 1;
+    copy(KDF_S_PTR, t, T_LEN);
+    t += T_LEN; msg = KDF_S_PTR; msgLen = T_LEN + sLen + COUNTER_LEN;
   }
-  wipe(out + 32 + MK_LEN, MK_BLOCKS * 32 - MK_LEN);
-  wipe(KDF_S_PTR, 32 + sLen + 1);
+  wipe(mk + MK_LEN, HALF); // the unused half of T7
+  wipe(KDF_S_PTR, T_LEN + sLen + COUNTER_LEN);
   hmacForget(HMAC_KEY_PTR);
 }
