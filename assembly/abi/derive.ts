@@ -7,6 +7,7 @@ import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from
 import { inIn, inPtr, sFits } from "./check";
 import * as A from "../kdf/annex_a";
 import * as E from "../kdf/eps";
+import { deriveEapAkaPrimeMk } from "../kdf/eap_aka_prime";
 import * as FC from "../kdf/fc";
 import { kdfHold, kdfRelease } from "../kdf/kdf";
 
@@ -34,6 +35,20 @@ export function derive_ck_ik_prime(ckIkOff: u32, aniOff: u32, aniLen: u32, sqnXo
   if (aniLen == 0 || !sFits(<u64>aniLen + SQN_LEN, 2)) return STATUS_ERR_LENGTH;
   A.deriveCkIkPrime(inPtr(ckIkOff), inPtr(aniOff), aniLen, inPtr(sqnXorAkOff), IO_OUT_PTR);
   return STATUS_OK;
+}
+
+/** EAP-AKA′ (TS 33.501 6.1.3.1, A.3; RFC 9048 3.3): CK′ → OUT[0..16), IK′ → OUT[16..32),
+ *  K_encr → OUT[32..48), K_aut → OUT[48..80), K_re → OUT[80..112), MSK → OUT[112..176),
+ *  EMSK → OUT[176..240) (KAUSF = its first 32 octets, OUT[176..208)). The access network identity
+ *  is the serving network name in 5G; the identity is the EAP peer identity (non-empty; its
+ *  length is bounded by the mailbox, and S = T ‖ "EAP-AKA'" ‖ Identity ‖ i always fits KDF_S). */
+export function derive_eap_aka_prime(ckIkOff: u32, aniOff: u32, aniLen: u32, sqnXorAkOff: u32, idOff: u32, idLen: u32): i32 {
+  // The identity is checked first; derive_ck_ik_prime checks the rest before it writes anything.
+  if (!inIn(idOff, idLen)) return STATUS_ERR_RANGE;
+  if (idLen == 0) return STATUS_ERR_LENGTH;
+  const st = derive_ck_ik_prime(ckIkOff, aniOff, aniLen, sqnXorAkOff);
+  if (st == STATUS_OK) deriveEapAkaPrimeMk(inPtr(idOff), idLen, IO_OUT_PTR);
+  return st;
 }
 
 /** A.4 RES* (128 bits) → OUT[0..16). RES is 4–16 octets (TS 33.102: 32–128 bits). */

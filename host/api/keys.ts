@@ -4,7 +4,7 @@
  * Uint8Array out; inputs are checked here (named InputError) before they reach the module.
  */
 import type { Firmware } from '../loader.js';
-import { bindMethods, bytes, int, u32, oneOf, text } from './validate.js';
+import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from './validate.js';
 import { InputError } from '../errors.js';
 
 const KEY = 32;
@@ -110,6 +110,28 @@ export class KeyDerivation {
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
     fw.call('derive_ck_ik_prime', ckIk, s, snn.length, x);
     return { ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16) };
+  }
+
+  /**
+   * EAP-AKA′ key chain (TS 33.501 6.1.3.1; RFC 9048 3.3 updating RFC 5448), in the firmware:
+   * CK′, IK′ (A.3, `snn` as the access network identity), MK = PRF′(IK′ ‖ CK′, "EAP-AKA'" ‖
+   * identity) split into K_encr (16), K_aut (32), K_re (32), MSK (64), EMSK (64), and KAUSF = the
+   * 256 most significant bits of EMSK. `identity` is the EAP peer identity (in 5G the SUPI or SUCI
+   * in NAI form, TS 33.501 Annex F), taken as the octets the peer sent: a string is its UTF-8
+   * encoding without normalisation (PRF′ is not a TS 33.220 KDF), a Uint8Array is used as is.
+   */
+  eapAkaPrime(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array; identity: string | Uint8Array }): {
+    ckPrime: Uint8Array; ikPrime: Uint8Array; kEncr: Uint8Array; kAut: Uint8Array; kRe: Uint8Array; msk: Uint8Array; emsk: Uint8Array; kausf: Uint8Array;
+  } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    const id = identityOctets(a.identity), i = fw.put(id);
+    fw.call('derive_eap_aka_prime', ckIk, s, snn.length, x, i, id.length);
+    // OUT: CK′ [0..16), IK′ [16..32), then MK: K_encr, K_aut, K_re, MSK, EMSK (assembly/abi/derive.ts).
+    return {
+      ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16), kEncr: fw.take(32, 16), kAut: fw.take(48, 32), kRe: fw.take(80, 32),
+      msk: fw.take(112, 64), emsk: fw.take(176, 64), kausf: fw.take(176, 32),
+    };
   }
 
   /** TS 33.501 A.4 RES* (XRES*): 128 LSB of KDF(CK‖IK, 0x6B, SNN, RAND, RES). */
@@ -288,6 +310,16 @@ export class KeyDerivation {
     fw.call(op, k, int(fi, v, 0, max));
     return fw.take(0, 32);
   }
+}
+
+/** The EAP peer identity as octets: 1–TEXT_MAX of them (RFC 9048 3.3 uses the identity exactly as
+ *  sent; an empty identity is refused, a modelling choice: EAP-AKA′ always has one). */
+function identityOctets(v: unknown): Uint8Array {
+  if (typeof v !== 'string') return bytes('identity', v, [1, TEXT_MAX]);
+  const b = new TextEncoder().encode(v);
+  if (b.length === 0) throw new InputError('identity', 'must not be empty', v);
+  if (b.length > TEXT_MAX) throw new InputError('identity', `must be at most ${TEXT_MAX} bytes (UTF-8), got ${b.length}`, v);
+  return b;
 }
 
 /** KEY = CK ‖ IK, each 16 octets. */

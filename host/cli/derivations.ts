@@ -25,6 +25,9 @@ export const DERIVATIONS: Derivation[] = [
     run: (api, a) => ({ kausf: api.kausf({ ck: a.ck, ik: a.ik, snn: a.snn, sqnXorAk: a['sqn-xor-ak'] }) }) },
   { name: 'ck-ik-prime', clause: 'TS 33.501 A.3 (TS 33.402 A.2)', flags: [hex('ck', 16), hex('ik', 16), text('snn'), hex('sqn-xor-ak', 6)],
     run: (api, a) => { const r = api.ckIkPrime({ ck: a.ck, ik: a.ik, snn: a.snn, sqnXorAk: a['sqn-xor-ak'] }); return { ck_prime: r.ckPrime, ik_prime: r.ikPrime }; } },
+  // Output keys are the contract for this command: camelCase, in chain order.
+  { name: 'eap-aka-prime', clause: 'TS 33.501 6.1.3.1, A.3; RFC 9048 3.3', flags: [hex('ck', 16), hex('ik', 16), text('snn'), hex('sqn-xor-ak', 6), text('identity')],
+    run: (api, a) => api.eapAkaPrime({ ck: a.ck, ik: a.ik, snn: a.snn, sqnXorAk: a['sqn-xor-ak'], identity: a.identity }) },
   { name: 'res-star', clause: 'TS 33.501 A.4', flags: [hex('ck', 16), hex('ik', 16), text('snn'), hex('rand', 16), hex('res', [4, 16])],
     run: (api, a) => ({ res_star: api.resStar({ ck: a.ck, ik: a.ik, snn: a.snn, rand: a.rand, res: a.res }) }) },
   { name: 'hres-star', clause: 'TS 33.501 A.5', flags: [hex('rand', 16), hex('res-star', 16)],

@@ -191,10 +191,10 @@ const SUBSETS = [
   [/^assembly\/crypto\/aes\.ts$/, ['nas-vectors', 'usim-vectors'], NAS],
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
   [/^assembly\/crypto\//, ['nas-vectors'], NAS],
-  [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries'], KDF],
+  [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], KDF],
   [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries'], ['review-findings', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], PROC],
-  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
+  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
