@@ -312,6 +312,21 @@ describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/u
     expect([s[48], s[49], s[50], s[51]]).toEqual([2, 0x01, 0x02, 0]);
     expect(toHex(ue.memory().subarray(srvcc, srvcc + srvccLen)), 'SRVCC_CTX (the region below UE_STATE)').toBe(srvccBefore);
   });
+  it('OLD_KEPT (0x08) is its own bit of octet 32: set by an HDP SMC during a registration (TS 33.501 6.9.3), cleared by the outcome; EMERGENCY (0x01) never touched', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    expect(ue.registrationRequest(RR).count).toBe(5);
+    // KAMF′ = A.13: HMAC-SHA-256(KAMF, 0x72 ‖ 0x00 ‖ 0x00 0x01 ‖ UL COUNT 5 ‖ 0x00 0x04)
+    const kamfPrime = new Uint8Array(createHmac('sha256', KEY).update(Buffer.from('72000001000000050004', 'hex')).digest());
+    const net = new NetworkNasContext(kamfPrime, 2, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS, hdp: true })).message);
+    expect([r.result, r.newKamf, r.oldKept]).toEqual(['complete', true, true]);
+    expect(ue.rawState()[32] & 0x09, 'OLD_KEPT set, EMERGENCY clear').toBe(0x08);
+    ue.registrationComplete(true);
+    expect(ue.rawState()[32] & 0x09, 'both clear after the outcome').toBe(0);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
