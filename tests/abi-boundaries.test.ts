@@ -79,3 +79,42 @@ describe('wipe_scratch leaves no input of the last derivation anywhere in module
     expect(Buffer.from(fw.snapshot()).indexOf(snn.subarray(0, 24))).toBe(-1);
   });
 });
+
+// wipe_scratch's contract (host/api/keys.ts wipeScratch, README ABI): it wipes "the HMAC key
+// cache, the hash contexts, S, scratch and both mailboxes". The HMAC work context ends an HMAC
+// holding the output key as its chaining value, so it is key-bearing like the rest.
+describe('wipe_scratch zeroes every key-bearing region it names', () => {
+  it('after derive_kseaf and an open sha256 stream: HMAC_KEY, HMAC_WORK, SHA_CTX, KDF_S, TMP, IO_IN, IO_OUT all zero; KSEAF (node:crypto, TS 33.501 A.6) nowhere', () => {
+    const snn = Buffer.from('5G:mnc093.mcc208.3gppnetwork.org');
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    // TS 33.501 A.6: KSEAF = HMAC-SHA-256(KAUSF, 0x6C ‖ SN name ‖ length of SN name)
+    const len = Buffer.of(snn.length >> 8, snn.length & 0xff);
+    const kseaf = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6c), snn, len])).digest();
+    expect(toHex(fw.snapshot().subarray(fw.outPtr, fw.outPtr + 32))).toBe(kseaf.toString('hex'));
+    fw.begin(); fw.putAt(0, Uint8Array.of(1, 2, 3));
+    expect(fw.tryCall('sha256_init')).toBe(0);
+    expect(fw.tryCall('sha256_update', 0, 3)).toBe(0);
+    expect(fw.tryCall('wipe_scratch')).toBe(0);
+    const m = fw.snapshot();
+    for (const r of ['HMAC_KEY', 'HMAC_WORK', 'SHA_CTX', 'KDF_S', 'TMP', 'IO_IN', 'IO_OUT']) {
+      const p = fw.constant(`${r}_PTR`), l = fw.constant(`${r}_LEN`);
+      expect(m.subarray(p, p + l).every((b) => b === 0), `${r} after wipe_scratch`).toBe(true);
+    }
+    expect(Buffer.from(m).indexOf(kseaf.subarray(0, 8)), 'KSEAF in memory').toBe(-1);
+  });
+});
+
+// TS 33.501 A.2: KAUSF = HMAC-SHA-256(CK ‖ IK, 0x6A ‖ P0 ‖ L0 ‖ SQN⊕AK ‖ 0x00 0x06), P0 = the
+// serving network name (TS 24.501 9.12.1, "5G:…", never empty). The ABI refuses an empty P0 with a
+// LENGTH status and accepts every non-empty one, down to a single octet.
+describe('derive_kausf: serving network name length boundary (empty refused, 1 octet accepted)', () => {
+  const sqnXorAk = Buffer.from('a1a2a3a4a5a6', 'hex');
+  it('snnLen 0 → STATUS_ERR_LENGTH; snnLen 1 → the TS 33.501 A.2 value (node:crypto)', () => {
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, Uint8Array.of(0x35)); fw.putAt(40, sqnXorAk);
+    expect(fw.tryCall('derive_kausf', 0, 32, 0, 40)).toBe(status('ERR_LENGTH'));
+    expect(fw.tryCall('derive_kausf', 0, 32, 1, 40)).toBe(0);
+    const want = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6a, 0x35, 0x00, 0x01), sqnXorAk, Buffer.of(0x00, 0x06)])).digest('hex');
+    expect(toHex(fw.snapshot().subarray(fw.outPtr, fw.outPtr + 32))).toBe(want);
+  });
+});

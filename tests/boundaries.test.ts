@@ -269,3 +269,87 @@ describe('TS 33.501 D.3.1.3 128-NIA3 when LENGTH is a multiple of 32', () => {
     });
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16 firmware survivors (host/tools/mutate-firmware.mjs): UE_STATE as the ue_state_read
+// export returns it. The layout is the ABI documented at the head of assembly/context/ue-state.ts
+// and relied on by the host (host/ue/ue-firmware.ts reads the flags at octet 32): [32] flags
+// (EMERGENCY 0x01, REGISTERING 0x02, REG_COUNT 0x04), [36] u32 UL NAS COUNT of the Registration
+// Request (TS 33.501 6.9.3: the A.13 input), [40] its access, [44] the length of the initial
+// message kept for RINMR, [48] ABBA length, [49] ABBA as last received in an SMC (TS 24.501
+// 8.2.25: the Additional 5G security information / ABBA IE 0x38).
+// ---------------------------------------------------------------------------------------------
+describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/ue-state.ts)', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const RR = Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d, 0x01, 0x00, 0xf1, 0x10, 0x00);
+  it('flags octet 32 (EMERGENCY | REGISTERING | REG_COUNT = 0x07), RR UL COUNT at 36, access at 40, initial length at 44', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS, emergency: true });
+    expect(ue.rawState()[32], 'EMERGENCY only, before any registration').toBe(0x01);
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 0x0a0b0c, 3, true);
+    expect(ue.registrationRequest(RR).count).toBe(0x0a0b0c);
+    const s = ue.rawState(), v = new DataView(s.buffer, s.byteOffset);
+    expect([s[32], s[33], s[34], s[35]]).toEqual([0x07, 0, 0, 0]);
+    expect(v.getUint32(36, true)).toBe(0x0a0b0c);
+    expect(v.getUint32(40, true)).toBe(1);          // 3GPP access
+    expect(v.getUint32(44, true)).toBe(RR.length);
+  });
+  it('an accepted SMC with ABBA 0x0102 stores length 2 at octet 48 and the ABBA at 49; nothing outside UE_STATE changes', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 9, 4, true);
+    const fw = ue.fw;
+    const srvcc = fw.constant('SRVCC_CTX_PTR'), srvccLen = fw.constant('SRVCC_CTX_LEN');
+    const srvccBefore = toHex(ue.memory().subarray(srvcc, srvcc + srvccLen));
+    const net = new NetworkNasContext(KEY, 2, 2, 2);
+    net.dlNext['3gpp'] = 5; net.ulLast['3gpp'] = 8;
+    const abba = Uint8Array.of(0x01, 0x02);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS, abba })).message);
+    expect(r.result).toBe('complete');
+    const s = ue.rawState();
+    expect([s[48], s[49], s[50], s[51]]).toEqual([2, 0x01, 0x02, 0]);
+    expect(toHex(ue.memory().subarray(srvcc, srvcc + srvccLen)), 'SRVCC_CTX (the region below UE_STATE)').toBe(srvccBefore);
+  });
+  it('OLD_KEPT (0x08) is its own bit of octet 32: set by an HDP SMC during a registration (TS 33.501 6.9.3), cleared by the outcome; EMERGENCY (0x01) never touched', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    expect(ue.registrationRequest(RR).count).toBe(5);
+    // KAMF′ = A.13: HMAC-SHA-256(KAMF, 0x72 ‖ 0x00 ‖ 0x00 0x01 ‖ UL COUNT 5 ‖ 0x00 0x04)
+    const kamfPrime = new Uint8Array(createHmac('sha256', KEY).update(Buffer.from('72000001000000050004', 'hex')).digest());
+    const net = new NetworkNasContext(kamfPrime, 2, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS, hdp: true })).message);
+    expect([r.result, r.newKamf, r.oldKept]).toEqual(['complete', true, true]);
+    expect(ue.rawState()[32] & 0x09, 'OLD_KEPT set, EMERGENCY clear').toBe(0x08);
+    ue.registrationComplete(true);
+    expect(ue.rawState()[32] & 0x09, 'both clear after the outcome').toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Project rule (README "Firmware rules", issue 16): a rejected call changes no state. TS 24.501
+// 4.4.3.1: the UE must not send with a wrapped NAS COUNT, so an SMC whose SECURITY MODE COMPLETE
+// would need UL NAS COUNT 2^24 fails (COUNT wrap) — and the candidate context the SMC built
+// (keys of the selected algorithms) must be wiped: every octet of CTX_SLOTS as before the call.
+// ---------------------------------------------------------------------------------------------
+describe('SMC refused because the COMPLETE would wrap the UL NAS COUNT: no state change, no candidate left', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  it('same KAMF, UL NAS COUNT 2^24: CountWrapError, CTX_SLOTS and UE_STATE byte-identical to before', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 1, nia: 1 });
+    ue.setCounts('current', '3gpp', 0x1000000, 4, true);
+    const fw = ue.fw;
+    const [sp, se] = [fw.constant('CTX_SLOTS_PTR'), fw.constant('CTX_SLOTS_PTR') + fw.constant('CTX_SLOTS_LEN')];
+    const before = toHex(ue.memory().subarray(sp, se)), state = toHex(ue.rawState());
+    const net = new NetworkNasContext(KEY, 2, 2, 2);
+    net.dlNext['3gpp'] = 5;
+    const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS }));
+    expect(() => ue.securityModeCommand(smc.message)).toThrow(CountWrapError);
+    expect(toHex(ue.memory().subarray(sp, se)), 'CTX_SLOTS after the refused SMC').toBe(before);
+    expect(toHex(ue.rawState())).toBe(state);
+  });
+});

@@ -173,3 +173,22 @@ describe('raw-export fuzz campaign (tests/fuzz/raw-exports.ts), a seeded slice',
     expect(text).toMatch(/leaves_key\(.*\): status 0: HMAC_KEY not zero/);
   }, 60_000);
 });
+
+// The static memory map (assembly/memory.ts, README "Memory map"): every byte the firmware touches
+// is declared once, in one region. Each exported *_PTR has its *_LEN, and the regions
+// [PTR, PTR + LEN) lie inside the one 64 KiB page without overlapping (an overlap means two
+// regions share bytes, e.g. a wipe of one clobbering the other, or a LEN larger than what
+// memory.data reserved).
+describe('static memory map: declared regions are disjoint and inside the page', () => {
+  for (const mod of ['ue', 'usim'] as const) {
+    it(`${mod}.wasm: every *_PTR/*_LEN region disjoint from the others, inside 64 KiB`, () => {
+      const fw = instantiateSync(mod);
+      const names = Object.keys(fw.raw).filter((n) => n.endsWith('_PTR') && `${n.slice(0, -4)}_LEN` in fw.raw).map((n) => n.slice(0, -4));
+      expect(names).toContain('IO_IN');
+      if (mod === 'ue') expect(names).toEqual(expect.arrayContaining(['TMP', 'CTX_SLOTS', 'SRVCC_CTX', 'UE_STATE', 'INITIAL_MSG', 'NAS_MSG']));
+      const rs = names.map((n) => ({ n, a: fw.constant(`${n}_PTR`), b: fw.constant(`${n}_PTR`) + fw.constant(`${n}_LEN`) })).sort((x, y) => x.a - y.a);
+      for (const r of rs) expect(r.b, `${r.n} ends inside the page`).toBeLessThanOrEqual(65536);
+      for (let i = 1; i < rs.length; i++) expect(rs[i - 1].b, `${rs[i - 1].n} ends before ${rs[i].n} starts`).toBeLessThanOrEqual(rs[i].a);
+    });
+  }
+});

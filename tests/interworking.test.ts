@@ -179,3 +179,24 @@ describe('scenario: ue-keys run interworking', () => {
     expect(rules).toMatch(/mapped 5G context deleted when the native one is activated: true/);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 17 "nothing secret stays in module memory" and the memory map's rule for TMP ("scratch for
+// intermediate keys inside one export; wiped before return", assembly/memory.ts): the handover
+// mapping derives NH twice (TS 33.401 A.4: NH1 = KDF(K′ASME, KeNB), NH2 = KDF(K′ASME, NH1)); NH1
+// is an intermediate key that is never returned, so it must be nowhere in memory afterwards.
+// ---------------------------------------------------------------------------------------------
+describe('5G → EPS handover leaves no intermediate key behind (issue 17)', () => {
+  it('after eps_map_ho: TMP all zeros and NH1 = A.4(K′ASME, KeNB) (node:crypto reference) nowhere in the 64 KiB', () => {
+    const kamf = hex('5a'.repeat(16) + 'c3'.repeat(16));
+    ueWith(kamf, 3, 0, 0x41);
+    const u = iw.epsMapHo(0x42);
+    expect(u.count).toBe(0x42);
+    const kasme = ref.kasmePrime(kamf, 'ho', 0x42), nh1 = ref.nhEps(kasme, ref.kenb(kasme, COUNT_HO));
+    expect(toHex(u.nh)).toBe(toHex(ref.nhEps(kasme, nh1))); // NH1 really was computed on the way
+    const m = Buffer.from(ue.memory());
+    const tmp = ue.fw.constant('TMP_PTR'), tmpLen = ue.fw.constant('TMP_LEN');
+    expect(m.subarray(tmp, tmp + tmpLen).every((b) => b === 0), 'TMP after eps_map_ho').toBe(true);
+    expect(m.indexOf(Buffer.from(nh1.subarray(0, 8))), 'NH1 in memory').toBe(-1);
+  });
+});

@@ -154,3 +154,20 @@ describe('scenario: ue-keys run n2-handover', () => {
     expect([s.ue!.kamf, s.network.kamf, s.ue!.ngKsi, s.agree, s.registrationAfterHandover]).toEqual([s.kamf, s.kamf, s.ngKsiOld, true, 'verified']);
   });
 });
+
+// TS 33.501 6.9.2.3.4 (UE handling): with KACF = 1 the UE derives KAMF′, verifies the NAS-MAC
+// "and on success set[s] the NAS COUNTs to 0" — all of them, so the non-3GPP access's COUNTs of the
+// old context must not carry over to KAMF′ (a mutant removing that reset is in the issue 16 runner's sample).
+describe('N2 handover with KACF = 1: the non-3GPP NAS COUNTs restart at 0 under KAMF′ too', () => {
+  it('old context with non-3GPP UL 7 / DL 5 (accepted): after the HO, UL 0, DL 0, no DL accepted, on both accesses', () => {
+    const kamf = hex('3c'.repeat(32));
+    const src = setup(kamf, 2, 9, 4, 6);
+    ue.setCounts('current', 'non3gpp', 7, 5, true);
+    const t = n2HandoverTarget(src, { kacf: true, nea: 2, nia: 2 }, new Trace());
+    expect(iw.n2Handover(t.nasc)).toEqual({ kacf: true, ngKsi: 2, dlCount: 6 });
+    const cur = ue.read('current');
+    expect(toHex(cur.kamf)).toBe(toHex(ref.kamfPrime(kamf, 1, 6)));
+    expect([cur.ulCount.non3gpp, cur.dlCount.non3gpp, cur.dlAccepted.non3gpp]).toEqual([0, 0, false]);
+    expect([cur.ulCount['3gpp'], cur.dlCount['3gpp'], cur.dlAccepted['3gpp']]).toEqual([0, 0, false]);
+  });
+});
