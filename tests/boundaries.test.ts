@@ -182,14 +182,15 @@ describe('TS 24.501 5.4.2.3 + 4.4.3.1: the DL COUNT an SMC verified with counts 
 });
 
 // ---------------------------------------------------------------------------------------------
-// Project CLI contract (README "CLI"): bad input — here no command at all — prints the help on
-// stdout and exits with code 2, like every other usage error.
+// Project CLI contract (README "CLI", issue 17): bad input — here no command at all — prints the
+// usage on stderr (nothing on stdout) and exits with code 2, like every other usage error.
 // ---------------------------------------------------------------------------------------------
 describe('CLI contract: usage errors exit 2', () => {
-  it('no command: help on stdout, exit status 2', () => {
+  it('no command: usage on stderr, nothing on stdout, exit status 2', () => {
     const r = runCli([]);
     expect(r.code).toBe(2);
-    expect(r.out).toContain('Commands:');
+    expect(r.err).toContain('Commands:');
+    expect(r.out).toBe('');
   });
   it('an unknown command: one line naming COMMAND on stderr, exit status 2', () => {
     const r = runCli(['frobnicate']);
