@@ -45,18 +45,20 @@ const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) { process.stderr.write(`mutate-host: stryker exited with ${r.status ?? r.signal}\n`); process.exit(1); }
 
 // Score: killed (incl. timeouts) / (killed + survived + no coverage), compile/runtime errors left out.
-let killed = 0, survived = 0;
+// Ignored = static mutants (ignoreStatic in the config): reported, not scored.
+let killed = 0, survived = 0, ignored = 0;
 const perFile = [];
 for (const [p, f] of filesOf(reportFile)) {
   if (!DIRS.some((d) => p.startsWith(d))) continue;
-  let k = 0, s = 0;
+  let k = 0, s = 0, g = 0;
   for (const m of f.mutants ?? []) {
     if (m.status === 'Killed' || m.status === 'Timeout') k++;
     else if (m.status === 'Survived' || m.status === 'NoCoverage') s++;
+    else if (m.status === 'Ignored') g++;
   }
-  killed += k; survived += s;
-  perFile.push(`${p}: ${k} killed, ${s} survived${k + s ? ` (${((100 * k) / (k + s)).toFixed(1)} %)` : ''}`);
+  killed += k; survived += s; ignored += g;
+  perFile.push(`${p}: ${k} killed, ${s} survived${k + s ? ` (${((100 * k) / (k + s)).toFixed(1)} %)` : ''}${g ? `, ${g} static not run` : ''}`);
 }
 const score = killed + survived ? (100 * killed) / (killed + survived) : 100;
-process.stdout.write(`${perFile.join('\n')}\nhost mutants: ${killed} killed, ${survived} survived; score ${score.toFixed(1)} %\n`);
+process.stdout.write(`${perFile.join('\n')}\nhost mutants: ${killed} killed, ${survived} survived${ignored ? `, ${ignored} static not run` : ''}; score ${score.toFixed(1)} %\n`);
 if (o.min !== null && score < o.min) { process.stderr.write(`mutate-host: score ${score.toFixed(1)} % is below the goal of ${o.min} %\n`); process.exit(1); }

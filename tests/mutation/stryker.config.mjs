@@ -27,6 +27,13 @@ export default {
   // tsconfig has no extends/references to rewrite, so Stryker is pointed at no tsconfig at all.
   disableTypeChecks: 'host/**/*.ts',
   tsconfigFile: `${here}/no-tsconfig.json`,
+  // Static mutants (module-level constants and tables such as the errno words or MAX_MEDIUM_SIZE)
+  // cannot use per-test coverage: each one runs every related test (≈ 2 min on the shared 2-core
+  // machine; on host/storage/medium.ts + errors.ts they were 45 % of the mutants and 99 % of the
+  // time). They are left out (Stryker reports them as Ignored; mutate-host.mjs prints how many),
+  // so the score is over the non-static mutants only. Their constants are pinned by contract tests
+  // (e.g. tests/storage-media.test.ts) rather than measured here.
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: `${here}/stryker-incremental.json`,
   // sandboxes outside the tree: a sandbox under tests/ would be picked up by `vitest run`
