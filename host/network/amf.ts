@@ -78,7 +78,7 @@ export class Amf {
       this.trace.add(this.name, 'Deletes the 5G security context it held (retention policy: delete)', {}, { clause: 'TS 33.501 6.9.3 (before the change)' });
     } else {
       c.transferPending = true;
-      this.trace.add(this.name, 'Keeps its 5G security context until the mobility registration completes (retention policy: keep)', {}, { clause: 'TS 33.501 6.9.3 with seed 000's change' });
+      this.trace.add(this.name, 'Keeps its 5G security context until the mobility registration completes (retention policy: keep)', {}, { clause: 'TS 33.501 6.9.3 with the seed 000 change' });
     }
     return out;
   }
@@ -90,7 +90,7 @@ export class Amf {
     if (!c) return;
     if (success) {
       this.contexts.delete(toHex(guti));
-      this.trace.add(this.name, 'Mobility registration completed: deletes the kept 5G security context', {}, { clause: 'TS 33.501 6.9.3 with seed 000's change' });
+      this.trace.add(this.name, 'Mobility registration completed: deletes the kept 5G security context', {}, { clause: 'TS 33.501 6.9.3 with the seed 000 change' });
     } else {
       c.transferPending = false;
       this.trace.add(this.name, 'Mobility registration failed: keeps the 5G security context', { kamf: c.nas.kamf });

@@ -73,13 +73,13 @@ export function powerCycle(w: World, amf: Amf, at: 'source' | 'target'): AfterPo
  *  old 5G-GUTI). True: the source AMF verified it with the context it kept; false: it could not
  *  (no context: MAC failure from its point of view) and re-authenticated the UE. */
 export function fallbackToSource(w: World, S: Amf): boolean | 'verified-but-downlink-replayed' {
-  w.trace.add('UE', 'Falls back: registers to the source AMF with the old 5G-GUTI and the kept context', {}, { clause: 'TS 33.501 6.9.3 with seed 000's change' });
+  w.trace.add('UE', 'Falls back: registers to the source AMF with the old 5G-GUTI and the kept context', {}, { clause: 'TS 33.501 6.9.3 with the seed 000 change' });
   // After a reject that deleted everything the UE is deregistered: an initial registration, unprotected
   const rr = w.ue.registrationRequest(w.ue.store.state === 'registered' ? M.REG_TYPE.MOBILITY_UPDATING : M.REG_TYPE.INITIAL);
   const c = S.find(GUTI_SOURCE);
   const v = rr.count === null ? null : c?.nas.verifyUplink(rr.message) ?? null;
   if (c && v) {
-    w.trace.add('source AMF', 'Registration Request verified with the context it kept', { kamf: c.nas.kamf, ulCount: v.count }, { clause: 'TS 33.501 6.9.3 with seed 000's change' });
+    w.trace.add('source AMF', 'Registration Request verified with the context it kept', { kamf: c.nas.kamf, ulCount: v.count }, { clause: 'TS 33.501 6.9.3 with the seed 000 change' });
     const acc = c.nas.protectDownlink(2, M.registrationAccept({ guti: GUTI_SOURCE_2 }));
     w.trace.add('source AMF', 'REGISTRATION ACCEPT (new 5G-GUTI)', { dlCount: acc.count }, { to: 'UE', message: acc.message });
     try {

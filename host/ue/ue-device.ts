@@ -192,8 +192,8 @@ export class UeDevice {
     this.store.registrationFailed(usable ? this.storedForm(cur) : null);
     this.trace.add('UE', `Registration failed (${why}): new context deleted, old context current again`, {
       ueCurrentKamf: usable ? cur.kamf : null, ...this.storedSummary(),
-    }, { clause: this.store.state === 'deregistered' ? 'TS 33.501 6.9.3 with seed 000's change, 6.8.1.1.2.1 (failed attempt to leave RM-DEREGISTERED: stored valid)'
-      : 'TS 33.501 6.9.3 with seed 000's change, 6.8.1.1.2.1 (still RM-REGISTERED: stored copy stays invalid)' });
+    }, { clause: this.store.state === 'deregistered' ? 'TS 33.501 6.9.3 with the seed 000 change, 6.8.1.1.2.1 (failed attempt to leave RM-DEREGISTERED: stored valid)'
+      : 'TS 33.501 6.9.3 with the seed 000 change, 6.8.1.1.2.1 (still RM-REGISTERED: stored copy stays invalid)' });
   }
 
   /** SRVCC outcome on the UE (firmware and storage): `completed` also marks the stored native
