@@ -81,8 +81,8 @@ describe('wipe_scratch leaves no input of the last derivation anywhere in module
 });
 
 // wipe_scratch's contract (host/api/keys.ts wipeScratch, README ABI): it wipes "the HMAC key
-// cache, the hash contexts, S, scratch and both mailboxes". The HMAC work context ends an HMAC
-// holding the output key as its chaining value, so it is key-bearing like the rest.
+// cache, the hash contexts, S, scratch and both mailboxes". Each region is checked after a
+// derivation and an open SHA-256 stream (which keeps its partial block in SHA_CTX until then).
 describe('wipe_scratch zeroes every key-bearing region it names', () => {
   it('after derive_kseaf and an open sha256 stream: HMAC_KEY, HMAC_WORK, SHA_CTX, KDF_S, TMP, IO_IN, IO_OUT all zero; KSEAF (node:crypto, TS 33.501 A.6) nowhere', () => {
     const snn = Buffer.from('5G:mnc093.mcc208.3gppnetwork.org');
