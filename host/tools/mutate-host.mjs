@@ -10,7 +10,7 @@
 //   --min P     exit 1 when killed / (killed + survived) is below P percent
 //   --mutate G  instead of the config's five directories (repeatable)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +43,17 @@ if (o.measured) {
 const args = ['stryker', 'run', config, ...(o.mutate.length ? ['--mutate', o.mutate.join(',')] : [])];
 const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) { process.stderr.write(`mutate-host: stryker exited with ${r.status ?? r.signal}\n`); process.exit(1); }
+
+// The incremental file is tracked in git: keep this machine's paths out of it (Stryker records the
+// project root, its temp dir and, in kill reasons, temporary image paths; none is used to match
+// mutants, which go by relative file path and content).
+if (existsSync(incremental)) {
+  const inc = JSON.parse(readFileSync(incremental, 'utf8'));
+  inc.projectRoot = '.';
+  if (inc.config) { delete inc.config.tempDirName; delete inc.config.projectRoot; }
+  const text = JSON.stringify(inc, null, 2).split(root).join('.').replace(/\/tmp\/[^\s'"\\]*/g, '<tmp>');
+  writeFileSync(incremental, text + '\n');
+}
 
 // Score: killed (incl. timeouts) / (killed + survived + no coverage), compile/runtime errors left out.
 // Ignored = static mutants (ignoreStatic in the config): reported, not scored.
