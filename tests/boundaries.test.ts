@@ -337,7 +337,7 @@ describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/u
 // ---------------------------------------------------------------------------------------------
 describe('SMC refused because the COMPLETE would wrap the UL NAS COUNT: no state change, no candidate left', () => {
   const CAPS = Uint8Array.of(0xe0, 0xe0);
-  it('same KAMF, UL NAS COUNT 2^24: CountWrapError, CTX_SLOTS and UE_STATE byte-identical to before', () => {
+  it('same KAMF, UL NAS COUNT 2^24, an SMC carrying an ABBA: CountWrapError, CTX_SLOTS and UE_STATE (incl. the stored ABBA) byte-identical to before', () => {
     const ue = new UeFirmware();
     ue.configure({ ueSecurityCapabilities: CAPS });
     ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 1, nia: 1 });
@@ -347,7 +347,7 @@ describe('SMC refused because the COMPLETE would wrap the UL NAS COUNT: no state
     const before = toHex(ue.memory().subarray(sp, se)), state = toHex(ue.rawState());
     const net = new NetworkNasContext(KEY, 2, 2, 2);
     net.dlNext['3gpp'] = 5;
-    const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS }));
+    const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS, abba: Uint8Array.of(0x01, 0x02) }));
     expect(() => ue.securityModeCommand(smc.message)).toThrow(CountWrapError);
     expect(toHex(ue.memory().subarray(sp, se)), 'CTX_SLOTS after the refused SMC').toBe(before);
     expect(toHex(ue.rawState())).toBe(state);

@@ -164,7 +164,6 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   // ---- Accepted. A new KAMF: UL and DL NAS COUNTs restart at 0 (the SMC itself used DL 0).
   if (fresh) setCounts(cand, access, 0, smcDlCount, true);
   if (epsAlgs >= 0) store<u8>(cand + OFF_EPS_ALGS, <u8>epsAlgs);
-  if (abbaLen > 0) { store<u8>(UE_STATE_PTR + ABBA_LEN_OFF, <u8>abbaLen); copy(UE_STATE_PTR + ABBA_OFF, abba, abbaLen); }
   // Initial KgNB (or KN3IWF) = A.9(KAMF, UL NAS COUNT of the SECURITY MODE COMPLETE), NCC 0.
   deriveKgnb(cand + OFF_KAMF, ulCount(cand, access), access, cand + OFF_KGNB);
   store<u8>(cand + OFF_NCC, 0);
@@ -176,6 +175,8 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   const ps = protect(cand, access, SHT_INTEGRITY_CIPHERED_NEW_CTX, NAS_MSG_PTR, plainLen, IO_OUT_PTR + SMC_OUT_RESP);
   wipe(NAS_MSG_PTR, plainLen);
   if (ps != STATUS_OK) { ctxWipe(SLOT_CAND); return ps; }
+  // The ABBA is UE state: stored only once nothing can fail (a refused SMC changes no state).
+  if (abbaLen > 0) { store<u8>(UE_STATE_PTR + ABBA_LEN_OFF, <u8>abbaLen); copy(UE_STATE_PTR + ABBA_OFF, abba, abbaLen); }
 
   // ---- Take the new context into use. With a new KAMF during a registration, the old current
   //      context is KEPT (as NON_CURRENT) until the registration completes (6.9.3 with seed 000's change).
