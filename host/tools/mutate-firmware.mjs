@@ -219,9 +219,6 @@ function makeWorkArea() {
     if (existsSync(join(root, p))) cpSync(join(root, p), join(work, p), { recursive: true, filter: (f) => !f.startsWith(join(root, 'tests', 'mutation')) });
   }
   symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
-  // the test helpers may still look for ../shared beside the repository
-  const shared = join(root, '..', 'shared');
-  if (existsSync(shared)) symlinkSync(realpathSync(shared), join(base, 'shared'), 'dir');
   return { base, work };
 }
 

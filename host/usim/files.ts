@@ -1,7 +1,7 @@
 /**
  * Byte-exact codecs for the DF5GS files of TS 31.102 (4.4.11) that hold 5G key material and
  * location information: EF 5GS3GPPNSC (4F03) / EF 5GSN3GPPNSC (4F04), EF 5GAUTHKEYS (4F05) and
- * EF 5GS3GPPLOCI (4F01) / EF 5GSN3GPPLOCI (4F02). Layouts follow ../shared/spec/3gpp-facts.md §6.
+ * EF 5GS3GPPLOCI (4F01) / EF 5GSN3GPPLOCI (4F02). Layouts follow TS 31.102 4.4.11 (DF5GS).
  *
  * Decoding is total: any byte string decodes to `{ valid: true, ... }` or `{ valid: false, reason }`
  * and never throws, never returns a key it did not read whole. Encoding validates and throws
