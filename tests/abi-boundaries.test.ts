@@ -118,3 +118,21 @@ describe('derive_kausf: serving network name length boundary (empty refused, 1 o
     expect(toHex(fw.snapshot().subarray(fw.outPtr, fw.outPtr + 32))).toBe(want);
   });
 });
+
+// Issue 17 ("nothing secret stays in module memory after a call returns"), at the raw ABI — an
+// emulator or a C host calls the export directly, without the host wrapper that clears the
+// mailboxes: ctx_install copies the KAMF into the slot and wipes its copy in IO_IN.
+describe('ctx_install leaves no KAMF in IO_IN (issue 17, raw ABI without the host wrapper)', () => {
+  it('the 32 octets of IO_IN that held the KAMF are zero after an accepted install; the KAMF lives only in its slot', () => {
+    fw.clearMailboxes(); // earlier cases of this file leave keys in IO_IN on purpose
+    fw.begin(); fw.putAt(64, KAMF);
+    // slot 0 (CURRENT), ngKSI 1, NEA2/NIA2, type 2 = full native
+    expect(fw.tryCall('ctx_install', 0, 64, 1, 0x22, 2)).toBe(0);
+    const mem = fw.snapshot();
+    const ioIn = mem.subarray(fw.inPtr + 64, fw.inPtr + 96);
+    expect(toHex(ioIn)).toBe('00'.repeat(32));
+    const hex = toHex(mem), k = toHex(KAMF);
+    expect(hex.split(k).length - 1, 'copies of the KAMF in the 64 KiB page').toBe(1);
+    fw.tryCall('ctx_wipe', 0);
+  });
+});
