@@ -103,7 +103,7 @@ function mutantsOf(file, src) {
   const lines = src.split('\n'), code = codeLines(src), out = [];
   const add = (line, col, len, repl, op) => {
     const text = lines[line];
-    out.push({ file: rel, line: line + 1, col: col + 1, op, from: text.slice(col, col + len), to: repl, original: text.trim(),
+    out.push({ file: rel, line: line + 1, col: col + 1, op, from: text.slice(col, col + len), to: repl, original: text.trim(), lead: text.length - text.trimStart().length,
       mutated: (text.slice(0, col) + repl + text.slice(col + len)).trim(), apply: (s) => {
         const ls = s.split('\n'); ls[line] = ls[line].slice(0, col) + repl + ls[line].slice(col + len); return ls.join('\n');
       } });
@@ -157,7 +157,16 @@ function readEquivalents() {
   }
   return eq;
 }
-const isListed = (m, eq) => eq.some((e) => e.file === m.file && m.original.includes(e.text) && e.from === m.from && e.to === m.to);
+/** An entry covers a mutant when file, from and to agree and the mutated position lies inside the
+ *  quoted piece of the line — so `abba: usize = 0` names that 0, not the other 0 on the line. */
+const isListed = (m, eq) => eq.some((e) => {
+  if (e.file !== m.file || e.from !== m.from || e.to !== m.to) return false;
+  const at = m.col - 1 - (m.lead ?? 0);
+  for (let i = m.original.indexOf(e.text); i >= 0; i = m.original.indexOf(e.text, i + 1)) {
+    if (at >= i && at < i + e.text.length) return true;
+  }
+  return false;
+});
 
 // ---------------------------------------------------------------------------------------------
 // Modules and test subsets
