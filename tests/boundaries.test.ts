@@ -312,6 +312,20 @@ describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/u
     expect([s[48], s[49], s[50], s[51]]).toEqual([2, 0x01, 0x02, 0]);
     expect(toHex(ue.memory().subarray(srvcc, srvcc + srvccLen)), 'SRVCC_CTX (the region below UE_STATE)').toBe(srvccBefore);
   });
+  it('an accepted SMC without the ABBA IE (optional, TS 24.501 8.2.25) leaves the stored ABBA as it was: length 0 and no octet at 49', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 9, 4, true);
+    const before = ue.rawState();
+    const net = new NetworkNasContext(KEY, 2, 2, 2);
+    net.dlNext['3gpp'] = 5; net.ulLast['3gpp'] = 8;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS })).message);
+    expect(r.result).toBe('complete');
+    const s = ue.rawState();
+    expect([s[48], s[49], s[50]], 'ABBA length and octets').toEqual([before[48], before[49], before[50]]);
+    expect(s[48]).toBe(0);
+  });
   it('OLD_KEPT (0x08) is its own bit of octet 32: set by an HDP SMC during a registration (TS 33.501 6.9.3), cleared by the outcome; EMERGENCY (0x01) never touched', () => {
     const ue = new UeFirmware();
     ue.configure({ ueSecurityCapabilities: CAPS });
