@@ -1,6 +1,6 @@
 // Regression tests from an independent spec-conformance review. Each FINDING block below describes
 // a defect the review found (as it was found) and was fixed in the same session; the tests pin the
-// corrected behaviour. Expected values come from the spec digest (../shared/spec/3gpp-facts.md),
+// corrected behaviour. Expected values come from the project's spec digest,
 // the seed change request (seeds/000) and the node:crypto reference (host/reference/kdf.ts), never
 // from the firmware under test.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // EF codecs of DF5GS (TS 31.102 4.4.11) and EF IMSI/UST. Expected bytes are composed by hand
-// from the tag tables of ../shared/spec/3gpp-facts.md §6, never taken from the encoder.
+// from the tag tables of TS 31.102 4.4.11, never taken from the encoder.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../host/errors.js';
