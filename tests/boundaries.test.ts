@@ -137,6 +137,7 @@ describe('TS 24.501 5.4.2.3 SMC with RINMR = 1 and HDP = 0', () => {
 // So the SMC's own bytes, replayed as an ordinary integrity-protected message (security header
 // type 1 instead of 3; the MAC covers SQN ‖ message, not the header type), are a replay.
 // ---------------------------------------------------------------------------------------------
+
 describe('TS 24.501 5.4.2.3 + 4.4.3.1: the DL COUNT an SMC verified with counts as accepted', () => {
   const CAPS = Uint8Array.of(0xe0, 0xe0);
   const asPlainProtected = (smc: Uint8Array) => { const m = smc.slice(); m[1] = 1; return m; };
@@ -159,22 +160,23 @@ describe('TS 24.501 5.4.2.3 + 4.4.3.1: the DL COUNT an SMC verified with counts 
     // the next real downlink message (COUNT 1) is accepted
     expect(ue.unprotect('current', '3gpp', net.protectDownlink(2, Uint8Array.of(0x7e, 0, 0x42)).message).count).toBe(1);
   });
+  /** A UE holding a new partial native context from authentication (ngKSI 4) and the SMC that takes it into use. */
+  function newContextSmc() {
+      const ue = new UeFirmware();
+      ue.configure({ ueSecurityCapabilities: CAPS });
+      ue.install('new', { kamf: KEY, ngKsi: 4, type: 'partial-native' });
+      const net = new NetworkNasContext(KEY, 4, 2, 2);
+      const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 4, replayedCaps: CAPS }));
+    return { ue, net, smc };
+  }
   it('new partial native context from authentication: the SMC replayed as a protected message is rejected as a replay', () => {
-    const ue = new UeFirmware();
-    ue.configure({ ueSecurityCapabilities: CAPS });
-    ue.install('new', { kamf: KEY, ngKsi: 4, type: 'partial-native' });
-    const net = new NetworkNasContext(KEY, 4, 2, 2);
-    const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 4, replayedCaps: CAPS }));
+    const { ue, smc } = newContextSmc();
     const r = ue.securityModeCommand(smc.message);
     expect([r.result, r.newKamf]).toEqual(['complete', true]);
     expect(() => ue.unprotect('current', '3gpp', asPlainProtected(smc.message))).toThrow(ReplayError);
   });
   it('a forged message with the SMC COUNT is a MAC failure, not accepted', () => {
-    const ue = new UeFirmware();
-    ue.configure({ ueSecurityCapabilities: CAPS });
-    ue.install('new', { kamf: KEY, ngKsi: 4, type: 'partial-native' });
-    const net = new NetworkNasContext(KEY, 4, 2, 2);
-    const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 4, replayedCaps: CAPS }));
+    const { ue, net, smc } = newContextSmc();
     ue.securityModeCommand(smc.message);
     const forged = asPlainProtected(smc.message); forged[forged.length - 1] ^= 1;
     expect(() => ue.unprotect('current', '3gpp', forged)).toThrow(MacFailureError);

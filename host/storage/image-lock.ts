@@ -20,7 +20,7 @@
  *
  * Readers take the same lock for as long as it takes to copy the file (a millisecond) and then work
  * on the copy: a reader never sees a half-committed update, never writes, and never holds up a
- * writer for longer than the copy. That is the "shared" lock in effect, without reader
+ * writer for longer than the copy. That gives readers the effect of a read lock, without reader
  * bookkeeping that could itself go stale.
  */
 import { randomBytes } from 'node:crypto';
