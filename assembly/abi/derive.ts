@@ -3,11 +3,11 @@
 // SN id 3, SYNC-input/NH 32); the result is written to IO_OUT[0..32) (IO_OUT[0..16) for 128-bit
 // outputs; CK at [0..16) and IK at [16..32) for key pairs). Every value is range-checked first.
 import { IO_OUT_PTR } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from "../status";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_MAC } from "../status";
 import { inIn, inPtr, sFits } from "./check";
 import * as A from "../kdf/annex_a";
 import * as E from "../kdf/eps";
-import { deriveEapAkaPrimeMk } from "../kdf/eap_aka_prime";
+import { deriveEapAkaPrimeMk, eapAkaPrimeMacs } from "../kdf/eap_aka_prime";
 import * as FC from "../kdf/fc";
 import { kdfHold, kdfRelease } from "../kdf/kdf";
 
@@ -49,6 +49,22 @@ export function derive_eap_aka_prime(ckIkOff: u32, aniOff: u32, aniLen: u32, sqn
   const st = derive_ck_ik_prime(ckIkOff, aniOff, aniLen, sqnXorAkOff);
   if (st == STATUS_OK) deriveEapAkaPrimeMk(inPtr(idOff), idLen, IO_OUT_PTR);
   return st;
+}
+
+/** The UE's EAP-Response/AKA′-Challenge work (TS 33.501 6.1.3.1 step 6; RFC 9048 3.3, 3.4.1;
+ *  RFC 4187 10.15) in one call, so K_aut and MK never reach the mailbox: derive the chain as
+ *  derive_eap_aka_prime does (the identity is the SUPI, TS 33.501 F.3), verify the request's
+ *  AT_MAC — `req` is the EAP-Request/AKA′-Challenge with its MAC field zeroed, `mac` the 16
+ *  octets received — and MAC the response `rsp` (its MAC field zeroed). OUT[0..16) = the
+ *  response's AT_MAC value, OUT[16..48) = KAUSF. A MAC that does not verify: STATUS_ERR_MAC and
+ *  OUT all zeros. The EAP packets are 8..4096 octets (header 4, type/subtype/reserved 4). */
+export function eap_aka_prime_challenge(ckIkOff: u32, aniOff: u32, aniLen: u32, sqnXorAkOff: u32, idOff: u32, idLen: u32,
+  reqOff: u32, reqLen: u32, macOff: u32, rspOff: u32, rspLen: u32): i32 {
+  if (!inIn(reqOff, reqLen) || !inIn(macOff, 16) || !inIn(rspOff, rspLen)) return STATUS_ERR_RANGE;
+  if (reqLen < 8 || rspLen < 8) return STATUS_ERR_LENGTH;
+  const st = derive_eap_aka_prime(ckIkOff, aniOff, aniLen, sqnXorAkOff, idOff, idLen);
+  if (st != STATUS_OK) return st;
+  return eapAkaPrimeMacs(inPtr(reqOff), reqLen, inPtr(macOff), inPtr(rspOff), rspLen, IO_OUT_PTR) ? STATUS_OK : STATUS_ERR_MAC;
 }
 
 /** A.4 RES* (128 bits) → OUT[0..16). RES is 4–16 octets (TS 33.102: 32–128 bits). */

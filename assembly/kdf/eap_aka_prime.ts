@@ -8,7 +8,7 @@
 // MK is 1664 bits = 208 octets: T1..T7, the last 16 octets of T7 unused.
 import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR } from "../memory";
 import { hmacSetKey, hmacMac, hmacForget } from "../crypto/hmac";
-import { copy, wipe } from "../util";
+import { copy, wipe, equalCt } from "../util";
 
 /** Octets of MK (RFC 9048 3.3: K_encr 128 + K_aut 256 + K_re 256 + MSK 512 + EMSK 512 bits). */
 export const MK_LEN: u32 = 208;
@@ -53,4 +53,42 @@ export function deriveEapAkaPrimeMk(id: usize, idLen: u32, out: usize): void {
   wipe(mk + MK_LEN, HALF); // the unused half of T7
   wipe(KDF_S_PTR, T_LEN + sLen + COUNTER_LEN);
   hmacForget(HMAC_KEY_PTR);
+}
+
+/** Octets of AT_MAC's MAC field: HMAC-SHA-256-128 (RFC 9048 3.4.1 / RFC 5448 3.4.1). */
+const MAC_LEN: u32 = 16;
+/** Where the chain puts K_aut and EMSK in `out` (CK′ 16, IK′ 16, K_encr 16, K_aut 32, K_re 32, MSK 64, EMSK 64). */
+const K_AUT_OFF: u32 = 48;
+const K_AUT_LEN: u32 = 32;
+const EMSK_OFF: u32 = 176;
+const KAUSF_LEN: u32 = 32;
+/** The whole chain in `out`: CK′ ‖ IK′ ‖ MK. */
+const CHAIN_LEN: u32 = PRF_KEY_LEN + MK_LEN;
+
+/** The peer's AT_MAC work of one EAP-Request/AKA′-Challenge (RFC 4187 10.15 with RFC 9048 3.4.1:
+ *  the MAC is HMAC-SHA-256-128 keyed with K_aut over the whole EAP packet with the AT_MAC value
+ *  field set to zero), given the chain in out[0..240) from deriveEapAkaPrimeMk:
+ *  - verify the request's MAC (`req` is the packet with its MAC field already zeroed, `mac` the
+ *    16 octets received), in constant time;
+ *  - if it verifies, MAC the EAP-Response/AKA′-Challenge (`rsp`, MAC field zeroed) and leave only
+ *    that MAC in out[0..16) and KAUSF (EMSK[0..32), TS 33.501 6.1.3.1) in out[16..48).
+ *  Either way K_aut, MK, CK′ and IK′ never leave: out[0..240), TMP and the HMAC key context are
+ *  wiped (all of it when the MAC fails). Returns whether the request's MAC verified. */
+export function eapAkaPrimeMacs(req: usize, reqLen: u32, mac: usize, rsp: usize, rspLen: u32, out: usize): bool {
+  hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, out + K_AUT_OFF, K_AUT_LEN);
+  // TMP = [request HMAC 32][response HMAC 32][KAUSF 32]
+  hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, req, reqLen, TMP_PTR);
+  const ok = equalCt(TMP_PTR, mac, MAC_LEN);
+  if (ok) {
+    hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, rsp, rspLen, TMP_PTR + T_LEN);
+    copy(TMP_PTR + 2 * T_LEN, out + EMSK_OFF, KAUSF_LEN);
+  }
+  hmacForget(HMAC_KEY_PTR);
+  wipe(out, CHAIN_LEN);
+  if (ok) {
+    copy(out, TMP_PTR + T_LEN, MAC_LEN);
+    copy(out + MAC_LEN, TMP_PTR + 2 * T_LEN, KAUSF_LEN);
+  }
+  wipe(TMP_PTR, 3 * T_LEN);
+  return ok;
 }

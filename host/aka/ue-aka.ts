@@ -143,6 +143,18 @@ export class UeAka {
     return copy(p);
   }
 
+  /**
+   * A partial native context created by another primary authentication method — EAP-AKA′'s
+   * EAP-Success (host/aka/ue-eap-aka-prime.ts, TS 33.501 6.1.3.1 step 12) — becomes the pending
+   * one, exactly as a 5G AKA run's would: {@link acceptSmc} makes its KAUSF/KSEAF valid.
+   */
+  adoptPartial(c: PartialNativeContext): PartialNativeContext {
+    if (!Number.isInteger(c.ngKsi) || c.ngKsi < 0 || c.ngKsi > 6) throw new InputError('ngKsi', `must be a native KSI 0..6, got ${String(c.ngKsi)}`, c.ngKsi);
+    this.discardPending();
+    this.partial = copy(c);
+    return copy(c);
+  }
+
   /** Drop the pending partial context (e.g. the SMC was rejected, TS 24.501 5.4.2.5). */
   discardPending(): void {
     if (this.partial) wipe(this.partial.kausf, this.partial.kseaf, this.partial.kamf);

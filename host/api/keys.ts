@@ -134,6 +134,29 @@ export class KeyDerivation {
     };
   }
 
+  /**
+   * The UE's EAP-AKA′ challenge step in one firmware call (export eap_aka_prime_challenge): the
+   * chain of {@link eapAkaPrime} with `identity` (the SUPI, TS 33.501 F.3), then AT_MAC of the
+   * EAP-Request/AKA′-Challenge `request` is verified with K_aut — `request` is the whole EAP packet
+   * as received and `macAt` the offset of the AT_MAC value in it (the firmware sees it with those
+   * 16 octets zeroed, RFC 4187 10.15) — and the EAP-Response/AKA′-Challenge `response` (its AT_MAC
+   * value at `responseMacAt`, any content there is replaced by zeros before MACing) gets its MAC.
+   * Returns that MAC and KAUSF; K_aut, MK, CK′ and IK′ stay in the module and are wiped there.
+   * A request MAC that does not verify is a MacFailureError (no output).
+   */
+  eapAkaPrimeChallenge(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array; identity: string | Uint8Array;
+    request: Uint8Array; macAt: number; response: Uint8Array; responseMacAt: number }): { responseMac: Uint8Array; kausf: Uint8Array } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    const id = identityOctets(a.identity), i = fw.put(id);
+    const req = bytes('request', a.request, [8, 2048]), rsp = bytes('response', a.response, [8, 1024]);
+    const macAt = int('macAt', a.macAt, 4, req.length - 16), rspMacAt = int('responseMacAt', a.responseMacAt, 4, rsp.length - 16);
+    const zeroed = (p: Uint8Array, at: number) => { const c = p.slice(); c.fill(0, at, at + 16); return c; };
+    const m = fw.put(req.subarray(macAt, macAt + 16)), r = fw.put(zeroed(req, macAt)), o = fw.put(zeroed(rsp, rspMacAt));
+    fw.call('eap_aka_prime_challenge', ckIk, s, snn.length, x, i, id.length, r, req.length, m, o, rsp.length);
+    return { responseMac: fw.take(0, 16), kausf: fw.take(16, 32) };
+  }
+
   /** TS 33.501 A.4 RES* (XRES*): 128 LSB of KDF(CK‖IK, 0x6B, SNN, RAND, RES). */
   resStar(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; rand: Uint8Array; res: Uint8Array }): Uint8Array {
     const fw = this.fw.begin();

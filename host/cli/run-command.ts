@@ -7,6 +7,16 @@ import { shown } from '../errors.js';
 import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 
+/** Primary authentication method of the scenario (TS 33.501 6.1.3): 5G AKA (default) or EAP-AKA′. */
+export const AUTH_FLAG: FlagSpec = { name: 'auth', kind: 'enum', values: ['5g-aka', 'eap-aka-prime'], help: 'primary authentication: 5g-aka (default) or eap-aka-prime (TS 33.501 6.1.3.1)' };
+/** Where EAP-AKA′'s EAP-Success goes: the SMC (TS 38.508-1 4.9.8 default) or an AUTHENTICATION RESULT. */
+export const EAP_SUCCESS_FLAG: FlagSpec = { name: 'eap-success', kind: 'enum', values: ['smc', 'result'], help: 'with --auth eap-aka-prime: EAP-Success in the SMC (default) or in AUTHENTICATION RESULT' };
+/** --auth / --eap-success as scenario options (--eap-success needs --auth eap-aka-prime). */
+export function authOptions(a: Record<string, any>): { auth?: '5g-aka' | 'eap-aka-prime'; eapSuccessIn?: 'smc' | 'result' } {
+  if (a['eap-success'] !== undefined && a.auth !== 'eap-aka-prime') throw new UsageError('--eap-success', 'needs --auth eap-aka-prime');
+  return { auth: a.auth, eapSuccessIn: a['eap-success'] };
+}
+
 const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'horizontal', kind: 'bool', help: 'source AMF policy: derive KAMF′ (default)' },
   { name: 'no-horizontal', kind: 'bool', help: 'source AMF policy: transfer the current KAMF' },
@@ -21,6 +31,7 @@ const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'no-context', kind: 'bool', help: 'the source AMF has no UE context: identification (6.12.4) first' },
   { name: 'compare', kind: 'bool' },
   { name: 'seed', kind: 'num' },
+  AUTH_FLAG, EAP_SUCCESS_FLAG,
   { name: 'json', kind: 'bool' },
 ];
 
@@ -32,7 +43,7 @@ function mobilityOptions(a: Record<string, any>): MobilityOptions {
   if (a['power-cycle'] && a['power-cycle-at'] && a['power-cycle-at'] !== 'after-smc') throw new UsageError('--power-cycle', `means --power-cycle-at after-smc; it contradicts --power-cycle-at ${a['power-cycle-at']}`);
   return {
     horizontal: !a['no-horizontal'], outcome: a.outcome, rejectCause: a.cause, sourcePolicy: a['source-policy'], targetPolicy: a['target-policy'],
-    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycleAt: at, noContext: !!a['no-context'], seed: a.seed,
+    fallback: !!a.fallback, smcFault: a['smc-fault'], powerCycleAt: at, noContext: !!a['no-context'], seed: a.seed, ...authOptions(a),
   };
 }
 

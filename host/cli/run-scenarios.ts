@@ -7,7 +7,7 @@
  * (the draft's "similar to 8.6.1" reading); the default is 0x7D (TS 33.501 A.21).
  * `--json` prints one object `{summary, trace}`; otherwise the message sequence and the summary.
  */
-import { registerScenario } from './run-command.js';
+import { registerScenario, authOptions, AUTH_FLAG, EAP_SUCCESS_FLAG } from './run-command.js';
 import type { FlagSpec } from './args.js';
 import { runSrvcc } from '../scenarios/srvcc.js';
 import { runInterworking } from '../scenarios/interworking.js';
@@ -37,18 +37,18 @@ registerScenario('srvcc', [
   { name: 'variant', kind: 'enum', values: ['mme-derive', 'mme-concat', 'direct'], help: 'published mme-derive (default) or a draft variant' },
   { name: 'fc', kind: 'hex', len: 1, help: 'FC of the AMF step, hex (0x74 or 74); default 7D (A.21)' },
   { name: 'outcome', kind: 'enum', values: ['success', 'failure'] },
-  json, seed,
-], (a) => print(runSrvcc({ variant: a.variant, fc: a.fc ? a.fc[0] : undefined, outcome: a.outcome, seed: a.seed }), !!a.json));
+  json, seed, AUTH_FLAG, EAP_SUCCESS_FLAG,
+], (a) => print(runSrvcc({ variant: a.variant, fc: a.fc ? a.fc[0] : undefined, outcome: a.outcome, seed: a.seed, ...authOptions(a) }), !!a.json));
 
 registerScenario('interworking', [
   { name: 'to', kind: 'enum', values: ['eps', '5gs'], required: true },
   { name: 'mode', kind: 'enum', values: ['idle', 'ho'], required: true },
-  json, seed,
-], (a) => print(runInterworking({ to: a.to, mode: a.mode, seed: a.seed }), !!a.json));
+  json, seed, AUTH_FLAG, EAP_SUCCESS_FLAG,
+], (a) => print(runInterworking({ to: a.to, mode: a.mode, seed: a.seed, ...authOptions(a) }), !!a.json));
 
 registerScenario('n2-handover', [
   { name: 'kacf', kind: 'bool', help: 'KACF = 1: KAMF′ = A.13(KAMF, 0x01, DL COUNT)' },
   { name: 'mac-failure', kind: 'bool', help: 'fault: the container\'s NAS-MAC is corrupted (the UE aborts the handover)' },
   { name: 'nasc-ngksi', kind: 'num', max: 15, help: 'fault: the container names this ngKSI (TSC ‖ KSI, 0–15) instead of the source context\'s' },
-  json, seed,
-], (a) => print(runN2Handover({ kacf: !!a.kacf, macFailure: !!a['mac-failure'], nascNgKsi: a['nasc-ngksi'], seed: a.seed }), !!a.json));
+  json, seed, AUTH_FLAG, EAP_SUCCESS_FLAG,
+], (a) => print(runN2Handover({ kacf: !!a.kacf, macFailure: !!a['mac-failure'], nascNgKsi: a['nasc-ngksi'], seed: a.seed, ...authOptions(a) }), !!a.json));

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 export const EPD_5GMM = 0x7e;
 export const MT = {
   REGISTRATION_REQUEST: 0x41, REGISTRATION_ACCEPT: 0x42, REGISTRATION_COMPLETE: 0x43, REGISTRATION_REJECT: 0x44,
-  AUTHENTICATION_REQUEST: 0x56, AUTHENTICATION_RESPONSE: 0x57, AUTHENTICATION_REJECT: 0x58, AUTHENTICATION_FAILURE: 0x59,
+  AUTHENTICATION_REQUEST: 0x56, AUTHENTICATION_RESPONSE: 0x57, AUTHENTICATION_REJECT: 0x58, AUTHENTICATION_FAILURE: 0x59, AUTHENTICATION_RESULT: 0x5a,
   SECURITY_MODE_COMMAND: 0x5d, SECURITY_MODE_COMPLETE: 0x5e, SECURITY_MODE_REJECT: 0x5f,
 } as const;
 export const MT_NAMES: Record<number, string> = Object.fromEntries(Object.entries(MT).map(([k, v]) => [v, k.replace(/_/g, ' ')]));
@@ -46,12 +46,13 @@ export const registrationReject = (cause: number) => Uint8Array.of(...header(MT.
 /** SECURITY MODE COMMAND (8.2.25) as the AMF builds it. */
 export function securityModeCommand(a: {
   nea: number; nia: number; ngKsi: number; replayedCaps: Uint8Array; imeisvRequest?: boolean; hdp?: boolean; rinmr?: boolean;
-  epsAlgs?: number; abba?: Uint8Array;
+  epsAlgs?: number; abba?: Uint8Array; eap?: Uint8Array;
 }): Uint8Array {
   const b = [...header(MT.SECURITY_MODE_COMMAND), ((a.nea & 0x0f) << 4) | (a.nia & 0x0f), a.ngKsi & 0x0f, a.replayedCaps.length, ...a.replayedCaps];
   if (a.imeisvRequest) b.push(0xe1);
   if (a.epsAlgs !== undefined) b.push(0x57, a.epsAlgs);
   if (a.hdp || a.rinmr) b.push(0x36, 0x01, (a.hdp ? 1 : 0) | (a.rinmr ? 2 : 0));
+  if (a.eap) b.push(...tlvE(IEI_EAP_MESSAGE, a.eap)); // EAP-Success after EAP-AKA′ (TS 24.501 5.4.2.2, 38.508-1 4.9.8)
   if (a.abba) b.push(0x38, a.abba.length, ...a.abba);
   return Uint8Array.from(b);
 }
@@ -94,14 +95,99 @@ export function parseRegistrationAccept(p: Uint8Array): { guti: Uint8Array | nul
   return { guti: null };
 }
 
-export function parseAuthenticationRequest(p: Uint8Array): { ngKsi: number; abba: Uint8Array; rand: Uint8Array; autn: Uint8Array } {
+/** IEI of the EAP message IE (TS 24.501 9.11.2.2, TLV-E) in AUTHENTICATION REQUEST/RESPONSE/
+ *  REJECT (8.2.1, 8.2.2, 8.2.6) and SECURITY MODE COMMAND (8.2.25). */
+export const IEI_EAP_MESSAGE = 0x78;
+
+/** AUTHENTICATION REQUEST (8.2.1) as received: ngKSI, ABBA, and the optional RAND (0x21), AUTN
+ *  (0x20) of 5G AKA or the EAP message (0x78) of EAP-AKA′. A truncated IE is an InputError. */
+export function parseAuthenticationRequest(p: Uint8Array): { ngKsi: number; abba: Uint8Array; rand?: Uint8Array; autn?: Uint8Array; eap?: Uint8Array } {
   if (messageType(p) !== MT.AUTHENTICATION_REQUEST) throw new InputError('message', 'is not an AUTHENTICATION REQUEST', p);
-  const abbaLen = p[4];
-  const abba = p.slice(5, 5 + abbaLen);
-  let i = 5 + abbaLen;
-  const rand = p.slice(i + 1, i + 17); i += 17;
-  const autn = p.slice(i + 2, i + 2 + p[i + 1]);
-  return { ngKsi: p[3] & 0x0f, abba, rand, autn };
+  if (p.length < 5 || 5 + p[4] > p.length) throw new InputError('ABBA', 'is truncated', p);
+  const abba = p.slice(5, 5 + p[4]);
+  const r: { ngKsi: number; abba: Uint8Array; rand?: Uint8Array; autn?: Uint8Array; eap?: Uint8Array } = { ngKsi: p[3] & 0x0f, abba };
+  for (let i = 5 + p[4]; i < p.length;) {
+    const iei = p[i];
+    if (iei === 0x21) { if (i + 17 > p.length) throw new InputError('RAND', 'is truncated', p); r.rand = p.slice(i + 1, i + 17); i += 17; continue; }
+    if (iei === IEI_EAP_MESSAGE) {
+      const l = i + 3 <= p.length ? (p[i + 1] << 8) | p[i + 2] : -1;
+      if (l < 0 || i + 3 + l > p.length) throw new InputError('EAP message', 'is truncated', p);
+      r.eap = p.slice(i + 3, i + 3 + l); i += 3 + l; continue;
+    }
+    if (i + 2 > p.length || i + 2 + p[i + 1] > p.length) throw new InputError(`IE 0x${iei.toString(16)}`, 'is truncated', p);
+    if (iei === 0x20) r.autn = p.slice(i + 2, i + 2 + p[i + 1]);
+    i += 2 + p[i + 1];
+  }
+  return r;
+}
+
+/** AUTHENTICATION REQUEST (8.2.1) of EAP-AKA′: ngKSI, ABBA (LV), EAP message (0x78, TLV-E). */
+export function authenticationRequestEap(a: { ngKsi: number; abba: Uint8Array; eap: Uint8Array }): Uint8Array {
+  return Uint8Array.of(...header(MT.AUTHENTICATION_REQUEST), a.ngKsi & 0x0f, a.abba.length, ...a.abba, ...tlvE(IEI_EAP_MESSAGE, a.eap));
+}
+
+/** AUTHENTICATION RESPONSE (8.2.2) carrying an EAP-Response (0x78, TLV-E). */
+export const authenticationResponseEap = (eap: Uint8Array) => Uint8Array.of(...header(MT.AUTHENTICATION_RESPONSE), ...tlvE(IEI_EAP_MESSAGE, eap));
+
+/** The IEs of an AUTHENTICATION RESPONSE (8.2.2): RES* (0x2D) and EAP message (0x78). */
+export function parseAuthenticationResponse(p: Uint8Array): { resStar?: Uint8Array; eap?: Uint8Array } {
+  if (messageType(p) !== MT.AUTHENTICATION_RESPONSE) throw new InputError('message', 'is not an AUTHENTICATION RESPONSE', p);
+  const r: { resStar?: Uint8Array; eap?: Uint8Array } = {};
+  for (let i = 3; i < p.length;) {
+    if (p[i] === IEI_EAP_MESSAGE) {
+      const l = i + 3 <= p.length ? (p[i + 1] << 8) | p[i + 2] : -1;
+      if (l < 0 || i + 3 + l > p.length) throw new InputError('EAP message', 'is truncated', p);
+      r.eap = p.slice(i + 3, i + 3 + l); i += 3 + l; continue;
+    }
+    if (i + 2 > p.length || i + 2 + p[i + 1] > p.length) throw new InputError(`IE 0x${p[i].toString(16)}`, 'is truncated', p);
+    if (p[i] === 0x2d) r.resStar = p.slice(i + 2, i + 2 + p[i + 1]);
+    i += 2 + p[i + 1];
+  }
+  return r;
+}
+
+/** AUTHENTICATION RESULT (8.2.5): ngKSI (½ octet + spare), EAP message (LV-E, mandatory), ABBA (0x38, TLV, optional). */
+export function authenticationResult(a: { ngKsi: number; eap: Uint8Array; abba?: Uint8Array }): Uint8Array {
+  return Uint8Array.of(...header(MT.AUTHENTICATION_RESULT), a.ngKsi & 0x0f, a.eap.length >> 8, a.eap.length & 0xff, ...a.eap,
+    ...(a.abba ? [0x38, a.abba.length, ...a.abba] : []));
+}
+
+export function parseAuthenticationResult(p: Uint8Array): { ngKsi: number; eap: Uint8Array; abba?: Uint8Array } {
+  if (messageType(p) !== MT.AUTHENTICATION_RESULT) throw new InputError('message', 'is not an AUTHENTICATION RESULT', p);
+  if (p.length < 6) throw new InputError('EAP message', 'is missing', p);
+  const l = (p[4] << 8) | p[5];
+  if (6 + l > p.length) throw new InputError('EAP message', 'is truncated', p);
+  const r: { ngKsi: number; eap: Uint8Array; abba?: Uint8Array } = { ngKsi: p[3] & 0x0f, eap: p.slice(6, 6 + l) };
+  for (let i = 6 + l; i < p.length;) {
+    if (i + 2 > p.length || i + 2 + p[i + 1] > p.length) throw new InputError(`IE 0x${p[i].toString(16)}`, 'is truncated', p);
+    if (p[i] === 0x38) r.abba = p.slice(i + 2, i + 2 + p[i + 1]);
+    i += 2 + p[i + 1];
+  }
+  return r;
+}
+
+/** AUTHENTICATION REJECT (8.2.6), with an EAP-Failure (0x78) after EAP-AKA′. */
+export const authenticationReject = (eap?: Uint8Array) => Uint8Array.of(...header(MT.AUTHENTICATION_REJECT), ...(eap ? tlvE(IEI_EAP_MESSAGE, eap) : []));
+
+/** The EAP message IE (0x78) of a plain SECURITY MODE COMMAND, and its ABBA (0x38), if present. */
+export function smcEapAndAbba(p: Uint8Array): { eap?: Uint8Array; abba?: Uint8Array; ngKsi: number } {
+  if (p.length < 6 || messageType(p) !== MT.SECURITY_MODE_COMMAND || 6 + p[5] > p.length) throw new InputError('message', 'is not a SECURITY MODE COMMAND', p);
+  const r: { eap?: Uint8Array; abba?: Uint8Array; ngKsi: number } = { ngKsi: p[4] & 0x0f };
+  for (let i = 6 + p[5]; i < p.length;) {
+    const iei = p[i];
+    if (iei & 0x80) { i += 1; continue; }                      // type 1 IEs (IMEISV request)
+    if (iei === 0x57) { i += 2; continue; }                    // selected EPS NAS algorithms (TV 2)
+    if ((iei & 0xf0) === 0x70) {                               // TLV-E
+      const l = i + 3 <= p.length ? (p[i + 1] << 8) | p[i + 2] : -1;
+      if (l < 0 || i + 3 + l > p.length) throw new InputError(`IE 0x${iei.toString(16)}`, 'is truncated', p);
+      if (iei === IEI_EAP_MESSAGE) r.eap = p.slice(i + 3, i + 3 + l);
+      i += 3 + l; continue;
+    }
+    if (i + 2 > p.length || i + 2 + p[i + 1] > p.length) throw new InputError(`IE 0x${iei.toString(16)}`, 'is truncated', p);
+    if (iei === 0x38) r.abba = p.slice(i + 2, i + 2 + p[i + 1]);
+    i += 2 + p[i + 1];
+  }
+  return r;
 }
 
 /** The IEs of a SECURITY MODE COMPLETE (8.2.26): IMEISV (0x77) and NAS message container (0x71). */

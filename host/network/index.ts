@@ -3,3 +3,4 @@ export { Udm, type TraceEntry, type Subscription } from './udm.js';
 export { Ausf, Seaf } from './ausf.js';
 export { Amf, type ContextTransfer, type RetentionPolicy } from './amf.js';
 export { NetworkNasContext } from './nas-security.js';
+export { EapAusf, atMac, type EapChallengeOptions, type EapServerStep } from './ausf-eap.js';

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { ref } from '../reference/kdf.js';
+import { ref, kdfRef } from '../reference/kdf.js';
 import { milenageOpc, milenageRef, sqnBytes, sqnValue } from '../reference/milenage.js';
 import { tuakRef, tuakTopcRef, type TuakLengths } from '../reference/tuak.js';
 
@@ -41,6 +41,9 @@ export interface Subscription {
   /** Initial SEQ_HE (default 0). */
   seqHe?: bigint;
 }
+
+/** Transformed authentication vector AV′ of EAP-AKA′ (TS 33.501 6.1.3.1 step 3). */
+export interface EapAv { rand: Uint8Array; autn: Uint8Array; xres: Uint8Array; ckPrime: Uint8Array; ikPrime: Uint8Array }
 
 /** 5G HE AV (TS 33.501 6.1.3.2 step 3): RAND, AUTN, XRES*, KAUSF. */
 export interface HeAv { rand: Uint8Array; autn: Uint8Array; xresStar: Uint8Array; kausf: Uint8Array }
@@ -91,6 +94,28 @@ export class Udm {
     record(this.trace, 'TS 33.501 6.1.3.2 step 3', `UDM/ARPF: 5G HE AV for ${supi} (${sub.s.algorithm})`,
       { sqn, ak: f.ak, rand, autn, xres: f.res, ck: f.ck, ik: f.ik, xres_star: xresStar, kausf });
     return { rand, autn, xresStar, kausf };
+  }
+
+  /**
+   * Nudm_UEAuthentication_Get for EAP-AKA′ (TS 33.501 6.1.3.1 step 2–3): the transformed
+   * authentication vector AV′ = (RAND, AUTN, XRES, CK′, IK′), CK′ ‖ IK′ = A.3(CK ‖ IK, SNN, SQN ⊕ AK)
+   * with the serving network name as the access network identity. SQN and IND as for 5G AKA.
+   */
+  generateEapAv(supi: string, snn: string, opts: { amf?: Uint8Array; rand?: Uint8Array } = {}): EapAv {
+    const sub = this.need(supi);
+    sub.seqHe += 1n;
+    const sqn = sqnBytes((sub.seqHe << BigInt(sub.indBits)) | BigInt(sub.ind));
+    sub.ind = (sub.ind + 1) % (1 << sub.indBits);
+    const rand = opts.rand ?? this.random(16), amf = opts.amf ?? sub.amf;
+    const f = arpfFunctions(sub, rand, sqn, amf);
+    if (f.ck.length !== 16 || f.ik.length !== 16) throw new InputError('ckBits/ikBits', 'must be 128 for EAP-AKA′ (CK ‖ IK of 256 bits, TS 33.501 A.3)');
+    const sqnXorAk = sqn.map((b, i) => b ^ f.ak[i]);
+    const autn = new Uint8Array([...sqnXorAk, ...amf, ...f.macA]);
+    const k = kdfRef(new Uint8Array([...f.ck, ...f.ik]), 0x20, [new TextEncoder().encode(snn.normalize('NFKC')), sqnXorAk]);
+    const ckPrime = k.slice(0, 16), ikPrime = k.slice(16, 32);
+    record(this.trace, 'TS 33.501 6.1.3.1 step 3', `UDM/ARPF: transformed authentication vector AV′ for ${supi} (${sub.s.algorithm})`,
+      { sqn, ak: f.ak, rand, autn, xres: f.res, ck: f.ck, ik: f.ik, ck_prime: ckPrime, ik_prime: ikPrime });
+    return { rand, autn, xres: f.res, ckPrime, ikPrime };
   }
 
   /**

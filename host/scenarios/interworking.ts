@@ -14,12 +14,12 @@ import { ref } from '../reference/kdf.js';
 import * as M from '../nas/messages.js';
 import * as E from '../nas/eps.js';
 import { mappedEpsGuti } from '../nas/identity.js';
-import { World, guti } from './setup.js';
+import { World, guti, authLabel, type AuthOptions } from './setup.js';
 import type { TraceStep } from './trace.js';
 
 export type InterworkingTarget = 'eps' | '5gs';
 export type InterworkingMode = 'idle' | 'ho';
-export interface InterworkingOptions { to: InterworkingTarget; mode: InterworkingMode; /** reproducible RANDs */ seed?: number }
+export interface InterworkingOptions extends AuthOptions { to: InterworkingTarget; mode: InterworkingMode; /** reproducible RANDs */ seed?: number }
 
 /** Keys one side holds after the procedure (hex; null where the procedure defines none). */
 export interface IwKeys {
@@ -28,6 +28,8 @@ export interface IwKeys {
 }
 
 export interface InterworkingSummary {
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
   to: InterworkingTarget; mode: InterworkingMode;
   kamf: string;                 // the native KAMF of the initial registration
   /** The NAS COUNT that went into the key on the network side: UL (A.14.1), DL (A.14.2), UL EPS
@@ -58,7 +60,7 @@ export function tauRequest(ngKsi: number, fiveGGuti: Uint8Array): Uint8Array {
 
 /** Run one 5G ↔ EPS transition (`to`, `mode`) from a UE registered in 5GS; summary and trace. */
 export function runInterworking(o: InterworkingOptions): InterworkingRun {
-  const w = new World(o.seed);
+  const w = new World(o.seed, o);
   const amf = new Amf('AMF', w.trace);
   const mme = new InterworkingMme(w.trace);
   const iw = new UeInterworking(w.ue.fw);
@@ -113,6 +115,7 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
   w.trace.add('UE', `Result: UE and network ${agree ? 'derived identical keys' : 'DERIVED DIFFERENT KEYS'}`, {});
   const slots = { current: w.ue.fw.read('current').type, nonCurrent: w.ue.fw.read('non-current').type, mapped: w.ue.fw.read('mapped').type };
   const summary: InterworkingSummary = {
+    auth: authLabel(o),
     to: o.to, mode: o.mode, kamf: toHex(native.kamf), count, countLsb8: lsb8, ueCountEstimate: estimate, ue, network: net, agree, slots, deletionRules: rules,
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };

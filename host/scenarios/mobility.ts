@@ -9,7 +9,7 @@ import { toHex } from '../hex.js';
 import { Amf, KEPT_CONTEXT_TIMER_S, type RetentionPolicy } from '../network/amf.js';
 import { NetworkNasContext } from '../network/nas-security.js';
 import * as M from '../nas/messages.js';
-import { World, SUBSCRIBER } from './setup.js';
+import { World, SUBSCRIBER, authLabel, type AuthOptions } from './setup.js';
 import { GUTI_SOURCE, GUTI_SOURCE_2, GUTI_TARGET, GUTI_TARGET_2, fallbackToSource, identify, powerCycle, type AfterPowerOn } from './re-registration.js';
 import type { TraceStep } from './trace.js';
 
@@ -20,7 +20,7 @@ export type PowerCyclePoint = 'after-smc' | 'registered';
 /** Registration reject causes that delete the 5G NAS security context (TS 24.501 5.5.1.3.5). */
 export const DELETING_REJECT_CAUSES: readonly number[] = [3, 6, 7];
 
-export interface MobilityOptions {
+export interface MobilityOptions extends AuthOptions {
   /** Source AMF local policy: horizontal KAMF derivation (default true). */
   horizontal?: boolean;
   /** How the mobility registration ends at the target AMF (default accept). */
@@ -45,6 +45,8 @@ export interface MobilityOptions {
 }
 
 export interface MobilitySummary {
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
   horizontal: boolean; sourcePolicy: RetentionPolicy; targetPolicy: 'use' | 'reauth'; fallback: boolean; smcFault: SmcFault | null;
   powerCycle: boolean; powerCycleAt: PowerCyclePoint | null; noContext: boolean; rejectCause: number | null;
   kamfOld: string; kamfNew: string | null; ulCountRegistrationRequest: number | null; ngKsiOld: number; ngKsiNew: number | null;
@@ -70,7 +72,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
   const opts = { horizontal: o.horizontal ?? true, outcome: o.outcome ?? 'accept', sourcePolicy: o.sourcePolicy ?? 'keep', targetPolicy: o.targetPolicy ?? 'use',
     fallback: o.fallback ?? false, smcFault: o.smcFault ?? null, noContext: o.noContext ?? false,
     rejectCause: (o.outcome ?? 'accept') === 'reject' ? o.rejectCause ?? 111 : null };
-  const w = new World(o.seed);
+  const w = new World(o.seed, o);
   const S = new Amf('source AMF', w.trace, { horizontal: opts.horizontal, retention: opts.sourcePolicy });
   const T = new Amf('target AMF', w.trace);
   let sourceLearned = 'nothing';
@@ -220,6 +222,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     : aligned ? `aligned: UE and ${servingAmf} AMF hold the same KAMF` : servingAmf ? `misaligned: UE and ${servingAmf} AMF hold different KAMFs` : curUsable ? 'no AMF holds a context for the UE' : 'the UE holds no 5G NAS security context (deleted)';
   w.trace.add('UE', `Result: ${verdict}`, {});
   const summary: MobilitySummary = {
+    auth: authLabel(o),
     horizontal: opts.horizontal, sourcePolicy: opts.sourcePolicy, targetPolicy: opts.targetPolicy, fallback: opts.fallback, smcFault: opts.smcFault,
     powerCycle: powerCycleAt !== null, powerCycleAt, noContext: opts.noContext, rejectCause: opts.rejectCause,
     kamfOld: toHex(old.kamf), kamfNew: hexOrNull(kamfNew), ulCountRegistrationRequest: rr.count, ngKsiOld: old.ngKsi, ngKsiNew: kamfNew ? afterSmc.ngKsi : null,

@@ -13,10 +13,10 @@ import { UeInterworking } from '../ue/ue-interworking.js';
 import { SLOTS } from '../ue/ue-firmware.js';
 import { MacFailureError, ValueStatusError } from '../errors.js';
 import * as M from '../nas/messages.js';
-import { World, SUBSCRIBER, guti } from './setup.js';
+import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
 import type { TraceStep } from './trace.js';
 
-export interface N2Options {
+export interface N2Options extends AuthOptions {
   kacf?: boolean; macFailure?: boolean;
   /** Fault: the container names this ngKSI (4 bits, TSC ‖ KSI) instead of the source context's. */
   nascNgKsi?: number;
@@ -26,6 +26,8 @@ export interface N2Options {
 interface N2Keys { kamf: string; ngKsi: number; knasInt: string; kgnb: string | null }
 
 export interface N2Summary {
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
   kacf: boolean; macFailure: boolean;
   kamf: string;                   // KAMF before the handover
   dlCount: number;                // the source AMF's DL NAS COUNT used for the handover (before +1)
@@ -46,7 +48,7 @@ const GUTI_S = guti(0x01, 0x00000501), GUTI_T = guti(0x02, 0x00000502);
 /** Run one N2 handover (KACF 0 by default; `macFailure` corrupts the container's NAS-MAC). */
 export function runN2Handover(o: N2Options = {}): N2Run {
   const kacf = o.kacf ?? false, macFailure = o.macFailure ?? false;
-  const w = new World(o.seed);
+  const w = new World(o.seed, o);
   const S = new Amf('source AMF', w.trace), T = new Amf('target AMF', w.trace);
   const iw = new UeInterworking(w.ue.fw);
   w.initialRegistration(S, GUTI_S, 1);
@@ -100,6 +102,7 @@ export function runN2Handover(o: N2Options = {}): N2Run {
   w.trace.add('UE', `Result: ${!ueOut ? 'handover aborted, old context kept' : agree ? 'UE and target AMF hold the same keys' : 'UE and target AMF DIFFER'}`, {});
   const usim = w.ue.store.stored()?.content ?? null; // the record content (marked invalid while registered, 6.8.1.1.2.1)
   const summary: N2Summary = {
+    auth: authLabel(o),
     kacf, macFailure, kamf: toHex(old.kamf), dlCount: t.dlCount, nascSqn: t.nasc[6], ueDlCountEstimate: ueOut?.dlCount ?? null, ngKsiOld: old.ngKsi,
     ue, network, agree, aborted: !ueOut, abortReason, slotsUnchanged, registrationAfterHandover: registration, usimKamf: usim ? toHex(usim.kamf) : null,
   };

@@ -8,7 +8,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AtomicStore, MemoryMedium } from '../storage/atomic-store.js';
 import { MeStorage, ME_IMAGE_TYPE } from '../me/me-storage.js';
 import { Usim } from '../usim/usim.js';
-import { Udm, Ausf, Seaf, type TraceEntry } from '../network/index.js';
+import { Udm, Ausf, Seaf, EapAusf, type TraceEntry, type EapChallengeOptions } from '../network/index.js';
+import { ref } from '../reference/kdf.js';
+import { eapName } from '../nas/eap.js';
 import { servingNetworkName } from '../aka/ue-aka.js';
 import { fromHex } from '../hex.js';
 import { UeDevice } from '../ue/ue-device.js';
@@ -41,6 +43,18 @@ export function randomSource(seed?: number): (n: number) => Uint8Array {
   };
 }
 
+/** Primary authentication method the AMF/AUSF run (TS 33.501 6.1.3): 5G AKA (6.1.3.2) or EAP-AKA′
+ *  (6.1.3.1). For EAP-AKA′ the EAP-Success goes inside the SECURITY MODE COMMAND (TS 38.508-1 4.9.8
+ *  default sequence) or in an AUTHENTICATION RESULT (TS 24.501 5.4.1.2.2.8). */
+export type AuthMethod = '5g-aka' | 'eap-aka-prime';
+export type EapSuccessIn = 'smc' | 'result';
+/** The authentication options every scenario takes (`ue-keys run … --auth`, `--eap-success`). */
+export interface AuthOptions { auth?: AuthMethod; eapSuccessIn?: EapSuccessIn }
+/** The summary's `auth` field: "5g-aka", or "eap-aka-prime (EAP-Success in the SMC | AUTHENTICATION RESULT)". */
+export function authLabel(o: AuthOptions): string {
+  return (o.auth ?? '5g-aka') === '5g-aka' ? '5g-aka' : `eap-aka-prime (EAP-Success in ${(o.eapSuccessIn ?? 'smc') === 'smc' ? 'the SMC' : 'AUTHENTICATION RESULT'})`;
+}
+
 export class World {
   readonly trace = new Trace();
   readonly netTrace: TraceEntry[] = [];
@@ -53,9 +67,20 @@ export class World {
   /** Random bytes for modelled network state (not the UDM's RANDs: a separate seeded stream). */
   readonly random: (n: number) => Uint8Array;
 
+  readonly eapAusf: EapAusf;
+  auth: AuthMethod = '5g-aka';
+  eapSuccessIn: EapSuccessIn = 'smc';
+  /** Fault knobs of the next EAP-AKA′ challenge (tests). */
+  eapChallenge: EapChallengeOptions & { identityFirst?: boolean } = {};
+  /** EAP-Success and ABBA the next SECURITY MODE COMMAND carries (EAP-AKA′, eapSuccessIn 'smc'). */
+  private pendingEapSuccess: { eap: Uint8Array; abba: Uint8Array } | null = null;
+
   /** `seed`: RANDs and ids from a seeded source (reproducible runs); default node:crypto. */
-  constructor(seed?: number) {
+  constructor(seed?: number, opts: AuthOptions = {}) {
+    this.auth = opts.auth ?? '5g-aka';
+    this.eapSuccessIn = opts.eapSuccessIn ?? 'smc';
     this.udm = new Udm(this.netTrace, randomSource(seed));
+    this.eapAusf = new EapAusf(this.udm, this.netTrace);
     this.random = randomSource(seed === undefined ? undefined : seed + 0x100000000);
     this.ausf = new Ausf(this.udm, this.netTrace);
     this.udm.provision({ supi: SUBSCRIBER.supi, algorithm: 'milenage', k: SUBSCRIBER.k, opc: SUBSCRIBER.opc });
@@ -83,6 +108,7 @@ export class World {
    * network-side context, or null when the UE could not be authenticated.
    */
   authenticate(amf: Amf, ngKsi: number): NetworkNasContext | null {
+    if (this.auth === 'eap-aka-prime') return this.authenticateEap(amf, ngKsi);
     const seaf = new Seaf(this.ausf, this.snn, this.netTrace);
     let req = seaf.startAuthentication(SUBSCRIBER.supi, { ngKsi });
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -102,12 +128,51 @@ export class World {
     return null;
   }
 
+  /**
+   * EAP-AKA′ (TS 33.501 6.1.3.1) run by `amf` as SEAF with the EAP AUSF: each EAP-Request goes in
+   * an AUTHENTICATION REQUEST (ngKSI, ABBA 0x0000), each answer comes back in an AUTHENTICATION
+   * RESPONSE (TS 24.501 5.4.1.2.2). On EAP-Success the SEAF derives KAMF = A.7(KSEAF, SUPI, ABBA)
+   * and sends the EAP-Success in an AUTHENTICATION RESULT or keeps it for the SMC; on EAP-Failure
+   * it sends AUTHENTICATION REJECT and returns null.
+   */
+  private authenticateEap(amf: Amf, ngKsi: number): NetworkNasContext | null {
+    const abba = Uint8Array.of(0x00, 0x00);
+    let eap = this.eapAusf.start(SUBSCRIBER.supi, this.snn, this.eapChallenge);
+    for (let round = 0; round < 4; round++) {
+      this.drainNetworkTrace();
+      const req = M.authenticationRequestEap({ ngKsi, abba, eap });
+      this.trace.add(amf.name, `AUTHENTICATION REQUEST (${eapName(eap)}, ngKSI ${ngKsi})`, {}, { to: 'UE', clause: 'TS 24.501 5.4.1.2.2.2; TS 33.501 6.1.3.1', message: req });
+      const { response } = this.ue.authenticationRequestEap(req);
+      const step = this.eapAusf.handleResponse(M.parseAuthenticationResponse(response).eap!);
+      this.drainNetworkTrace();
+      if (step.kind === 'request') { eap = step.eap; continue; }
+      if (step.kind === 'failure') {
+        const rej = M.authenticationReject(step.eap);
+        this.trace.add(amf.name, `AUTHENTICATION REJECT (EAP-Failure): ${step.reason}`, {}, { to: 'UE', clause: 'TS 24.501 5.4.1.2.2.10', message: rej });
+        this.ue.eap.handleFailure();
+        return null;
+      }
+      const kamf = ref.kamf(step.kseaf, step.supi, abba);
+      this.trace.add(amf.name, `Authentication succeeded (EAP-AKA′); KAMF for ngKSI ${ngKsi}`, { kseaf: step.kseaf, kamf }, { clause: 'TS 33.501 6.1.3.1 step 10, A.7' });
+      if (this.eapSuccessIn === 'result') {
+        const res = M.authenticationResult({ ngKsi, eap: step.eap, abba });
+        this.trace.add(amf.name, 'AUTHENTICATION RESULT (EAP-Success, ABBA)', {}, { to: 'UE', clause: 'TS 24.501 5.4.1.2.2.8', message: res });
+        this.ue.authenticationResult(res);
+      } else this.pendingEapSuccess = { eap: step.eap, abba };
+      return new NetworkNasContext(kamf, ngKsi, 2, 2);
+    }
+    return null;
+  }
+
   /** SECURITY MODE COMMAND from `amf` with `nas`, protected with that (new) context (SHT 3). */
   securityModeCommand(amf: Amf, nas: NetworkNasContext, opts: { hdp?: boolean; caps?: Uint8Array; ngKsi?: number; corruptMac?: boolean } = {}) {
-    const plain = M.securityModeCommand({ nea: nas.nea, nia: nas.nia, ngKsi: opts.ngKsi ?? nas.ngKsi, replayedCaps: opts.caps ?? this.ue.caps, imeisvRequest: true, hdp: opts.hdp, epsAlgs: 0x22 });
+    const eap = this.pendingEapSuccess;
+    this.pendingEapSuccess = null;
+    const plain = M.securityModeCommand({ nea: nas.nea, nia: nas.nia, ngKsi: opts.ngKsi ?? nas.ngKsi, replayedCaps: opts.caps ?? this.ue.caps, imeisvRequest: true, hdp: opts.hdp, epsAlgs: 0x22,
+      ...(eap ? { eap: eap.eap, abba: eap.abba } : {}) });
     const m = nas.protectDownlink(3, plain);
     if (opts.corruptMac) m.message[2] ^= 0x01;
-    amf.trace.add(amf.name, `SECURITY MODE COMMAND (HDP = ${opts.hdp ? 1 : 0}, ngKSI ${opts.ngKsi ?? nas.ngKsi}, 128-NEA${nas.nea}/128-NIA${nas.nia})${opts.corruptMac ? ' — MAC corrupted' : ''}`,
+    amf.trace.add(amf.name, `SECURITY MODE COMMAND (${eap ? 'EAP-Success, ABBA, ' : ''}HDP = ${opts.hdp ? 1 : 0}, ngKSI ${opts.ngKsi ?? nas.ngKsi}, 128-NEA${nas.nea}/128-NIA${nas.nia})${opts.corruptMac ? ' — MAC corrupted' : ''}`,
       { kamf: nas.kamf, knasint: nas.knasint, dlCount: m.count }, { to: 'UE', clause: 'TS 33.501 6.7.2', message: m.message });
     return m.message;
   }

@@ -13,10 +13,10 @@ import { SrvccAmf, MmeSrvcc, MscServer, type PsToCsRequest } from '../network/ms
 import { UeInterworking, FC_KASME_SRVCC, type SrvccVariant } from '../ue/ue-interworking.js';
 import { StateError, UeKeysError } from '../errors.js';
 import * as M from '../nas/messages.js';
-import { World, SUBSCRIBER, guti } from './setup.js';
+import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
 import type { TraceStep } from './trace.js';
 
-export interface SrvccOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure'; /** reproducible RANDs */ seed?: number }
+export interface SrvccOptions extends AuthOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure'; /** reproducible RANDs */ seed?: number }
 
 /** One side's view of the mapped SRVCC (CS) context. */
 export interface SrvccSide {
@@ -31,6 +31,8 @@ export interface SrvccSide {
 }
 
 export interface SrvccSummary {
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
   variant: SrvccVariant; fc: number; outcome: 'success' | 'failure';
   kamf: string;
   dlCount: number;              // the DL NAS COUNT that went into the AMF step, before its +1
@@ -65,7 +67,7 @@ export const NOT_SPECIFIED = [
 /** Run the SRVCC procedure once (defaults: mme-derive, FC 0x7D, success) and return its summary and trace. */
 export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   const variant = o.variant ?? 'mme-derive', fc = o.fc ?? FC_KASME_SRVCC, outcome = o.outcome ?? 'success';
-  const w = new World(o.seed);
+  const w = new World(o.seed, o);
   const amf = new Amf('AMF', w.trace);
   const srvccAmf = new SrvccAmf('AMF', w.trace), mme = new MmeSrvcc(w.trace), msc = new MscServer(w.trace);
   const iw = new UeInterworking(w.ue.fw);
@@ -133,6 +135,7 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   if (ckIkEqualsKasmeSrvcc) w.trace.add('MSC server', 'KEY SEPARATION FINDING: CK ‖ IK equals KASME_SRVCC = A.21(KAMF, DL COUNT) of the MME variants for the same KAMF and COUNT', {}, { clause: 'TS 33.501 A.21 (model finding)' });
   w.trace.add('UE', `Result: UE and MSC server ${agree ? 'hold the same' : 'DO NOT hold the same'} CKSRVCC/IKSRVCC/KSISRVCC${step.keySeparationWarning ? '; KEY SEPARATION FAILURE (FC 0x74 = A.14.2)' : ''}`, {});
   const summary: SrvccSummary = {
+    auth: authLabel(o),
     variant, fc, outcome, kamf: toHex(kamf), dlCount: step.dlCount, hoCommandLsb4: lsb4, ueDlCountEstimate: ueKeys.dlCount,
     kasmeSrvcc: step.kasmeSrvcc ? toHex(step.kasmeSrvcc) : null, ckIkEqualsKasmeSrvcc, ue: ueSide, msc: mscSide, agree, kamfSentToMsc, ueMemoryClean,
     reauthRequired: outcome === 'success', fiveGRefusedBeforeReauth: fiveGRefused, reauthenticated, fiveGUsableAfterReauth: usableAfter,

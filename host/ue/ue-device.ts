@@ -9,11 +9,13 @@ import { ContextStore } from '../me/context-store.js';
 import { MeStorage } from '../me/me-storage.js';
 import type { Usim } from '../usim/usim.js';
 import { FID_5GS3GPPLOCI, type StoredNsc } from '../usim/files.js';
-import { UeAka, type AuthenticationFailure, type AuthenticationResponse } from '../aka/ue-aka.js';
+import { UeAka, type AuthenticationFailure, type AuthenticationResponse, type PartialNativeContext } from '../aka/ue-aka.js';
+import { UeEapAkaPrime, type EapPeerAnswer } from '../aka/ue-eap-aka-prime.js';
+import { eapName, EAP_CODE, parseEap } from '../nas/eap.js';
 import * as M from '../nas/messages.js';
 import { suciNullScheme, DEFAULT_MNC_DIGITS } from '../nas/identity.js';
 import type { Trace } from '../scenarios/trace.js';
-import { MacFailureError, ReplayError } from '../errors.js';
+import { InputError, MacFailureError, ReplayError } from '../errors.js';
 
 /** UE security capability (TS 24.501 9.11.3.54): 5G-EA0–3 and 5G-IA0–3 supported. */
 export const DEFAULT_UE_SECURITY_CAPABILITIES = Uint8Array.of(0xf0, 0xf0);
@@ -24,6 +26,11 @@ export class UeDevice {
   readonly fw: UeFirmware;
   readonly store: ContextStore;
   readonly aka: UeAka;
+  /** The EAP-AKA′ peer (TS 33.501 6.1.3.1), sharing the 5G AKA side's USIM, firmware and store. */
+  readonly eap: UeEapAkaPrime;
+  /** ngKSI and ABBA of the last AUTHENTICATION REQUEST that carried an EAP message: the EAP-Success
+   *  that ends that run uses them when its own message carries none (TS 24.501 5.4.1.2.2.8). */
+  private eapRun: { ngKsi: number; abba: Uint8Array } | null = null;
   guti: Uint8Array | null = null;
   /** MNC length of the subscriber's IMSI (EF AD on a real USIM, TS 31.102 4.2.18): splits the
    *  SUPI into MCC ‖ MNC ‖ MSIN for the SUCI. Default 2 digits. */
@@ -39,6 +46,7 @@ export class UeDevice {
       `${w.medium === 'usim' ? 'USIM' : 'ME NVM'} write: ${w.item === 'nsc' ? 'EF 5GS3GPPNSC' : w.item === 'authKeys' ? 'EF 5GAUTHKEYS' : 'EF 5GS3GPPLOCI'} ${w.action}`,
       { medium: w.medium, item: w.item, action: w.action }, { clause: 'TS 33.501 6.8.1.1' });
     this.aka = new UeAka({ usim, kd: this.fw.keys, contextStore: this.store });
+    this.eap = new UeEapAkaPrime(this.aka, { mncDigits: () => this.mncDigits });
   }
 
   /** Power-on (6.8.1.1.2.1): load the stored native context, if marked valid, into CURRENT. */
@@ -88,7 +96,11 @@ export class UeDevice {
   /** AUTHENTICATION REQUEST → RES* or a failure (5G AKA on the UE); a success installs the new
    *  partial native context in slot NEW. */
   authenticationRequest(plain: Uint8Array): AuthenticationResponse | AuthenticationFailure {
-    const req = M.parseAuthenticationRequest(plain);
+    const p = M.parseAuthenticationRequest(plain);
+    if (p.eap) throw new InputError('EAP message', 'this AUTHENTICATION REQUEST runs EAP-AKA′: use authenticationRequestEap', p.eap.length);
+    if (!p.rand) throw new InputError('RAND', 'is missing from the AUTHENTICATION REQUEST (5G AKA, TS 24.501 8.2.1)');
+    if (!p.autn) throw new InputError('AUTN', 'is missing from the AUTHENTICATION REQUEST (5G AKA, TS 24.501 8.2.1)');
+    const req = { ngKsi: p.ngKsi, abba: p.abba, rand: p.rand, autn: p.autn };
     const r = this.aka.handleAuthenticationRequest(req, this.snn);
     if (r.message === 'AUTHENTICATION RESPONSE') {
       this.fw.install('new', { kamf: r.context.kamf, ngKsi: r.context.ngKsi, type: 'partial-native' });
@@ -101,6 +113,57 @@ export class UeDevice {
   }
 
   /**
+   * AUTHENTICATION REQUEST carrying an EAP-Request (EAP-AKA′, TS 24.501 5.4.1.2.2.3/5.4.1.2.2.4;
+   * TS 33.501 6.1.3.1) → the AUTHENTICATION RESPONSE with the peer's EAP-Response (every answer,
+   * also Authentication-Reject, Synchronization-Failure and Client-Error, goes in an AUTHENTICATION
+   * RESPONSE, TS 24.501 5.4.1.2.2.3), and what the peer did. No context changes here: the keys
+   * follow the EAP-Success ({@link authenticationResult} or the SMC).
+   */
+  authenticationRequestEap(plain: Uint8Array): { response: Uint8Array; answer: EapPeerAnswer; ngKsi: number } {
+    const p = M.parseAuthenticationRequest(plain);
+    if (!p.eap) throw new InputError('EAP message', 'is missing from the AUTHENTICATION REQUEST (EAP-AKA′, TS 24.501 8.2.1)');
+    if (p.ngKsi > 6) throw new InputError('ngKsi', `must be a native KSI 0..6, got ${p.ngKsi}`, p.ngKsi);
+    if (p.abba.length < 2) throw new InputError('abba', `must be at least 2 bytes (TS 24.501 9.11.3.10), got ${p.abba.length}`, p.abba.length);
+    const answer = this.eap.handleRequest(p.eap, this.snn);
+    if (answer.outcome === 'challenge' || answer.outcome === 'identity' || answer.outcome === 'kdf-negotiation') this.eapRun = { ngKsi: p.ngKsi, abba: p.abba };
+    const response = M.authenticationResponseEap(answer.eap);
+    this.trace.add('UE', `AUTHENTICATION RESPONSE (${eapName(answer.eap)})${answer.reason ? `: ${answer.reason}` : ''}`,
+      answer.outcome === 'challenge' ? { res: answer.res!, kausf: answer.kausf!, ngKsi: p.ngKsi } : answer.auts ? { auts: answer.auts } : {},
+      { clause: answer.outcome === 'challenge' ? 'TS 33.501 6.1.3.1 step 6, A.3; RFC 9048 3.3, 3.4.1' : 'TS 33.501 6.1.3.1; RFC 9048; RFC 4187 6.3.1', message: response });
+    return { response, answer, ngKsi: p.ngKsi };
+  }
+
+  /**
+   * AUTHENTICATION RESULT (TS 24.501 5.4.1.2.2.8 / 8.2.5): EAP-Success → KSEAF, KAMF with the
+   * message's ABBA (else the AUTHENTICATION REQUEST's), the new partial native context in slot
+   * NEW (current only after the SMC); EAP-Failure → the run ends, nothing installed.
+   */
+  authenticationResult(plain: Uint8Array): { result: 'success'; context: PartialNativeContext } | { result: 'failure' } {
+    const r = M.parseAuthenticationResult(plain);
+    return this.eapOutcome(r.eap, r.ngKsi, r.abba, 'AUTHENTICATION RESULT');
+  }
+
+  private eapOutcome(eap: Uint8Array, ngKsi: number, abba: Uint8Array | undefined, where: string): { result: 'success'; context: PartialNativeContext } | { result: 'failure' } {
+    const p = parseEap(eap);
+    if (p.code === EAP_CODE.FAILURE) {
+      this.eap.handleFailure();
+      this.eapRun = null;
+      this.trace.add('UE', `${where} (EAP-Failure): authentication failed, no new context`, {}, { clause: 'TS 24.501 5.4.1.2.2.9' });
+      return { result: 'failure' };
+    }
+    const useAbba = abba ?? this.eapRun?.abba;
+    if (!useAbba) throw new InputError('ABBA', `is missing from the ${where} and no EAP-AKA′ AUTHENTICATION REQUEST preceded it`);
+    // The ngKSI of the run is the one its AUTHENTICATION REQUEST assigned (TS 24.501 5.4.1.2.2.3);
+    // an SMC naming another one then fails the firmware's ngKSI check like any SMC would.
+    const context = this.eap.handleSuccess(eap, this.eapRun?.ngKsi ?? ngKsi, useAbba, this.snn);
+    this.eapRun = null;
+    this.fw.install('new', { kamf: context.kamf, ngKsi: context.ngKsi, type: 'partial-native' });
+    this.trace.add('UE', `${where} (EAP-Success): KSEAF, KAMF; new partial native context`, { kausf: context.kausf, kseaf: context.kseaf, kamf: context.kamf, abba: context.abba, ngKsi: context.ngKsi },
+      { clause: 'TS 33.501 6.1.3.1 steps 9–12, A.6/A.7; TS 24.501 5.4.1.2.2.8' });
+    return { result: 'success', context };
+  }
+
+  /**
    * SECURITY MODE COMMAND → COMPLETE or REJECT. One that fails its integrity check (or is a
    * replay) is answered by SECURITY MODE REJECT, cause #23 when the replayed UE security
    * capabilities do not match, else #24 (TS 24.501 5.4.2.5), built by the firmware: protected
@@ -108,6 +171,13 @@ export class UeDevice {
    * (TS 33.501 6.7.2). The failed SMC changed no context; a protected reject spends one UL COUNT.
    */
   securityModeCommand(message: Uint8Array): SmcResult {
+    // An SMC that carries the EAP-Success of EAP-AKA′ (TS 24.501 5.4.2.2; TS 38.508-1 4.9.8): the
+    // KAMF it is protected with comes from that EAP-Success, so handle it first.
+    if (message.length > 7 && this.eap.awaitingSuccess) {
+      let inner: ReturnType<typeof M.smcEapAndAbba> | null = null;
+      try { inner = M.smcEapAndAbba(message.subarray(7)); } catch (e) { if (!(e instanceof InputError)) throw e; } // malformed: the firmware refuses it
+      if (inner?.eap) this.eapOutcome(inner.eap, inner.ngKsi, inner.abba, 'SECURITY MODE COMMAND');
+    }
     const pendingAka = this.fw.read('new');
     let r: SmcResult;
     try {
