@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../host/cli/run-command.js';
 import '../host/cli/run-scenarios.js';
-import { SUBSCRIBER } from '../host/scenarios/setup.js';
+import { SUBSCRIBER, World, guti } from '../host/scenarios/setup.js';
+import { Amf } from '../host/network/amf.js';
 import type { TraceStep } from '../host/scenarios/trace.js';
 import { suciNullScheme } from '../host/nas/identity.js';
 import * as M from '../host/nas/messages.js';
@@ -26,6 +27,9 @@ import { hex } from './helpers.js';
  * cause with `--outcome reject` — say so in `valid`). Not message sources: `--compare` (a table of
  * runs), `--json` (always added), `--seed` (SEEDS below).
  */
+/** --auth: 5G AKA (flag absent), EAP-AKA′ with the EAP-Success in the SMC, and in AUTHENTICATION RESULT. */
+const AUTH_AXIS = [[], ['--auth', 'eap-aka-prime'], ['--auth', 'eap-aka-prime', '--eap-success', 'result']];
+
 export const FLAG_TABLE: Record<string, { axes: Record<string, string[][]>; valid?: (args: string[]) => boolean }> = {
   mobility: {
     axes: {
@@ -37,20 +41,26 @@ export const FLAG_TABLE: Record<string, { axes: Record<string, string[][]>; vali
       'smc-fault': [[], ['--smc-fault', 'bad-mac'], ['--smc-fault', 'caps-mismatch'], ['--smc-fault', 'unknown-ngksi']],
       'power-cycle': [[], ['--power-cycle'], ['--power-cycle-at', 'registered']],
       'no-context': [[], ['--no-context']],
+      auth: AUTH_AXIS,
     },
+    // EAP-AKA′ messages come from the initial registration, the target AMF's re-authentication
+    // (--target-policy reauth, --no-context) and the SMC (its faults): those axes vary with --auth;
+    // the others do not touch authentication and stay at their first alternative.
+    valid: (a) => !a.includes('--auth') || !a.some((x) => ['--no-horizontal', 'reject', 'timeout', 'no-guti', 'delete', '--fallback', '--power-cycle', '--power-cycle-at'].includes(x)),
   },
   srvcc: {
     axes: {
       variant: [['--variant', 'mme-derive'], ['--variant', 'mme-concat'], ['--variant', 'direct']],
       fc: [[], ['--fc', '74']],
       outcome: [['--outcome', 'success'], ['--outcome', 'failure']],
+      auth: AUTH_AXIS,
     },
   },
   interworking: {
-    axes: { to: [['--to', 'eps'], ['--to', '5gs']], mode: [['--mode', 'idle'], ['--mode', 'ho']] },
+    axes: { to: [['--to', 'eps'], ['--to', '5gs']], mode: [['--mode', 'idle'], ['--mode', 'ho']], auth: AUTH_AXIS },
   },
   'n2-handover': {
-    axes: { kacf: [[], ['--kacf']], fault: [[], ['--mac-failure'], ['--nasc-ngksi', '5'], ['--nasc-ngksi', '9']] },
+    axes: { kacf: [[], ['--kacf']], fault: [[], ['--mac-failure'], ['--nasc-ngksi', '5'], ['--nasc-ngksi', '9']], auth: AUTH_AXIS },
   },
 };
 /** Seeds of the network RANDs. Scenarios with few combinations run each seed; the larger flag
@@ -84,6 +94,27 @@ interface Claims {
   suci?: { mcc: number; mnc: number; msin: string; ri?: string };
   guti?: { region: number; set: number; pointer: number; tmsi: number };
   epsGuti?: { mmegi: number; mmec: number; mtmsi: number };
+  /** 5GMM message type and the EAP packet the event names (RFC 3748 codes, RFC 4187 11 subtypes). */
+  mt?: number; eap?: { code: number; type?: number; subtype?: number };
+}
+
+/** RFC 3748 4 codes and RFC 4187 11 subtype numbers, written here from the RFCs (not from host/nas/eap.ts). */
+const EAP_CODES: Record<string, number> = { Request: 1, Response: 2, Success: 3, Failure: 4 };
+const AKA_SUBTYPES: Record<string, number> = { Challenge: 1, 'Authentication-Reject': 2, 'Synchronization-Failure': 4, Identity: 5, 'Client-Error': 14 };
+/** TS 24.501 9.7 message types of the messages that carry EAP. */
+const EAP_CARRIERS: Record<string, number> = { 'AUTHENTICATION REQUEST': 0x56, 'AUTHENTICATION RESPONSE': 0x57, 'AUTHENTICATION REJECT': 0x58, 'AUTHENTICATION RESULT': 0x5a, 'SECURITY MODE COMMAND': 0x5d };
+
+/** "AUTHENTICATION REQUEST (EAP-Request/AKA′-Challenge, ngKSI 1)" → message type, EAP code/type/subtype, ngKSI. */
+function eapClaims(event: string, c: Claims): boolean {
+  const m = /^(AUTHENTICATION (?:REQUEST|RESPONSE|REJECT|RESULT)|SECURITY MODE COMMAND) \((?:EAP-(Request|Response|Success|Failure)(?:\/AKA′-([A-Za-z-]+))?)/.exec(event);
+  if (!m) return false;
+  c.mt = EAP_CARRIERS[m[1]];
+  c.eap = { code: EAP_CODES[m[2]] };
+  if (m[3] !== undefined) { c.eap.type = 50; c.eap.subtype = AKA_SUBTYPES[m[3]]; }
+  if (m[1] !== 'SECURITY MODE COMMAND') c.sht = 0;
+  const k = /ngKSI (\d+)/.exec(event);
+  if (k && m[1] === 'AUTHENTICATION REQUEST') { c.ksi = +k[1] & 7; c.tsc = (+k[1] >> 3) & 1; }
+  return true;
 }
 interface Message { proto: 'nas-5gs' | 'nas-eps'; hex: string; claims: Claims; where: string }
 
@@ -124,14 +155,15 @@ function claimsOf(s: TraceStep, proto: Message['proto']): Claims {
     const k = n(v.ngKsi) ?? M.NGKSI_NO_KEY;
     c.ksi = k & 7; c.tsc = (k >> 3) & 1;
     identityClaims(typeof v.identity === 'string' ? v.identity : undefined, c);
-  } else if ((m = /SECURITY MODE COMMAND \(HDP = (\d), ngKSI (\d+), 128-NEA(\d)\/128-NIA(\d)\)/.exec(s.event))) {
+  } else if ((m = /SECURITY MODE COMMAND \((?:EAP-Success, ABBA, )?HDP = (\d), ngKSI (\d+), 128-NEA(\d)\/128-NIA(\d)\)/.exec(s.event))) {
+    eapClaims(s.event, c);
     c.sht = 3; c.sqn = sqnOf(v.dlCount);
     c.hdp = +m[1]; c.ksi = +m[2] & 7; c.tsc = (+m[2] >> 3) & 1; c.nea = +m[3]; c.nia = +m[4];
   } else if (/^SECURITY MODE COMPLETE/.test(s.event)) {
     c.sht = 4; c.sqn = sqnOf(v.responseUlCount);
   } else if (/REGISTRATION ACCEPT/.test(s.event)) {
     c.sht = 2; c.sqn = sqnOf(v.dlCount);
-  }
+  } else eapClaims(s.event, c);
   return c;
 }
 
@@ -176,7 +208,8 @@ function pcap(dlt: number, msgs: string[]): Buffer {
 const FIELDS = {
   'nas-5gs': ['nas_5gs.security_header_type', 'nas_5gs.seq_no', 'nas_5gs.mm.nas_key_set_id', 'nas_5gs.mm.nas_key_set_id.h1', 'nas_5gs.mm.tsc', 'nas_5gs.mm.tsc.h1',
     'nas_5gs.mm.nas_sec_algo_enc', 'nas_5gs.mm.nas_sec_algo_ip', 'nas_5gs.mm.hdp', 'nas_5gs.mm.type_id', 'e212.mcc', 'e212.mnc', 'nas_5gs.mm.suci.msin',
-    'nas_5gs.mm.suci.routing_indicator', 'nas_5gs.mm.suci.scheme_id', 'nas_5gs.amf_region_id', 'nas_5gs.amf_set_id', 'nas_5gs.amf_pointer', 'nas_5gs.5g_tmsi'],
+    'nas_5gs.mm.suci.routing_indicator', 'nas_5gs.mm.suci.scheme_id', 'nas_5gs.amf_region_id', 'nas_5gs.amf_set_id', 'nas_5gs.amf_pointer', 'nas_5gs.5g_tmsi',
+    'nas_5gs.mm.message_type', 'eap.code', 'eap.type', 'eap.aka.subtype'],
   'nas-eps': ['nas_eps.security_header_type', 'nas_eps.seq_no', 'nas_eps.nas_msg_emm_type', 'nas_eps.emm.nas_key_set_id', 'nas_eps.emm.tsc', 'nas_eps.emm.type_of_id',
     'nas_eps.emm.mme_grp_id', 'nas_eps.emm.mme_code', 'nas_eps.emm.m_tmsi', 'nas_eps.emm.guti_type'],
 } as const;
@@ -249,6 +282,14 @@ function check(m: Message, row: Record<string, string[]>, checked: Record<string
     eq('SUCI MSIN', row['nas_5gs.mm.suci.msin'][0], c.suci.msin);
     if (c.suci.ri !== undefined) eq('SUCI routing indicator', row['nas_5gs.mm.suci.routing_indicator'][0], c.suci.ri);
   }
+  if (c.eap) {
+    // The message type Wireshark shows last is the plain message's (after an SMC's security header).
+    const mts = row['nas_5gs.mm.message_type'];
+    eq('5GMM message type', num(mts[mts.length - 1]), c.mt);
+    eq('EAP code', num(row['eap.code'][0]), c.eap.code);
+    eq('EAP type', num(row['eap.type'][0]), c.eap.type);
+    eq('EAP-AKA′ subtype', num(row['eap.aka.subtype'][0]), c.eap.subtype);
+  }
   if (c.guti) {
     eq('identity type 5G-GUTI', num(row['nas_5gs.mm.type_id'][0]), 2);
     eq('AMF Region ID', num(row['nas_5gs.amf_region_id'][0]), c.guti.region);
@@ -272,11 +313,41 @@ function suciSamples(): Message[] {
   }));
 }
 
+/**
+ * EAP-AKA′ messages of the fault paths no CLI flag produces: an Identity round, KDF negotiation,
+ * Authentication-Reject (AT_KDF_INPUT, AT_KDF, AMF separation bit), Client-Error (wrong AT_MAC),
+ * Synchronization-Failure and the resynchronised run, EAP-Failure in AUTHENTICATION REJECT.
+ */
+function eapFaultSamples(): Message[] {
+  const faults: Array<[string, World['eapChallenge'], boolean]> = [
+    ['identity round', { identityFirst: true }, false], ['KDF negotiation', { kdfs: [7, 1] }, false], ['AT_KDF 7 only', { kdfs: [7] }, false],
+    ['AT_KDF_INPUT mismatch', { kdfInput: '5G:mnc002.mcc001.3gppnetwork.org' }, false], ['AMF separation bit 0', { amf: Uint8Array.of(0, 0) }, false],
+    ['wrong AT_MAC', { corruptMac: true }, false], ['SQN not fresh', {}, true],
+  ];
+  const out: Message[] = [];
+  for (const [name, opts, resync] of faults) {
+    const w = new World(1, { auth: 'eap-aka-prime', eapSuccessIn: 'result' });
+    const amf = new Amf('source AMF', w.trace);
+    if (resync) { w.initialRegistration(amf, guti(1, 1)); w.udm.provision({ supi: SUBSCRIBER.supi, algorithm: 'milenage', k: SUBSCRIBER.k, opc: SUBSCRIBER.opc }); }
+    const from = w.trace.steps.length;
+    w.eapChallenge = opts;
+    w.ue.registrationRequest(resync ? M.REG_TYPE.MOBILITY_UPDATING : M.REG_TYPE.INITIAL);
+    w.authenticate(amf, 2);
+    for (const st of w.trace.steps.slice(from)) if (st.message && /AUTHENTICATION/.test(st.event)) out.push({ proto: 'nas-5gs', hex: st.message, claims: claimsOf(st, 'nas-5gs'), where: `EAP fault "${name}" step ${st.n} (${st.event.slice(0, 60)})` });
+  }
+  return out;
+}
+
 describe.skipIf(!TSHARK && !IN_CI)('tshark decodes every emitted message (Wireshark NAS-5GS / NAS-EPS dissectors)', () => {
   it('no malformed packet, no expert warning/error; security header type, SQN, ngKSI, algorithms, HDP, 5G-GUTI, mapped GUTI and SUCI equal the trace', () => {
     expect(TSHARK, 'CI is set but tshark is not installed (.ci/run installs Debian\'s tshark)').toBe(true);
     const { messages, runs } = collect();
     messages.push(...suciSamples());
+    const eapFaults = eapFaultSamples();
+    // Every EAP-AKA′ subtype the UE and the AUSF send, and EAP-Success/Failure, reach Wireshark
+    const kinds = new Set([...messages, ...eapFaults].filter((m) => m.claims.eap).map((m) => `${m.claims.eap!.code}/${m.claims.eap!.subtype ?? '-'}`));
+    expect([...kinds].sort()).toEqual(['1/1', '1/5', '2/1', '2/14', '2/2', '2/4', '2/5', '3/-', '4/-']);
+    messages.push(...eapFaults);
     const checked: Record<string, number> = {};
     const bad: string[] = [];
     for (const proto of ['nas-5gs', 'nas-eps'] as const) {
@@ -287,7 +358,7 @@ describe.skipIf(!TSHARK && !IN_CI)('tshark decodes every emitted message (Wiresh
     expect(bad.slice(0, 40)).toEqual([]);
     // Every field kind was compared on real messages (a rule that matches nothing cannot pass silently)
     for (const f of ['security header type', 'SQN', 'ngKSI', 'ngKSI TSC', 'NEA', 'NIA', 'HDP', 'SUCI MCC', 'SUCI MNC', 'SUCI MSIN', 'SUCI routing indicator', 'AMF Region ID', '5G-TMSI',
-      'EPS security header type', 'EPS SQN', 'eKSI', 'MME Group ID', 'MME Code', 'M-TMSI']) expect(checked[f] ?? 0, f).toBeGreaterThan(0);
+      'EPS security header type', 'EPS SQN', 'eKSI', 'MME Group ID', 'MME Code', 'M-TMSI', '5GMM message type', 'EAP code', 'EAP type', 'EAP-AKA′ subtype']) expect(checked[f] ?? 0, f).toBeGreaterThan(0);
     expect(runs).toBeGreaterThan(200);
   }, 600_000);
 });
