@@ -22,7 +22,8 @@ import { Trace } from '../host/scenarios/trace.js';
 import { AtomicStore, MemoryMedium } from '../host/storage/atomic-store.js';
 import { UeDevice } from '../host/ue/ue-device.js';
 import { Usim } from '../host/usim/usim.js';
-import { hex, toHex } from './helpers.js';
+import { instantiateSync } from '../host/loader.js';
+import { hex, runCli, toHex } from './helpers.js';
 
 const SUPI = '001010000000001';
 const K = hex('465b5ce8b199b49faa5f0a2ee238a6bc'), OPC = hex('cd63cb71954a9f4e48a5994e37a02baf'); // TS 35.208 Test Set 1
@@ -267,5 +268,75 @@ describe('EAP-AKA′ differential: UE (USIM module + ME firmware) against the EA
     }
     expect(outcomes).toEqual(['synchronization-failure', 'challenge', 'success']);
     expect(udm.seqHe(SUPI)).toBeGreaterThan(41n);
+  });
+});
+
+describe('export eap_aka_prime_challenge (raw ABI: a C or emulator host that never clears the mailboxes)', () => {
+  /** The RFC 5448 / RFC 9048 chain inputs of a simulator challenge, laid out in IO_IN. */
+  function layout(fw: ReturnType<typeof instantiateSync>, s: ReturnType<typeof simChallenge>, rsp: Uint8Array) {
+    fw.begin();
+    const at = macOffset(s.eap), zeroed = s.eap.slice(); zeroed.fill(0, at, at + 16);
+    const autn = s.eap.slice(8 + 20 + 4, 8 + 20 + 20); // AT_RAND (20 octets), then AT_AUTN's value after its 4-octet header; SQN ⊕ AK = AUTN[0..6)
+    return {
+      k: fw.put(Uint8Array.of(...s.ck, ...s.ik)), a: fw.put(new TextEncoder().encode(SNN)), x: fw.put(autn.slice(0, 6)), i: fw.put(new TextEncoder().encode(SUPI)),
+      r: fw.put(zeroed), m: fw.put(s.eap.slice(at, at + 16)), o: fw.put(rsp), reqLen: s.eap.length, rspLen: rsp.length,
+    };
+  }
+  const RSP = () => packet(2, 7, 1, [[3, 3, 0, 64, ...new Array(8).fill(0)], atFixed(11, new Uint8Array(16))]);
+
+  it('OUT[0..16) = the response AT_MAC (node:crypto HMAC-SHA-256-128 with K_aut), OUT[16..48) = KAUSF, nothing else in OUT; TMP, KDF_S, HMAC_KEY, HMAC_WORK zero', () => {
+    const fw = instantiateSync('ue');
+    const s = simChallenge(), rsp = RSP(), o = layout(fw, s, rsp);
+    expect(fw.tryCall('eap_aka_prime_challenge', o.k, o.a, SNN.length, o.x, o.i, SUPI.length, o.r, o.reqLen, o.m, o.o, o.rspLen)).toBe(0);
+    expect(toHex(fw.take(0, 16))).toBe(toHex(mac(s.keys.kAut, rsp, macOffset(rsp))));
+    expect(toHex(fw.take(16, 32))).toBe(toHex(s.keys.kausf));
+    const m = fw.snapshot(), out = fw.constant('IO_OUT_PTR');
+    expect(m.subarray(out + 48, out + fw.constant('IO_OUT_LEN')).every((b) => b === 0), 'IO_OUT past 48').toBe(true);
+    for (const region of ['TMP', 'KDF_S', 'HMAC_KEY', 'HMAC_WORK']) {
+      const p = fw.constant(`${region}_PTR`);
+      expect(m.subarray(p, p + fw.constant(`${region}_LEN`)).every((b) => b === 0), region).toBe(true);
+    }
+  });
+
+  it('a request MAC that does not verify → ERR_MAC (5) with OUT all zeros; out-of-mailbox offsets → ERR_RANGE, short packets → ERR_LENGTH, memory byte-identical', () => {
+    const fw = instantiateSync('ue');
+    const s = simChallenge({ corruptMac: true }), rsp = RSP();
+    let o = layout(fw, s, rsp);
+    expect(fw.tryCall('eap_aka_prime_challenge', o.k, o.a, SNN.length, o.x, o.i, SUPI.length, o.r, o.reqLen, o.m, o.o, o.rspLen)).toBe(5);
+    const m = fw.snapshot(), out = fw.constant('IO_OUT_PTR');
+    expect(m.subarray(out, out + fw.constant('IO_OUT_LEN')).every((b) => b === 0)).toBe(true);
+    const cases: Array<[string, (x: typeof o) => number[], number]> = [
+      ['request past IO_IN', (x) => [x.k, x.a, SNN.length, x.x, x.i, SUPI.length, 4090, 64, x.m, x.o, x.rspLen], 1],
+      ['MAC past IO_IN', (x) => [x.k, x.a, SNN.length, x.x, x.i, SUPI.length, x.r, x.reqLen, 4090, x.o, x.rspLen], 1],
+      ['response length wraps', (x) => [x.k, x.a, SNN.length, x.x, x.i, SUPI.length, x.r, x.reqLen, x.m, x.o, 0xffffffff], 1],
+      ['request of 7 octets', (x) => [x.k, x.a, SNN.length, x.x, x.i, SUPI.length, x.r, 7, x.m, x.o, x.rspLen], 2],
+      ['empty identity', (x) => [x.k, x.a, SNN.length, x.x, x.i, 0, x.r, x.reqLen, x.m, x.o, x.rspLen], 2],
+    ];
+    for (const [what, args, status] of cases) {
+      o = layout(fw, simChallenge(), rsp);
+      const before = fw.snapshot();
+      expect(fw.tryCall('eap_aka_prime_challenge', ...args(o)), what).toBe(status);
+      expect(Buffer.from(fw.snapshot()).equals(Buffer.from(before)), `memory changed: ${what}`).toBe(true);
+    }
+  });
+});
+
+describe('ue-keys run … --auth eap-aka-prime', () => {
+  it('mobility with re-authentication at the target AMF: summary.auth names the method, UE and AMF aligned; every EAP message in the trace', () => {
+    for (const [extra, label] of [[[], 'eap-aka-prime (EAP-Success in the SMC)'], [['--eap-success', 'result'], 'eap-aka-prime (EAP-Success in AUTHENTICATION RESULT)']] as const) {
+      const r = runCli(['run', 'mobility', '--auth', 'eap-aka-prime', ...extra, '--target-policy', 'reauth', '--seed', '3', '--json']);
+      expect(r.code).toBe(0);
+      const o = JSON.parse(r.out);
+      expect([o.summary.auth, o.summary.aligned]).toEqual([label, true]);
+      const events = o.trace.filter((t: any) => t.message).map((t: any) => t.event);
+      expect(events.filter((e: string) => /^AUTHENTICATION (REQUEST|RESPONSE) \(EAP-(Request|Response)\/AKA′-Challenge/.test(e))).toHaveLength(4); // initial + target AMF
+      expect(o.trace.some((t: any) => t.values?.kausf && t.values?.kamf)).toBe(true);
+    }
+  });
+  it('--eap-success without --auth eap-aka-prime: exit 2, one line naming the flag', () => {
+    const r = runCli(['run', 'srvcc', '--eap-success', 'smc']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('--eap-success');
   });
 });
