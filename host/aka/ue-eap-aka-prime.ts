@@ -24,7 +24,8 @@
  *        K_aut and MK never leave the firmware (export eap_aka_prime_challenge); KAUSF does, as in 5G AKA.
  *   EAP-Success (AUTHENTICATION RESULT, or the SMC's EAP message IE) → KSEAF = A.6(KAUSF, SNN),
  *   KAMF = A.7(KSEAF, SUPI, ABBA) with the ABBA of that message (TS 33.501 6.1.3.1 steps 9–12;
- *   TS 24.501 5.4.1.2.2.8: the ABBA of the AUTHENTICATION REQUEST when the message carries none):
+ *   TS 24.501 5.4.1.2.2.8; the ABBA of the AUTHENTICATION REQUEST when the message carries none is
+ *   a modelling choice, README "EAP-AKA′ on the UE"):
  *   the partial native context for the ngKSI (UeAka.adoptPartial), made current only by the SMC.
  *   EAP-Failure → the run ends; the pending KAUSF is wiped.
  * Not modelled: EAP-Request/AKA′-Notification, fast re-authentication (TS 33.501 F.3 NOTE 1: not

@@ -28,8 +28,6 @@ export interface IwKeys {
 }
 
 export interface InterworkingSummary {
-  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
-  auth: string;
   to: InterworkingTarget; mode: InterworkingMode;
   kamf: string;                 // the native KAMF of the initial registration
   /** The NAS COUNT that went into the key on the network side: UL (A.14.1), DL (A.14.2), UL EPS
@@ -41,6 +39,8 @@ export interface InterworkingSummary {
   agree: boolean;
   slots: { current: string; nonCurrent: string; mapped: string };
   deletionRules: string[];
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
 }
 
 export interface InterworkingRun { summary: InterworkingSummary; trace: TraceStep[]; text: string }
@@ -115,8 +115,8 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
   w.trace.add('UE', `Result: UE and network ${agree ? 'derived identical keys' : 'DERIVED DIFFERENT KEYS'}`, {});
   const slots = { current: w.ue.fw.read('current').type, nonCurrent: w.ue.fw.read('non-current').type, mapped: w.ue.fw.read('mapped').type };
   const summary: InterworkingSummary = {
-    auth: authLabel(o),
     to: o.to, mode: o.mode, kamf: toHex(native.kamf), count, countLsb8: lsb8, ueCountEstimate: estimate, ue, network: net, agree, slots, deletionRules: rules,
+    auth: authLabel(o),
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };
 }

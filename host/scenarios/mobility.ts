@@ -45,8 +45,6 @@ export interface MobilityOptions extends AuthOptions {
 }
 
 export interface MobilitySummary {
-  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
-  auth: string;
   horizontal: boolean; sourcePolicy: RetentionPolicy; targetPolicy: 'use' | 'reauth'; fallback: boolean; smcFault: SmcFault | null;
   powerCycle: boolean; powerCycleAt: PowerCyclePoint | null; noContext: boolean; rejectCause: number | null;
   kamfOld: string; kamfNew: string | null; ulCountRegistrationRequest: number | null; ngKsiOld: number; ngKsiNew: number | null;
@@ -61,6 +59,8 @@ export interface MobilitySummary {
   sourceAmfKamf: string | null; sourceAmfNonCurrentKamf: string | null; sourceAmfLearned: string; sourceAmfHolds: string;
   targetAmfKamf: string | null; servingAmf: 'source' | 'target' | null;
   aligned: boolean; fallbackDownlinkReplayed: boolean; verdict: string;
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
 }
 
 export interface MobilityRun { summary: MobilitySummary; trace: TraceStep[]; text: string }
@@ -222,7 +222,6 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     : aligned ? `aligned: UE and ${servingAmf} AMF hold the same KAMF` : servingAmf ? `misaligned: UE and ${servingAmf} AMF hold different KAMFs` : curUsable ? 'no AMF holds a context for the UE' : 'the UE holds no 5G NAS security context (deleted)';
   w.trace.add('UE', `Result: ${verdict}`, {});
   const summary: MobilitySummary = {
-    auth: authLabel(o),
     horizontal: opts.horizontal, sourcePolicy: opts.sourcePolicy, targetPolicy: opts.targetPolicy, fallback: opts.fallback, smcFault: opts.smcFault,
     powerCycle: powerCycleAt !== null, powerCycleAt, noContext: opts.noContext, rejectCause: opts.rejectCause,
     kamfOld: toHex(old.kamf), kamfNew: hexOrNull(kamfNew), ulCountRegistrationRequest: rr.count, ngKsiOld: old.ngKsi, ngKsiNew: kamfNew ? afterSmc.ngKsi : null,
@@ -232,6 +231,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     sourceAmfKamf: hexOrNull(sKamf), sourceAmfNonCurrentKamf: hexOrNull(sCtx?.nonCurrent?.kamf), sourceAmfLearned: sourceLearned,
     sourceAmfHolds: sCtx ? `${sCtx.transferPending ? 'kept' : 'current'} context ngKSI ${sCtx.nas.ngKsi}${sCtx.nonCurrent ? ' + a non-current context' : ''}` : 'nothing',
     targetAmfKamf: hexOrNull(tKamf), servingAmf, aligned, fallbackDownlinkReplayed, verdict,
+    auth: authLabel(o),
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };
 }

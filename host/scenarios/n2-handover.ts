@@ -26,8 +26,6 @@ export interface N2Options extends AuthOptions {
 interface N2Keys { kamf: string; ngKsi: number; knasInt: string; kgnb: string | null }
 
 export interface N2Summary {
-  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
-  auth: string;
   kacf: boolean; macFailure: boolean;
   kamf: string;                   // KAMF before the handover
   dlCount: number;                // the source AMF's DL NAS COUNT used for the handover (before +1)
@@ -39,6 +37,8 @@ export interface N2Summary {
   aborted: boolean; abortReason: 'nas-mac' | 'ngksi-names-no-context' | null; slotsUnchanged: boolean | null;
   registrationAfterHandover: 'verified' | 'failed' | 'not run';
   usimKamf: string | null;
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
 }
 
 export interface N2Run { summary: N2Summary; trace: TraceStep[]; text: string }
@@ -102,9 +102,9 @@ export function runN2Handover(o: N2Options = {}): N2Run {
   w.trace.add('UE', `Result: ${!ueOut ? 'handover aborted, old context kept' : agree ? 'UE and target AMF hold the same keys' : 'UE and target AMF DIFFER'}`, {});
   const usim = w.ue.store.stored()?.content ?? null; // the record content (marked invalid while registered, 6.8.1.1.2.1)
   const summary: N2Summary = {
-    auth: authLabel(o),
     kacf, macFailure, kamf: toHex(old.kamf), dlCount: t.dlCount, nascSqn: t.nasc[6], ueDlCountEstimate: ueOut?.dlCount ?? null, ngKsiOld: old.ngKsi,
     ue, network, agree, aborted: !ueOut, abortReason, slotsUnchanged, registrationAfterHandover: registration, usimKamf: usim ? toHex(usim.kamf) : null,
+    auth: authLabel(o),
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };
 }

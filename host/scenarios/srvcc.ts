@@ -31,8 +31,6 @@ export interface SrvccSide {
 }
 
 export interface SrvccSummary {
-  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
-  auth: string;
   variant: SrvccVariant; fc: number; outcome: 'success' | 'failure';
   kamf: string;
   dlCount: number;              // the DL NAS COUNT that went into the AMF step, before its +1
@@ -50,6 +48,8 @@ export interface SrvccSummary {
   reauthenticated: boolean | null; fiveGUsableAfterReauth: boolean | null;
   srvccBackTo5gRefused: boolean;
   notSpecified: string[];
+  /** Primary authentication method of every authentication in the run (TS 33.501 6.1.3). */
+  auth: string;
 }
 
 export interface SrvccRun { summary: SrvccSummary; trace: TraceStep[]; text: string }
@@ -135,11 +135,11 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   if (ckIkEqualsKasmeSrvcc) w.trace.add('MSC server', 'KEY SEPARATION FINDING: CK ‖ IK equals KASME_SRVCC = A.21(KAMF, DL COUNT) of the MME variants for the same KAMF and COUNT', {}, { clause: 'TS 33.501 A.21 (model finding)' });
   w.trace.add('UE', `Result: UE and MSC server ${agree ? 'hold the same' : 'DO NOT hold the same'} CKSRVCC/IKSRVCC/KSISRVCC${step.keySeparationWarning ? '; KEY SEPARATION FAILURE (FC 0x74 = A.14.2)' : ''}`, {});
   const summary: SrvccSummary = {
-    auth: authLabel(o),
     variant, fc, outcome, kamf: toHex(kamf), dlCount: step.dlCount, hoCommandLsb4: lsb4, ueDlCountEstimate: ueKeys.dlCount,
     kasmeSrvcc: step.kasmeSrvcc ? toHex(step.kasmeSrvcc) : null, ckIkEqualsKasmeSrvcc, ue: ueSide, msc: mscSide, agree, kamfSentToMsc, ueMemoryClean,
     reauthRequired: outcome === 'success', fiveGRefusedBeforeReauth: fiveGRefused, reauthenticated, fiveGUsableAfterReauth: usableAfter,
     srvccBackTo5gRefused: !back.ok, notSpecified: NOT_SPECIFIED,
+    auth: authLabel(o),
   };
   return { summary, trace: w.trace.steps, text: w.trace.render() };
 }
