@@ -19,6 +19,8 @@ import { eapAkaPrimeRef } from '../host/reference/eap-aka-prime.js';
 import { ref } from '../host/reference/kdf.js';
 import { milenageRef, sqnBytes } from '../host/reference/milenage.js';
 import { Trace } from '../host/scenarios/trace.js';
+import { World } from '../host/scenarios/setup.js';
+import { Amf } from '../host/network/amf.js';
 import { AtomicStore, MemoryMedium } from '../host/storage/atomic-store.js';
 import { UeDevice } from '../host/ue/ue-device.js';
 import { Usim } from '../host/usim/usim.js';
@@ -338,5 +340,29 @@ describe('ue-keys run … --auth eap-aka-prime', () => {
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toContain('--eap-success');
+  });
+});
+
+describe('EAP-AKA′ through the AMF/SEAF of the scenarios (World.authenticate with auth eap-aka-prime)', () => {
+  it('TS 24.501 5.4.1.2.2.10: the AUSF\'s EAP-Failure after the UE\'s Client-Error goes in AUTHENTICATION REJECT; no network context, nothing pending on the UE', () => {
+    const w = new World(5, { auth: 'eap-aka-prime' });
+    const amf = new Amf('source AMF', w.trace);
+    w.eapChallenge = { corruptMac: true };
+    w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+    expect(w.authenticate(amf, 1)).toBeNull();
+    const sent = w.trace.steps.filter((t) => t.message).map((t) => t.event.replace(/[,:].*$/, ''));
+    expect(sent.slice(-3)).toEqual(['AUTHENTICATION REQUEST (EAP-Request/AKA′-Challenge', 'AUTHENTICATION RESPONSE (EAP-Response/AKA′-Client-Error)', 'AUTHENTICATION REJECT (EAP-Failure)']);
+    expect([w.ue.eap.awaitingSuccess, w.ue.fw.read('new').type]).toEqual([false, 'none']);
+  });
+  it('TS 33.501 Annex F.2: an Identity round first, then the challenge; UE and AMF end with the same KAMF after the SMC', () => {
+    const w = new World(6, { auth: 'eap-aka-prime', eapSuccessIn: 'smc' });
+    const amf = new Amf('source AMF', w.trace);
+    w.eapChallenge = { identityFirst: true };
+    w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+    const nas = w.authenticate(amf, 1)!;
+    const r = w.ue.securityModeCommand(w.securityModeCommand(amf, nas));
+    expect(r.result).toBe('complete');
+    expect(toHex(w.ue.fw.read('current').kamf)).toBe(toHex(nas.kamf));
+    expect(w.trace.steps.some((t) => /EAP-Response\/AKA′-Identity/.test(t.event))).toBe(true);
   });
 });

@@ -149,7 +149,7 @@ export class World {
       if (step.kind === 'failure') {
         const rej = M.authenticationReject(step.eap);
         this.trace.add(amf.name, `AUTHENTICATION REJECT (EAP-Failure): ${step.reason}`, {}, { to: 'UE', clause: 'TS 24.501 5.4.1.2.2.10', message: rej });
-        this.ue.eap.handleFailure();
+        this.ue.authenticationReject(rej);
         return null;
       }
       const kamf = ref.kamf(step.kseaf, step.supi, abba);

@@ -119,7 +119,7 @@ export class UeDevice {
    * RESPONSE, TS 24.501 5.4.1.2.2.3), and what the peer did. No context changes here: the keys
    * follow the EAP-Success ({@link authenticationResult} or the SMC).
    */
-  authenticationRequestEap(plain: Uint8Array): { response: Uint8Array; answer: EapPeerAnswer; ngKsi: number } {
+  authenticationRequestEap(plain: Uint8Array): { response: Uint8Array; answer: EapPeerAnswer; ngKsi: number; awaitingSuccess: boolean } {
     const p = M.parseAuthenticationRequest(plain);
     if (!p.eap) throw new InputError('EAP message', 'is missing from the AUTHENTICATION REQUEST (EAP-AKA′, TS 24.501 8.2.1)');
     if (p.ngKsi > 6) throw new InputError('ngKsi', `must be a native KSI 0..6, got ${p.ngKsi}`, p.ngKsi);
@@ -130,7 +130,19 @@ export class UeDevice {
     this.trace.add('UE', `AUTHENTICATION RESPONSE (${eapName(answer.eap)})${answer.reason ? `: ${answer.reason}` : ''}`,
       answer.outcome === 'challenge' ? { res: answer.res!, kausf: answer.kausf!, ngKsi: p.ngKsi } : answer.auts ? { auts: answer.auts } : {},
       { clause: answer.outcome === 'challenge' ? 'TS 33.501 6.1.3.1 step 6, A.3; RFC 9048 3.3, 3.4.1' : 'TS 33.501 6.1.3.1; RFC 9048; RFC 4187 6.3.1', message: response });
-    return { response, answer, ngKsi: p.ngKsi };
+    return { response, answer, ngKsi: p.ngKsi, awaitingSuccess: this.eap.awaitingSuccess };
+  }
+
+  /**
+   * AUTHENTICATION REJECT (TS 24.501 8.2.6) after EAP-AKA′, with its EAP-Failure: the run ends and
+   * the pending KAUSF is wiped. What else the UE does on an AUTHENTICATION REJECT (TS 24.501
+   * 5.4.1.2.2.10 / 5.4.1.3.5: delete the 5G-GUTI, ngKSI, USIM invalid …) is not modelled here.
+   */
+  authenticationReject(plain: Uint8Array): void {
+    if (M.messageType(plain) !== M.MT.AUTHENTICATION_REJECT) throw new InputError('message', 'is not an AUTHENTICATION REJECT', plain.length);
+    this.eap.handleFailure();
+    this.eapRun = null;
+    this.trace.add('UE', 'AUTHENTICATION REJECT: EAP-AKA′ run ended, pending KAUSF wiped', {}, { clause: 'TS 24.501 5.4.1.2.2.10' });
   }
 
   /**
