@@ -1,0 +1,10 @@
+/** The conformance test purposes, in the order of the digest (TS 38.523-1, TS 36.523-1, Gaps). */
+import type { TestPurpose } from './types.js';
+import { cases as c9111 } from './cases/38523-9.1.1.1.js';
+import { cases as c9121 } from './cases/38523-9.1.2.1.js';
+
+export const TEST_PURPOSES: readonly TestPurpose[] = [
+  ...c9111, ...c9121,
+];
+export { runTp, exitCode } from './runner.js';
+export type { TestPurpose, TpResult, Verdict, Scope } from './types.js';
