@@ -2,9 +2,12 @@
 import type { TestPurpose } from './types.js';
 import { cases as c9111 } from './cases/38523-9.1.1.1.js';
 import { cases as c9121 } from './cases/38523-9.1.2.1.js';
+import { cases as c9131 } from './cases/38523-9.1.3.1.js';
+import { cases as c9141 } from './cases/38523-9.1.4.1.js';
+import { cases as c91511 } from './cases/38523-9.1.5.1.1.js';
 
 export const TEST_PURPOSES: readonly TestPurpose[] = [
-  ...c9111, ...c9121,
+  ...c9111, ...c9121, ...c9131, ...c9141, ...c91511,
 ];
 export { runTp, exitCode } from './runner.js';
 export type { TestPurpose, TpResult, Verdict, Scope } from './types.js';

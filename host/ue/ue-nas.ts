@@ -303,6 +303,19 @@ export class UeNas {
     return sent;
   }
 
+  /**
+   * Lower layers report that an uplink message could not be sent. TS 24.501 5.4.3.5 (abnormal
+   * cases of identification): a transmission failure of the IDENTITY RESPONSE during an initial
+   * registration → the UE restarts the initial registration procedure; the attempt in progress
+   * fails first (its stored context handling is that of a failed registration, TS 33.501
+   * 6.8.1.1.2.1). Other messages: nothing to do here (null).
+   */
+  transmissionFailure(plainType: number): Uint8Array | null {
+    if (plainType !== MT5.IDENTITY_RESPONSE || this.state !== '5GMM-REGISTERED-INITIATED') return null;
+    this.ue.registrationFailed('IDENTITY RESPONSE not sent (lower layer failure)');
+    return this.register(M.REG_TYPE.INITIAL);
+  }
+
   /** A reply: protected with the current context (header type 2) once secure exchange is
    *  established (TS 24.501 4.4.5), else plain. */
   private reply(out: Uint8Array, plain: Uint8Array): UeReaction {
