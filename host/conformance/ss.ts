@@ -158,7 +158,7 @@ export class SystemSimulator {
     check(resp.plain[2] === M.MT.AUTHENTICATION_RESPONSE, `preamble: expected AUTHENTICATION RESPONSE, got ${SystemSimulator.mtName(resp.plain)}`);
     check(same(resp.plain.slice(5, 21), c.resStar), 'preamble: RES* differs from the SS\'s A.4 value');
     const nas = new NetworkNasContext(c.kamf, ngKsi, algs.nea, algs.nia);
-    const s = this.send(this.smc(nas, { imeisv: true }));
+    const s = this.send(this.smc(nas, { imeisv: true, epsAlgs: 0x22 }));
     const comp = this.decode(s.sent, nas);
     check(comp.plain[2] === M.MT.SECURITY_MODE_COMPLETE, `preamble: expected SECURITY MODE COMPLETE, got ${SystemSimulator.mtName(comp.plain)}`);
     this.net = nas;
