@@ -270,7 +270,8 @@ export class UeNas {
    */
   deregister(switchOff: boolean): Uint8Array {
     const cur = this.ue.fw.read('current');
-    const has = cur.type === 'full-native' || cur.type === 'mapped';
+    // after SRVCC the 5G context may not be used until a new 5G AKA (TS 33.501 J.1)
+    const has = (cur.type === 'full-native' || cur.type === 'mapped') && !this.ue.fw.reauthRequired();
     const identity = this.ue.guti ?? this.ue.suci();
     const plain = Uint8Array.of(...header(MT5.DEREGISTRATION_REQUEST_UE_ORIG), ((has ? cur.ngKsi : M.NGKSI_NO_KEY) << 4) | (switchOff ? 0x08 : 0) | 0x01,
       identity.length >> 8, identity.length & 0xff, ...identity);
@@ -285,6 +286,20 @@ export class UeNas {
       this.state = '5GMM-DEREGISTERED-INITIATED';
     }
     return sent;
+  }
+
+  /**
+   * The UE leaves 5GS without signalling (e.g. after 5G-SRVCC to UTRAN, TS 23.216 6.5.4: the UE is
+   * in 5GMM-DEREGISTERED when it comes back). TS 33.501 6.8.1.1.1: the full native context is
+   * stored valid — unless it may not be used any more (after SRVCC, J.1), then the stored copy is
+   * marked invalid.
+   */
+  localDeregistration(): void {
+    const cur = this.ue.fw.read('current');
+    const keep = cur.type === 'full-native' && !this.ue.fw.reauthRequired();
+    this.ue.store.deregister('normal', keep ? this.ue.storedForm() : null);
+    this.state = '5GMM-DEREGISTERED';
+    this.secure = false;
   }
 
   /** The USIM is removed while powered on (TS 24.501 5.5.2.2.1: DEREGISTRATION REQUEST, switch
