@@ -193,6 +193,8 @@ export class UeNas {
       this.ue.fw.registrationComplete(false);
       this.ue.aka.discardPending();
       this.ue.store.registrationFailed(null);
+      // 5GMM-DEREGISTERED also after a rejected mobility registration (#9): no context to keep
+      if (this.ue.store.state !== 'deregistered') this.ue.store.deregister('normal', null);
       this.ue.store.invalidateContext();
       const stored = this.ue.store.loadLoci(), prior = stored && stored.valid ? stored : null;
       this.ue.store.storeLoci({ ...rejectedLoci(prior), updateStatus: cause === 9 ? 1 : 2 });
