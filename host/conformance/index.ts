@@ -25,10 +25,12 @@ import { cases as e2257a } from './cases/36523-22.5.7a.js';
 import { cases as e22510 } from './cases/36523-22.5.10.js';
 import { cases as e22511 } from './cases/36523-22.5.11.js';
 import { cases as e22512 } from './cases/36523-22.5.12.js';
+import { cases as gaps } from './cases/gaps.js';
 
 export const TEST_PURPOSES: readonly TestPurpose[] = [
   ...c9111, ...c9121, ...c9131, ...c9141, ...c91511, ...c91611, ...c9171, ...c91111, ...c9311, ...c1113, ...c1113a, ...c1114, ...c1117, ...c1121, ...c1141, ...c6311, ...c81211, ...c81412,
   ...e9123, ...e2251, ...e2252, ...e2257a, ...e22510, ...e22511, ...e22512,
+  ...gaps,
 ];
 export { runTp, exitCode } from './runner.js';
 export type { TestPurpose, TpResult, Verdict, Scope } from './types.js';

@@ -50,7 +50,7 @@ export interface SsOptions {
 export class SystemSimulator {
   readonly trace = new Trace();
   readonly snn = servingNetworkName(SUBSCRIBER.mcc, SUBSCRIBER.mnc);
-  readonly usimMedium = new MemoryMedium(8192);
+  usimMedium = new MemoryMedium(8192);
   readonly meMedium = new MemoryMedium(8192);
   ue!: UeDevice;
   nas!: UeNas;
@@ -75,6 +75,13 @@ export class SystemSimulator {
     this.ue.mncDigits = SUBSCRIBER.mnc.length;
     this.ue.powerOn();
     this.nas = new UeNas(this.ue);
+  }
+
+  /** Put another USIM (subscriber `supi`, same K/OPc) in the UE while it is off; the next
+   *  powerOn() uses it. */
+  swapUsim(supi: string, services?: readonly number[]): void {
+    this.usimMedium = new MemoryMedium(8192);
+    Usim.create(this.usimMedium, { supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, services: services ?? this.opts.services ?? [122, 123] }).powerOff();
   }
 
   // ---------------------------------------------------------------- messages from the SS
