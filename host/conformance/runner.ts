@@ -3,12 +3,13 @@ import { redact } from '../errors.js';
 import { Fail, SystemSimulator } from './ss.js';
 import type { TestPurpose, TpResult } from './types.js';
 
-export function runTp(tp: TestPurpose): TpResult {
+/** Run one test purpose; `ss` replaces the fresh default SS (tests pass a deliberately broken UE). */
+export function runTp(tp: TestPurpose, ss?: SystemSimulator): TpResult {
   if (tp.scope === 'OUT') return { verdict: 'not applicable', detail: tp.outReason ?? 'out of scope' };
   if (tp.notDone) return { verdict: 'fail', detail: tp.notDone };
   if (!tp.run) return { verdict: 'fail', detail: 'no run' };
   try {
-    const r = tp.run(new SystemSimulator());
+    const r = tp.run(ss ?? new SystemSimulator());
     return typeof r === 'string' ? { verdict: 'pass', detail: r } : r;
   } catch (e) {
     if (e instanceof Fail) return { verdict: 'fail', detail: e.message };
