@@ -58,7 +58,7 @@ describe('the SS can fail: a deliberately broken UE gets verdict fail', () => {
     }
     const r = runTp(byId('38.523-1 9.1.2.1 TP1'), new NoCapsCheck());
     expect(r.verdict).toBe('fail');
-    expect(r.detail).toMatch(/SECURITY MODE REJECT/);
+    expect(r.detail).toMatch(/protected message \(header type 4\)/); // a COMPLETE where a plain REJECT was due
   });
 
   it('a UE that answers an unprotected IDENTITY REQUEST after the SMC fails 36.523-1 22.5.12 TP2', () => {
@@ -88,10 +88,15 @@ describe('the SS can fail: a deliberately broken UE gets verdict fail', () => {
   });
 
   it('a UE that keeps the 5G-GUTI after REGISTRATION REJECT #74 fails 38.523-1 9.1.11.1 TP1', () => {
-    const ss = new SystemSimulator();
-    const store = ss.ue.store.storeLoci.bind(ss.ue.store);
-    let registered = false;
-    ss.ue.store.storeLoci = (l) => { if (registered && l.guti === null) return; registered = true; store(l); };
+    class KeepsGuti extends SystemSimulator {
+      // every power-on gives a new device: the broken LOCI writer is installed on each
+      override powerOn(): void {
+        super.powerOn();
+        const orig = this.ue.store.storeLoci.bind(this.ue.store);
+        this.ue.store.storeLoci = (l) => { if (l.guti !== null) orig(l); };
+      }
+    }
+    const ss = new KeepsGuti();
     expect(runTp(byId('38.523-1 9.1.11.1 TP1'), ss).verdict).toBe('fail');
   });
 });
@@ -154,7 +159,7 @@ describe('ue-keys conformance (CLI)', () => {
   });
 
   it('--json: one object per line with id, scope, verdict, detail; exit 1 when an in-scope TP fails (EAP)', () => {
-    const r = runCli(['conformance', '--filter', 'TS 38.523-1 9.1.1', '--json']);
+    const r = runCli(['conformance', '--filter', 'TS 38.523-1 9.1.1.1', '--json']);
     expect(r.code).toBe(1);
     const objs = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(objs.map((o) => o.id)).toEqual([1, 2, 3, 4].map((n) => `38.523-1 9.1.1.1 TP${n}`));
