@@ -1,9 +1,11 @@
-// The SS's own ZUC (host/reference/zuc.ts: 128-EEA3/NEA3 and 128-EIA3/NIA3 in plain TypeScript,
-// independent of the firmware) against the official ETSI/SAGE Document 3 test data, so the ZUC
-// test purpose (TS 36.523-1 22.5.12 TP1) rests on a checked oracle; and the SS's NAS context
+// The SS's own ZUC and SNOW 3G (host/reference/zuc.ts, snow3g.ts: 128-EEA3/EIA3 and 128-EEA1/EIA1
+// in plain TypeScript, independent of the firmware) against the official test data (ETSI/SAGE
+// Document 3, TS 33.401 Annex C), so the ZUC and SNOW 3G test purposes (TS 36.523-1 22.5.12 /
+// 22.5.10 TP1) rest on checked oracles; and the SS's NAS context
 // with it framed exactly as the network model frames AES (same bytes for NIA2/NEA2).
 import { describe, expect, it } from 'vitest';
 import { nea3Ref, nia3Ref } from '../host/reference/zuc.js';
+import { nea1Ref, nia1Ref } from '../host/reference/snow3g.js';
 import { SsNasContext } from '../host/conformance/ss-nas.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
 import { hex, toHex, vectorCases } from './helpers.js';
@@ -21,6 +23,21 @@ describe('128-EEA3 / 128-EIA3 reference (ETSI/SAGE Document 3 test data)', () =>
   for (const c of eia3) {
     it(`${c.id}: MAC`, () => {
       expect(toHex(nia3Ref(hex(c.in.key), parseInt(c.in.count, 16), c.in.bearer, c.in.direction, hex(c.in.message ?? c.in.plaintext ?? ''), c.in.length_bits))).toBe(c.out.mac);
+    });
+  }
+});
+
+describe('128-EEA1 / 128-EIA1 reference (TS 33.401 Annex C test data)', () => {
+  const eea1 = cases.filter((c) => c.algorithm === '128-EEA1'), eia1 = cases.filter((c) => c.algorithm === '128-EIA1');
+  it('has the six EEA1 and seven EIA1 test sets', () => { expect(eea1).toHaveLength(6); expect(eia1).toHaveLength(7); });
+  for (const c of eea1) {
+    it(`${c.id}: ciphertext`, () => {
+      expect(toHex(nea1Ref(hex(c.in.key), parseInt(c.in.count, 16), c.in.bearer, c.in.direction, hex(c.in.plaintext), c.in.length_bits))).toBe(c.out.ciphertext);
+    });
+  }
+  for (const c of eia1) {
+    it(`${c.id}: MAC`, () => {
+      expect(toHex(nia1Ref(hex(c.in.key), parseInt(c.in.count, 16), c.in.bearer, c.in.direction, hex(c.in.message ?? c.in.plaintext ?? ''), c.in.length_bits))).toBe(c.out.mac);
     });
   }
 });

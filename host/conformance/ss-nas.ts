@@ -1,31 +1,35 @@
 /**
  * The SS's NAS security context: the network model of host/network/nas-security.ts (node:crypto,
- * 128-NIA2/NEA2 and the null algorithms) extended with 128-NIA3/NEA3 from the independent ZUC of
- * host/reference/zuc.ts, so the SS can run the ZUC test purpose (TS 36.523-1 22.5.12 TP1) without
- * the UE firmware. Same framing, COUNTs and estimates as the base class (TS 24.501 4.4.3, 9.1.1).
+ * 128-NIA2/NEA2 and the null algorithms) extended with 128-NIA1/NEA1 and 128-NIA3/NEA3 from the
+ * independent SNOW 3G and ZUC of host/reference/snow3g.ts and zuc.ts, so the SS can run the SNOW 3G
+ * and ZUC test purposes (TS 36.523-1 22.5.10 / 22.5.12 TP1) without the UE firmware. Same framing,
+ * COUNTs and estimates as the base class (TS 24.501 4.4.3, 9.1.1).
  */
 import { NetworkNasContext, type NetAccess } from '../network/nas-security.js';
 import { ref } from '../reference/kdf.js';
 import { nea2Ref, nia2Ref } from '../reference/nas.js';
 import { nea3Ref, nia3Ref } from '../reference/zuc.js';
+import { nea1Ref, nia1Ref } from '../reference/snow3g.js';
+
+const NIA = [null, nia1Ref, nia2Ref, nia3Ref] as const, NEA = [null, nea1Ref, nea2Ref, nea3Ref] as const;
 
 const bearer = (a: NetAccess) => (a === '3gpp' ? 1 : 2);
 
 export class SsNasContext extends NetworkNasContext {
   constructor(kamf: Uint8Array, ngKsi: number, nea: number, nia: number) {
-    super(kamf, ngKsi, nea === 3 ? 2 : nea, nia === 3 ? 2 : nia);
+    super(kamf, ngKsi, nea === 1 || nea === 3 ? 2 : nea, nia === 1 || nia === 3 ? 2 : nia);
     this.nea = nea; this.nia = nia;
     const k = ref.nasKeys(kamf, nea, nia); // A.8 with the selected algorithm identities
     this.knasenc = k.knasenc; this.knasint = k.knasint;
   }
 
   private macOf(count: number, access: NetAccess, direction: number, data: Uint8Array): Uint8Array {
-    if (this.nia === 0) return new Uint8Array(4);
-    return (this.nia === 3 ? nia3Ref : nia2Ref)(this.knasint, count, bearer(access), direction, data, data.length * 8);
+    const f = NIA[this.nia];
+    return f ? f(this.knasint, count, bearer(access), direction, data, data.length * 8) : new Uint8Array(4);
   }
   private cipherOf(count: number, access: NetAccess, direction: number, data: Uint8Array): Uint8Array {
-    if (this.nea === 0) return data.slice();
-    return (this.nea === 3 ? nea3Ref : nea2Ref)(this.knasenc, count, bearer(access), direction, data, data.length * 8);
+    const f = NEA[this.nea];
+    return f ? f(this.knasenc, count, bearer(access), direction, data, data.length * 8) : data.slice();
   }
 
   override protectDownlink(sht: 1 | 2 | 3, plain: Uint8Array, access: NetAccess = '3gpp'): { message: Uint8Array; count: number } {
