@@ -121,7 +121,8 @@ export class UeNas {
         const { guti } = M.parseRegistrationAccept(plain);
         this.ue.registrationAccepted(guti);
         this.state = '5GMM-REGISTERED';
-        return this.reply(Uint8Array.of(...header(M.MT.REGISTRATION_COMPLETE)), plain);
+        const ack = this.sorAck(plain);
+        return this.reply(Uint8Array.of(...header(M.MT.REGISTRATION_COMPLETE), ...(ack ? [0x73, 0x00, ack.length, ...ack] : [])), plain);
       }
       case M.MT.REGISTRATION_REJECT: return this.registrationReject(plain);
       case MT5.CONFIGURATION_UPDATE_COMMAND: return this.configurationUpdate(plain);
@@ -131,6 +132,37 @@ export class UeNas {
         return { sent: null, discarded: null, plain };
       default: return this.drop('unsupported', plain);
     }
+  }
+
+  /**
+   * Steering of roaming (TS 23.122 C.2; TS 33.501 6.14.2.1): a REGISTRATION ACCEPT with a SOR
+   * transparent container (IEI 73, TLV-E; TS 24.501 9.11.3.51: SOR header, SOR-MAC-IAUSF (16),
+   * CounterSoR (2), then the list). The UE checks SOR-MAC-IAUSF = the 128 LSB of A.17 =
+   * KDF(KAUSF, 0x77, SOR header, CounterSoR, the container octets after octet 22) with its valid
+   * KAUSF; if that holds and the header asks for an acknowledgement (bit 4), the ACK is the SOR
+   * header with data type 1 and SOR-MAC-IUE = the 128 LSB of A.18 = KDF(KAUSF, 0x78, 0x01,
+   * CounterSoR). A failed check gives no ACK (the list is not used; PLMN selection is not modelled).
+   */
+  private sorAck(plain: Uint8Array): Uint8Array | null {
+    let i = 3 + 1 + plain[3], sor: Uint8Array | null = null;
+    while (i + 2 < plain.length) {
+      if (plain[i] === 0x77 || plain[i] === 0x73) {
+        const l = (plain[i + 1] << 8) | plain[i + 2];
+        if (plain[i] === 0x73) sor = plain.slice(i + 3, i + 3 + l);
+        i += 3 + l;
+      } else i += 2 + plain[i + 1];
+    }
+    if (!sor || sor.length < 19 || (sor[0] & 1) !== 0) return null;
+    const kausf = this.ue.aka.current?.kausf ?? (() => { const k = this.ue.store.loadAuthKeys(); return k && k.valid ? k.kausf : null; })();
+    if (!kausf) return null;
+    const counter = sor.slice(17, 19);
+    const mac = this.ue.fw.keys.kdf(kausf, 0x77, [sor.slice(0, 1), counter, ...(sor.length > 19 ? [sor.slice(19)] : [])]).slice(16);
+    let diff = 0;
+    for (let k = 0; k < 16; k++) diff |= mac[k] ^ sor[1 + k];
+    if (diff !== 0 || (sor[0] & 0x08) === 0) return null;
+    const macIue = this.ue.fw.keys.kdf(kausf, 0x78, [Uint8Array.of(0x01), counter]).slice(16);
+    kausf.fill(0);
+    return Uint8Array.of(0x01, ...macIue);
   }
 
   /** SECURITY MODE COMMAND (TS 24.501 5.4.2.3/5.4.2.5): ignored during de-registration
