@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PURPOSES, runTp } from '../host/conformance/index.js';
 import { runAll, updateReadme, type TpRun } from '../host/conformance/report.js';
-import { SystemSimulator, SS_GUTI } from '../host/conformance/ss.js';
+import { SystemSimulator } from '../host/conformance/ss.js';
 import { EAP_NOT_MERGED } from '../host/conformance/cases/38523-9.1.1.1.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
 import { UeInterworking } from '../host/ue/ue-interworking.js';
@@ -145,7 +145,34 @@ describe('UE deviations found by the test purposes (fixed)', () => {
     const m = ss.nas.deregister(true);
     expect(m[1]).toBe(0);
     expect(m[3] >> 4).toBe(7);
-    void SS_GUTI;
+  });
+});
+
+describe('the EAP plug-in point the EAP-AKA′ test purposes will use (UeNas.eap)', () => {
+  it('an AUTHENTICATION REQUEST with an EAP message goes to the EAP handler, not to 5G AKA; AUTHENTICATION RESULT and an EAP-Success in the SMC too', () => {
+    const ss = new SystemSimulator();
+    const seen: string[] = [];
+    ss.nas.eap = {
+      authenticationRequest: (p) => { seen.push(`request ${p[3]}`); return Uint8Array.of(0x7e, 0x00, M.MT.AUTHENTICATION_RESPONSE); },
+      authenticationResult: (p) => { seen.push(`result ${p[3]}`); return null; },
+      smcEapMessage: (e) => { seen.push(`smc ${e[0]}`); },
+    };
+    ss.ueRegister();
+    const r = ss.send(ss.eapAuthenticationRequest(1, Uint8Array.of(0x01, 0x05, 0x00, 0x05, 0x32)));
+    expect(r.sent).toEqual(Uint8Array.of(0x7e, 0x00, M.MT.AUTHENTICATION_RESPONSE));
+    expect(ss.ue.fw.read('new').type).toBe('none'); // the 5G AKA path did not run
+    ss.send(ss.authenticationResult(1, Uint8Array.of(0x03, 0x05, 0x00, 0x04)));
+    const c = ss.challenge(1);
+    ss.send(ss.authenticationRequest(c)); // 5G AKA still goes to the device
+    ss.send(ss.smc(new NetworkNasContext(c.kamf, 1, 2, 2), { eapMessage: Uint8Array.of(0x03, 0x06, 0x00, 0x04) }));
+    expect(seen).toEqual(['request 1', 'result 1', 'smc 3']);
+    expect(ss.ue.fw.read('current').type).toBe('full-native'); // the SMC with the EAP IE was accepted
+  });
+
+  it('without an EAP handler such messages are discarded as unsupported', () => {
+    const ss = new SystemSimulator();
+    ss.ueRegister();
+    expect(ss.send(ss.eapAuthenticationRequest(1, Uint8Array.of(0x01, 0x05, 0x00, 0x05, 0x32)))).toMatchObject({ sent: null, discarded: 'unsupported' });
   });
 });
 

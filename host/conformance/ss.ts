@@ -106,10 +106,24 @@ export class SystemSimulator {
     return M.authenticationRequest({ ngKsi: c.ngKsi, abba: c.abba, rand: c.rand, autn: c.autn });
   }
 
+  /** AUTHENTICATION REQUEST for EAP-based primary authentication (TS 24.501 8.2.1): ngKSI, ABBA,
+   *  EAP message (78, TLV-E) — e.g. EAP-Request/AKA′-Identity or -Challenge. */
+  eapAuthenticationRequest(ngKsi: number, eap: Uint8Array, abba: Uint8Array = Uint8Array.of(0, 0)): Uint8Array {
+    return Uint8Array.of(0x7e, 0x00, M.MT.AUTHENTICATION_REQUEST, ngKsi & 0x0f, abba.length, ...abba, 0x78, eap.length >> 8, eap.length & 0xff, ...eap);
+  }
+
+  /** AUTHENTICATION RESULT (TS 24.501 8.2.3): ngKSI, EAP message (LV-E), ABBA (38, TLV) optional. */
+  authenticationResult(ngKsi: number, eap: Uint8Array, abba?: Uint8Array): Uint8Array {
+    return Uint8Array.of(0x7e, 0x00, 0x5a, ngKsi & 0x0f, eap.length >> 8, eap.length & 0xff, ...eap, ...(abba ? [0x38, abba.length, ...abba] : []));
+  }
+
   /** SECURITY MODE COMMAND protected with `nas` (header type 3, new context, TS 24.501 4.4.5). */
-  smc(nas: NetworkNasContext, o: { caps?: Uint8Array; imeisv?: boolean; hdp?: boolean; rinmr?: boolean; ngKsi?: number; corruptMac?: boolean; epsAlgs?: number } = {}): Uint8Array {
-    const plain = M.securityModeCommand({ nea: nas.nea, nia: nas.nia, ngKsi: o.ngKsi ?? nas.ngKsi, replayedCaps: o.caps ?? this.ue.caps,
+  smc(nas: NetworkNasContext, o: { caps?: Uint8Array; imeisv?: boolean; hdp?: boolean; rinmr?: boolean; ngKsi?: number; corruptMac?: boolean; epsAlgs?: number; eapMessage?: Uint8Array } = {}): Uint8Array {
+    const base = M.securityModeCommand({ nea: nas.nea, nia: nas.nia, ngKsi: o.ngKsi ?? nas.ngKsi, replayedCaps: o.caps ?? this.ue.caps,
       imeisvRequest: o.imeisv ?? false, hdp: o.hdp, rinmr: o.rinmr, epsAlgs: o.epsAlgs });
+    // EAP message IE (78, TLV-E): the EAP-Success of EAP-AKA′ inside the SMC (TS 38.508-1 4.9.8)
+    const e = o.eapMessage;
+    const plain = e ? Uint8Array.of(...base, 0x78, e.length >> 8, e.length & 0xff, ...e) : base;
     const m = nas.protectDownlink(3, plain).message;
     if (o.corruptMac) m[2] ^= 0x01;
     return m;

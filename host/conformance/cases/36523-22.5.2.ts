@@ -35,7 +35,7 @@ export const cases: TestPurpose[] = [
     title: 'SECURITY MODE COMMAND selecting EEA0 → SECURITY MODE COMPLETE integrity protected and "ciphered" with the null cipher',
     checks: '5G analogue with 5G-EA0/128-NIA2: header type 4 ("ciphered"), MAC at UL COUNT 0, body in clear; following UL/DL protected',
     run(ss) {
-      const rr = ss.ueRegister();
+      ss.ueRegister();
       const c = afterAka(ss, 1);
       const nas = new NetworkNasContext(c.kamf, 1, 0, 2);
       const r = ss.send(ss.smc(nas));
@@ -46,7 +46,6 @@ export const cases: TestPurpose[] = [
       ss.net = nas;
       const rc = ss.decode(ss.send(ss.protect(M.registrationAccept({}))).sent);
       check(rc.sht === 2 && rc.plain[2] === M.MT.REGISTRATION_COMPLETE, 'REGISTRATION COMPLETE not protected');
-      void rr;
       return 'SECURITY MODE COMPLETE header type 4 with 5G-EA0 (body in clear), MAC OK at UL COUNT 0; NAS security applied after';
     },
   },

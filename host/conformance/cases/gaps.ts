@@ -140,11 +140,9 @@ export const cases: TestPurpose[] = [
   gap(8, 'TS 24.501 4.4.4.3', 'after secure exchange: a DL message failing the integrity check is discarded; unprotected messages processed only from the exception list and only before',
     'bad MAC → discarded, DL COUNT unchanged; plain CONFIGURATION UPDATE COMMAND after security → discarded; before security a plain IDENTITY REQUEST (IMEISV) is discarded, (SUCI) answered',
     (ss) => {
-      const pre = ss.nas;
       ss.ueRegister();
       check(ss.send(Uint8Array.of(0x7e, 0x00, MT5.IDENTITY_REQUEST, IDENTITY_TYPE.IMEISV)).discarded !== null, 'a plain IDENTITY REQUEST (IMEISV) was processed before security');
       check(ss.send(Uint8Array.of(0x7e, 0x00, MT5.IDENTITY_REQUEST, IDENTITY_TYPE.SUCI)).sent !== null, 'a plain IDENTITY REQUEST (SUCI) was not answered before security');
-      void pre;
       const ss2 = new SystemSimulator();
       ss2.register(1);
       const dl = ss2.ue.fw.read('current').dlCount['3gpp'];
