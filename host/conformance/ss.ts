@@ -61,6 +61,8 @@ export class SystemSimulator {
   private ind = 0;
   /** Every message the UE sent, in order (as sent). */
   readonly uplink: Uint8Array[] = [];
+  /** Every message the SS sent to the UE, in order (as sent). */
+  readonly downlink: Uint8Array[] = [];
 
   constructor(readonly opts: SsOptions = {}) {
     Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, services: opts.services ?? [122, 123] }).powerOff();
@@ -75,6 +77,13 @@ export class SystemSimulator {
     this.ue.mncDigits = SUBSCRIBER.mnc.length;
     this.ue.powerOn();
     this.nas = new UeNas(this.ue);
+    // what the UE sends by itself (not as a reply) is recorded too
+    const nas = this.nas, up = this.uplink;
+    const dereg = nas.deregister.bind(nas), sr = nas.serviceRequest.bind(nas), rm = nas.usimRemoved.bind(nas), tf = nas.transmissionFailure.bind(nas);
+    nas.deregister = (switchOff) => { const m = dereg(switchOff); up.push(m); return m; };
+    nas.serviceRequest = (t) => { const r = sr(t); up.push(r.message); return r; };
+    nas.usimRemoved = () => { const m = rm(); up.push(m); return m; };
+    nas.transmissionFailure = (t) => { const m = tf(t); if (m) up.push(m); return m; };
   }
 
   /** Put another USIM (subscriber `supi`, same K/OPc) in the UE while it is off; the next
@@ -137,6 +146,7 @@ export class SystemSimulator {
 
   /** Send a message to the UE; record what it sent back. */
   send(message: Uint8Array): UeReaction {
+    this.downlink.push(message.slice());
     const r = this.nas.receive(message);
     if (r.sent) this.uplink.push(r.sent);
     return r;

@@ -321,7 +321,7 @@ export class UeNas {
   }
 
   /**
-   * SERVICE REQUEST (TS 24.501 5.6.1.2, 8.2.16): ngKSI ‖ service type, 5G-S-TMSI (LV-E); an initial
+   * SERVICE REQUEST (TS 24.501 5.6.1.2, 8.2.16): service type ‖ ngKSI, 5G-S-TMSI (LV-E); an initial
    * NAS message, integrity protected with the current context (not ciphered: 4.4.6). The initial
    * KgNB is A.9(KAMF, the UL NAS COUNT of this message) (TS 33.501 6.9.2.1.1), derived by the
    * firmware. Service type 0 signalling, 1 data, 2 mobile terminated, 3 emergency services,
@@ -332,7 +332,8 @@ export class UeNas {
     if (!this.ue.guti) throw new UeKeysError('serviceRequest: no 5G-GUTI (the UE must be registered)');
     const g = this.ue.guti; // f2 ‖ PLMN(3) ‖ region(1) ‖ set/pointer(2) ‖ TMSI(4)
     const sTmsi = Uint8Array.of(0xf4, ...g.slice(5, 11));
-    const plain = Uint8Array.of(...header(MT5.SERVICE_REQUEST), ((cur.ngKsi & 0x0f) << 4) | (serviceType & 0x0f), 0, sTmsi.length, ...sTmsi);
+    // octet 4: ngKSI (the first half-octet IE: bits 4–1) ‖ service type (bits 8–5), TS 24.501 8.2.16.1
+    const plain = Uint8Array.of(...header(MT5.SERVICE_REQUEST), ((serviceType & 0x0f) << 4) | (cur.ngKsi & 0x0f), 0, sTmsi.length, ...sTmsi);
     this.secure = false;
     const out = this.ue.fw.protect('current', '3gpp', 1, plain);
     const kgnb = this.ue.fw.keys.kgnb({ kamf: cur.kamf, ulCount: out.count });

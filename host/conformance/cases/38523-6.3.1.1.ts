@@ -10,7 +10,7 @@ import type { TestPurpose } from '../types.js';
  *  ACK requested), SOR-MAC-IAUSF = 128 LSB of A.17 (node:crypto reference KDF) or a corrupted one. */
 function sorAccept(ss: SystemSimulator, kausf: Uint8Array, counter: Uint8Array, corrupt: boolean): Uint8Array {
   const header = 0x08 | 0x04 | 0x02; // ACK requested, list type PLMN ID and access technology, list provided
-  const list = Uint8Array.of(0x00, 0xf2, 0x10, 0x80, 0x00); // one PLMN (MCC 002 MNC 01) with NG-RAN
+  const list = Uint8Array.of(0x00, 0xf2, 0x10, 0x08, 0x00); // one PLMN (MCC 002 MNC 01), access technology NG-RAN (TS 31.102 4.2.5)
   const mac = kdfRef(kausf, 0x77, [Uint8Array.of(header), counter, list]).slice(16);
   if (corrupt) mac[0] ^= 1;
   const sor = Uint8Array.of(header, ...mac, ...counter, ...list);

@@ -13,7 +13,8 @@ export function serviceRequestCheck(ss: SystemSimulator, kamf: Uint8Array, servi
   const u = ss.decode(sr.message);
   check(u.sht === 1 && u.plain[2] === MT5.SERVICE_REQUEST, `SERVICE REQUEST header type ${u.sht}, expected 1 (integrity protected)`);
   check(u.count === ul, `SERVICE REQUEST at UL COUNT ${u.count}, expected ${ul}`);
-  check(u.plain[3] >> 4 === 1 && (u.plain[3] & 0x0f) === serviceType, `ngKSI ${u.plain[3] >> 4} / service type ${u.plain[3] & 0x0f}, expected 1 / ${serviceType}`);
+  // TS 24.501 8.2.16.1: octet 4 = service type (bits 8–5) ‖ ngKSI (bits 4–1)
+  check((u.plain[3] & 0x0f) === 1 && u.plain[3] >> 4 === serviceType, `ngKSI ${u.plain[3] & 0x0f} / service type ${u.plain[3] >> 4}, expected 1 / ${serviceType}`);
   check(ss.ue.fw.read('current').ulCount['3gpp'] === ul + 1, 'UL COUNT did not increment exactly once');
   check(same(sr.kgnb, ref.kgnb(kamf, u.count!, 1)), 'KgNB is not A.9(KAMF, UL COUNT of the SERVICE REQUEST)');
   return u.count!;
