@@ -4,7 +4,7 @@ import { IO_OUT_PTR, SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR, TMP_LEN } from "../m
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE, STATUS_ERR_STATE, STATUS_ERR_LENGTH, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_ALGORITHM } from "../status";
 import { inIn, inPtr } from "./check";
 import {
-  SLOT_CURRENT, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_MAPPED, CTX_FULL_NATIVE, NGKSI_TSC_MAPPED, OFF_KAMF, slotPtr,
+  SLOT_CURRENT, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_MAPPED, CTX_FULL_NATIVE, NGKSI_TSC_MAPPED, OFF_KAMF, OFF_KGNB, slotPtr,
   ctxUsable, ctxInit, ctxSelectAlgorithms, ctxWipe, ctxMove, ctxCopy, ctxNgKsi, ctxType,
 } from "../context/slots";
 import { srvccDerive, srvccValid, srvccDelete, SRVCC_DIRECT } from "../context/srvcc";
@@ -84,6 +84,9 @@ export function eps_map_idle(msgOff: u32, msgLen: u32): i32 {
  * 5G → EPS handover (TS 33.501 8.3.2): `dlLsb8` = the 8 LSB of the DL NAS COUNT in the HO
  * command; the estimate must be above the stored DL COUNT and becomes the 5G DL COUNT.
  * K′ASME = A.14.2(KAMF, that COUNT); KeNB = TS 33.401 A.3(K′ASME, 2^32−1); NH with NCC 2.
+ * The source NR AS keys (KgNB and NH of the 5G context, 64 contiguous octets) are released: the
+ * UE leaves NR (TS 38.331 5.4.3.4: the AS security context of the source is released after the
+ * handover), so they are zeroed once the EPS keys are out.
  */
 export function eps_map_ho(dlLsb8: u32): i32 {
   if (dlLsb8 > 0xff) return STATUS_ERR_VALUE;
@@ -94,6 +97,7 @@ export function eps_map_ho(dlLsb8: u32): i32 {
   kdfHold();
   mapToEps(cur, count, true, IO_OUT_PTR + IW_OUT_KEYS_OFF);
   acceptDl(cur, ACCESS_3GPP, count);
+  wipe(cur + OFF_KGNB, 64);
   store<u32>(IO_OUT_PTR, 0);
   store<u32>(IO_OUT_PTR + 4, count);
   store<u32>(IO_OUT_PTR + 8, ctxNgKsi(cur) & 7);

@@ -128,6 +128,12 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
     ctxInit(cand, CTX_FULL_NATIVE, ngKsi, cur + OFF_KAMF);
     deriveKamfPrime(cur + OFF_KAMF, DIRECTION_IDLE_UL, regUlCount(), cand + OFF_KAMF);
     source = <i32>SLOT_CURRENT; fresh = true;
+  } else if (nia == NAS_ALG_NULL && nea == NAS_ALG_NULL && ngKsi == 0) {
+    // Emergency (5G-IA0 passed the check above only with FLAG_EMERGENCY): ngKSI 000 with 5G-IA0
+    // and 5G-EA0 → a locally generated KAMF (TS 24.501 5.4.2.3, TS 33.501 10.2.x). Nothing is
+    // protected with it, so its value is all zero (a modelling choice); it is never stored.
+    ctxInit(cand, CTX_FULL_NATIVE, 0, cand + OFF_KAMF);
+    fresh = true;
   } else if (ctxType(slotPtr(SLOT_NEW)) == CTX_PARTIAL_NATIVE && ctxNgKsi(slotPtr(SLOT_NEW)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_NEW); store<u8>(cand + OFF_TYPE, CTX_FULL_NATIVE);
     source = <i32>SLOT_NEW; fresh = true;
