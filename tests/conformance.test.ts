@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PURPOSES, runTp } from '../host/conformance/index.js';
+import { exitCode } from '../host/conformance/runner.js';
 import { runAll, updateReadme, type TpRun } from '../host/conformance/report.js';
 import { SystemSimulator } from '../host/conformance/ss.js';
-import { EAP_NOT_MERGED } from '../host/conformance/cases/38523-9.1.1.1.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
 import { UeInterworking } from '../host/ue/ue-interworking.js';
 import { ref } from '../host/reference/kdf.js';
@@ -21,9 +21,6 @@ const byId = (id: string) => TEST_PURPOSES.find((t) => t.id === id)!;
 
 describe('UE conformance: test purposes and Gaps run by the system simulator', () => {
   for (const tp of TEST_PURPOSES) {
-    // Not done yet (EAP-AKA′ on another branch; SNOW 3G/ZUC without an independent SS
-    // implementation; SOR not in the model): listed as todo with the reason, never as a pass.
-    if (tp.notDone) { it.todo(`${tp.id} — ${tp.notDone}`); continue; }
     it(tp.id, () => {
       const r = runTp(tp);
       if (tp.scope === 'OUT') expect(r).toEqual({ verdict: 'not applicable', detail: tp.outReason });
@@ -40,13 +37,18 @@ describe('UE conformance: test purposes and Gaps run by the system simulator', (
     // Gaps are labelled by their clause, never as 38.523-1 test purposes
     for (const g of TEST_PURPOSES.filter((t) => t.scope === 'GAP')) expect(g.id).toMatch(/^TS (24\.501|33\.501) /);
   });
-
-  it('the four EAP-AKA′ test purposes fail with the "not merged" reason until EAP-AKA′ is on the UE', () => {
-    for (let n = 1; n <= 4; n++) expect(runTp(byId(`38.523-1 9.1.1.1 TP${n}`))).toEqual({ verdict: 'fail', detail: EAP_NOT_MERGED });
-  });
 });
 
 describe('the SS can fail: a deliberately broken UE gets verdict fail', () => {
+  it('a UE that takes a 3-digit MNC for a 2-digit one sends another NAI and fails 38.523-1 9.1.1.1 TP1', () => {
+    class WrongMncLength extends SystemSimulator {
+      override powerOn(): void { super.powerOn(); this.ue.mncDigits = 3; }
+    }
+    const r = runTp(byId('38.523-1 9.1.1.1 TP1'), new WrongMncLength());
+    expect(r.verdict).toBe('fail');
+    expect(r.detail).toMatch(/^AT_IDENTITY is "type0\.rid0\.schid0\.userid000000001@5gc\.mnc010\.mcc001/);
+  });
+
   it('a UE that answers SECURITY MODE COMPLETE to an SMC with mismatching replayed capabilities fails 38.523-1 9.1.2.1 TP1', () => {
     class NoCapsCheck extends SystemSimulator {
       // the broken UE compares the replayed capabilities with what the SS will replay, not with what it sent
@@ -148,31 +150,23 @@ describe('UE deviations found by the test purposes (fixed)', () => {
   });
 });
 
-describe('the EAP plug-in point the EAP-AKA′ test purposes will use (UeNas.eap)', () => {
-  it('an AUTHENTICATION REQUEST with an EAP message goes to the EAP handler, not to 5G AKA; AUTHENTICATION RESULT and an EAP-Success in the SMC too', () => {
+describe('EAP messages go to the device\'s EAP-AKA′ peer (TS 24.501 5.4.1.2.2)', () => {
+  it('an AUTHENTICATION REQUEST with an EAP message is answered by an AUTHENTICATION RESPONSE with an EAP-Response, not by 5G AKA', () => {
     const ss = new SystemSimulator();
-    const seen: string[] = [];
-    ss.nas.eap = {
-      authenticationRequest: (p) => { seen.push(`request ${p[3]}`); return Uint8Array.of(0x7e, 0x00, M.MT.AUTHENTICATION_RESPONSE); },
-      authenticationResult: (p) => { seen.push(`result ${p[3]}`); return null; },
-      smcEapMessage: (e) => { seen.push(`smc ${e[0]}`); },
-    };
     ss.ueRegister();
-    const r = ss.send(ss.eapAuthenticationRequest(1, Uint8Array.of(0x01, 0x05, 0x00, 0x05, 0x32)));
-    expect(r.sent).toEqual(Uint8Array.of(0x7e, 0x00, M.MT.AUTHENTICATION_RESPONSE));
+    // EAP-Request/AKA′-Identity (RFC 4187 9.1) with AT_FULLAUTH_ID_REQ
+    const r = ss.send(ss.eapAuthenticationRequest(1, Uint8Array.of(0x01, 0x07, 0x00, 0x0c, 50, 5, 0, 0, 17, 1, 0, 0)));
+    expect(r.sent![2]).toBe(M.MT.AUTHENTICATION_RESPONSE);
+    expect([...r.sent!.subarray(3, 4)]).toEqual([0x78]);
+    expect([...r.sent!.subarray(6, 8)]).toEqual([0x02, 0x07]); // EAP-Response with the request's identifier
     expect(ss.ue.fw.read('new').type).toBe('none'); // the 5G AKA path did not run
-    ss.send(ss.authenticationResult(1, Uint8Array.of(0x03, 0x05, 0x00, 0x04)));
-    const c = ss.challenge(1);
-    ss.send(ss.authenticationRequest(c)); // 5G AKA still goes to the device
-    ss.send(ss.smc(new NetworkNasContext(c.kamf, 1, 2, 2), { eapMessage: Uint8Array.of(0x03, 0x06, 0x00, 0x04) }));
-    expect(seen).toEqual(['request 1', 'result 1', 'smc 3']);
-    expect(ss.ue.fw.read('current').type).toBe('full-native'); // the SMC with the EAP IE was accepted
   });
 
-  it('without an EAP handler such messages are discarded as unsupported', () => {
+  it('TS 24.501 5.4.1.2.2.8: an AUTHENTICATION RESULT with no EAP-AKA′ run before it is discarded, nothing changes', () => {
     const ss = new SystemSimulator();
     ss.ueRegister();
-    expect(ss.send(ss.eapAuthenticationRequest(1, Uint8Array.of(0x01, 0x05, 0x00, 0x05, 0x32)))).toMatchObject({ sent: null, discarded: 'unsupported' });
+    expect(ss.send(ss.authenticationResult(1, Uint8Array.of(0x03, 0x05, 0x00, 0x04)))).toMatchObject({ sent: null, discarded: 'AUTHENTICATION RESULT not usable' });
+    expect(ss.ue.fw.read('new').type).toBe('none');
   });
 });
 
@@ -185,12 +179,20 @@ describe('ue-keys conformance (CLI)', () => {
     expect(lines[0]).toMatch(/^TS 38\.523-1 9\.1\.2\.1 TP1  pass  SECURITY MODE REJECT #23/);
   });
 
-  it('--json: one object per line with id, scope, verdict, detail; exit 1 when an in-scope TP fails (EAP)', () => {
+  it('--json: one object per line with id, scope, verdict, detail', () => {
     const r = runCli(['conformance', '--filter', 'TS 38.523-1 9.1.1.1', '--json']);
-    expect(r.code).toBe(1);
+    expect(r.code, r.err).toBe(0);
     const objs = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(objs.map((o) => o.id)).toEqual([1, 2, 3, 4].map((n) => `38.523-1 9.1.1.1 TP${n}`));
-    expect(objs[0]).toEqual({ id: '38.523-1 9.1.1.1 TP1', scope: 'IN', verdict: 'fail', detail: EAP_NOT_MERGED });
+    expect(Object.keys(objs[0])).toEqual(['id', 'scope', 'verdict', 'detail']);
+    expect(objs[0]).toMatchObject({ id: '38.523-1 9.1.1.1 TP1', scope: 'IN', verdict: 'pass' });
+    expect(objs[0].detail).toContain('type0.rid0.schid0.userid0000000001@5gc.mnc001.mcc001.3gppnetwork.org');
+  });
+
+  it('exit 1 when an IN, PART or Gaps test purpose fails, 0 when only an OUT one does', () => {
+    const fail = { verdict: 'fail' as const, detail: 'x' };
+    for (const scope of ['IN', 'PART', 'GAP'] as const) expect(exitCode([{ tp: TEST_PURPOSES.find((t) => t.scope === scope)!, result: fail }])).toBe(1);
+    expect(exitCode([{ tp: TEST_PURPOSES.find((t) => t.scope === 'OUT')!, result: fail }])).toBe(0);
   });
 
   it('OUT test purposes print "not applicable" with the reason and do not fail the run', () => {

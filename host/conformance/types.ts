@@ -20,8 +20,6 @@ export interface TestPurpose {
   checks: string;
   /** OUT test purposes: why they are outside a key-handling model. */
   outReason?: string;
-  /** Set when the TP is known not to be done yet (verdict fail, vitest todo): the reason. */
-  notDone?: string;
   run?(ss: SystemSimulator): TpResult | string;
 }
 

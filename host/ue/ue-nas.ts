@@ -37,7 +37,7 @@ export const CAUSE_NGKSI_IN_USE = 71;
 
 /** Why a downlink message was not processed (for the trace and the SS's checks). */
 export type Discard = 'integrity check failed' | 'unprotected after secure exchange' | 'unprotected and not in the 4.4.4.3 list'
-  | 'ignored during de-registration' | 'unsupported';
+  | 'ignored during de-registration' | 'unsupported' | 'AUTHENTICATION RESULT not usable';
 
 export interface UeReaction {
   /** What the UE sent in reply (as sent: protected or plain), or null. */
@@ -50,35 +50,6 @@ export interface UeReaction {
 
 const header = (mt: number) => [M.EPD_5GMM, 0x00, mt];
 
-/** EAP message IE (TS 24.501 9.11.2.2): IEI 78, TLV-E. */
-export const IEI_EAP_MESSAGE = 0x78;
-
-/**
- * Where EAP-based primary authentication plugs in (TS 24.501 5.4.1.2): an AUTHENTICATION REQUEST
- * carrying an EAP message goes to `authenticationRequest` (which returns the plain AUTHENTICATION
- * RESPONSE or AUTHENTICATION REJECT-free reply to send), an AUTHENTICATION RESULT to
- * `authenticationResult` (EAP-Success/-Failure, TS 24.501 5.4.1.2.2.8); an EAP-Success inside a
- * SECURITY MODE COMMAND reaches `smcEapMessage` (TS 38.508-1 4.9.8). Without a handler such
- * messages are discarded as unsupported.
- */
-export interface EapHandler {
-  authenticationRequest(plain: Uint8Array): Uint8Array;
-  authenticationResult(plain: Uint8Array): Uint8Array | null;
-  smcEapMessage?(eap: Uint8Array): void;
-}
-
-/** The EAP message IE of a plain 5GMM message, or null. Mandatory IEs end at `from`. */
-export function eapMessageIe(plain: Uint8Array, from: number): Uint8Array | null {
-  for (let i = from; i + 2 < plain.length;) {
-    const iei = plain[i];
-    if (iei === IEI_EAP_MESSAGE) { const l = (plain[i + 1] << 8) | plain[i + 2]; return plain.slice(i + 3, i + 3 + l); }
-    if ((iei & 0x80) !== 0) { i += 1; continue; }
-    if ((iei & 0xf0) === 0x70) { i += 3 + ((plain[i + 1] << 8) | plain[i + 2]); continue; }
-    i += 2 + plain[i + 1];
-  }
-  return null;
-}
-
 export class UeNas {
   state: MmState = '5GMM-DEREGISTERED';
   /** The network has established secure exchange of NAS messages on this NAS signalling
@@ -86,8 +57,6 @@ export class UeNas {
   secure = false;
   /** The IMEISV of this ME (5GS mobile identity value, 9.11.3.4). */
   readonly imeisv: Uint8Array = DEFAULT_IMEISV;
-  /** EAP-based primary authentication on the UE, when one is wired in (see {@link EapHandler}). */
-  eap: EapHandler | null = null;
 
   constructor(readonly ue: UeDevice) {}
 
@@ -137,16 +106,18 @@ export class UeNas {
     }
     switch (mt) {
       case MT5.AUTHENTICATION_RESULT: {
-        if (!this.eap) return this.drop('unsupported', plain);
-        const out = this.eap.authenticationResult(plain);
-        return out ? this.reply(out, plain) : { sent: null, discarded: null, plain };
+        // EAP-Success / EAP-Failure of EAP-AKA′ (TS 24.501 5.4.1.2.2.8, 5.4.1.2.2.9): the UE sends
+        // nothing back; a result it cannot use (no ABBA and no run before it) is discarded.
+        try { this.ue.authenticationResult(plain); } catch (e) {
+          if (e instanceof UeKeysError) return this.drop('AUTHENTICATION RESULT not usable', plain);
+          throw e;
+        }
+        return { sent: null, discarded: null, plain };
       }
       case M.MT.AUTHENTICATION_REQUEST: {
-        // An EAP message (ngKSI, ABBA (LV), then IEI 78) → EAP-based primary authentication (5.4.1.2)
-        if (eapMessageIe(plain, 5 + plain[4]) !== null) {
-          if (!this.eap) return this.drop('unsupported', plain);
-          return this.reply(this.eap.authenticationRequest(plain), plain);
-        }
+        // An EAP message IE → EAP-based primary authentication (5.4.1.2.2): every EAP-Response,
+        // also Authentication-Reject and Synchronization-Failure, goes in an AUTHENTICATION RESPONSE
+        if (M.parseAuthenticationRequest(plain).eap) return this.reply(this.ue.authenticationRequestEap(plain).response, plain);
         // TS 24.501 5.4.1.3.5 c): an ngKSI already associated with a 5G NAS security context the UE
         // holds → AUTHENTICATION FAILURE #71 "ngKSI already in use"; nothing is derived.
         const ksi = plain[3] & 0x0f;
@@ -211,9 +182,7 @@ export class UeNas {
   private smc(message: Uint8Array): UeReaction {
     if (this.state === '5GMM-DEREGISTERED-INITIATED') return this.drop('ignored during de-registration', null);
     let r;
-    // an EAP-Success inside the SMC (TS 38.508-1 4.9.8) goes to the EAP side before the SMC is handled
-    const eap = this.eap?.smcEapMessage ? eapMessageIe(message.subarray(7), 6 + message[12]) : null;
-    if (eap) this.eap!.smcEapMessage!(eap);
+    // an EAP-Success inside the SMC (TS 38.508-1 4.9.8) is taken by UeDevice.securityModeCommand
     try { r = this.ue.securityModeCommand(message); } catch (e) {
       if (e instanceof UeKeysError) return this.drop('integrity check failed', null);
       throw e;
