@@ -55,7 +55,7 @@ function eapNetwork(): { udm: Udm; ausf: EapAusf } {
 function keyState(ss: SystemSimulator): string {
   const slot = (s: 'current' | 'non-current' | 'new') => { const c = ss.ue.fw.read(s); return `${c.type}/${c.ngKsi}/${ss.hex(c.kamf)}/${c.ulCount['3gpp']}/${c.dlCount['3gpp']}`; };
   const ak = ss.ue.store.loadAuthKeys();
-  return [slot('current'), slot('non-current'), slot('new'), ak ? `${ak.valid}/${ss.hex(ak.kausf)}` : 'no KAUSF', ss.hex(ss.nscRecord())].join(' | ');
+  return [slot('current'), slot('non-current'), slot('new'), ak ? (ak.valid ? `true/${ss.hex(ak.kausf)}` : `false/${ak.reason}`) : 'no KAUSF', ss.hex(ss.nscRecord())].join(' | ');
 }
 
 /** The UE's answer to an EAP-Request/AKA′-Challenge, accepted by the AUSF → EAP-Success step. */
