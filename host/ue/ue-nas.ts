@@ -351,8 +351,11 @@ export class UeNas {
   usimRemoved(): Uint8Array {
     const cur = this.ue.fw.read('current');
     const identity = this.ue.guti ?? this.ue.suci();
-    const plain = Uint8Array.of(...header(MT5.DEREGISTRATION_REQUEST_UE_ORIG), (cur.ngKsi << 4) | 0x08 | 0x01, identity.length >> 8, identity.length & 0xff, ...identity);
-    const sent = cur.type === 'full-native' ? this.ue.fw.protect('current', '3gpp', this.secure ? 2 : 1, plain).message : plain;
+    // as deregister(): the ngKSI of the context that protects the message, else "no key is
+    // available" (111, TS 24.501 9.11.3.32) — not the 0 of an empty slot
+    const has = (cur.type === 'full-native' || cur.type === 'mapped') && !this.ue.fw.reauthRequired();
+    const plain = Uint8Array.of(...header(MT5.DEREGISTRATION_REQUEST_UE_ORIG), ((has ? cur.ngKsi : M.NGKSI_NO_KEY) << 4) | 0x08 | 0x01, identity.length >> 8, identity.length & 0xff, ...identity);
+    const sent = has ? this.ue.fw.protect('current', '3gpp', this.secure ? 2 : 1, plain).message : plain;
     this.ue.store.usimRemoved();
     for (const slot of ['current', 'new', 'non-current', 'mapped'] as const) this.ue.fw.wipe(slot);
     this.ue.aka.discardPending();
