@@ -71,14 +71,14 @@ function attributes(p: Uint8Array): Array<[number, Uint8Array]> {
 }
 
 /** A system-simulator challenge for the UE's subscriber (SQN `seq`, AMF 8000 unless given). */
-function simChallenge(o: { id?: number; seq?: number; amf?: Uint8Array; kdfs?: number[]; kdfInput?: string; corruptMac?: boolean; k?: Uint8Array; opc?: Uint8Array; supi?: string; snn?: string; rand?: Uint8Array } = {}) {
+function simChallenge(o: { id?: number; seq?: number; amf?: Uint8Array; kdfs?: number[]; kdfInput?: string; noKdfInput?: boolean; corruptMac?: boolean; k?: Uint8Array; opc?: Uint8Array; supi?: string; snn?: string; rand?: Uint8Array } = {}) {
   const rand = o.rand ?? new Uint8Array(randomBytes(16)), sqn = sqnBytes(BigInt(o.seq ?? 1) << 5n), amf = o.amf ?? Uint8Array.of(0x80, 0);
   const f = milenageRef(o.k ?? K, o.opc ?? OPC, rand, sqn, amf);
   const sqnXorAk = sqn.map((b, i) => b ^ f.ak[i]);
   const autn = Uint8Array.of(...sqnXorAk, ...amf, ...f.macA);
   const snn = o.snn ?? SNN;
   const keys = eapAkaPrimeRef(f.ck, f.ik, snn, sqnXorAk, o.supi ?? SUPI); // Identity = SUPI (TS 33.501 F.3)
-  const eap = packet(1, o.id ?? 7, 1, [atFixed(1, rand), atFixed(2, autn), ...(o.kdfs ?? [1]).map(atKdf), atKdfInput(o.kdfInput ?? snn), atFixed(11, new Uint8Array(16))]);
+  const eap = packet(1, o.id ?? 7, 1, [atFixed(1, rand), atFixed(2, autn), ...(o.kdfs ?? [1]).map(atKdf), ...(o.noKdfInput ? [] : [atKdfInput(o.kdfInput ?? snn)]), atFixed(11, new Uint8Array(16))]);
   const at = macOffset(eap);
   eap.set(mac(keys.kAut, eap, at), at);
   if (o.corruptMac) eap[at] ^= 0x80;
@@ -175,8 +175,49 @@ describe('EAP-AKA′ on the UE, rule by rule (TS 33.501 6.1.3.1; RFC 9048; RFC 4
     expect(toHex(rej)).toBe(toHex(packet(2, 7, 2, [])));
     const neg = M.parseAuthenticationResponse(ue.authenticationRequestEap(simChallenge({ kdfs: [2, 1], seq: 2 }).req).response).eap!;
     expect(toHex(neg)).toBe(toHex(packet(2, 7, 1, [atKdf(1)])));
-    // The network answers with a challenge that offers KDF 1 first: it succeeds
-    expect(ue.authenticationRequestEap(simChallenge({ seq: 3 }).req).answer.outcome).toBe('challenge');
+    // The network answers with KDF 1 first, then the original list (RFC 9048 3.2): it succeeds
+    expect(ue.authenticationRequestEap(simChallenge({ kdfs: [1, 2, 1], seq: 3 }).req).answer.outcome).toBe('challenge');
+  });
+
+  // RFC 9048 3.2 (bidding-down protection): after the peer asked for another KDF, the server's new
+  // challenge lists the chosen KDF first followed by the original list; the peer checks that the
+  // list changed only so, else it fails the authentication. Before the review fix the peer kept no
+  // memory of the negotiation and the AUSF resent only [chosen].
+  for (const [name, kdfs] of [['only the chosen KDF', [1]], ['the original list reordered', [1, 1, 2]], ['an entry dropped', [1, 1]]] as const) {
+    it(`RFC 9048 3.2: after a KDF negotiation from [2, 1], a new challenge with ${name} (${kdfs.join(', ')}) → Authentication-Reject, no KAUSF`, () => {
+      const ue = newUe();
+      expect(ue.authenticationRequestEap(simChallenge({ kdfs: [2, 1], seq: 2 }).req).answer.outcome).toBe('kdf-negotiation');
+      const r = ue.authenticationRequestEap(simChallenge({ kdfs: [...kdfs], seq: 3 }).req);
+      expect(toHex(M.parseAuthenticationResponse(r.response).eap!)).toBe(toHex(packet(2, 7, 2, [])));
+      expect(ue.eap.awaitingSuccess).toBe(false);
+    });
+  }
+
+  it('RFC 9048 3.2: the AUSF answers a KDF negotiation with the chosen KDF followed by its original list, and the UE then completes the run', () => {
+    const ue = newUe();
+    const udm = new Udm();
+    udm.provision({ supi: SUPI, algorithm: 'milenage', k: K, opc: OPC });
+    const ausf = new EapAusf(udm);
+    const kdfsOf = (eap: Uint8Array) => attributes(eap).filter(([t]) => t === 24).map(([, v]) => (v[0] << 8) | v[1]);
+    const first = ausf.start(SUPI, SNN, { kdfs: [2, 1] });
+    expect(kdfsOf(first)).toEqual([2, 1]);
+    const neg = ue.authenticationRequestEap(M.authenticationRequestEap({ ngKsi: 2, abba: ABBA, eap: first }));
+    expect(neg.answer.outcome).toBe('kdf-negotiation');
+    const again = ausf.handleResponse(M.parseAuthenticationResponse(neg.response).eap!);
+    expect(again.kind).toBe('request');
+    if (again.kind !== 'request') return;
+    expect(kdfsOf(again.eap)).toEqual([1, 2, 1]);
+    const r = ue.authenticationRequestEap(M.authenticationRequestEap({ ngKsi: 2, abba: ABBA, eap: again.eap }));
+    expect(r.answer.outcome).toBe('challenge');
+    expect(ausf.handleResponse(M.parseAuthenticationResponse(r.response).eap!).kind).toBe('success');
+  });
+
+  it('RFC 9048 3.1/3.2: a challenge without AT_KDF_INPUT, or without AT_KDF, → Authentication-Reject ("as if AUTN had been incorrect"), not Client-Error', () => {
+    const ue = newUe();
+    for (const o of [{ noKdfInput: true }, { kdfs: [] as number[] }]) {
+      const r = ue.authenticationRequestEap(simChallenge(o).req);
+      expect(toHex(M.parseAuthenticationResponse(r.response).eap!)).toBe(toHex(packet(2, 7, 2, [])));
+    }
   });
 
   it('38.523-1 9.1.1.1 TP2 / RFC 4187 9.6: an AUTN with a stale SQN → EAP-Response/AKA\'-Synchronization-Failure with AT_AUTS (and AT_KDF 1, RFC 9048 3.2) that the UDM resynchronises with (TS 33.102 6.3.5); no context change', () => {

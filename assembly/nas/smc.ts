@@ -149,6 +149,14 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   } else {
     return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access); // unknown ngKSI
   }
+  // The locally generated KAMF (all zero here) is no key the AMF holds: an SMC that selects a
+  // non-null algorithm with it, or with a KAMF′ derived from it (HDP), can only be forged, and
+  // accepting it would let anyone protect NAS messages for this UE. It serves 5G-IA0/5G-EA0 only
+  // (TS 24.501 5.4.2.3; TS 33.501 10.2.2: the null algorithms are for unauthenticated emergency).
+  if ((nia | nea) != NAS_ALG_NULL && isLocalKamf(hdp ? cur + OFF_KAMF : cand + OFF_KAMF)) {
+    ctxWipe(SLOT_CAND);
+    return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access);
+  }
   if (fresh) { setCounts(cand, 1, 0, 0, false); setCounts(cand, 2, 0, 0, false); }
   ctxSelectAlgorithms(cand, nea, nia);
 
@@ -212,6 +220,11 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   store<u32>(IO_OUT_PTR + SMC_OUT_DL_COUNT, smcDlCount);
   store<u32>(IO_OUT_PTR + SMC_OUT_UL_COUNT, ulOfComplete);
   return STATUS_OK;
+}
+
+/** Whether the 32-octet KAMF at `kamf` is the emergency SMC's locally generated one (all zero). */
+function isLocalKamf(kamf: usize): bool {
+  return (load<u64>(kamf) | load<u64>(kamf + 8) | load<u64>(kamf + 16) | load<u64>(kamf + 24)) == 0;
 }
 
 /** SECURITY MODE COMPLETE (8.2.26) in NAS_MSG: header, IMEISV (0x77) if requested, the NAS

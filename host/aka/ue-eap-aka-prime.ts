@@ -7,11 +7,14 @@
  *                                 (TS 33.501 Annex F.2; TS 23.003 28.7: "type0.rid<RI>.schid0.userid<MSIN>
  *                                 @5gc.mnc<MNC>.mcc<MCC>.3gppnetwork.org" for the null scheme)
  *   EAP-Request/AKA′-Challenge  → checks in this order:
- *     1. AT_RAND, AT_AUTN, AT_MAC, AT_KDF, AT_KDF_INPUT present and well formed, else Client-Error
- *        code 0 "unable to process packet" (RFC 4187 6.3.1, 10.20);
+ *     1. AT_RAND, AT_AUTN, AT_MAC present and well formed, else Client-Error code 0 "unable to
+ *        process packet" (RFC 4187 6.3.1, 10.20); no AT_KDF, or no (or an empty) AT_KDF_INPUT →
+ *        Authentication-Reject (RFC 9048 3.1/3.2: the peer fails "as if AUTN had been incorrect");
  *     2. AT_KDF (RFC 9048 3.2): the first value must be 1; if 1 is offered later, the peer answers
  *        EAP-Response/AKA′-Challenge with the single AT_KDF 1 (KDF negotiation); if never, the peer
- *        answers Authentication-Reject;
+ *        answers Authentication-Reject. The challenge that follows a negotiation must list KDF 1
+ *        first and then exactly the list first offered (bidding-down protection), else
+ *        Authentication-Reject;
  *     3. AT_KDF_INPUT must equal the UE's serving network name (RFC 9048 3.1, TS 33.501 6.1.3.1):
  *        else Authentication-Reject (the peer behaves as if AUTN had been incorrect);
  *     4. the USIM checks AUTN (AUTHENTICATE, TS 33.102 6.3.3): MAC-A failure → Authentication-Reject
@@ -69,6 +72,8 @@ export function suciNai(supi: string, mncDigits: number, routingIndicator = '0')
 export class UeEapAkaPrime {
   /** KAUSF of the last successful challenge, awaiting EAP-Success. */
   private kausf: Uint8Array | null = null;
+  /** The AT_KDF list of the challenge this peer answered with a KDF negotiation (RFC 9048 3.2). */
+  private negotiatedFrom: number[] | null = null;
 
   constructor(readonly aka: UeAka, readonly opts: { mncDigits: () => number }) {}
 
@@ -103,7 +108,7 @@ export class UeEapAkaPrime {
   }
 
   /** EAP-Failure: the run ends, the pending KAUSF is wiped (TS 24.501 5.4.1.2.2.9/10). */
-  handleFailure(): void { this.kausf?.fill(0); this.kausf = null; }
+  handleFailure(): void { this.kausf?.fill(0); this.kausf = null; this.negotiatedFrom = null; }
 
   private identity(p: E.EapPacket): EapPeerAnswer {
     const nai = new TextEncoder().encode(suciNai(this.usim.supi, this.opts.mncDigits()));
@@ -121,16 +126,26 @@ export class UeEapAkaPrime {
       E.fixed16(mac, 'AT_MAC');
       macAt = mac!.at + 2;
       const ki = E.attr(p, E.AT.KDF_INPUT);
-      if (!ki) throw new InputError('AT_KDF_INPUT', 'is missing');
-      kdfInput = new TextDecoder().decode(E.lengthField(ki, 'AT_KDF_INPUT'));
-      if (kdfs.length === 0) throw new InputError('AT_KDF', 'is missing');
+      kdfInput = ki ? new TextDecoder().decode(E.lengthField(ki, 'AT_KDF_INPUT')) : '';
     } catch (e) {
       if (e instanceof InputError) return this.clientError(p, e.message);
       throw e;
     }
+    // RFC 9048 3.1 / 3.2: no network name, or no KDF offered → fail as if AUTN had been incorrect.
+    if (kdfInput.length === 0) return this.reject(p, 'AT_KDF_INPUT missing or empty (RFC 9048 3.1)');
+    if (kdfs.length === 0) return this.reject(p, 'no AT_KDF (RFC 9048 3.2)');
+    // RFC 9048 3.2: after a negotiation the new list is the chosen KDF followed by the original
+    // list unchanged; anything else may be a bidding-down attack.
+    const from = this.negotiatedFrom;
+    this.negotiatedFrom = null;
+    if (from && !(kdfs[0] === KDF_SUPPORTED && kdfs.length === from.length + 1 && from.every((k, i) => kdfs[i + 1] === k))) {
+      return this.reject(p, `AT_KDF ${kdfs.join(', ')} after negotiating KDF ${KDF_SUPPORTED} from ${from.join(', ')} (RFC 9048 3.2)`);
+    }
     // RFC 9048 3.2: KDF negotiation.
     if (kdfs[0] !== KDF_SUPPORTED) {
       if (kdfs.includes(KDF_SUPPORTED)) {
+        this.handleFailure(); // no keys from this request; a pending KAUSF is stale
+        this.negotiatedFrom = kdfs.slice();
         const eap = E.akaPrimePacket(E.EAP_CODE.RESPONSE, p.id, E.SUBTYPE.CHALLENGE, [{ type: E.AT.KDF, value: E.kdfValue(KDF_SUPPORTED) }]);
         return { outcome: 'kdf-negotiation', eap, reason: `AT_KDF ${kdfs[0]} first; KDF 1 offered later: asked for it (RFC 9048 3.2)` };
       }

@@ -90,9 +90,19 @@ export function parseRegistrationAccept(p: Uint8Array): { guti: Uint8Array | nul
   let i = 3 + 1 + p[3];
   while (i < p.length) {
     if (p[i] === 0x77) { const l = (p[i + 1] << 8) | p[i + 2]; return { guti: p.slice(i + 3, i + 3 + l) }; }
-    i += 2 + p[i + 1];
+    i += optionalIeLength(p, i);
   }
   return { guti: null };
+}
+
+/** Octets of the optional IE at p[i] of a 5GMM message, from its IEI alone (TS 24.007 11.2.4;
+ *  TS 24.501 9.11 formats): bit 8 set → type 1/2, one octet (e.g. NSSAI inclusion mode A-,
+ *  network slicing indication 9- in REGISTRATION ACCEPT); IEI 0x7- → TLV-E, 3 + a 16-bit length
+ *  (e.g. 5G-GUTI 77, SOR transparent container 73); otherwise TLV, 2 + an 8-bit length. */
+export function optionalIeLength(p: Uint8Array, i: number): number {
+  if (p[i] & 0x80) return 1;
+  if ((p[i] & 0xf0) === 0x70) return 3 + ((p[i + 1] << 8) | p[i + 2]);
+  return 2 + p[i + 1];
 }
 
 /** IEI of the EAP message IE (TS 24.501 9.11.2.2, TLV-E) in AUTHENTICATION REQUEST/RESPONSE/

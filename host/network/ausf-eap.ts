@@ -133,10 +133,10 @@ export class EapAusf {
     const kdfs = E.kdfList(p);
     const macAttr = E.attr(p, E.AT.MAC);
     if (!macAttr && kdfs.length === 1 && (r.opts.kdfs ?? [1]).includes(kdfs[0])) {
-      // RFC 9048 3.2: the peer asks for another offered KDF; this AUSF supports KDF 1 only, so it
-      // sends a new challenge offering just that.
+      // RFC 9048 3.2: the peer asks for another offered KDF: a new challenge whose AT_KDF list is
+      // that KDF followed by the original list unchanged (the peer checks it: bidding down).
       record(this.trace, 'RFC 9048 3.2', `SEAF → AUSF: EAP-Response/AKA′-Challenge asking for KDF ${kdfs[0]}: new challenge`);
-      r.opts = { ...r.opts, kdfs: [kdfs[0]] };
+      r.opts = { ...r.opts, kdfs: [kdfs[0], ...(r.opts.kdfs ?? [1])] };
       return { kind: 'request', eap: this.challenge() };
     }
     if (!macAttr || !r.keys || !r.xres) return this.fail('EAP-Response/AKA′-Challenge without AT_MAC');

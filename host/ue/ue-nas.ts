@@ -157,12 +157,9 @@ export class UeNas {
    */
   private sorAck(plain: Uint8Array): Uint8Array | null {
     let i = 3 + 1 + plain[3], sor: Uint8Array | null = null;
-    while (i + 2 < plain.length) {
-      if (plain[i] === 0x77 || plain[i] === 0x73) {
-        const l = (plain[i + 1] << 8) | plain[i + 2];
-        if (plain[i] === 0x73) sor = plain.slice(i + 3, i + 3 + l);
-        i += 3 + l;
-      } else i += 2 + plain[i + 1];
+    while (i < plain.length) {
+      if (plain[i] === 0x73 && i + 2 < plain.length) sor = plain.slice(i + 3, i + 3 + ((plain[i + 1] << 8) | plain[i + 2]));
+      i += M.optionalIeLength(plain, i);
     }
     if (!sor || sor.length < 19 || (sor[0] & 1) !== 0) return null;
     const kausf = this.ue.aka.current?.kausf ?? (() => { const k = this.ue.store.loadAuthKeys(); return k && k.valid ? k.kausf : null; })();
@@ -267,8 +264,7 @@ export class UeNas {
       const iei = plain[i];
       if ((iei & 0xf0) === 0xd0) { ack = (iei & 1) !== 0; regRequested = (iei & 2) !== 0; i += 1; continue; }
       if (iei === 0x77) { const l = (plain[i + 1] << 8) | plain[i + 2]; guti = plain.slice(i + 3, i + 3 + l); i += 3 + l; continue; }
-      if ((iei & 0x80) !== 0 && (iei & 0xf0) !== 0x70) { i += 1; continue; } // type 1 IEs
-      i += 2 + plain[i + 1];
+      i += M.optionalIeLength(plain, i); // other type 1, TLV and TLV-E (e.g. LADN information 79) IEs
     }
     if (guti) {
       this.ue.guti = guti;
@@ -355,8 +351,11 @@ export class UeNas {
   usimRemoved(): Uint8Array {
     const cur = this.ue.fw.read('current');
     const identity = this.ue.guti ?? this.ue.suci();
-    const plain = Uint8Array.of(...header(MT5.DEREGISTRATION_REQUEST_UE_ORIG), (cur.ngKsi << 4) | 0x08 | 0x01, identity.length >> 8, identity.length & 0xff, ...identity);
-    const sent = cur.type === 'full-native' ? this.ue.fw.protect('current', '3gpp', this.secure ? 2 : 1, plain).message : plain;
+    // as deregister(): the ngKSI of the context that protects the message, else "no key is
+    // available" (111, TS 24.501 9.11.3.32) — not the 0 of an empty slot
+    const has = (cur.type === 'full-native' || cur.type === 'mapped') && !this.ue.fw.reauthRequired();
+    const plain = Uint8Array.of(...header(MT5.DEREGISTRATION_REQUEST_UE_ORIG), ((has ? cur.ngKsi : M.NGKSI_NO_KEY) << 4) | 0x08 | 0x01, identity.length >> 8, identity.length & 0xff, ...identity);
+    const sent = has ? this.ue.fw.protect('current', '3gpp', this.secure ? 2 : 1, plain).message : plain;
     this.ue.store.usimRemoved();
     for (const slot of ['current', 'new', 'non-current', 'mapped'] as const) this.ue.fw.wipe(slot);
     this.ue.aka.discardPending();
