@@ -86,7 +86,9 @@ export function eps_map_idle(msgOff: u32, msgLen: u32): i32 {
  * K′ASME = A.14.2(KAMF, that COUNT); KeNB = TS 33.401 A.3(K′ASME, 2^32−1); NH with NCC 2.
  * The source NR AS keys (KgNB and NH of the 5G context, 64 contiguous octets) are released: the
  * UE leaves NR (TS 38.331 5.4.3.4: the AS security context of the source is released after the
- * handover), so they are zeroed once the EPS keys are out.
+ * handover), so they are zeroed once the EPS keys are out. Modelling choice: the model has no
+ * handover failure, so this call stands for the completed handover; a UE that falls back to the
+ * source cell (TS 38.331 5.4.3.5) would need them until the handover completes.
  */
 export function eps_map_ho(dlLsb8: u32): i32 {
   if (dlLsb8 > 0xff) return STATUS_ERR_VALUE;
