@@ -209,9 +209,9 @@ const SUBSETS = [
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
   [/^assembly\/crypto\//, ['nas-vectors'], NAS],
   [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], KDF],
-  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries'], ['review-findings', ...PROC]],
+  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access'], ['review-findings', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], PROC],
-  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
+  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
@@ -393,8 +393,12 @@ async function main() {
     s[status]++;
     results[i] = { id: idOf(m), status, detail, ms, original: m.original, mutated: m.mutated };
     done++;
+    if (status === 'survived') process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}survived: ${idOf(m)}\n`);
+    // the report is rewritten as results come in, so an interrupted run still leaves them
+    if (o.report && (done % 10 === 0 || done === mutants.length)) writeReport(true);
     progress(done, mutants.length, s, t0);
   };
+  const writeReport = (partial) => writeFileSync(o.report, JSON.stringify({ partial, done, of: mutants.length, seconds: Math.round((Date.now() - t0) / 1000), ...s, results: results.filter(Boolean) }, null, 1) + '\n');
 
   await new Promise((finish, fail) => {
     const startLane = () => {
@@ -445,7 +449,6 @@ async function main() {
   const score = s.killed + s.survived ? (100 * s.killed) / (s.killed + s.survived) : 100;
   const secs = Math.round((Date.now() - t0) / 1000);
   const summary = `firmware mutants: ${total} run (${s.invalid} more did not compile), ${s.killed} killed, ${s.survived} survived, ${s.equivalent} equivalent; score ${score.toFixed(1)} % of non-equivalent in ${secs} s with ${o.jobs} lane(s)${o.sample ? ` (sample ${o.sample} of ${all}, seed ${o.seed})` : o.files.length || o.only.length ? ` (${mutants.length} of ${all})` : ` (all ${all})`}`;
-  for (const id of survivors) process.stderr.write(`survived: ${id}\n`);
   if (o.report) writeFileSync(o.report, JSON.stringify({ summary, score, ...s, total, seconds: secs, results }, null, 1) + '\n');
   if (o.json) { process.stderr.write(summary + '\n'); process.stdout.write(JSON.stringify({ total, killed: s.killed, survived: s.survived, equivalent: s.equivalent, survivors }) + '\n'); }
   else process.stdout.write(summary + '\n');
