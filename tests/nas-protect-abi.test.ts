@@ -54,3 +54,19 @@ describe('TS 24.501 4.4.3 downlink: nas_unprotect writes len − 7 octets at IO_
     });
   }
 });
+
+describe('no key-dependent state outlives a call: the XMAC nas_unprotect computed is wiped (TMP all zeros)', () => {
+  // An XMAC left behind for a forged message would be the MAC the forger needs (README "Memory
+  // hygiene": scratch is wiped before every export returns).
+  it('after an accepted, a forged (MAC failure) and a replayed downlink message', () => {
+    const { fw, net } = setUp(2);
+    const tmp = () => new Uint8Array(fw.raw.memory.buffer, fw.constant('TMP_PTR'), fw.constant('TMP_LEN'));
+    const d = net.protectDownlink(2, PLAIN);
+    const forged = d.message.slice(); forged[forged.length - 1] ^= 1;
+    for (const [what, msg, status] of [['accepted', d.message, 0], ['forged', forged, fw.constant('STATUS_ERR_MAC')], ['replayed', d.message, fw.constant('STATUS_ERR_REPLAY')]] as const) {
+      const m = fw.begin().put(msg);
+      expect(fw.tryCall('nas_unprotect', CURRENT, ACCESS_3GPP, m, msg.length), what).toBe(status);
+      expect(tmp().every((b) => b === 0), `TMP after the ${what} message`).toBe(true);
+    }
+  });
+});

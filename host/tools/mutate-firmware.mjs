@@ -209,7 +209,7 @@ const SUBSETS = [
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
   [/^assembly\/crypto\//, ['nas-vectors'], NAS],
   [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], KDF],
-  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi'], ['review-findings', ...PROC]],
+  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv'], ['review-findings', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], PROC],
   [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
