@@ -209,7 +209,7 @@ const SUBSETS = [
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
   [/^assembly\/crypto\//, ['nas-vectors'], NAS],
   [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], KDF],
-  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv'], ['review-findings', ...PROC]],
+  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['review-findings', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], PROC],
   [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
@@ -301,11 +301,12 @@ async function laneMain() {
   if (!b0.ok) throw new Error(`the unmutated -O0 build fails the fast suites: ${b0.detail}`);
   const empty = Buffer.from('0061736d01000000', 'hex');
   for (const mod of Object.keys(ENTRIES)) writeFileSync(join(work, 'build', `${mod}.wasm`), empty);
+  // (one file each from the two ends of the list is enough to show the mechanism; a few suites,
+  // e.g. the USIM file encodings, never load a module and pass either way)
   const canary = [];
-  for (const f of used) canary.push((await run([f])).ok);
+  for (const f of new Set([used[0], used[used.length - 1]])) canary.push((await run([f])).ok);
   for (const mod of Object.keys(ENTRIES)) writeFileSync(join(work, 'build', `${mod}.wasm`), baseline[mod]);
-  // (a few suites, e.g. the USIM file encodings, never load a module: they pass either way)
-  if (canary.every((ok) => ok)) throw new Error(`the fast suites pass without firmware: ${used.join(', ')}`);
+  if (canary.every((ok) => ok)) throw new Error(`the fast suites pass without firmware: ${used[0]}, ${used[used.length - 1]}`);
   const b1 = await run(used);
   if (!b1.ok) throw new Error(`the fast suites fail again on the unmutated build after a failing run: ${b1.detail}`);
   const modFiles = moduleFiles();

@@ -1,0 +1,77 @@
+// The SECURITY MODE COMMAND outcome record (assembly/nas/smc.ts, README "ABI": smc_process writes
+// result, cause, flags, ngKSI, response length, the DL NAS COUNT the SMC verified with and the UL
+// NAS COUNT of the response at IO_OUT[0..16), the response at IO_OUT + 16). Found by the firmware
+// mutation runner (issue 16): every flag value (HDP, IMEISV requested, new KAMF, EPS algorithms,
+// old context kept), the ngKSI and DL COUNT offsets, the "no EPS algorithms" marker and the
+// parsing of replayed UE security capabilities longer than 2 octets survived every suite, because
+// no test read those fields when they are set. The SMCs are built and protected by the independent
+// network model; the expected values are what the SMC carries and what TS 24.501 5.4.2.3 says.
+import { describe, expect, it } from 'vitest';
+import { UeFirmware } from '../host/ue/ue-firmware.js';
+import { NetworkNasContext } from '../host/network/nas-security.js';
+import { ref } from '../host/reference/kdf.js';
+import * as M from '../host/nas/messages.js';
+import { toHex } from './helpers.js';
+
+const KAMF = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 19) & 0xff);
+const NGKSI = 2;
+const RR = Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d, 0x01, 0x00, 0xf1, 0x10, 0x00, 0x00, 0x00, 0x00, 0x21, 0x43, 0x65);
+
+/** A UE with a current native context (ngKSI 2, UL 5, last DL 3) that sent an integrity-protected
+ *  REGISTRATION REQUEST with UL COUNT 5; `caps` are its UE security capabilities (2–8 octets,
+ *  TS 24.501 9.11.3.54: 5G-EA, 5G-IA, then optionally EEA, EIA …). */
+function ueAfterRegistrationRequest(caps: Uint8Array) {
+  const ue = new UeFirmware();
+  ue.configure({ ueSecurityCapabilities: caps });
+  ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+  ue.setCounts('current', '3gpp', 5, 3, true);
+  expect(ue.registrationRequest(RR).count).toBe(5);
+  return ue;
+}
+
+describe('TS 24.501 5.4.2.3 SMC outcome record: every field as the SMC and the clause determine it', () => {
+  it('HDP = 1, IMEISV request, selected EPS algorithms: KAMF′ taken into use (TS 33.501 6.9.3), COUNTs from 0', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const kamfPrime = ref.kamfPrime(KAMF, 0, 5); // TS 33.501 A.13 with the RR's UL COUNT 5
+    const net = new NetworkNasContext(kamfPrime, NGKSI, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, imeisvRequest: true, hdp: true, epsAlgs: 0x22 })).message);
+    expect({ result: r.result, cause: r.cause, hdp: r.hdp, rinmr: r.rinmr, imeisvRequested: r.imeisvRequested, newKamf: r.newKamf, epsAlgs: r.epsAlgs, ngKsi: r.ngKsi, dlCount: r.dlCount, ulCount: r.ulCount })
+      .toEqual({ result: 'complete', cause: 0, hdp: true, rinmr: false, imeisvRequested: true, newKamf: true, epsAlgs: true, ngKsi: NGKSI, dlCount: 0, ulCount: 0 });
+    // the old context is kept (as non-current) until the registration outcome, and says so
+    expect(r.oldKept).toBe(true);
+    expect(toHex(ue.read('non-current').kamf)).toBe(toHex(KAMF));
+    expect(net.verifyUplink(r.response)?.count).toBe(0);
+  });
+  it('no optional IE, the current KAMF (HDP = 0): no flag set, DL COUNT 4 as sent, UL COUNT 6 after the RR', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message);
+    expect({ result: r.result, cause: r.cause, hdp: r.hdp, rinmr: r.rinmr, imeisvRequested: r.imeisvRequested, newKamf: r.newKamf, epsAlgs: r.epsAlgs, oldKept: r.oldKept, ngKsi: r.ngKsi, dlCount: r.dlCount, ulCount: r.ulCount })
+      .toEqual({ result: 'complete', cause: 0, hdp: false, rinmr: false, imeisvRequested: false, newKamf: false, epsAlgs: false, oldKept: false, ngKsi: NGKSI, dlCount: 4, ulCount: 6 });
+    expect(net.verifyUplink(r.response)?.count).toBe(6);
+  });
+  it('replayed UE security capabilities of 4 octets (5G-EA, 5G-IA, EEA, EIA) equal to the UE\'s: COMPLETE', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0, 0xc0, 0x40);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect([r.result, r.epsAlgs, r.dlCount]).toEqual(['complete', true, 4]);
+  });
+  it('replayed UE security capabilities whose length runs past the end of the message: STATUS_ERR_FORMAT, memory unchanged', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const plain = M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS });
+    plain[5] = 0x20; // length octet of the LV: 32 octets announced, 2 present
+    const msg = net.protectDownlink(3, plain).message; // a valid MAC: only the format is wrong
+    const fw = ue.fw, m = fw.begin().put(msg), before = fw.snapshot();
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(fw.constant('STATUS_ERR_FORMAT'));
+    const after = fw.snapshot();
+    expect(Buffer.compare(Buffer.from(after.subarray(fw.outPtr)), Buffer.from(before.subarray(fw.outPtr)))).toBe(0);
+  });
+});
