@@ -75,3 +75,26 @@ describe('TS 24.501 5.4.2.3 SMC outcome record: every field as the SMC and the c
     expect(Buffer.compare(Buffer.from(after.subarray(fw.outPtr)), Buffer.from(before.subarray(fw.outPtr)))).toBe(0);
   });
 });
+
+describe('SMC optional IEs the UE does not know are skipped (assembly/nas/smc.ts: TS 24.007 comprehension rules)', () => {
+  // A type 1 IE (IEI 0x8- to 0xF-, one octet) and a TLV-E IE (IEI 0x7-, two length octets), neither
+  // defined for the SECURITY MODE COMMAND, placed before the IMEISV request IE. Their values are
+  // chosen so that a parser taking 0x7B as TLV (one length octet) reads a bogus length past the end.
+  function run(extra: number[]) {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    ue.configure({ ueSecurityCapabilities: CAPS, imeisv: Uint8Array.of(0x93, 0x10, 0x32, 0x54, 0x76, 0x98, 0x10, 0x32, 0xf4) });
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const plain = Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS }), ...extra, 0xe1]);
+    return ue.securityModeCommand(net.protectDownlink(3, plain).message);
+  }
+  it('an unknown type 1 IE (0xA5): skipped, the IMEISV request after it is honoured', () => {
+    const r = run([0xa5]);
+    expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
+  });
+  it('an unknown TLV-E IE (0x7B, length 0x0001, value 0xE1): skipped whole, the IMEISV request after it is honoured', () => {
+    const r = run([0x7b, 0x00, 0x01, 0xe1]);
+    expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
+  });
+});
