@@ -98,3 +98,34 @@ describe('SMC optional IEs the UE does not know are skipped (assembly/nas/smc.ts
     expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
   });
 });
+
+describe('SMC optional IEs at the end of the message: exact fit accepted, one octet short → STATUS_ERR_FORMAT (smc.ts: "not a well-formed SMC; discarded, nothing changed")', () => {
+  // The last IE of the message, after the mandatory part; the MAC is valid, only the format differs.
+  function status(tail: number[]) {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const msg = net.protectDownlink(3, Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS }), ...tail])).message;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    return fw.tryCall('smc_process', m, msg.length, 1);
+  }
+  const FORMAT = new UeFirmware().fw.constant('STATUS_ERR_FORMAT');
+  const cases: Array<[string, number[], 'ok' | 'format']> = [
+    ['TLV-E 0x7B with length 0, ending at the last octet', [0x7b, 0x00, 0x00], 'ok'],
+    ['TLV-E 0x7B with length 2 and 2 value octets', [0x7b, 0x00, 0x02, 0xaa, 0xbb], 'ok'],
+    ['TLV-E 0x7B with length 2 and 1 value octet', [0x7b, 0x00, 0x02, 0xaa], 'format'],
+    ['TLV-E 0x7B with one length octet only', [0x7b, 0x00], 'format'],
+    ['TLV 0x40 with length 0, ending at the last octet', [0x40, 0x00], 'ok'],
+    ['TLV 0x40 with length 2 and 2 value octets', [0x40, 0x02, 0xaa, 0xbb], 'ok'],
+    ['TLV 0x40 with length 2 and 1 value octet', [0x40, 0x02, 0xaa], 'format'],
+    ['TLV 0x40 with no length octet', [0x40], 'format'],
+    ['Selected EPS NAS security algorithms (TV, 0x57) complete', [0x57, 0x22], 'ok'],
+    ['Selected EPS NAS security algorithms (TV, 0x57) without its value octet', [0x57], 'format'],
+  ];
+  for (const [name, tail, want] of cases) {
+    it(`${name}: ${want === 'ok' ? 'STATUS_OK (COMPLETE)' : 'STATUS_ERR_FORMAT'}`, () => {
+      expect(status(tail)).toBe(want === 'ok' ? 0 : FORMAT);
+    });
+  }
+});
