@@ -129,3 +129,49 @@ describe('SMC optional IEs at the end of the message: exact fit accepted, one oc
     });
   }
 });
+
+describe('TS 24.501 5.4.2.3 SMC: more fields and boundaries the suite never reached', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  function smcOn(ue: UeFirmware, kamf: Uint8Array, a: Partial<Parameters<typeof M.securityModeCommand>[0]>, tail: number[] = [], dlNext = 4) {
+    const net = new NetworkNasContext(kamf, NGKSI, a.nea ?? 2, 2);
+    net.dlNext['3gpp'] = dlNext; net.ulLast['3gpp'] = 5;
+    const plain = Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, ...a }), ...tail]);
+    return net.protectDownlink(3, plain).message;
+  }
+  it('an unknown TLV IE (0x40, length 0) directly before the IMEISV request: the IMEISV request is honoured', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const r = ue.securityModeCommand(smcOn(ue, KAMF, {}, [0x40, 0x00, 0xe1]));
+    expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
+  });
+  it('Selected EPS NAS security algorithms 0x00 (EEA0, EIA0) is an EPS algorithm selection too: flag set', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const r = ue.securityModeCommand(smcOn(ue, KAMF, { epsAlgs: 0x00 }));
+    expect([r.result, r.epsAlgs]).toEqual(['complete', true]);
+  });
+  it('ABBA of 15 octets (ABBA_MAX of assembly/context/ue-state.ts, the storage the UE has for it: a modelling choice, TS 24.501 9.11.3.10 sets no maximum) accepted; 16 octets: STATUS_ERR_FORMAT', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    expect(ue.securityModeCommand(smcOn(ue, KAMF, { abba: new Uint8Array(15).fill(0x11) })).result).toBe('complete');
+    const ue2 = ueAfterRegistrationRequest(CAPS);
+    const msg = smcOn(ue2, KAMF, { abba: new Uint8Array(16).fill(0x11) });
+    const m = ue2.fw.begin().put(msg);
+    expect(ue2.fw.tryCall('smc_process', m, msg.length, 1)).toBe(ue2.fw.constant('STATUS_ERR_FORMAT'));
+  });
+  it('HDP = 1 over 3GPP access: the new context starts with UL 1 (after the COMPLETE), DL 0 accepted; non-3GPP UL 0, DL 0, none accepted', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const kamfPrime = ref.kamfPrime(KAMF, 0, 5);
+    const net = new NetworkNasContext(kamfPrime, NGKSI, 2, 2);
+    ue.setCounts('current', 'non3gpp', 9, 7, true); // the old context's non-3GPP COUNTs must not carry over
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, hdp: true })).message);
+    expect(r.result).toBe('complete');
+    const c = ue.read('current');
+    expect({ ul: c.ulCount, dl: c.dlCount, acc: c.dlAccepted }).toEqual({ ul: { '3gpp': 1, non3gpp: 0 }, dl: { '3gpp': 0, non3gpp: 0 }, acc: { '3gpp': true, non3gpp: false } });
+  });
+  it('SMC selecting 128-NEA3 (ZUC) with 128-NIA2: accepted (TS 33.501 5.11.1.1: NEA3 is one of the four)', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 0, 2); // the SMC itself is integrity protected only
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 3, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message);
+    expect(r.result).toBe('complete');
+    expect(ue.read('current').nea).toBe(3);
+  });
+});
