@@ -175,3 +175,28 @@ describe('TS 24.501 5.4.2.3 SMC: more fields and boundaries the suite never reac
     expect(ue.read('current').nea).toBe(3);
   });
 });
+
+describe('TS 24.501 5.4.2.5: replayed UE security capabilities that differ from the UE\'s → SECURITY MODE REJECT #23', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  it('HDP = 1 SMC replaying other capabilities: REJECT #23, the current context unchanged, KAMF′ nowhere in memory', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const kamfPrime = ref.kamfPrime(KAMF, 0, 5);
+    const net = new NetworkNasContext(kamfPrime, NGKSI, 2, 2);
+    const before = ue.read('current');
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: Uint8Array.of(0xe0, 0xc0), hdp: true })).message);
+    expect([r.result, r.cause]).toEqual(['reject', 23]);
+    // unchanged except the UL COUNT the REJECT used when it went out protected with this context (TS 33.501 6.7.2)
+    const after = ue.read('current');
+    expect({ ...after, ulCount: null }).toEqual({ ...before, ulCount: null });
+    expect(after.ulCount['3gpp']).toBe(before.ulCount['3gpp'] + (r.ulCount === null ? 0 : 1));
+    const mem = Buffer.from(ue.memory());
+    expect(mem.indexOf(Buffer.from(kamfPrime)), 'KAMF′ left in memory').toBe(-1);
+  });
+  it('replayed capabilities one octet longer than the UE\'s (same first two octets): REJECT #23', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: Uint8Array.of(0xe0, 0xe0, 0x00) })).message);
+    expect([r.result, r.cause]).toEqual(['reject', 23]);
+  });
+});
