@@ -200,3 +200,16 @@ describe('TS 24.501 5.4.2.5: replayed UE security capabilities that differ from 
     expect([r.result, r.cause]).toEqual(['reject', 23]);
   });
 });
+
+describe('TS 33.501 6.7.2 / A.9: the context an accepted SMC takes into use', () => {
+  it('current KAMF, EPS algorithms 0x22: stored EPS algorithms 0x22, NCC 0, KgNB = A.9(KAMF, UL NAS COUNT of the COMPLETE, 3GPP)', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect([r.result, r.ulCount]).toEqual(['complete', 6]);
+    const c = ue.read('current');
+    expect({ epsAlgs: c.epsAlgs, ncc: c.ncc, kgnb: toHex(c.kgnb) }).toEqual({ epsAlgs: 0x22, ncc: 0, kgnb: toHex(ref.kgnb(KAMF, 6, 1)) });
+  });
+});
