@@ -213,3 +213,29 @@ describe('TS 33.501 6.7.2 / A.9: the context an accepted SMC takes into use', ()
     expect({ epsAlgs: c.epsAlgs, ncc: c.ncc, kgnb: toHex(c.kgnb) }).toEqual({ epsAlgs: 0x22, ncc: 0, kgnb: toHex(ref.kgnb(KAMF, 6, 1)) });
   });
 });
+
+describe('SMC outcome flags are separate bits: each one set alone leaves HDP (bit 1) clear', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const flags = (r: ReturnType<UeFirmware['securityModeCommand']>) => ({ hdp: r.hdp, rinmr: r.rinmr, imeisvRequested: r.imeisvRequested, newKamf: r.newKamf, epsAlgs: r.epsAlgs, oldKept: r.oldKept });
+  it('IMEISV request and EPS algorithms with the current KAMF: only those two flags', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    ue.configure({ ueSecurityCapabilities: CAPS, imeisv: Uint8Array.of(0x93, 0x10, 0x32, 0x54, 0x76, 0x98, 0x10, 0x32, 0xf4) });
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, imeisvRequest: true, epsAlgs: 0x11 })).message);
+    expect(r.result).toBe('complete');
+    expect(flags(r)).toEqual({ hdp: false, rinmr: false, imeisvRequested: true, newKamf: false, epsAlgs: true, oldKept: false });
+  });
+  it('a new partial native context (5G AKA during the registration) taken into use, HDP = 0: new KAMF and old context kept, HDP clear', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const K2 = Uint8Array.from({ length: 32 }, (_, i) => (i * 5 + 200) & 0xff);
+    ue.install('new', { kamf: K2, ngKsi: 3, type: 'partial-native' });
+    const net = new NetworkNasContext(K2, 3, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 3, replayedCaps: CAPS })).message);
+    expect([r.result, r.ngKsi, r.dlCount, r.ulCount]).toEqual(['complete', 3, 0, 0]);
+    expect(flags(r)).toEqual({ hdp: false, rinmr: false, imeisvRequested: false, newKamf: true, epsAlgs: false, oldKept: true });
+    expect(toHex(ue.read('current').kamf)).toBe(toHex(K2));
+    expect(ue.read('current').type).toBe('full-native'); // TS 33.501 6.2.3.2: partial → full on a successful SMC
+    expect(toHex(ue.read('non-current').kamf)).toBe(toHex(KAMF));
+  });
+});
