@@ -61,13 +61,13 @@ describe('TS 24.501 5.4.2.3 SMC outcome record: every field as the SMC and the c
     const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
     expect([r.result, r.epsAlgs, r.dlCount]).toEqual(['complete', true, 4]);
   });
-  it('replayed UE security capabilities whose length runs past the end of the message: STATUS_ERR_FORMAT, memory unchanged', () => {
+  for (const announced of [0x20, 0x05]) it(`replayed UE security capabilities announced as ${announced} octets, 2 present at the end of the message: STATUS_ERR_FORMAT, memory unchanged`, () => {
     const CAPS = Uint8Array.of(0xe0, 0xe0);
     const ue = ueAfterRegistrationRequest(CAPS);
     const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
     net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
     const plain = M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS });
-    plain[5] = 0x20; // length octet of the LV: 32 octets announced, 2 present
+    plain[5] = announced; // length octet of the LV; 2 octets present
     const msg = net.protectDownlink(3, plain).message; // a valid MAC: only the format is wrong
     const fw = ue.fw, m = fw.begin().put(msg), before = fw.snapshot();
     expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(fw.constant('STATUS_ERR_FORMAT'));
