@@ -22,6 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const path = () => join(dir, `img${n++}.bin`);
 const caught = (f: () => unknown): unknown => { try { f(); } catch (e) { return e; } throw new Error('did not throw'); };
+const openFds = () => readdirSync('/proc/self/fd').length;
 const seq = (len: number, from = 0) => Uint8Array.from({ length: len }, (_, i) => (from + i * 7) & 0xff);
 
 describe('image file size and content: a regular file, at most 1 MiB read as an image', () => {
@@ -40,6 +41,7 @@ describe('image file size and content: a regular file, at most 1 MiB read as an 
       const b = caught(() => imageFileSize(bad));
       expect(b).toBeInstanceOf(InputError);
       expect((b as InputError).field).toBe('path');
+      expect((b as Error).message).toMatch(/^path must be a non-empty string/);
     }
   });
   it('readImageFile returns every byte of a file up to 1 MiB and null (not an image) above', () => {
@@ -203,9 +205,81 @@ describe('new image files: written whole under IMAGE.tmp (0600), then linked, or
     const sub = join(dir, 'strays');
     mkdirSync(sub);
     const p = join(sub, 'card.img');
-    for (const f of ['card.img', 'card.img.tmp', 'card.img.123.tmp', 'card.img.12a.tmp', 'card.img.tmp.bak', 'card.img..tmp', 'other.img.tmp', 'xcard.img.tmp', 'card.img.lock']) writeFileSync(join(sub, f), 'x');
+    const keep = ['card.img', 'card.img..tmp', 'card.img.12a.tmp', 'card.img.x12.tmp', 'card.img.12.tmpx', 'card-img-12.tmp', 'card.img.lock', 'card.img.tmp.bak', 'other.img.tmp', 'xcard.img.tmp'];
+    for (const f of [...keep, 'card.img.tmp', 'card.img.123.tmp']) writeFileSync(join(sub, f), 'x');
     removeStrayTemporaries(p);
-    expect(readdirSync(sub).sort()).toEqual(['card.img', 'card.img..tmp', 'card.img.12a.tmp', 'card.img.lock', 'card.img.tmp.bak', 'other.img.tmp', 'xcard.img.tmp']);
+    expect(readdirSync(sub).sort()).toEqual([...keep].sort());
     expect(() => removeStrayTemporaries(join(dir, 'missing', 'card.img'))).not.toThrow();
+  });
+  it('a temporary that cannot be removed (IMAGE.tmp is a directory): ImageFileError naming it, the image not created', () => {
+    const sub = join(dir, 'tmp-dir');
+    mkdirSync(sub);
+    const p = join(sub, 'card.img');
+    mkdirSync(`${p}.tmp`);
+    const e = caught(() => writeNewImageFile(p, seq(10), false)) as ImageFileError;
+    expect([e.code, e.message]).toEqual(['EISDIR', `image ${p}.tmp: cannot remove the stale temporary file: is a directory (EISDIR)`]);
+    expect(existsSync(p)).toBe(false);
+  });
+  it('force over something that cannot be replaced (a directory): ImageFileError "replace it", no temporary left', () => {
+    const sub = join(dir, 'replace-dir');
+    mkdirSync(sub);
+    const p = join(sub, 'card.img');
+    mkdirSync(p);
+    writeFileSync(join(p, 'inside'), 'x');
+    const e = caught(() => writeNewImageFile(p, seq(10), true)) as ImageFileError;
+    expect(e).toBeInstanceOf(ImageFileError);
+    expect(e.message).toMatch(new RegExp(`^image ${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot replace it: .* \\((EISDIR|ENOTEMPTY|EEXIST)\\)$`));
+    expect(readdirSync(sub)).toEqual(['card.img']);
+  });
+});
+
+describe('a file medium whose file went away or was replaced: every errno is an ImageFileError naming the path and the action', () => {
+  it('read of a removed file: "open it"; of a file replaced by a directory: "read it"', () => {
+    const p = path();
+    const m = FileMedium.create(p, 256);
+    rmSync(p);
+    expect((caught(() => m.read(0, 4)) as Error).message).toBe(`image ${p}: cannot open it: does not exist (ENOENT)`);
+    mkdirSync(p);
+    const e = caught(() => m.read(0, 4)) as ImageFileError;
+    expect([e.code, e.message]).toEqual(['EISDIR', `image ${p}: cannot read it: is a directory (EISDIR)`]);
+  });
+  it('a write (under a held lock) to a file that was removed: "open it for writing", nothing created', () => {
+    const p = path();
+    FileMedium.create(p, 256);
+    const lock = ImageLock.acquire(p, 0);
+    const m = new FileMedium(p, { lock });
+    try {
+      rmSync(p);
+      expect((caught(() => m.write(0, Uint8Array.of(1))) as Error).message).toBe(`image ${p}: cannot open it for writing: does not exist (ENOENT)`);
+      expect(existsSync(p)).toBe(false);
+    } finally { m.releaseLock(); }
+  });
+});
+
+describe('no file descriptor is left open, whatever the outcome', () => {
+  it('size, whole-file reads, medium reads and writes, new files and refusals leave the open descriptors as they were', () => {
+    const p = path();
+    const m = FileMedium.create(p, 256);
+    const before = openFds();
+    for (let i = 0; i < 10; i++) {
+      imageFileSize(p);
+      readImageFile(p);
+      m.read(0, 16);
+      m.transaction(() => m.write(i, Uint8Array.of(i)));
+      caught(() => imageFileSize(dir)); // a directory: opened, then refused
+      const q = path();
+      writeNewImageFile(q, seq(64), false);
+      caught(() => writeNewImageFile(q, seq(64), false)); // exists
+    }
+    expect(openFds()).toBe(before);
+  });
+  it('a failing read of an opened file (a directory in its place) still closes it', () => {
+    const p = path();
+    const m = FileMedium.create(p, 256);
+    rmSync(p);
+    mkdirSync(p);
+    const before = openFds();
+    for (let i = 0; i < 10; i++) caught(() => m.read(0, 4));
+    expect(openFds()).toBe(before);
   });
 });

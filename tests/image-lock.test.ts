@@ -8,7 +8,7 @@
 // Expected values are that contract (paths, the one-line message, the file's fields), and "alive"
 // is decided by a real child process, never by the code under test.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -24,6 +24,7 @@ const lockJson = (img: string) => JSON.parse(readFileSync(`${img}.lock`, 'utf8')
 /** A PID that certainly belonged to a process of this host which has exited (a child reaped by spawnSync). */
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
 const ago = (ms: number) => new Date(Date.now() - ms);
+const openFds = () => readdirSync('/proc/self/fd').length;
 
 const live: ImageLock[] = [];
 afterEach(() => { for (const l of live.splice(0)) l.release(); vi.useRealTimers(); });
@@ -112,6 +113,17 @@ describe('one process at a time: an exclusive IMAGE.lock holding {pid, host, non
   });
 });
 
+describe('the lock file cannot be read', () => {
+  it('IMAGE.lock is a directory: an ImageFileError naming the lock file, "read the lock file" and the errno, nothing removed', () => {
+    const img = image();
+    mkdirSync(`${img}.lock`);
+    const e = caught(() => ImageLock.acquire(img, 0)) as ImageFileError;
+    expect(e).toBeInstanceOf(ImageFileError);
+    expect([e.code, e.message]).toEqual(['EISDIR', `image ${img}.lock: cannot read the lock file: is a directory (EISDIR)`]);
+    expect(statSync(`${img}.lock`).isDirectory()).toBe(true);
+  });
+});
+
 describe('stale: the holder is a process of this host that no longer exists, or the lock file was untouched for 60 s', () => {
   it('a dead holder of this host is broken at once, whatever the age of its file; nothing is left aside', () => {
     const img = image();
@@ -121,6 +133,20 @@ describe('stale: the holder is a process of this host that no longer exists, or 
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(lockJson(img).pid).toBe(process.pid);
     expect(readdirSync(dir).filter((f) => f.includes('stale'))).toEqual([]);
+  });
+  it('a holder that has exited but was not yet reaped (a zombie, state Z in /proc/PID/stat) is dead: broken', async () => {
+    // `sleep 0 &` then `exec sleep 5`: the background child exits and its parent (now `sleep 5`)
+    // never waits for it, so it stays a zombie for 5 s; kill(pid, 0) still succeeds on it.
+    const sh = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zpid = Number(await new Promise<string>((res) => sh.stdout!.once('data', (d) => res(String(d).trim()))));
+      for (let i = 0; i < 100 && !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${zpid}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(readFileSync(`/proc/${zpid}/stat`, 'utf8')).toMatch(/^\d+ \(sleep\) Z /);
+      const img = image();
+      writeFileSync(`${img}.lock`, JSON.stringify({ pid: zpid, host: hostname(), nonce: 'zombie' }));
+      take(img, 0);
+      expect(lockJson(img).pid).toBe(process.pid);
+    } finally { sh.kill(); }
   });
   it('untouched for more than 60 s: broken whoever holds it (another host, a torn file); touched 50 s ago: not', () => {
     for (const text of [JSON.stringify({ pid: 4242, host: 'elsewhere.example', nonce: 'far' }), '{"pid":']) {
@@ -197,5 +223,31 @@ describe('a holder whose lock was broken writes nothing (verify), and release re
     expect(Date.now() - statSync(`${img2}.lock`).mtimeMs).toBeGreaterThan(30_000);
     rmSync(`${img2}.lock`);
     l.release();
+  });
+  it('a process that exits holding a lock removes its lock file (one exit hook for all locks, however many are taken)', () => {
+    take(image()); // the hook exists once any lock was taken
+    const before = process.listenerCount('exit');
+    const img = image();
+    take(img);
+    take(image()).release();
+    expect(process.listenerCount('exit')).toBe(before);
+    const hooks = process.listeners('exit').filter((f) => /\.release\(\)/.test(String(f)));
+    expect(hooks).toHaveLength(1);
+    (hooks[0] as () => void)();
+    expect(existsSync(`${img}.lock`)).toBe(false);
+  });
+  it('release stops the refresh timer (no timer left behind per lock)', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const l = take(image());
+    expect(vi.getTimerCount()).toBe(1);
+    l.release();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+  it('no file descriptor is left open by acquiring, verifying and releasing', () => {
+    const img = image();
+    ImageLock.acquire(img).release();
+    const before = openFds();
+    for (let i = 0; i < 20; i++) { const l = ImageLock.acquire(img); l.verify(); l.release(); }
+    expect(openFds()).toBe(before);
   });
 });
