@@ -9,6 +9,12 @@
 //               changed ones re-tested; files never measured are left to a full run)
 //   --min P     exit 1 when killed / (killed + survived) is below P percent
 //   --mutate G  instead of the config's five directories (repeatable)
+//   --concurrency N  Stryker workers (the config's default is 2, for CI; 1 on a shared machine)
+//   --tests G   run only these test files against the mutants (repeatable; default every test):
+//               a fast subset for measuring one area on a loaded machine. A mutant that survives
+//               the subset may still be killed by another test, so the score is a lower bound;
+//               the incremental file keeps the result and a later full run re-tests only
+//               survivors that new tests cover.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -20,14 +26,16 @@ const incremental = join(root, 'tests', 'mutation', 'stryker-incremental.json');
 const reportFile = join(root, 'tests', 'mutation', 'report', 'mutation.json');
 const DIRS = ['host/ue/', 'host/usim/', 'host/storage/', 'host/network/', 'host/scenarios/'];
 
-const o = { measured: false, min: null, mutate: [] };
+const o = { measured: false, min: null, mutate: [], concurrency: null, tests: [] };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--measured') o.measured = true;
   else if (a === '--min' && /^\d+$/.test(argv[i + 1] ?? '')) o.min = Number(argv[++i]);
   else if (a === '--mutate' && argv[i + 1]) o.mutate.push(argv[++i]);
-  else { process.stderr.write(`mutate-host: bad option ${JSON.stringify(a)} (--measured, --min PERCENT, --mutate GLOB)\n`); process.exit(2); }
+  else if (a === '--tests' && argv[i + 1]) o.tests.push(argv[++i]);
+  else if (a === '--concurrency' && /^[1-9]\d*$/.test(argv[i + 1] ?? '')) o.concurrency = Number(argv[++i]);
+  else { process.stderr.write(`mutate-host: bad option ${JSON.stringify(a)} (--measured, --min PERCENT, --mutate GLOB, --concurrency N, --tests GLOB)\n`); process.exit(2); }
 }
 
 const rel = (p) => (p.startsWith('/') ? relative(root, p) : p).split('\\').join('/');
@@ -40,8 +48,12 @@ if (o.measured) {
   o.mutate = filesOf(incremental).map(([p]) => p).filter((p) => DIRS.some((d) => p.startsWith(d)) && existsSync(join(root, p)));
   if (!o.mutate.length) { process.stderr.write('mutate-host: the incremental file holds no host file\n'); process.exit(0); }
 }
-const args = ['stryker', 'run', config, ...(o.mutate.length ? ['--mutate', o.mutate.join(',')] : [])];
-const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
+const args = ['stryker', 'run', config, ...(o.mutate.length ? ['--mutate', o.mutate.join(',')] : []),
+  ...(o.concurrency ? ['--concurrency', String(o.concurrency)] : [])];
+// tests/mutation/vitest.config.mjs reads the subset from the environment (Stryker's vitest runner
+// takes no test list of its own).
+const env = { ...process.env, ...(o.tests.length ? { UE_KEYS_MUTATION_TESTS: o.tests.join(',') } : {}) };
+const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
 if (r.status !== 0) { process.stderr.write(`mutate-host: stryker exited with ${r.status ?? r.signal}\n`); process.exit(1); }
 
 // The incremental file is tracked in git: keep this machine's paths out of it (Stryker records the

@@ -4,7 +4,10 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// UE_KEYS_MUTATION_TESTS (set by host/tools/mutate-host.mjs --tests): a comma-separated subset.
+const subset = process.env.UE_KEYS_MUTATION_TESTS?.split(',').filter(Boolean);
+
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
-  test: { include: ['tests/**/*.test.ts'], testTimeout: 60_000 },
+  test: { include: subset?.length ? subset : ['tests/**/*.test.ts'], testTimeout: 60_000 },
 });
