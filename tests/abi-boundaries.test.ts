@@ -136,3 +136,52 @@ describe('ctx_install leaves no KAMF in IO_IN (issue 17, raw ABI without the hos
     fw.tryCall('ctx_wipe', 0);
   });
 });
+
+describe('the S1→N1 / N2 NAS transparent container is 7 octets and may end at the last byte of IO_IN', () => {
+  // README "Modelling choices": the NAS transparent container is 7 octets (assembly/abi/mobility.ts);
+  // a container at IO_IN[4089..4096) is in range, one octet further is not.
+  const last = fw.inLen - 7;
+  it(`n2_ho with the container at IO_IN offset ${last}: past the range check (no context yet → ERR_STATE); at ${last + 1}: ERR_RANGE`, () => {
+    fw.begin();
+    expect(fw.tryCall('n2_ho', last)).toBe(status('ERR_STATE'));
+    expect(fw.tryCall('n2_ho', last + 1)).toBe(status('ERR_RANGE'));
+  });
+  it(`eps_to_5g_ho with the container at IO_IN offset ${last}: not a range error; at ${last + 1}: ERR_RANGE`, () => {
+    fw.begin();
+    expect(fw.tryCall('eps_to_5g_ho', 0, 32, last)).not.toBe(status('ERR_RANGE'));
+    fw.begin();
+    expect(fw.tryCall('eps_to_5g_ho', 0, 32, last + 1)).toBe(status('ERR_RANGE'));
+  });
+});
+
+describe('a derivation writes exactly its result: IO_OUT past the 32 octets is left as it was', () => {
+  // assembly/abi/derive.ts: "the result is written to IO_OUT[0..32)". A SHA-256 final that wrote one
+  // word more would put the first word of its last block there — in HMAC's outer hash, four octets
+  // of the inner hash.
+  it('derive_kgnb: IO_OUT[0..32) = TS 33.501 A.9 value, IO_OUT[32..64) all zero', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kgnb', 0, 7, 1)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(createHmac('sha256', KAMF).update(Buffer.from('6e000000070004010001', 'hex')).digest('hex'));
+    expect(toHex(fw.take(32, 32))).toBe('00'.repeat(32));
+  });
+});
+
+describe('exports write only inside the documented memory map: nothing below IO_IN', () => {
+  // README "Memory map": the regions start at IO_IN (0x0400); 0x0000–0x03ff belongs to no region,
+  // so no export may write there (a stray store through a null or swapped pointer would land there).
+  it('128-NIA0–3 and 128-NEA0–3 over a message, and a KDF: memory[0x0000..IO_IN) stays all zero', () => {
+    const inPtr = fw.inPtr;
+    expect(inPtr).toBe(0x400);
+    expect(fw.snapshot().subarray(0, inPtr).every((b) => b === 0)).toBe(true);
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 0x2b ^ i), msg = Uint8Array.from({ length: 45 }, (_, i) => i * 7);
+    for (let alg = 0; alg <= 3; alg++) {
+      fw.begin(); fw.putAt(0, key); fw.putAt(16, msg);
+      expect(fw.tryCall('nas_mac', alg, 0, 0x38a6f056, 0x1f, 1, 16, msg.length * 8 - 3)).toBe(0);
+      expect(fw.tryCall('nas_cipher', alg, 0, 0x38a6f056, 0x1f, 1, 16, msg.length * 8 - 3)).toBe(0);
+    }
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kgnb', 0, 7, 1)).toBe(0);
+    const low = fw.snapshot().subarray(0, inPtr);
+    expect(toHex(low.filter((b) => b !== 0)), 'non-zero octets below IO_IN').toBe('');
+  });
+});

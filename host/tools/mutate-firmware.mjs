@@ -204,11 +204,11 @@ const KDF = ['kdf-differential', 'review-findings', 'interworking', 'srvcc', 'n2
 const NAS = ['nas-differential', 'nas-protect', 'boundaries'];
 const PROC = ['mobility', 'interworking', 'srvcc', 'n2-handover', 'aka', 'me-storage', 'nas-differential'];
 const SUBSETS = [
-  [/^assembly\/crypto\/(sha256|hmac)\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'usim-auth']],
+  [/^assembly\/crypto\/(sha256|hmac)\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'abi-boundaries', 'usim-auth']],
   [/^assembly\/crypto\/aes\.ts$/, ['nas-vectors', 'usim-vectors'], NAS],
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
-  [/^assembly\/crypto\//, ['nas-vectors'], NAS],
-  [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], KDF],
+  [/^assembly\/crypto\//, ['nas-vectors'], [...NAS, 'abi-boundaries', 'nas-alg-abi']],
+  [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
   [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['review-findings', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
   [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
   [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
