@@ -80,15 +80,7 @@ export class Udm {
    * `amf`/`rand` override the subscription's AMF and a random RAND (tests).
    */
   generateHeAv(supi: string, snn: string, opts: { amf?: Uint8Array; rand?: Uint8Array } = {}): HeAv {
-    const sub = this.need(supi);
-    sub.seqHe += 1n;
-    const sqn = sqnBytes((sub.seqHe << BigInt(sub.indBits)) | BigInt(sub.ind));
-    sub.ind = (sub.ind + 1) % (1 << sub.indBits);
-    const rand = opts.rand ?? this.random(16), amf = opts.amf ?? sub.amf;
-    const f = arpfFunctions(sub, rand, sqn, amf);
-    if (f.ck.length !== 16 || f.ik.length !== 16) throw new InputError('ckBits/ikBits', 'must be 128 for 5G AKA (KEY = CK ‖ IK of 256 bits, TS 33.501 A.2)');
-    const sqnXorAk = sqn.map((b, i) => b ^ f.ak[i]);
-    const autn = new Uint8Array([...sqnXorAk, ...amf, ...f.macA]);
+    const { sub, sqn, rand, f, sqnXorAk, autn } = this.freshVector(supi, opts, 'for 5G AKA (KEY = CK ‖ IK of 256 bits, TS 33.501 A.2)');
     const xresStar = ref.resStar(f.ck, f.ik, snn, rand, f.res);
     const kausf = ref.kausf(f.ck, f.ik, snn, sqnXorAk);
     record(this.trace, 'TS 33.501 6.1.3.2 step 3', `UDM/ARPF: 5G HE AV for ${supi} (${sub.s.algorithm})`,
@@ -102,20 +94,27 @@ export class Udm {
    * with the serving network name as the access network identity. SQN and IND as for 5G AKA.
    */
   generateEapAv(supi: string, snn: string, opts: { amf?: Uint8Array; rand?: Uint8Array } = {}): EapAv {
+    const { sub, sqn, rand, f, sqnXorAk, autn } = this.freshVector(supi, opts, 'for EAP-AKA′ (CK ‖ IK of 256 bits, TS 33.501 A.3)');
+    const k = kdfRef(new Uint8Array([...f.ck, ...f.ik]), 0x20, [new TextEncoder().encode(snn.normalize('NFKC')), sqnXorAk]);
+    const ckPrime = k.slice(0, 16), ikPrime = k.slice(16, 32);
+    record(this.trace, 'TS 33.501 6.1.3.1 step 3', `UDM/ARPF: transformed authentication vector AV′ for ${supi} (${sub.s.algorithm})`,
+      { sqn, ak: f.ak, rand, autn, xres: f.res, ck: f.ck, ik: f.ik, ck_prime: ckPrime, ik_prime: ikPrime });
+    return { rand, autn, xres: f.res, ckPrime, ikPrime };
+  }
+
+  /** The part both vectors share: a fresh SQN = SEQ_HE ‖ IND (TS 33.102 C.1.1.2), RAND, f1–f5 of the
+   *  subscriber's algorithm and AUTN = SQN ⊕ AK ‖ AMF ‖ MAC-A (TS 33.102 6.3.2); CK and IK must be
+   *  128 bits each (`why` names the procedure that needs it). */
+  private freshVector(supi: string, opts: { amf?: Uint8Array; rand?: Uint8Array }, why: string) {
     const sub = this.need(supi);
     sub.seqHe += 1n;
     const sqn = sqnBytes((sub.seqHe << BigInt(sub.indBits)) | BigInt(sub.ind));
     sub.ind = (sub.ind + 1) % (1 << sub.indBits);
     const rand = opts.rand ?? this.random(16), amf = opts.amf ?? sub.amf;
     const f = arpfFunctions(sub, rand, sqn, amf);
-    if (f.ck.length !== 16 || f.ik.length !== 16) throw new InputError('ckBits/ikBits', 'must be 128 for EAP-AKA′ (CK ‖ IK of 256 bits, TS 33.501 A.3)');
+    if (f.ck.length !== 16 || f.ik.length !== 16) throw new InputError('ckBits/ikBits', `must be 128 ${why}`);
     const sqnXorAk = sqn.map((b, i) => b ^ f.ak[i]);
-    const autn = new Uint8Array([...sqnXorAk, ...amf, ...f.macA]);
-    const k = kdfRef(new Uint8Array([...f.ck, ...f.ik]), 0x20, [new TextEncoder().encode(snn.normalize('NFKC')), sqnXorAk]);
-    const ckPrime = k.slice(0, 16), ikPrime = k.slice(16, 32);
-    record(this.trace, 'TS 33.501 6.1.3.1 step 3', `UDM/ARPF: transformed authentication vector AV′ for ${supi} (${sub.s.algorithm})`,
-      { sqn, ak: f.ak, rand, autn, xres: f.res, ck: f.ck, ik: f.ik, ck_prime: ckPrime, ik_prime: ikPrime });
-    return { rand, autn, xres: f.res, ckPrime, ikPrime };
+    return { sub, sqn, rand, f, sqnXorAk, autn: new Uint8Array([...sqnXorAk, ...amf, ...f.macA]) };
   }
 
   /**
