@@ -11,6 +11,7 @@ import { TEST_PURPOSES, runTp } from '../host/conformance/index.js';
 import { exitCode } from '../host/conformance/runner.js';
 import { runAll, updateReadme, type TpRun } from '../host/conformance/report.js';
 import { SystemSimulator } from '../host/conformance/ss.js';
+import { epsAka, epsAuthRequest } from '../host/conformance/cases/eps-aka.js';
 import { NetworkNasContext } from '../host/network/nas-security.js';
 import { UeInterworking } from '../host/ue/ue-interworking.js';
 import { ref } from '../host/reference/kdf.js';
@@ -219,5 +220,17 @@ describe('README conformance table', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     expect(readme).toContain('<!-- conformance -->');
     expect(updateReadme(readme, runs) === readme, 'README conformance section drifted: run node build/cli.mjs conformance --update-readme README.md').toBe(true);
+  });
+});
+
+describe('EPS AKA on the UE: the AUTN length octet', () => {
+  it('TS 24.301 9.9.3.2: AUTN is an LV of 16 octets — a length octet of 17 → AUTHENTICATION FAILURE #96, the USIM not asked (the same challenge is then accepted)', () => {
+    const ss = new SystemSimulator();
+    const aka = epsAka(ss), c = ss.challenge(2);
+    const good = epsAuthRequest(c);
+    const bad = Uint8Array.of(...good.subarray(0, 19), 17, ...good.subarray(20), 0x00);
+    expect([...aka.authenticationRequest(bad)]).toEqual([0x07, 0x5c, 96]);
+    const r = aka.authenticationRequest(good);
+    expect(r[1]).toBe(0x53); // AUTHENTICATION RESPONSE: the USIM had not taken the SQN
   });
 });

@@ -22,7 +22,8 @@ export class UeEpsAka {
 
   /** An EMM AUTHENTICATION REQUEST → AUTHENTICATION RESPONSE (RES) or AUTHENTICATION FAILURE. */
   authenticationRequest(p: Uint8Array): Uint8Array {
-    if (p.length < 36 || p[0] !== PD_EMM || p[1] !== EPS_MT_AKA.AUTHENTICATION_REQUEST) return failure(96); // invalid mandatory information
+    // AUTN is an LV of 16 octets (TS 24.301 9.9.3.2); anything else is invalid mandatory information
+    if (p.length < 36 || p[0] !== PD_EMM || p[1] !== EPS_MT_AKA.AUTHENTICATION_REQUEST || p[19] !== 16) return failure(96);
     const eKsi = p[2] & 0x0f, rand = p.slice(3, 19), autn = p.slice(20, 20 + p[19]);
     const r = this.ue.usim.authenticate(rand, autn);
     if (r.kind === 'mac-failure') return failure(20);
