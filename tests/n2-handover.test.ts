@@ -171,3 +171,29 @@ describe('N2 handover with KACF = 1: the non-3GPP NAS COUNTs restart at 0 under 
     expect([cur.ulCount['3gpp'], cur.dlCount['3gpp'], cur.dlAccepted['3gpp']]).toEqual([0, 0, false]);
   });
 });
+
+describe('TS 24.501 5.4.2.3 / TS 33.501 5.5.2: 5G-IA0 only for an emergency — also in a NAS transparent container', () => {
+  // A container selecting 5G-IA0 carries an all-zero NAS-MAC anyone can write; taking it would put
+  // the UE on a context without integrity protection. The SMC refuses 5G-IA0 outside an emergency;
+  // the N2 (6.9.2.3.4) and S1→N1 (8.4) containers are refused the same way, nothing changes.
+  const kamf = Uint8Array.from({ length: 32 }, (_, i) => 0x3c ^ i);
+  it('N2 handover container with 5G-IA0 (KACF 0 and 1): ERR_ALGORITHM, every slot unchanged; accepted in an emergency', () => {
+    for (const kacf of [false, true]) {
+      const src = setup(kamf, 1, 5, 3, 4);
+      const t = n2HandoverTarget(src, { kacf, nea: 0, nia: 0 }, new Trace());
+      expect([...t.nasc.subarray(0, 4)]).toEqual([0, 0, 0, 0]); // 5G-IA0: the NAS-MAC is all zeros
+      const before = slots();
+      expect(() => iw.n2Handover(t.nasc)).toThrow(FirmwareError);
+      expect(slots()).toEqual(before);
+      ue.configure({ ueSecurityCapabilities: CAPS, emergency: true });
+      try { expect(iw.n2Handover(t.nasc).kacf).toBe(kacf); } finally { ue.configure({ ueSecurityCapabilities: CAPS }); }
+    }
+  });
+  it('S1 mode → N1 mode container with 5G-IA0: ERR_ALGORITHM, every slot unchanged', () => {
+    for (const s of SLOTS) ue.wipe(s);
+    const before = slots();
+    const nasc = buildNasc(new Uint8Array(16), 0, 0, 1, 0);
+    expect(() => iw.epsTo5gHo({ kasme: kamf, nh: kamf.map((b) => b ^ 0xff), nasc })).toThrow(FirmwareError);
+    expect(slots()).toEqual(before);
+  });
+});

@@ -14,8 +14,8 @@ import { protect, SHT_INTEGRITY } from "../nas/protect";
 import { deriveKamfFromKasmeIdle, deriveKamfFromKasmeHo, deriveKamfPrime } from "../kdf/annex_a";
 import { DIRECTION_HANDOVER_DL } from "../kdf/fc";
 import { kdfHold, kdfRelease } from "../kdf/kdf";
-import { NAS_ALG_ZUC } from "../nas/algorithms";
-import { FLAG_REAUTH_REQUIRED, setUeFlag, ueFlag } from "../context/ue-state";
+import { NAS_ALG_NULL, NAS_ALG_ZUC } from "../nas/algorithms";
+import { FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, setUeFlag, ueFlag } from "../context/ue-state";
 import { copy, wipe } from "../util";
 
 /** Interworking results: [0] u32 message length, [4] u32 COUNT, [8] eKSI, keys at +16, message at +160. */
@@ -123,6 +123,15 @@ export function eps_to_5g_idle(kasmeOff: u32, eKsi: u32, ulEpsCount: u32): i32 {
   return STATUS_OK;
 }
 
+/** The NAS security algorithms octet of a NAS transparent container (TS 24.501 9.11.3.34: 5G-EA in
+ *  bits 8–5, 5G-IA in bits 4–1): defined algorithms only, and 5G-IA0 only for an emergency, the
+ *  rule the SMC applies (TS 24.501 5.4.2.3; TS 33.501 5.5.2) — else a container with null
+ *  integrity, whose NAS-MAC is all zeros, would switch the UE to a context anyone can forge. */
+function containerAlgsOk(algs: u32): bool {
+  const nia = algs & 15;
+  return (algs >> 4) <= NAS_ALG_ZUC && nia <= NAS_ALG_ZUC && (nia != NAS_ALG_NULL || ueFlag(FLAG_EMERGENCY));
+}
+
 /**
  * EPS → 5G handover (TS 33.501 8.4): K′AMF = A.15.2(KASME, NH); the S1 mode to N1 mode NAS
  * transparent container (7 octets at IO_IN[nascOff]) names the algorithms and is verified with
@@ -134,7 +143,7 @@ export function eps_to_5g_ho(kasmeOff: u32, nhOff: u32, nascOff: u32): i32 {
   if (!inIn(kasmeOff, 32) || !inIn(nhOff, 32) || !inIn(nascOff, NASC_LEN)) return STATUS_ERR_RANGE;
   const nasc = inPtr(nascOff);
   const algs = <u32>load<u8>(nasc + 4), ksi = <u32>load<u8>(nasc + 5) & 7;
-  if ((algs >> 4) > NAS_ALG_ZUC || (algs & 15) > NAS_ALG_ZUC) return STATUS_ERR_ALGORITHM;
+  if (!containerAlgsOk(algs)) return STATUS_ERR_ALGORITHM;
   if (ksi == 7) return STATUS_ERR_VALUE;
   const cand = slotPtr(SLOT_CAND);
   ctxInit(cand, CTX_MAPPED, ksi | NGKSI_TSC_MAPPED, inPtr(kasmeOff));
@@ -165,7 +174,7 @@ export function n2_ho(nascOff: u32): i32 {
   const nasc = inPtr(nascOff), cur = slotPtr(SLOT_CURRENT), cand = slotPtr(SLOT_CAND);
   const algs = <u32>load<u8>(nasc + 4), b5 = <u32>load<u8>(nasc + 5);
   const kacf = (b5 & 0x10) != 0, ngKsi = b5 & 0x0f;
-  if ((algs >> 4) > NAS_ALG_ZUC || (algs & 15) > NAS_ALG_ZUC) return STATUS_ERR_ALGORITHM;
+  if (!containerAlgsOk(algs)) return STATUS_ERR_ALGORITHM;
   // The container names the KAMF (value and type of its ngKSI) that KAMF′ comes from, and KAMF′
   // keeps that ngKSI (6.9.2.3.3/6.9.2.3.4): it must be the current context's; a container naming
   // a context the UE does not hold is refused.
