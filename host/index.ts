@@ -3,12 +3,12 @@
  * that is synchronous. Uint8Array in and out; bad input throws a named InputError, a firmware
  * status a typed FirmwareError subclass. No caller ever sees a pointer or a view into module memory.
  */
-import { instantiate, instantiateSync } from './loader.js';
-import { KeyDerivation } from './api/keys.js';
+import { instantiate, instantiateSync } from './firmware/loader.js';
+import { KeyDerivation } from './firmware/keys.js';
 
 export * from './errors.js';
-export { KeyDerivation, supiValue } from './api/keys.js';
-export type { Access, CellTarget, MobilityMode } from './api/keys.js';
+export { KeyDerivation, supiValue } from './firmware/keys.js';
+export type { Access, CellTarget, MobilityMode } from './firmware/keys.js';
 export { kdfRef, ref as reference } from './reference/kdf.js';
 export { nea2Ref, nia2Ref, aesCmacBits } from './reference/nas.js';
 export { fromHex, toHex } from './hex.js';
@@ -20,12 +20,12 @@ export async function load(): Promise<KeyDerivation> { return new KeyDerivation(
 export function loadSync(): KeyDerivation { return new KeyDerivation(instantiateSync('ue')); }
 
 // Firmware-level UE, USIM and procedure models (see README): for host-driven tests and tools.
-export { UeFirmware, type NasContext, type SmcResult, type Slot } from './ue/ue-firmware.js';
+export { UeFirmware, type NasContext, type SmcResult, type Slot } from './firmware/ue-firmware.js';
 export { UeDevice } from './ue/ue-device.js';
 export { Usim } from './usim/usim.js';
-export { UsimModule } from './usim/module.js';
-export { UeAka, servingNetworkName } from './aka/ue-aka.js';
+export { UsimModule } from './firmware/usim-module.js';
+export { UeAka, servingNetworkName } from './ue/ue-aka.js';
 export { Udm, Ausf, Seaf, Amf, NetworkNasContext } from './network/index.js';
 export { runMobility, type MobilityOptions, type MobilitySummary } from './scenarios/mobility.js';
-export { nasMac, nasCipher } from './nas/algorithms.js';
+export { nasMac, nasCipher } from './firmware/nas-algorithms.js';
 export * as messages from './nas/messages.js';

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-ignore: plain ESM shared with the node scripts of host/native
+// @ts-ignore: plain ESM shared with the node scripts of host/tools/native
 import { loadSet, vectorCases, vectorsDir } from './vectors/load.mjs';
 export { fromHex as hex, toHex } from '../host/hex.js';
 export { loadSet, vectorCases, vectorsDir };

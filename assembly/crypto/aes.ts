@@ -47,7 +47,7 @@ function aesTablesInit(): void {
     // p = p * {03} = p ^ xtime(p) (FIPS 197 4.2.1)
     p = (p ^ (p << 1) ^ (((p >>> 7) & 1) * AES_XTIME_POLY)) & 0xff;
     // q = q / {03} = q * {f6}, {f6} being the inverse of {03}, in shift-XOR form (every entry is
-    // checked against FIPS 197 Figure 7 by tests/crypto-tables.test.ts)
+    // checked against FIPS 197 Figure 7 by tests/vectors/crypto-tables.test.ts)
     q ^= q << 1; q ^= q << 2; q ^= q << 4; q &= 0xff;
     if (q & 0x80) q ^= 0x09;
     store<u32>(<usize>p << 2, aesColumn(affine(q)), T0);

@@ -1,8 +1,8 @@
 /** `ue-keys abi`: the memory map, exports and status codes of a module, read from the module. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { abiMarkdown, describeModule } from '../abi.js';
-import { staticLayout } from '../profile/layout.js';
-import { buildPath, type ModuleName } from '../loader.js';
+import { abiMarkdown, describeModule } from '../inspect/abi.js';
+import { staticLayout } from '../inspect/layout.js';
+import { buildPath, type ModuleName } from '../firmware/loader.js';
 import { applySpecs, split, unexpected, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 

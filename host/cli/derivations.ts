@@ -3,7 +3,7 @@
  * (names are part of the CLI contract: other tools script them) and the JSON keys it prints.
  * `ue-keys batch` uses the same rows, so a flag means the same thing everywhere.
  */
-import type { KeyDerivation } from '../api/keys.js';
+import type { KeyDerivation } from '../firmware/keys.js';
 import { UsageError, type FlagSpec } from './args.js';
 
 export interface Derivation {

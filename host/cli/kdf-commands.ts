@@ -3,7 +3,7 @@
  * lines; with --json one object keyed by the output names.
  */
 import { loadSync } from '../index.js';
-import type { KeyDerivation } from '../api/keys.js';
+import type { KeyDerivation } from '../firmware/keys.js';
 import { toHex } from '../hex.js';
 import { shown } from '../errors.js';
 import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';

@@ -15,7 +15,7 @@ import { nasBatchOps, nasCommand } from './nas-commands.js';
 import { runCommand } from './run-command.js';
 import './run-scenarios.js';
 import { usimBatchOps, usimCommands } from './usim-commands.js';
-import { profileCommand } from '../profile/command.js';
+import { profileCommand } from './profile-command.js';
 import { conformanceCommand } from './conformance-command.js';
 
 const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, runCommand, abiCommand, ...usimCommands, profileCommand, conformanceCommand];

@@ -4,9 +4,9 @@
  * LENGTH in bits; protect/unprotect run whole 5GMM messages through a UE security context built
  * from a KAMF (TS 24.501 4.4, 9.1/9.3).
  */
-import { instantiateSync, type Firmware } from '../loader.js';
-import { nasCipher, nasMac } from '../nas/algorithms.js';
-import { UeFirmware } from '../ue/ue-firmware.js';
+import { instantiateSync, type Firmware } from '../firmware/loader.js';
+import { nasCipher, nasMac } from '../firmware/nas-algorithms.js';
+import { UeFirmware } from '../firmware/ue-firmware.js';
 import { toHex } from '../hex.js';
 import { NetworkNasContext, type NetAccess } from '../network/nas-security.js';
 import { shown } from '../errors.js';

@@ -12,7 +12,7 @@ import type { FlagSpec } from './args.js';
 import { runSrvcc } from '../scenarios/srvcc.js';
 import { runInterworking } from '../scenarios/interworking.js';
 import { runN2Handover } from '../scenarios/n2-handover.js';
-import type { TraceStep } from '../scenarios/trace.js';
+import type { TraceStep } from '../trace.js';
 
 const json: FlagSpec = { name: 'json', kind: 'bool', help: 'one JSON object {summary, trace}' };
 const seed: FlagSpec = { name: 'seed', kind: 'num', help: 'seed of the network RANDs: reproducible keys' };

@@ -8,7 +8,7 @@
  * "top"|"topc":HEX,"rand","sqn","amf"[,"iterations","mac_bits","res_bits","ck_bits","ik_bits"]}`.
  */
 import { toHex } from '../hex.js';
-import { UsimModule, type AkaOutputs, type TuakParams } from '../usim/module.js';
+import { UsimModule, type AkaOutputs, type TuakParams } from '../firmware/usim-module.js';
 import { Usim, checkUsimImage, type UsimView } from '../usim/usim.js';
 import type { ImageReport } from '../storage/atomic-store.js';
 import { shown } from '../errors.js';

@@ -8,16 +8,16 @@
  * differing from the UE's, 5GMM messages unprotected before the SMC and protected after it.
  */
 import { MemoryMedium, AtomicStore } from '../storage/atomic-store.js';
-import { MeStorage, ME_IMAGE_TYPE } from '../me/me-storage.js';
+import { MeStorage, ME_IMAGE_TYPE } from '../ue/me-storage.js';
 import { Usim } from '../usim/usim.js';
 import { UeDevice } from '../ue/ue-device.js';
 import { UeNas, type UeReaction } from '../ue/ue-nas.js';
 import { NetworkNasContext } from '../network/nas-security.js';
 import { generateAuthVector, sqnBytes } from '../reference/milenage.js';
 import { ref } from '../reference/kdf.js';
-import { servingNetworkName } from '../aka/ue-aka.js';
+import { servingNetworkName } from '../ue/ue-aka.js';
 import { SUBSCRIBER, PLMN } from '../scenarios/setup.js';
-import { Trace } from '../scenarios/trace.js';
+import { Trace } from '../trace.js';
 import { toHex } from '../hex.js';
 import * as M from '../nas/messages.js';
 

@@ -7,7 +7,7 @@
 import { ref } from '../reference/kdf.js';
 import { toHex } from '../hex.js';
 import { NetworkNasContext } from './nas-security.js';
-import type { Trace, Actor } from '../scenarios/trace.js';
+import type { Trace, Actor } from '../trace.js';
 
 export type RetentionPolicy = 'keep' | 'delete';
 /** How long a source AMF keeps a transferred context without hearing the outcome (modelling choice). */

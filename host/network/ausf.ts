@@ -10,7 +10,7 @@
  */
 import { InputError, UeKeysError } from '../errors.js';
 import { ref } from '../reference/kdf.js';
-import type { AuthenticationRequest } from '../aka/ue-aka.js';
+import type { AuthenticationRequest } from '../ue/ue-aka.js';
 import { record, type TraceEntry, type Udm } from './udm.js';
 
 export type { AuthenticationRequest };

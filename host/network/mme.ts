@@ -9,7 +9,7 @@ import { ref } from '../reference/kdf.js';
 import { nia2Ref } from '../reference/nas.js';
 import { NetworkNasContext } from './nas-security.js';
 import type { AmfUeContext } from './amf.js';
-import type { Trace, Actor } from '../scenarios/trace.js';
+import type { Trace, Actor } from '../trace.js';
 import { toHex } from '../hex.js';
 import { parseEpsProtected, parseTauRequest, EPS_SHT_INTEGRITY, EPS_TSC_MAPPED } from '../nas/eps.js';
 import { mappedEpsGuti } from '../nas/identity.js';

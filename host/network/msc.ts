@@ -9,7 +9,7 @@ import { kdfRef, ref } from '../reference/kdf.js';
 import { toHex } from '../hex.js';
 import { InputError } from '../errors.js';
 import type { AmfUeContext } from './amf.js';
-import type { Trace, Actor } from '../scenarios/trace.js';
+import type { Trace, Actor } from '../trace.js';
 
 export type SrvccVariant = 'mme-derive' | 'mme-concat' | 'direct';
 /** FC of KASME_SRVCC, TS 33.501 A.21. */

@@ -7,7 +7,7 @@
  * S_Q = g49(x) ⊕ 0x25 over GF(2^8) mod x^8+x^6+x^5+x^3+1, MULα/DIVα from MULxPOW with 0xA9
  * (Doc 2 3.4). node:crypto has no SNOW 3G, so the conformance SS uses this one; it shares no code
  * with the firmware and is checked against the TS 33.401 Annex C / Document 3 test data in
- * tests/conformance-references.test.ts.
+ * tests/vectors/conformance-references.test.ts.
  */
 
 const mulx = (v: number, c: number) => ((v & 0x80) ? ((v << 1) ^ c) : (v << 1)) & 0xff;

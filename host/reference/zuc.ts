@@ -5,7 +5,7 @@
  * Document 2 (ZUC 3). node:crypto has no ZUC, so the network models and the conformance SS use this
  * one; it shares no code with the firmware (only the published constants D, S0, S1 of Doc 2 3.4.2
  * and 3.6.1, which Doc 2 defines as tables) and is checked against the Document 3 test data
- * (tests/vectors/ts33401-annexC-eea-eia.json) in tests/conformance-references.test.ts.
+ * (tests/vectors/ts33401-annexC-eea-eia.json) in tests/vectors/conformance-references.test.ts.
  */
 
 const D = [

@@ -9,13 +9,13 @@
 import { toHex } from '../hex.js';
 import { Amf } from '../network/amf.js';
 import { InterworkingMme, TSC_MAPPED, COUNT_HO } from '../network/mme.js';
-import { UeInterworking } from '../ue/ue-interworking.js';
+import { UeInterworking } from '../firmware/ue-interworking.js';
 import { ref } from '../reference/kdf.js';
 import * as M from '../nas/messages.js';
 import * as E from '../nas/eps.js';
 import { mappedEpsGuti } from '../nas/identity.js';
 import { World, guti, authLabel, type AuthOptions } from './setup.js';
-import type { TraceStep } from './trace.js';
+import type { TraceStep } from '../trace.js';
 
 export type InterworkingTarget = 'eps' | '5gs';
 export type InterworkingMode = 'idle' | 'ho';

@@ -11,7 +11,7 @@ import { NetworkNasContext } from '../network/nas-security.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, authLabel, type AuthOptions } from './setup.js';
 import { GUTI_SOURCE, GUTI_SOURCE_2, GUTI_TARGET, GUTI_TARGET_2, fallbackToSource, identify, powerCycle, type AfterPowerOn } from './re-registration.js';
-import type { TraceStep } from './trace.js';
+import type { TraceStep } from '../trace.js';
 
 export type Outcome = 'accept' | 'reject' | 'timeout' | 'no-guti';
 export type SmcFault = 'bad-mac' | 'caps-mismatch' | 'unknown-ngksi';

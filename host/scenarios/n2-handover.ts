@@ -9,12 +9,12 @@
 import { toHex } from '../hex.js';
 import { Amf } from '../network/amf.js';
 import { n2HandoverTarget } from '../network/mme.js';
-import { UeInterworking } from '../ue/ue-interworking.js';
-import { SLOTS } from '../ue/ue-firmware.js';
+import { UeInterworking } from '../firmware/ue-interworking.js';
+import { SLOTS } from '../firmware/ue-firmware.js';
 import { MacFailureError, ValueStatusError } from '../errors.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
-import type { TraceStep } from './trace.js';
+import type { TraceStep } from '../trace.js';
 
 export interface N2Options extends AuthOptions {
   kacf?: boolean; macFailure?: boolean;

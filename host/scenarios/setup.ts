@@ -6,18 +6,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AtomicStore, MemoryMedium } from '../storage/atomic-store.js';
-import { MeStorage, ME_IMAGE_TYPE } from '../me/me-storage.js';
+import { MeStorage, ME_IMAGE_TYPE } from '../ue/me-storage.js';
 import { Usim } from '../usim/usim.js';
 import { Udm, Ausf, Seaf, EapAusf, type TraceEntry, type EapChallengeOptions } from '../network/index.js';
 import { ref } from '../reference/kdf.js';
 import { eapName } from '../nas/eap.js';
-import { servingNetworkName } from '../aka/ue-aka.js';
+import { servingNetworkName } from '../ue/ue-aka.js';
 import { fromHex } from '../hex.js';
 import { UeDevice } from '../ue/ue-device.js';
 import { NetworkNasContext } from '../network/nas-security.js';
 import { Amf } from '../network/amf.js';
 import * as M from '../nas/messages.js';
-import { Trace } from './trace.js';
+import { Trace } from '../trace.js';
 
 export const SUBSCRIBER = {
   supi: '001010000000001',

@@ -10,11 +10,11 @@ import { toHex } from '../hex.js';
 import { ref } from '../reference/kdf.js';
 import { Amf } from '../network/amf.js';
 import { SrvccAmf, MmeSrvcc, MscServer, type PsToCsRequest } from '../network/msc.js';
-import { UeInterworking, FC_KASME_SRVCC, type SrvccVariant } from '../ue/ue-interworking.js';
+import { UeInterworking, FC_KASME_SRVCC, type SrvccVariant } from '../firmware/ue-interworking.js';
 import { StateError, UeKeysError } from '../errors.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
-import type { TraceStep } from './trace.js';
+import type { TraceStep } from '../trace.js';
 
 export interface SrvccOptions extends AuthOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure'; /** reproducible RANDs */ seed?: number }
 

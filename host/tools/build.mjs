@@ -43,7 +43,7 @@ if (only) process.exit(0);
 const bundles = [
   ['host/index.ts', 'build/index.mjs'],
   ['host/cli/main.ts', 'build/cli.mjs'],
-  ['host/bench/main.ts', 'build/bench.mjs'],
+  ['host/tools/bench/main.ts', 'build/bench.mjs'],
 ];
 for (const [src, out] of bundles) {
   if (!existsSync(join(root, src))) continue;

@@ -1,5 +1,5 @@
-// Generate build/ue_keys.h (C header of both firmware modules) from host/native/header.ts, i.e. from
-// the same source as the README ABI tables (host/abi.ts describeModule + build/abi-notes.json).
+// Generate build/ue_keys.h (C header of both firmware modules) from host/tools/native/header.ts, i.e. from
+// the same source as the README ABI tables (host/inspect/abi.ts describeModule + build/abi-notes.json).
 // Run at the end of `npm run build` (host/tools/build.mjs); needs build/ue.wasm, build/usim.wasm and
 // their debug builds.
 import { build } from 'esbuild';
@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'build', 'native', 'header.mjs');
 mkdirSync(dirname(out), { recursive: true });
 await build({
-  entryPoints: [join(root, 'host', 'native', 'header.ts')], bundle: true, platform: 'node', format: 'esm',
+  entryPoints: [join(root, 'host', 'tools', 'native', 'header.ts')], bundle: true, platform: 'node', format: 'esm',
   target: 'node20', outfile: out, logLevel: 'warning',
 });
 const { writeHeader } = await import(pathToFileURL(out).href);

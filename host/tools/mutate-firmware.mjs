@@ -20,7 +20,7 @@
 import { fork } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -215,7 +215,20 @@ const SUBSETS = [
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
-const testFiles = (names) => names.map((n) => `tests/${n}.test.ts`).filter((t) => existsSync(join(root, t)));
+/** Every suite by its name (tests/<concept>/<name>.test.ts); a name that names no suite is an error,
+ *  so a renamed suite cannot silently drop out of a stage. */
+const suiteIndex = new Map();
+for (const e of readdirSync(join(root, 'tests'), { recursive: true, withFileTypes: true })) {
+  if (!e.isFile() || !e.name.endsWith('.test.ts')) continue;
+  const dir = relative(root, e.parentPath ?? e.path);
+  if (dir.startsWith(join('tests', 'mutation'))) continue;
+  suiteIndex.set(e.name.slice(0, -'.test.ts'.length), join(dir, e.name).split(sep).join('/'));
+}
+const testFiles = (names) => names.map((n) => {
+  const t = suiteIndex.get(n);
+  if (!t) throw new Error(`mutate-firmware: no suite tests/**/${n}.test.ts (SUBSETS names it)`);
+  return t;
+});
 /** [stage 1, stage 2] test files for a mutated file. */
 function stagesFor(file) {
   const [, first, second] = SUBSETS.find(([re]) => re.test(file));

@@ -3,18 +3,18 @@
  * image), the ME NVM, the storage rules of TS 33.501 6.8.1.1 and 5G AKA on the UE. The procedure
  * models drive it message by message; every step leaves a trace entry.
  */
-import { UeFirmware, type NasContext, type SmcResult } from './ue-firmware.js';
-import { UeInterworking } from './ue-interworking.js';
-import { ContextStore } from '../me/context-store.js';
-import { MeStorage } from '../me/me-storage.js';
+import { UeFirmware, type NasContext, type SmcResult } from '../firmware/ue-firmware.js';
+import { UeInterworking } from '../firmware/ue-interworking.js';
+import { ContextStore } from './context-store.js';
+import { MeStorage } from './me-storage.js';
 import type { Usim } from '../usim/usim.js';
 import { FID_5GS3GPPLOCI, type StoredNsc } from '../usim/files.js';
-import { UeAka, type AuthenticationFailure, type AuthenticationResponse, type PartialNativeContext } from '../aka/ue-aka.js';
-import { UeEapAkaPrime, type EapPeerAnswer } from '../aka/ue-eap-aka-prime.js';
+import { UeAka, type AuthenticationFailure, type AuthenticationResponse, type PartialNativeContext } from './ue-aka.js';
+import { UeEapAkaPrime, type EapPeerAnswer } from './ue-eap-aka-prime.js';
 import { eapName, EAP_CODE, parseEap } from '../nas/eap.js';
 import * as M from '../nas/messages.js';
 import { suciNullScheme, DEFAULT_MNC_DIGITS } from '../nas/identity.js';
-import type { Trace } from '../scenarios/trace.js';
+import type { Trace } from '../trace.js';
 import { InputError, MacFailureError, ReplayError } from '../errors.js';
 
 /** UE security capability (TS 24.501 9.11.3.54): 5G-EA0–3 and 5G-IA0–3 supported. */

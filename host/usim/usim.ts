@@ -26,7 +26,7 @@ import {
   FID_5GAUTHKEYS, FID_5GS3GPPLOCI, FID_5GS3GPPNSC, FID_5GSN3GPPLOCI, FID_5GSN3GPPNSC,
   decodeAuthKeys, decodeLoci, decodeNscRecord,
 } from './files.js';
-import { NVM, UsimModule, type AuthResult, type SqnState, type TuakParams, type UsimAlgorithm } from './module.js';
+import { NVM, UsimModule, type AuthResult, type SqnState, type TuakParams, type UsimAlgorithm } from '../firmware/usim-module.js';
 import { FID_IMSI, FID_UST, USIM_IMAGE_TYPE, UsimStorage, decodeImsi, decodeUst, initUsimImage } from './usim-storage.js';
 
 /** Where a USIM image lives: a file path (a new process is a power cycle) or a medium. */

@@ -32,7 +32,7 @@ export default {
   // machine; on host/storage/medium.ts + errors.ts they were 45 % of the mutants and 99 % of the
   // time). They are left out (Stryker reports them as Ignored; mutate-host.mjs prints how many),
   // so the score is over the non-static mutants only. Their constants are pinned by contract tests
-  // (e.g. tests/storage-media.test.ts) rather than measured here.
+  // (e.g. tests/storage/storage-media.test.ts) rather than measured here.
   ignoreStatic: true,
   incremental: true,
   incrementalFile: `${here}/stryker-incremental.json`,

@@ -1,5 +1,5 @@
 // Loader for the vector sets in this folder (format: tests/vectors/README.md). Plain ESM so the
-// node scripts of host/native and the vitest files share it. Reads only files inside the repository.
+// node scripts of host/tools/native and the vitest files share it. Reads only files inside the repository.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 /** TS 36.523-1 22.5.7a NB-IoT / normal TAU rejected (TS 24.301 5.5.3.2.5, 5.5.1.2.2). The EPS
  *  TAU is not modelled: the 5G NAS analogue (REGISTRATION REJECT, TS 24.501 5.5.1.3.5) runs. */
 import * as M from '../../nas/messages.js';
-import { ContextStateError } from '../../me/context-store.js';
+import { ContextStateError } from '../../ue/context-store.js';
 import { check, same, type SystemSimulator } from '../ss.js';
 import { expectedSuci, parseLoci, parseNsc } from '../checks.js';
 import { out, type TestPurpose } from '../types.js';

@@ -1,7 +1,7 @@
 /** TS 36.523-1 9.1.2.3 Authentication not accepted by the network / GUTI used / authentication
  *  reject and re-authentication (TS 24.301 5.4.2.3, 5.4.2.5; 5G analogue TS 24.501 5.4.1.3.5). */
 import * as M from '../../nas/messages.js';
-import { ContextStateError } from '../../me/context-store.js';
+import { ContextStateError } from '../../ue/context-store.js';
 import { check, same, SS_GUTI, type SystemSimulator } from '../ss.js';
 import { parseLoci, parseNsc } from '../checks.js';
 import type { TestPurpose } from '../types.js';

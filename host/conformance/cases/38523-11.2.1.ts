@@ -2,7 +2,7 @@
  *  TS 24.501 5.5.1.2.2; keys TS 33.501 A.21 and Annex J, TS 33.401 A.12). */
 import * as M from '../../nas/messages.js';
 import { NetworkNasContext } from '../../network/nas-security.js';
-import { UeInterworking } from '../../ue/ue-interworking.js';
+import { UeInterworking } from '../../firmware/ue-interworking.js';
 import { ref } from '../../reference/kdf.js';
 import { check, same, type SystemSimulator } from '../ss.js';
 import { parseNsc } from '../checks.js';

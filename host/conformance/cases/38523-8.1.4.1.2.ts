@@ -1,7 +1,7 @@
 /** TS 38.523-1 8.1.4.1.2 Intra NR handover / inter-frequency (TS 38.331 5.3.5.7; keys TS 33.501 6.9.2.3.4, 6.9.4.4, A.9). */
 import { ref } from '../../reference/kdf.js';
 import { n2HandoverTarget } from '../../network/mme.js';
-import { UeInterworking } from '../../ue/ue-interworking.js';
+import { UeInterworking } from '../../firmware/ue-interworking.js';
 import { SUBSCRIBER } from '../../scenarios/setup.js';
 import { check, same, SS_GUTI } from '../ss.js';
 import { out, type TestPurpose } from '../types.js';

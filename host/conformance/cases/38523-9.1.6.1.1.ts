@@ -7,7 +7,7 @@ import { check, same, SystemSimulator } from '../ss.js';
 import { parseNsc } from '../checks.js';
 import type { TestPurpose } from '../types.js';
 import { AtomicStore } from '../../storage/atomic-store.js';
-import { ME_IMAGE_TYPE } from '../../me/me-storage.js';
+import { ME_IMAGE_TYPE } from '../../ue/me-storage.js';
 
 const contains = (hay: Uint8Array, k: Uint8Array) => Buffer.from(hay).indexOf(Buffer.from(k)) >= 0;
 

@@ -6,7 +6,7 @@
 import * as M from '../../nas/messages.js';
 import { NetworkNasContext } from '../../network/nas-security.js';
 import { n2HandoverTarget } from '../../network/mme.js';
-import { UeInterworking } from '../../ue/ue-interworking.js';
+import { UeInterworking } from '../../firmware/ue-interworking.js';
 import { MT5, IDENTITY_TYPE } from '../../ue/ue-nas.js';
 import { ref } from '../../reference/kdf.js';
 import { resyncSqnMs, sqnValue } from '../../reference/milenage.js';

@@ -3,7 +3,7 @@
  * checked against the node:crypto reference KDFs (K′ASME A.14.1/A.14.2, EPS NAS keys TS 33.401
  * A.7, KeNB A.3) and the TAU's MAC verified with the SS's own 5G context.
  */
-import { UeInterworking } from '../../ue/ue-interworking.js';
+import { UeInterworking } from '../../firmware/ue-interworking.js';
 import { tauRequest } from '../../scenarios/interworking.js';
 import { ref } from '../../reference/kdf.js';
 import { check, same, SS_GUTI, type SystemSimulator } from '../ss.js';

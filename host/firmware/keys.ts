@@ -1,0 +1,360 @@
+/**
+ * The typed key-derivation API over the ME firmware module: SHA-256, HMAC-SHA-256, the TS 33.220
+ * generic KDF and one method per TS 33.501 / TS 33.401 Annex A derivation. Uint8Array in, fresh
+ * Uint8Array out; inputs are checked here (named InputError) before they reach the module.
+ */
+import type { Firmware } from './loader.js';
+import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from '../validate.js';
+import { InputError } from '../errors.js';
+
+const KEY = 32;
+/** ABBA (TS 24.501 9.11.3.10) is at least 2 octets. */
+const ABBA_MIN = 2;
+const ANY_LEN = [0, 4096] as const;
+/** Li is two octets: a KDF parameter is at most 65535 octets (TS 33.220 B.2.1.1). */
+const PARAM_LEN = [0, 0xffff] as const;
+
+export type Access = '3gpp' | 'non3gpp';
+export type CellTarget = 'gnb' | 'ng-enb';
+export type MobilityMode = 'idle' | 'ho';
+
+/** Methods that take positional arguments; every other public method takes one inputs object. */
+const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'wipeScratch', 'twoKeys', 'keyAndInt']);
+
+export class KeyDerivation {
+  constructor(private readonly fw: Firmware) {
+    // Bound own methods: `const { kdf, kamf } = await load()` works, and `kamf()` / `kamf(null)` is an
+    // InputError naming the method. Nothing secret stays in module memory after a call returns
+    // (issue 17): every method ends with both mailboxes wiped — also when it throws (a bad field after
+    // a key was already copied in, a firmware status) — and the firmware forgets its HMAC key context
+    // before each export returns.
+    const methods = Object.getOwnPropertyNames(KeyDerivation.prototype).filter((n) => n !== 'constructor' && n !== 'memoryImage' && !POSITIONAL.has(n));
+    bindMethods(this, new Set(methods), () => this.fw.clearMailboxes());
+  }
+
+  /**
+   * A copy of the module's whole 64 KiB memory page, as an emulator snapshot or a forensic memory
+   * dump would see it between calls. After any method returns (or throws) it holds no input or
+   * output key of that call, nor any 8 consecutive bytes of one: the mailboxes are zero and the
+   * HMAC key context is all zeros (README "Secrets in module memory").
+   */
+  memoryImage(): Uint8Array { return this.fw.snapshot(); }
+
+  /** SHA-256 (FIPS 180-4) of `data` (≤ the 4096-byte mailbox). */
+  sha256(data: Uint8Array): Uint8Array {
+    const fw = this.fw.begin();
+    const d = fw.put(bytes('data', data, [0, fw.inLen]));
+    fw.call('sha256_init');
+    fw.call('sha256_update', d, data.length);
+    fw.call('sha256_final');
+    return fw.take(0, 32);
+  }
+
+  /** Streaming SHA-256 over the module's SHA_CTX (one stream at a time per module instance). */
+  sha256Stream(): { update(chunk: Uint8Array): void; digest(): Uint8Array } {
+    const fw = this.fw;
+    fw.call('sha256_init');
+    // The running hash state stays in SHA_CTX until digest(); each chunk and the digest leave
+    // the mailboxes as soon as they are consumed or copied out.
+    return {
+      update(chunk: Uint8Array) {
+        try { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.call('sha256_update', o, chunk.length); } finally { fw.clearMailboxes(); }
+      },
+      digest() { try { fw.call('sha256_final'); return fw.take(0, 32); } finally { fw.clearMailboxes(); } },
+    };
+  }
+
+  /** HMAC-SHA-256 (RFC 2104). Pads are cached per key inside the module. */
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+    const fw = this.fw.begin();
+    bytes('key', key, [0, fw.inLen]); bytes('data', data, [0, fw.inLen]);
+    if (key.length + data.length + 4 > fw.inLen) throw new InputError('data', `key and data together must fit ${fw.inLen - 4} bytes, got ${key.length + data.length}`);
+    const k = fw.put(key), m = fw.put(data);
+    fw.call('hmac_sha256', k, key.length, m, data.length);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.220 B.2 KDF: HMAC-SHA-256(key, FC ‖ P0 ‖ L0 ‖ …); FC one octet, any number of
+   *  parameters (each < 65536 octets; S within the module's 4608-byte S buffer). */
+  kdf(key: Uint8Array, fc: number, params: Uint8Array[]): Uint8Array {
+    const fw = this.fw.begin();
+    bytes('key', key, ANY_LEN);
+    int('fc', fc, 0, 0xff);
+    if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
+    const n = params.length;
+    let total = key.length + 8 * n;
+    for (let i = 0; i < n; i++) { bytes(`params[${i}]`, params[i], PARAM_LEN); total += params[i].length + 3; }
+    if (total > fw.inLen) throw new InputError('params', `key, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
+    // Layout: key, then the (offset, length) table, then the parameters it points at.
+    const k = fw.put(key);
+    const table = fw.reserve(8 * n);
+    for (let i = 0; i < n; i++) {
+      fw.putU32(table + 8 * i, fw.put(params[i]));
+      fw.putU32(table + 8 * i + 4, params[i].length);
+    }
+    fw.call('kdf', k, key.length, fc, table, n);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.2 KAUSF = KDF(CK‖IK, 0x6A, SNN, SQN⊕AK). */
+  kausf(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array }): Uint8Array {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    fw.call('derive_kausf', ckIk, s, snn.length, x);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.3 / TS 33.402 A.2 CK′, IK′ (EAP-AKA′); `snn` is the access network identity. */
+  ckIkPrime(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array }): { ckPrime: Uint8Array; ikPrime: Uint8Array } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    fw.call('derive_ck_ik_prime', ckIk, s, snn.length, x);
+    return { ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16) };
+  }
+
+  /**
+   * EAP-AKA′ key chain (TS 33.501 6.1.3.1; RFC 9048 3.3 updating RFC 5448), in the firmware:
+   * CK′, IK′ (A.3, `snn` as the access network identity), MK = PRF′(IK′ ‖ CK′, "EAP-AKA'" ‖
+   * identity) split into K_encr (16), K_aut (32), K_re (32), MSK (64), EMSK (64), and KAUSF = the
+   * 256 most significant bits of EMSK. `identity` is the EAP peer identity (in 5G the SUPI or SUCI
+   * in NAI form, TS 33.501 Annex F), taken as the octets the peer sent: a string is its UTF-8
+   * encoding without normalisation (PRF′ is not a TS 33.220 KDF), a Uint8Array is used as is.
+   */
+  eapAkaPrime(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array; identity: string | Uint8Array }): {
+    ckPrime: Uint8Array; ikPrime: Uint8Array; kEncr: Uint8Array; kAut: Uint8Array; kRe: Uint8Array; msk: Uint8Array; emsk: Uint8Array; kausf: Uint8Array;
+  } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    const id = identityOctets(a.identity), i = fw.put(id);
+    fw.call('derive_eap_aka_prime', ckIk, s, snn.length, x, i, id.length);
+    // OUT: CK′ [0..16), IK′ [16..32), then MK: K_encr, K_aut, K_re, MSK, EMSK (assembly/abi/derive.ts).
+    return {
+      ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16), kEncr: fw.take(32, 16), kAut: fw.take(48, 32), kRe: fw.take(80, 32),
+      msk: fw.take(112, 64), emsk: fw.take(176, 64), kausf: fw.take(176, 32),
+    };
+  }
+
+  /**
+   * The UE's EAP-AKA′ challenge step in one firmware call (export eap_aka_prime_challenge): the
+   * chain of {@link eapAkaPrime} with `identity` (the SUPI, TS 33.501 F.3), then AT_MAC of the
+   * EAP-Request/AKA′-Challenge `request` is verified with K_aut — `request` is the whole EAP packet
+   * as received and `macAt` the offset of the AT_MAC value in it (the firmware sees it with those
+   * 16 octets zeroed, RFC 4187 10.15) — and the EAP-Response/AKA′-Challenge `response` (its AT_MAC
+   * value at `responseMacAt`, any content there is replaced by zeros before MACing) gets its MAC.
+   * Returns that MAC and KAUSF; K_aut, MK, CK′ and IK′ stay in the module and are wiped there.
+   * A request MAC that does not verify is a MacFailureError (no output).
+   */
+  eapAkaPrimeChallenge(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array; identity: string | Uint8Array;
+    request: Uint8Array; macAt: number; response: Uint8Array; responseMacAt: number }): { responseMac: Uint8Array; kausf: Uint8Array } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    const id = identityOctets(a.identity), i = fw.put(id);
+    const req = bytes('request', a.request, [8, 2048]), rsp = bytes('response', a.response, [8, 1024]);
+    const macAt = int('macAt', a.macAt, 4, req.length - 16), rspMacAt = int('responseMacAt', a.responseMacAt, 4, rsp.length - 16);
+    const zeroed = (p: Uint8Array, at: number) => { const c = p.slice(); c.fill(0, at, at + 16); return c; };
+    const m = fw.put(req.subarray(macAt, macAt + 16)), r = fw.put(zeroed(req, macAt)), o = fw.put(zeroed(rsp, rspMacAt));
+    fw.call('eap_aka_prime_challenge', ckIk, s, snn.length, x, i, id.length, r, req.length, m, o, rsp.length);
+    return { responseMac: fw.take(0, 16), kausf: fw.take(16, 32) };
+  }
+
+  /** TS 33.501 A.4 RES* (XRES*): 128 LSB of KDF(CK‖IK, 0x6B, SNN, RAND, RES). */
+  resStar(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; rand: Uint8Array; res: Uint8Array }): Uint8Array {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn);
+    const r = fw.put(bytes('rand', a.rand, 16)), res = bytes('res', a.res, [4, 16]), rs = fw.put(res);
+    fw.call('derive_res_star', ckIk, s, snn.length, r, rs, res.length);
+    return fw.take(0, 16);
+  }
+
+  /** TS 33.501 A.5 HRES* (HXRES*): 128 LSB of SHA-256(RAND ‖ RES*). */
+  hresStar(a: { rand: Uint8Array; resStar: Uint8Array }): Uint8Array {
+    const fw = this.fw.begin();
+    const r = fw.put(bytes('rand', a.rand, 16)), x = fw.put(bytes('resStar', a.resStar, 16));
+    fw.call('derive_hres_star', r, x);
+    return fw.take(0, 16);
+  }
+
+  /** TS 33.501 A.6 KSEAF = KDF(KAUSF, 0x6C, SNN). */
+  kseaf(a: { kausf: Uint8Array; snn: string | Uint8Array }): Uint8Array {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('kausf', a.kausf, KEY)), snn = text('snn', a.snn), s = fw.put(snn);
+    fw.call('derive_kseaf', k, s, snn.length);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.7 KAMF = KDF(KSEAF, 0x6D, SUPI, ABBA). `supi` is the IMSI digits or the NAI
+   *  (a `imsi-`/`nai-` SUPI-type prefix is removed: P0 is the identity only). */
+  kamf(a: { kseaf: Uint8Array; supi: string | Uint8Array; abba: Uint8Array }): Uint8Array {
+    const fw = this.fw.begin();
+    const supi = text('supi', typeof a.supi === 'string' ? supiValue(a.supi) : a.supi);
+    const k = fw.put(bytes('kseaf', a.kseaf, KEY)), s = fw.put(supi), ab = fw.put(bytes('abba', a.abba, [ABBA_MIN, 1024]));
+    fw.call('derive_kamf', k, s, supi.length, ab, a.abba.length);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.8 algorithm key (128 bits): distinguisher 1 N-NAS-enc … 6 N-UP-int. */
+  algKey(a: { key: Uint8Array; distinguisher: number; algId: number }): Uint8Array {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('key', a.key, KEY));
+    fw.call('derive_alg_key', k, int('distinguisher', a.distinguisher, 1, 6), int('algId', a.algId, 0, 15));
+    return fw.take(0, 16);
+  }
+
+  /** TS 33.501 A.8 KNASenc and KNASint from KAMF for the selected NEA/NIA. */
+  nasKeys(a: { kamf: Uint8Array; nea: number; nia: number }): { knasenc: Uint8Array; knasint: Uint8Array } {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('kamf', a.kamf, KEY));
+    fw.call('derive_nas_keys', k, int('nea', a.nea, 0, 15), int('nia', a.nia, 0, 15));
+    return { knasenc: fw.take(0, 16), knasint: fw.take(16, 16) };
+  }
+
+  /** TS 33.501 A.9 KgNB (3GPP access) or KN3IWF (non-3GPP) from KAMF and the UL NAS COUNT. */
+  kgnb(a: { kamf: Uint8Array; ulCount: number; access?: Access }): Uint8Array {
+    const fw = this.fw.begin();
+    const access = oneOf('access', a.access ?? '3gpp', ['3gpp', 'non3gpp'] as const);
+    const k = fw.put(bytes('kamf', a.kamf, KEY));
+    fw.call('derive_kgnb', k, u32('ulCount', a.ulCount), access === '3gpp' ? 1 : 2);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.10 NH = KDF(KAMF, 0x6F, SYNC-input). */
+  nh(a: { kamf: Uint8Array; sync: Uint8Array }): Uint8Array {
+    return this.twoKeys('derive_nh', 'kamf', a.kamf, 'sync', a.sync);
+  }
+
+  /** TS 33.501 A.11 (gNB) / A.12 (ng-eNB) KNG-RAN* with PCI (2 octets) and ARFCN-DL (3 octets). */
+  kngRanStar(a: { key: Uint8Array; target?: CellTarget; pci: number; arfcnDl: number }): Uint8Array {
+    const fw = this.fw.begin();
+    const target = oneOf('target', a.target ?? 'gnb', ['gnb', 'ng-enb'] as const);
+    const gnb = target === 'gnb';
+    const k = fw.put(bytes('key', a.key, KEY));
+    fw.call('derive_kng_ran_star', k, gnb ? 0 : 1, int('pci', a.pci, 0, gnb ? 1007 : 503), int('arfcnDl', a.arfcnDl, 0, gnb ? 3279165 : 262143));
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.13 KAMF′ = KDF(KAMF, 0x72, DIRECTION, COUNT): direction 0 with the UL NAS COUNT
+   *  of the Registration Request (idle mobility), 1 with the DL NAS COUNT (handover). */
+  kamfPrime(a: { kamf: Uint8Array; direction: number; count: number }): Uint8Array {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('kamf', a.kamf, KEY));
+    fw.call('derive_kamf_prime', k, int('direction', a.direction, 0, 1), u32('count', a.count));
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.14.1 (idle: UL NAS COUNT) / A.14.2 (ho: DL NAS COUNT) K′ASME from KAMF. */
+  kasmePrime(a: { kamf: Uint8Array; mode: MobilityMode; count: number }): Uint8Array {
+    const fw = this.fw.begin();
+    const mode = oneOf('mode', a.mode, ['idle', 'ho'] as const);
+    const k = fw.put(bytes('kamf', a.kamf, KEY));
+    fw.call('derive_kasme_prime', k, mode === 'ho' ? 1 : 0, u32('count', a.count));
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.501 A.15.1 K′AMF from KASME, idle mobility (UL EPS NAS COUNT of the TAU). */
+  kamfFromKasmeIdle(a: { kasme: Uint8Array; ulCount: number }): Uint8Array {
+    return this.keyAndInt('derive_kamf_from_kasme_idle', 'kasme', a.kasme, 'ulCount', a.ulCount, 0xffffffff);
+  }
+
+  /** TS 33.501 A.15.2 K′AMF from KASME, handover (NH). */
+  kamfFromKasmeHo(a: { kasme: Uint8Array; nh: Uint8Array }): Uint8Array {
+    return this.twoKeys('derive_kamf_from_kasme_ho', 'kasme', a.kasme, 'nh', a.nh);
+  }
+
+  /** TS 33.501 A.16 KSN from KgNB (or KeNB) and the SN Counter. */
+  ksn(a: { key: Uint8Array; snCounter: number }): Uint8Array {
+    return this.keyAndInt('derive_ksn', 'key', a.key, 'snCounter', a.snCounter, 0xffff);
+  }
+
+  /** TS 33.501 A.21 KASME_SRVCC = KDF(KAMF, 0x7D, DL NAS COUNT). */
+  kasmeSrvcc(a: { kamf: Uint8Array; dlCount: number }): Uint8Array {
+    return this.keyAndInt('derive_kasme_srvcc', 'kamf', a.kamf, 'dlCount', a.dlCount, 0xffffffff);
+  }
+
+  /** TS 33.401 A.2 KASME = KDF(CK‖IK, 0x10, SN id, SQN⊕AK). */
+  kasme(a: { ck: Uint8Array; ik: Uint8Array; snId: Uint8Array; sqnXorAk: Uint8Array }): Uint8Array {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), s = fw.put(bytes('snId', a.snId, 3)), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    fw.call('derive_kasme', ckIk, s, x);
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.401 A.3 KeNB = KDF(KASME, 0x11, UL NAS COUNT). */
+  kenb(a: { kasme: Uint8Array; ulCount: number }): Uint8Array {
+    return this.keyAndInt('derive_kenb', 'kasme', a.kasme, 'ulCount', a.ulCount, 0xffffffff);
+  }
+
+  /** TS 33.401 A.4 NH = KDF(KASME, 0x12, SYNC-input). */
+  nhEps(a: { kasme: Uint8Array; sync: Uint8Array }): Uint8Array {
+    return this.twoKeys('derive_nh_eps', 'kasme', a.kasme, 'sync', a.sync);
+  }
+
+  /** TS 33.401 A.5 KeNB* from KeNB or NH, target PCI and EARFCN-DL. */
+  kenbStar(a: { key: Uint8Array; pci: number; earfcnDl: number }): Uint8Array {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('key', a.key, KEY));
+    fw.call('derive_kenb_star', k, int('pci', a.pci, 0, 503), int('earfcnDl', a.earfcnDl, 0, 262143));
+    return fw.take(0, 32);
+  }
+
+  /** TS 33.401 A.7 algorithm key (128 bits): distinguisher 1 NAS-enc … 6 UP-int. */
+  epsAlgKey(a: { key: Uint8Array; distinguisher: number; algId: number }): Uint8Array {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('key', a.key, KEY));
+    fw.call('derive_eps_alg_key', k, int('distinguisher', a.distinguisher, 1, 6), int('algId', a.algId, 0, 15));
+    return fw.take(0, 16);
+  }
+
+  /** TS 33.401 A.12 CKSRVCC ‖ IKSRVCC = KDF(KASME, 0x1A, DL NAS COUNT). */
+  ckIkSrvcc(a: { kasme: Uint8Array; dlCount: number }): { ck: Uint8Array; ik: Uint8Array } {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes('kasme', a.kasme, KEY));
+    fw.call('derive_ck_ik_srvcc', k, u32('dlCount', a.dlCount));
+    return { ck: fw.take(0, 16), ik: fw.take(16, 16) };
+  }
+
+  /** TS 33.401 A.19 S-KgNB = KDF(KeNB, 0x1C, SCG Counter). */
+  sKgnb(a: { kenb: Uint8Array; scgCounter: number }): Uint8Array {
+    return this.keyAndInt('derive_s_kgnb', 'kenb', a.kenb, 'scgCounter', a.scgCounter, 0xffff);
+  }
+
+  /** Wipe the module's key cache, hash contexts, S buffer, scratch and mailboxes. */
+  wipeScratch(): void { this.fw.call('wipe_scratch'); }
+
+  private twoKeys(op: string, f1: string, k1: Uint8Array, f2: string, k2: Uint8Array): Uint8Array {
+    const fw = this.fw.begin();
+    const a = fw.put(bytes(f1, k1, KEY)), b = fw.put(bytes(f2, k2, KEY));
+    fw.call(op, a, b);
+    return fw.take(0, 32);
+  }
+
+  private keyAndInt(op: string, fk: string, key: Uint8Array, fi: string, v: number, max: number): Uint8Array {
+    const fw = this.fw.begin();
+    const k = fw.put(bytes(fk, key, KEY));
+    fw.call(op, k, int(fi, v, 0, max));
+    return fw.take(0, 32);
+  }
+}
+
+/** The EAP peer identity as octets: 1–TEXT_MAX of them (RFC 9048 3.3 uses the identity exactly as
+ *  sent; an empty identity is refused, a modelling choice: EAP-AKA′ always has one). */
+function identityOctets(v: unknown): Uint8Array {
+  if (typeof v !== 'string') return bytes('identity', v, [1, TEXT_MAX]);
+  const b = new TextEncoder().encode(v);
+  if (b.length === 0) throw new InputError('identity', 'must not be empty', v);
+  if (b.length > TEXT_MAX) throw new InputError('identity', `must be at most ${TEXT_MAX} bytes (UTF-8), got ${b.length}`, v);
+  return b;
+}
+
+/** KEY = CK ‖ IK, each 16 octets. */
+function ckik(ck: Uint8Array, ik: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  out.set(bytes('ck', ck, 16), 0);
+  out.set(bytes('ik', ik, 16), 16);
+  return out;
+}
+
+/** TS 33.501 A.7.0: P0 is the SUPI value (IMSI digits or NAI) without its type prefix. */
+export function supiValue(supi: string): string {
+  const m = /^(imsi|nai)-(.+)$/i.exec(supi);
+  return m ? m[2] : supi;
+}

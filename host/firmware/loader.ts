@@ -1,0 +1,143 @@
+/**
+ * Loads a firmware module (build/ue.wasm or build/usim.wasm) with @assemblyscript/loader and wraps
+ * its mailbox. The modules have no imports, one fixed page and a documented static memory map
+ * (assembly/memory.ts); callers never see a pointer or a view into module memory: inputs are
+ * copied into IO_IN, results copied out of IO_OUT.
+ */
+import { instantiate as asInstantiate, instantiateSync as asInstantiateSync } from '@assemblyscript/loader';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkStatus } from '../errors.js';
+
+/** build/ue.wasm (ME), build/usim.wasm (USIM), build/ue-vectors.wasm (ME + primitive test exports). */
+export type ModuleName = 'ue' | 'usim' | 'ue-vectors';
+
+/** Find a file of build/ next to this file (bundled) or in ../build (sources, tests). */
+export function buildPath(file: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, file), join(here, '..', 'build', file), join(here, '..', '..', 'build', file), join(process.cwd(), 'build', file)];
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`${file} not found (run npm run build); looked in ${candidates.join(', ')}`);
+}
+
+/** Path of build/<name>.wasm (or the debug variant). */
+export function wasmPath(name: ModuleName, variant: 'release' | 'debug' = 'release'): string {
+  return buildPath(variant === 'debug' ? `${name}.debug.wasm` : `${name}.wasm`);
+}
+
+const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
+/** The module bytes (cached per path). */
+export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'release'): Uint8Array<ArrayBuffer> {
+  const p = wasmPath(name, variant);
+  let b = bytesCache.get(p);
+  if (!b) { b = new Uint8Array(readFileSync(p)); bytesCache.set(p, b); }
+  return b;
+}
+
+/** Raw exports (the instance's own, not the loader's demangled wrappers): functions taking and
+ *  returning integers, plus exported constant globals. */
+export type RawExports = Record<string, any> & { memory: WebAssembly.Memory };
+
+/**
+ * One instance of a firmware module with its mailbox. `call` runs an export and turns a non-zero
+ * status into a typed error; `put`/`take` copy bytes in and out.
+ */
+export class Firmware {
+  readonly raw: RawExports;
+  private readonly mem: Uint8Array;
+  private readonly view: DataView;
+  readonly inPtr: number;
+  readonly inLen: number;
+  readonly outPtr: number;
+  readonly outLen: number;
+  private cursor = 0;
+
+  /** Names of the functions the module itself exports (the loader adds helpers of its own). */
+  readonly functions: readonly string[];
+
+  constructor(instanceExports: RawExports, module: WebAssembly.Module) {
+    this.raw = instanceExports;
+    this.functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    // Memory never grows (initial = maximum = 1 page), so one view stays valid for the instance.
+    this.mem = new Uint8Array(this.raw.memory.buffer);
+    this.view = new DataView(this.raw.memory.buffer);
+    this.inPtr = this.constant('IO_IN_PTR');
+    this.inLen = this.constant('IO_IN_LEN');
+    this.outPtr = this.constant('IO_OUT_PTR');
+    this.outLen = this.constant('IO_OUT_LEN');
+  }
+
+  /** Value of an exported constant global (e.g. IO_IN_PTR). */
+  constant(name: string): number {
+    const g = this.raw[name];
+    if (g === undefined) throw new Error(`module does not export ${name}`);
+    return typeof g === 'object' && 'value' in g ? Number(g.value) : Number(g);
+  }
+
+  /** Start a new request: inputs are placed from offset 0 of IO_IN. */
+  begin(): this { this.cursor = 0; return this; }
+
+  /** Copy bytes into IO_IN at the next 4-aligned offset; returns that offset (relative to IO_IN). */
+  put(bytes: Uint8Array): number {
+    const off = this.cursor;
+    if (off + bytes.length > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
+    this.mem.set(bytes, this.inPtr + off);
+    this.cursor = (off + bytes.length + 3) & ~3;
+    return off;
+  }
+
+  /** Reserve `len` bytes of IO_IN (4-aligned) and return their offset, e.g. for a table that is
+   *  filled with putU32 once the offsets it lists are known. */
+  reserve(len: number): number {
+    const off = this.cursor;
+    if (off + len > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
+    this.cursor = (off + len + 3) & ~3;
+    return off;
+  }
+
+  /** Write a little-endian u32 at an IO_IN offset (ABI tables are little-endian u32 pairs). */
+  putU32(off: number, v: number): void { this.view.setUint32(this.inPtr + off, v, true); }
+
+  /** Write bytes at an explicit IO_IN offset (for hand-built tables). */
+  putAt(off: number, bytes: Uint8Array): void { this.mem.set(bytes, this.inPtr + off); }
+
+  /** Copy `len` bytes out of IO_OUT starting at `off`. */
+  take(off: number, len: number): Uint8Array { return this.mem.slice(this.outPtr + off, this.outPtr + off + len); }
+
+  /** Call an export; a non-zero status throws the mapped error. */
+  call(name: string, ...args: number[]): number {
+    const fn = this.raw[name];
+    if (typeof fn !== 'function') throw new Error(`module does not export ${name}()`);
+    const status = fn(...args) as number;
+    checkStatus(status, name);
+    return status;
+  }
+
+  /** Call an export and return its raw status (0 = success) without throwing. */
+  tryCall(name: string, ...args: number[]): number { return this.raw[name](...args) as number; }
+
+  /** A copy of the whole 64 KiB of module memory (tests scan it for leftover key bytes). */
+  snapshot(): Uint8Array { return this.mem.slice(); }
+
+  /** Zero both mailboxes from the host side (what the io_clear / usim_clear exports do), once a
+   *  call's results are copied out: inputs and outputs may be keys (issue 17). */
+  clearMailboxes(): void {
+    this.mem.fill(0, this.inPtr, this.inPtr + this.inLen);
+    this.mem.fill(0, this.outPtr, this.outPtr + this.outLen);
+  }
+}
+
+/** Instantiate a module synchronously from its bytes (no imports are needed or given). */
+export function instantiateSync(name: ModuleName, variant: 'release' | 'debug' = 'release'): Firmware {
+  const module = new WebAssembly.Module(wasmBytes(name, variant));
+  const inst = asInstantiateSync(module, {});
+  return new Firmware(inst.instance.exports as unknown as RawExports, module);
+}
+
+/** Instantiate a module (async form, for callers that prefer `await load()`). */
+export async function instantiate(name: ModuleName, variant: 'release' | 'debug' = 'release'): Promise<Firmware> {
+  const module = await WebAssembly.compile(wasmBytes(name, variant));
+  const inst = await asInstantiate(module, {});
+  return new Firmware(inst.instance.exports as unknown as RawExports, module);
+}

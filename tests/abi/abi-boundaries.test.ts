@@ -1,0 +1,188 @@
+// Exact boundaries of the raw firmware ABI (README "ABI"): an input may use the mailbox up to its
+// last byte and not one byte further, and the context-read export serves the four public slots and
+// the SRVCC slot, never the internal candidate slot. Found by the firmware mutation runner
+// (issue 16): `KEY = 32 → 33` and `slot >= SLOT_COUNT - 1 → + 1` survived the suite.
+import { describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { instantiateSync } from '../../host/firmware/loader.js';
+import { toHex } from '../helpers.js';
+
+const fw = instantiateSync('ue');
+const status = (name: string) => fw.constant(`STATUS_${name}`);
+const KAMF = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 ^ i);
+
+describe('mailbox boundary: a 32-octet key may end exactly at the last byte of IO_IN', () => {
+  const last = fw.inLen - 32;
+  // TS 33.501 A.9: KgNB = HMAC-SHA-256(KAMF, 0x6E ‖ UL NAS COUNT ‖ 0x00 0x04 ‖ access type ‖ 0x00 0x01)
+  const kgnb = (count: number, access: number) => createHmac('sha256', KAMF)
+    .update(Buffer.from('6e' + count.toString(16).padStart(8, '0') + '0004' + access.toString(16).padStart(2, '0') + '0001', 'hex')).digest('hex');
+  it(`derive_kgnb with KAMF at IO_IN offset ${last} (the last 32 octets): accepted, TS 33.501 A.9 value`, () => {
+    fw.begin(); fw.putAt(last, KAMF);
+    expect(fw.tryCall('derive_kgnb', last, 7, 1)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(kgnb(7, 1));
+  });
+  it(`derive_kgnb with KAMF at offset ${last + 1} (one octet past the mailbox): STATUS_ERR_RANGE`, () => {
+    expect(fw.tryCall('derive_kgnb', last + 1, 7, 1)).toBe(status('ERR_RANGE'));
+  });
+  it('derive_kamf_prime and derive_nh take a key at the last 32 octets and refuse one octet further', () => {
+    fw.begin(); fw.putAt(last, KAMF); fw.putAt(0, KAMF);
+    // TS 33.501 A.13: KAMF′ = HMAC-SHA-256(KAMF, 0x72 ‖ DIRECTION ‖ 0x00 0x01 ‖ COUNT ‖ 0x00 0x04)
+    expect(fw.tryCall('derive_kamf_prime', last, 0, 5)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(createHmac('sha256', KAMF).update(Buffer.from('72000001000000050004', 'hex')).digest('hex'));
+    expect(fw.tryCall('derive_kamf_prime', last + 1, 0, 5)).toBe(status('ERR_RANGE'));
+    // TS 33.501 A.10: NH = HMAC-SHA-256(KAMF, 0x6F ‖ SYNC-input ‖ 0x00 0x20)
+    expect(fw.tryCall('derive_nh', 0, last)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6f), KAMF, Buffer.of(0, 0x20)])).digest('hex'));
+    expect(fw.tryCall('derive_nh', 0, last + 1)).toBe(status('ERR_RANGE'));
+  });
+});
+
+describe('ctx_read serves slots 0–3 and the SRVCC slot 5, never the internal candidate slot 4', () => {
+  it('slots 0, 1, 2, 3 and 5: STATUS_OK', () => {
+    for (const s of [0, 1, 2, 3, 5]) expect(fw.tryCall('ctx_read', s), `slot ${s}`).toBe(0);
+  });
+  it('slot 4 (the candidate of a running SMC, internal) and 6, 7, 0xffffffff: STATUS_ERR_VALUE', () => {
+    for (const s of [4, 6, 7, 0xffffffff]) expect(fw.tryCall('ctx_read', s), `slot ${s}`).toBe(status('ERR_VALUE'));
+  });
+});
+
+describe('value ranges are checked by the firmware itself, not only by the host API', () => {
+  // TS 36.101 5.7.3: EARFCN is 0–262143 (18 bits); TS 33.401 A.5 and TS 33.501 A.12 take it as is.
+  it('derive_kenb_star: EARFCN-DL 262143 accepted, 262144 → STATUS_ERR_VALUE', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kenb_star', 0, 1, 262143)).toBe(0);
+    expect(fw.tryCall('derive_kenb_star', 0, 1, 262144)).toBe(status('ERR_VALUE'));
+  });
+  it('derive_kng_ran_star towards an ng-eNB (target 1): EARFCN-DL 262143 accepted, 262144 → STATUS_ERR_VALUE', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kng_ran_star', 0, 1, 1, 262143)).toBe(0);
+    expect(fw.tryCall('derive_kng_ran_star', 0, 1, 1, 262144)).toBe(status('ERR_VALUE'));
+  });
+});
+
+describe('TS 33.501 A.6 KSEAF: any serving network name length that fits the mailbox', () => {
+  it('a 4,000-octet serving network name: KDF(KAUSF, 0x6C ‖ SNN ‖ L0) as node:crypto computes it', () => {
+    const snn = Buffer.alloc(4000, 0x61); // 'aaaa…'
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    const expected = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6c), snn, Buffer.of(4000 >> 8, 4000 & 0xff)])).digest('hex');
+    expect(toHex(fw.take(0, 32))).toBe(expected);
+  });
+});
+
+describe('wipe_scratch leaves no input of the last derivation anywhere in module memory', () => {
+  it('a distinctive serving network name is gone from all 65,536 bytes after wipe_scratch', () => {
+    const snn = Buffer.from('5G:mnc099.mcc999.3gppnetwork.org/wipe-scratch-probe');
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    expect(fw.tryCall('wipe_scratch')).toBe(0);
+    expect(Buffer.from(fw.snapshot()).indexOf(snn.subarray(0, 24))).toBe(-1);
+  });
+});
+
+// wipe_scratch's contract (host/firmware/keys.ts wipeScratch, README ABI): it wipes "the HMAC key
+// cache, the hash contexts, S, scratch and both mailboxes". Each region is checked after a
+// derivation and an open SHA-256 stream (which keeps its partial block in SHA_CTX until then).
+describe('wipe_scratch zeroes every key-bearing region it names', () => {
+  it('after derive_kseaf and an open sha256 stream: HMAC_KEY, HMAC_WORK, SHA_CTX, KDF_S, TMP, IO_IN, IO_OUT all zero; KSEAF (node:crypto, TS 33.501 A.6) nowhere', () => {
+    const snn = Buffer.from('5G:mnc093.mcc208.3gppnetwork.org');
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, snn);
+    expect(fw.tryCall('derive_kseaf', 0, 32, snn.length)).toBe(0);
+    // TS 33.501 A.6: KSEAF = HMAC-SHA-256(KAUSF, 0x6C ‖ SN name ‖ length of SN name)
+    const len = Buffer.of(snn.length >> 8, snn.length & 0xff);
+    const kseaf = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6c), snn, len])).digest();
+    expect(toHex(fw.snapshot().subarray(fw.outPtr, fw.outPtr + 32))).toBe(kseaf.toString('hex'));
+    fw.begin(); fw.putAt(0, Uint8Array.of(1, 2, 3));
+    expect(fw.tryCall('sha256_init')).toBe(0);
+    expect(fw.tryCall('sha256_update', 0, 3)).toBe(0);
+    expect(fw.tryCall('wipe_scratch')).toBe(0);
+    const m = fw.snapshot();
+    for (const r of ['HMAC_KEY', 'HMAC_WORK', 'SHA_CTX', 'KDF_S', 'TMP', 'IO_IN', 'IO_OUT']) {
+      const p = fw.constant(`${r}_PTR`), l = fw.constant(`${r}_LEN`);
+      expect(m.subarray(p, p + l).every((b) => b === 0), `${r} after wipe_scratch`).toBe(true);
+    }
+    expect(Buffer.from(m).indexOf(kseaf.subarray(0, 8)), 'KSEAF in memory').toBe(-1);
+  });
+});
+
+// TS 33.501 A.2: KAUSF = HMAC-SHA-256(CK ‖ IK, 0x6A ‖ P0 ‖ L0 ‖ SQN⊕AK ‖ 0x00 0x06), P0 = the
+// serving network name (TS 24.501 9.12.1, "5G:…", never empty). The ABI refuses an empty P0 with a
+// LENGTH status and accepts every non-empty one, down to a single octet.
+describe('derive_kausf: serving network name length boundary (empty refused, 1 octet accepted)', () => {
+  const sqnXorAk = Buffer.from('a1a2a3a4a5a6', 'hex');
+  it('snnLen 0 → STATUS_ERR_LENGTH; snnLen 1 → the TS 33.501 A.2 value (node:crypto)', () => {
+    fw.begin(); fw.putAt(0, KAMF); fw.putAt(32, Uint8Array.of(0x35)); fw.putAt(40, sqnXorAk);
+    expect(fw.tryCall('derive_kausf', 0, 32, 0, 40)).toBe(status('ERR_LENGTH'));
+    expect(fw.tryCall('derive_kausf', 0, 32, 1, 40)).toBe(0);
+    const want = createHmac('sha256', KAMF).update(Buffer.concat([Buffer.of(0x6a, 0x35, 0x00, 0x01), sqnXorAk, Buffer.of(0x00, 0x06)])).digest('hex');
+    expect(toHex(fw.snapshot().subarray(fw.outPtr, fw.outPtr + 32))).toBe(want);
+  });
+});
+
+// Issue 17 ("nothing secret stays in module memory after a call returns"), at the raw ABI — an
+// emulator or a C host calls the export directly, without the host wrapper that clears the
+// mailboxes: ctx_install copies the KAMF into the slot and wipes its copy in IO_IN.
+describe('ctx_install leaves no KAMF in IO_IN (issue 17, raw ABI without the host wrapper)', () => {
+  it('the 32 octets of IO_IN that held the KAMF are zero after an accepted install; the KAMF lives only in its slot', () => {
+    fw.clearMailboxes(); // earlier cases of this file leave keys in IO_IN on purpose
+    fw.begin(); fw.putAt(64, KAMF);
+    // slot 0 (CURRENT), ngKSI 1, NEA2/NIA2, type 2 = full native
+    expect(fw.tryCall('ctx_install', 0, 64, 1, 0x22, 2)).toBe(0);
+    const mem = fw.snapshot();
+    const ioIn = mem.subarray(fw.inPtr + 64, fw.inPtr + 96);
+    expect(toHex(ioIn)).toBe('00'.repeat(32));
+    const hex = toHex(mem), k = toHex(KAMF);
+    expect(hex.split(k).length - 1, 'copies of the KAMF in the 64 KiB page').toBe(1);
+    fw.tryCall('ctx_wipe', 0);
+  });
+});
+
+describe('the S1→N1 / N2 NAS transparent container is 7 octets and may end at the last byte of IO_IN', () => {
+  // README "Modelling choices": the NAS transparent container is 7 octets (assembly/abi/mobility.ts);
+  // a container at IO_IN[4089..4096) is in range, one octet further is not.
+  const last = fw.inLen - 7;
+  it(`n2_ho with the container at IO_IN offset ${last}: past the range check (no context yet → ERR_STATE); at ${last + 1}: ERR_RANGE`, () => {
+    fw.begin();
+    expect(fw.tryCall('n2_ho', last)).toBe(status('ERR_STATE'));
+    expect(fw.tryCall('n2_ho', last + 1)).toBe(status('ERR_RANGE'));
+  });
+  it(`eps_to_5g_ho with the container at IO_IN offset ${last}: not a range error; at ${last + 1}: ERR_RANGE`, () => {
+    fw.begin();
+    expect(fw.tryCall('eps_to_5g_ho', 0, 32, last)).not.toBe(status('ERR_RANGE'));
+    fw.begin();
+    expect(fw.tryCall('eps_to_5g_ho', 0, 32, last + 1)).toBe(status('ERR_RANGE'));
+  });
+});
+
+describe('a derivation writes exactly its result: IO_OUT past the 32 octets is left as it was', () => {
+  // assembly/abi/derive.ts: "the result is written to IO_OUT[0..32)". A SHA-256 final that wrote one
+  // word more would put the first word of its last block there — in HMAC's outer hash, four octets
+  // of the inner hash.
+  it('derive_kgnb: IO_OUT[0..32) = TS 33.501 A.9 value, IO_OUT[32..64) all zero', () => {
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kgnb', 0, 7, 1)).toBe(0);
+    expect(toHex(fw.take(0, 32))).toBe(createHmac('sha256', KAMF).update(Buffer.from('6e000000070004010001', 'hex')).digest('hex'));
+    expect(toHex(fw.take(32, 32))).toBe('00'.repeat(32));
+  });
+});
+
+describe('exports write only inside the documented memory map: nothing below IO_IN', () => {
+  // README "Memory map": the regions start at IO_IN (0x0400 in the release build); the octets below
+  // it belong to no region, so no export may write there (a stray store through a null or swapped
+  // pointer would land there).
+  it('128-NIA0–3 and 128-NEA0–3 over a message, and a KDF: memory[0..IO_IN) stays all zero', () => {
+    const inPtr = fw.inPtr;
+    expect(inPtr).toBeGreaterThanOrEqual(8);
+    expect(fw.snapshot().subarray(0, inPtr).every((b) => b === 0)).toBe(true);
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 0x2b ^ i), msg = Uint8Array.from({ length: 45 }, (_, i) => i * 7);
+    for (let alg = 0; alg <= 3; alg++) {
+      fw.begin(); fw.putAt(0, key); fw.putAt(16, msg);
+      expect(fw.tryCall('nas_mac', alg, 0, 0x38a6f056, 0x1f, 1, 16, msg.length * 8 - 3)).toBe(0);
+      expect(fw.tryCall('nas_cipher', alg, 0, 0x38a6f056, 0x1f, 1, 16, msg.length * 8 - 3)).toBe(0);
+    }
+    fw.begin(); fw.putAt(0, KAMF);
+    expect(fw.tryCall('derive_kgnb', 0, 7, 1)).toBe(0);
+    const low = fw.snapshot().subarray(0, inPtr);
+    expect(toHex(low.filter((b) => b !== 0)), 'non-zero octets below IO_IN').toBe('');
+  });
+});

@@ -1,0 +1,241 @@
+// The SECURITY MODE COMMAND outcome record (assembly/nas/smc.ts, README "ABI": smc_process writes
+// result, cause, flags, ngKSI, response length, the DL NAS COUNT the SMC verified with and the UL
+// NAS COUNT of the response at IO_OUT[0..16), the response at IO_OUT + 16). Found by the firmware
+// mutation runner (issue 16): every flag value (HDP, IMEISV requested, new KAMF, EPS algorithms,
+// old context kept), the ngKSI and DL COUNT offsets, the "no EPS algorithms" marker and the
+// parsing of replayed UE security capabilities longer than 2 octets survived every suite, because
+// no test read those fields when they are set. The SMCs are built and protected by the independent
+// network model; the expected values are what the SMC carries and what TS 24.501 5.4.2.3 says.
+import { describe, expect, it } from 'vitest';
+import { UeFirmware } from '../../host/firmware/ue-firmware.js';
+import { NetworkNasContext } from '../../host/network/nas-security.js';
+import { ref } from '../../host/reference/kdf.js';
+import * as M from '../../host/nas/messages.js';
+import { toHex } from '../helpers.js';
+
+const KAMF = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 19) & 0xff);
+const NGKSI = 2;
+const RR = Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d, 0x01, 0x00, 0xf1, 0x10, 0x00, 0x00, 0x00, 0x00, 0x21, 0x43, 0x65);
+
+/** A UE with a current native context (ngKSI 2, UL 5, last DL 3) that sent an integrity-protected
+ *  REGISTRATION REQUEST with UL COUNT 5; `caps` are its UE security capabilities (2–8 octets,
+ *  TS 24.501 9.11.3.54: 5G-EA, 5G-IA, then optionally EEA, EIA …). */
+function ueAfterRegistrationRequest(caps: Uint8Array) {
+  const ue = new UeFirmware();
+  ue.configure({ ueSecurityCapabilities: caps });
+  ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+  ue.setCounts('current', '3gpp', 5, 3, true);
+  expect(ue.registrationRequest(RR).count).toBe(5);
+  return ue;
+}
+
+describe('TS 24.501 5.4.2.3 SMC outcome record: every field as the SMC and the clause determine it', () => {
+  it('HDP = 1, IMEISV request, selected EPS algorithms: KAMF′ taken into use (TS 33.501 6.9.3), COUNTs from 0', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const kamfPrime = ref.kamfPrime(KAMF, 0, 5); // TS 33.501 A.13 with the RR's UL COUNT 5
+    const net = new NetworkNasContext(kamfPrime, NGKSI, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, imeisvRequest: true, hdp: true, epsAlgs: 0x22 })).message);
+    expect({ result: r.result, cause: r.cause, hdp: r.hdp, rinmr: r.rinmr, imeisvRequested: r.imeisvRequested, newKamf: r.newKamf, epsAlgs: r.epsAlgs, ngKsi: r.ngKsi, dlCount: r.dlCount, ulCount: r.ulCount })
+      .toEqual({ result: 'complete', cause: 0, hdp: true, rinmr: false, imeisvRequested: true, newKamf: true, epsAlgs: true, ngKsi: NGKSI, dlCount: 0, ulCount: 0 });
+    // the old context is kept (as non-current) until the registration outcome, and says so
+    expect(r.oldKept).toBe(true);
+    expect(toHex(ue.read('non-current').kamf)).toBe(toHex(KAMF));
+    expect(net.verifyUplink(r.response)?.count).toBe(0);
+  });
+  it('no optional IE, the current KAMF (HDP = 0): no flag set, DL COUNT 4 as sent, UL COUNT 6 after the RR', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message);
+    expect({ result: r.result, cause: r.cause, hdp: r.hdp, rinmr: r.rinmr, imeisvRequested: r.imeisvRequested, newKamf: r.newKamf, epsAlgs: r.epsAlgs, oldKept: r.oldKept, ngKsi: r.ngKsi, dlCount: r.dlCount, ulCount: r.ulCount })
+      .toEqual({ result: 'complete', cause: 0, hdp: false, rinmr: false, imeisvRequested: false, newKamf: false, epsAlgs: false, oldKept: false, ngKsi: NGKSI, dlCount: 4, ulCount: 6 });
+    expect(net.verifyUplink(r.response)?.count).toBe(6);
+  });
+  it('replayed UE security capabilities of 4 octets (5G-EA, 5G-IA, EEA, EIA) equal to the UE\'s: COMPLETE', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0, 0xc0, 0x40);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect([r.result, r.epsAlgs, r.dlCount]).toEqual(['complete', true, 4]);
+  });
+  for (const announced of [0x20, 0x05]) it(`replayed UE security capabilities announced as ${announced} octets, 2 present at the end of the message: STATUS_ERR_FORMAT, memory unchanged`, () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const plain = M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS });
+    plain[5] = announced; // length octet of the LV; 2 octets present
+    const msg = net.protectDownlink(3, plain).message; // a valid MAC: only the format is wrong
+    const fw = ue.fw, m = fw.begin().put(msg), before = fw.snapshot();
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(fw.constant('STATUS_ERR_FORMAT'));
+    const after = fw.snapshot();
+    expect(Buffer.compare(Buffer.from(after.subarray(fw.outPtr)), Buffer.from(before.subarray(fw.outPtr)))).toBe(0);
+  });
+});
+
+describe('SMC optional IEs the UE does not know are skipped (assembly/nas/smc.ts: TS 24.007 comprehension rules)', () => {
+  // A type 1 IE (IEI 0x8- to 0xF-, one octet) and a TLV-E IE (IEI 0x7-, two length octets), neither
+  // defined for the SECURITY MODE COMMAND, placed before the IMEISV request IE. Their values are
+  // chosen so that a parser taking 0x7B as TLV (one length octet) reads a bogus length past the end.
+  function run(extra: number[]) {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    ue.configure({ ueSecurityCapabilities: CAPS, imeisv: Uint8Array.of(0x93, 0x10, 0x32, 0x54, 0x76, 0x98, 0x10, 0x32, 0xf4) });
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const plain = Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS }), ...extra, 0xe1]);
+    return ue.securityModeCommand(net.protectDownlink(3, plain).message);
+  }
+  it('an unknown type 1 IE (0xA5): skipped, the IMEISV request after it is honoured', () => {
+    const r = run([0xa5]);
+    expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
+  });
+  it('an unknown TLV-E IE (0x7B, length 0x0001, value 0xE1): skipped whole, the IMEISV request after it is honoured', () => {
+    const r = run([0x7b, 0x00, 0x01, 0xe1]);
+    expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
+  });
+});
+
+describe('SMC optional IEs at the end of the message: exact fit accepted, one octet short → STATUS_ERR_FORMAT (smc.ts: "not a well-formed SMC; discarded, nothing changed")', () => {
+  // The last IE of the message, after the mandatory part; the MAC is valid, only the format differs.
+  function status(tail: number[]) {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const msg = net.protectDownlink(3, Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS }), ...tail])).message;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    return fw.tryCall('smc_process', m, msg.length, 1);
+  }
+  const FORMAT = new UeFirmware().fw.constant('STATUS_ERR_FORMAT');
+  const cases: Array<[string, number[], 'ok' | 'format']> = [
+    ['TLV-E 0x7B with length 0, ending at the last octet', [0x7b, 0x00, 0x00], 'ok'],
+    ['TLV-E 0x7B with length 2 and 2 value octets', [0x7b, 0x00, 0x02, 0xaa, 0xbb], 'ok'],
+    ['TLV-E 0x7B with length 2 and 1 value octet', [0x7b, 0x00, 0x02, 0xaa], 'format'],
+    ['TLV-E 0x7B with one length octet only', [0x7b, 0x00], 'format'],
+    ['TLV 0x40 with length 0, ending at the last octet', [0x40, 0x00], 'ok'],
+    ['TLV 0x40 with length 2 and 2 value octets', [0x40, 0x02, 0xaa, 0xbb], 'ok'],
+    ['TLV 0x40 with length 2 and 1 value octet', [0x40, 0x02, 0xaa], 'format'],
+    ['TLV 0x40 with no length octet', [0x40], 'format'],
+    ['Selected EPS NAS security algorithms (TV, 0x57) complete', [0x57, 0x22], 'ok'],
+    ['Selected EPS NAS security algorithms (TV, 0x57) without its value octet', [0x57], 'format'],
+  ];
+  for (const [name, tail, want] of cases) {
+    it(`${name}: ${want === 'ok' ? 'STATUS_OK (COMPLETE)' : 'STATUS_ERR_FORMAT'}`, () => {
+      expect(status(tail)).toBe(want === 'ok' ? 0 : FORMAT);
+    });
+  }
+});
+
+describe('TS 24.501 5.4.2.3 SMC: more fields and boundaries the suite never reached', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  function smcOn(ue: UeFirmware, kamf: Uint8Array, a: Partial<Parameters<typeof M.securityModeCommand>[0]>, tail: number[] = [], dlNext = 4) {
+    const net = new NetworkNasContext(kamf, NGKSI, a.nea ?? 2, 2);
+    net.dlNext['3gpp'] = dlNext; net.ulLast['3gpp'] = 5;
+    const plain = Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, ...a }), ...tail]);
+    return net.protectDownlink(3, plain).message;
+  }
+  it('an unknown TLV IE (0x40, length 0) directly before the IMEISV request: the IMEISV request is honoured', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const r = ue.securityModeCommand(smcOn(ue, KAMF, {}, [0x40, 0x00, 0xe1]));
+    expect([r.result, r.imeisvRequested]).toEqual(['complete', true]);
+  });
+  it('Selected EPS NAS security algorithms 0x00 (EEA0, EIA0) is an EPS algorithm selection too: flag set', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const r = ue.securityModeCommand(smcOn(ue, KAMF, { epsAlgs: 0x00 }));
+    expect([r.result, r.epsAlgs]).toEqual(['complete', true]);
+  });
+  it('ABBA of 15 octets (ABBA_MAX of assembly/context/ue-state.ts, the storage the UE has for it: a modelling choice, TS 24.501 9.11.3.10 sets no maximum) accepted; 16 octets: STATUS_ERR_FORMAT', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    expect(ue.securityModeCommand(smcOn(ue, KAMF, { abba: new Uint8Array(15).fill(0x11) })).result).toBe('complete');
+    const ue2 = ueAfterRegistrationRequest(CAPS);
+    const msg = smcOn(ue2, KAMF, { abba: new Uint8Array(16).fill(0x11) });
+    const m = ue2.fw.begin().put(msg);
+    expect(ue2.fw.tryCall('smc_process', m, msg.length, 1)).toBe(ue2.fw.constant('STATUS_ERR_FORMAT'));
+  });
+  it('HDP = 1 over 3GPP access: the new context starts with UL 1 (after the COMPLETE), DL 0 accepted; non-3GPP UL 0, DL 0, none accepted', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const kamfPrime = ref.kamfPrime(KAMF, 0, 5);
+    const net = new NetworkNasContext(kamfPrime, NGKSI, 2, 2);
+    ue.setCounts('current', 'non3gpp', 9, 7, true); // the old context's non-3GPP COUNTs must not carry over
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, hdp: true })).message);
+    expect(r.result).toBe('complete');
+    const c = ue.read('current');
+    expect({ ul: c.ulCount, dl: c.dlCount, acc: c.dlAccepted }).toEqual({ ul: { '3gpp': 1, non3gpp: 0 }, dl: { '3gpp': 0, non3gpp: 0 }, acc: { '3gpp': true, non3gpp: false } });
+  });
+  it('SMC selecting 128-NEA3 (ZUC) with 128-NIA2: accepted (TS 33.501 5.11.1.1: NEA3 is one of the four)', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 0, 2); // the SMC itself is integrity protected only
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 3, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message);
+    expect(r.result).toBe('complete');
+    expect(ue.read('current').nea).toBe(3);
+  });
+});
+
+describe('TS 24.501 5.4.2.5: replayed UE security capabilities that differ from the UE\'s → SECURITY MODE REJECT #23', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  it('HDP = 1 SMC replaying other capabilities: REJECT #23, the current context unchanged, KAMF′ nowhere in memory', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const kamfPrime = ref.kamfPrime(KAMF, 0, 5);
+    const net = new NetworkNasContext(kamfPrime, NGKSI, 2, 2);
+    const before = ue.read('current');
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: Uint8Array.of(0xe0, 0xc0), hdp: true })).message);
+    expect([r.result, r.cause]).toEqual(['reject', 23]);
+    // unchanged except the UL COUNT the REJECT used when it went out protected with this context (TS 33.501 6.7.2)
+    const after = ue.read('current');
+    expect({ ...after, ulCount: null }).toEqual({ ...before, ulCount: null });
+    expect(after.ulCount['3gpp']).toBe(before.ulCount['3gpp'] + (r.ulCount === null ? 0 : 1));
+    const mem = Buffer.from(ue.memory());
+    expect(mem.indexOf(Buffer.from(kamfPrime)), 'KAMF′ left in memory').toBe(-1);
+  });
+  it('replayed capabilities one octet longer than the UE\'s (same first two octets): REJECT #23', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: Uint8Array.of(0xe0, 0xe0, 0x00) })).message);
+    expect([r.result, r.cause]).toEqual(['reject', 23]);
+  });
+});
+
+describe('TS 33.501 6.7.2 / A.9: the context an accepted SMC takes into use', () => {
+  it('current KAMF, EPS algorithms 0x22: stored EPS algorithms 0x22, NCC 0, KgNB = A.9(KAMF, UL NAS COUNT of the COMPLETE, 3GPP)', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect([r.result, r.ulCount]).toEqual(['complete', 6]);
+    const c = ue.read('current');
+    expect({ epsAlgs: c.epsAlgs, ncc: c.ncc, kgnb: toHex(c.kgnb) }).toEqual({ epsAlgs: 0x22, ncc: 0, kgnb: toHex(ref.kgnb(KAMF, 6, 1)) });
+  });
+});
+
+describe('SMC outcome flags are separate bits: each one set alone leaves HDP (bit 1) clear', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const flags = (r: ReturnType<UeFirmware['securityModeCommand']>) => ({ hdp: r.hdp, rinmr: r.rinmr, imeisvRequested: r.imeisvRequested, newKamf: r.newKamf, epsAlgs: r.epsAlgs, oldKept: r.oldKept });
+  it('IMEISV request and EPS algorithms with the current KAMF: only those two flags', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    ue.configure({ ueSecurityCapabilities: CAPS, imeisv: Uint8Array.of(0x93, 0x10, 0x32, 0x54, 0x76, 0x98, 0x10, 0x32, 0xf4) });
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, imeisvRequest: true, epsAlgs: 0x11 })).message);
+    expect(r.result).toBe('complete');
+    expect(flags(r)).toEqual({ hdp: false, rinmr: false, imeisvRequested: true, newKamf: false, epsAlgs: true, oldKept: false });
+  });
+  it('a new partial native context (5G AKA during the registration) taken into use, HDP = 0: new KAMF and old context kept, HDP clear', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const K2 = Uint8Array.from({ length: 32 }, (_, i) => (i * 5 + 200) & 0xff);
+    ue.install('new', { kamf: K2, ngKsi: 3, type: 'partial-native' });
+    const net = new NetworkNasContext(K2, 3, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 3, replayedCaps: CAPS })).message);
+    expect([r.result, r.ngKsi, r.dlCount, r.ulCount]).toEqual(['complete', 3, 0, 0]);
+    expect(flags(r)).toEqual({ hdp: false, rinmr: false, imeisvRequested: false, newKamf: true, epsAlgs: false, oldKept: true });
+    expect(toHex(ue.read('current').kamf)).toBe(toHex(K2));
+    expect(ue.read('current').type).toBe('full-native'); // TS 33.501 6.2.3.2: partial → full on a successful SMC
+    expect(toHex(ue.read('non-current').kamf)).toBe(toHex(KAMF));
+  });
+});
