@@ -1,8 +1,8 @@
 /** `ue-keys abi`: the memory map, exports and status codes of a module, read from the module. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { abiMarkdown, describeModule } from '../inspect/abi.js';
+import { abiMarkdown, describeModule, regionNotes } from '../inspect/abi.js';
 import { staticLayout } from '../inspect/layout.js';
-import { buildPath, type ModuleName } from '../firmware/loader.js';
+import type { ModuleName } from '../firmware/loader.js';
 import { applySpecs, split, unexpected, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 
@@ -20,11 +20,6 @@ export function updateReadme(text: string): string {
     text = text.slice(0, i + a.length) + '\n' + abiMarkdown(describeModule(m), regionNotes(m), staticLayout(m)) + '\n' + text.slice(j);
   }
   return text;
-}
-
-/** Region notes gathered from the memory-map files at build time. */
-export function regionNotes(module: ModuleName): Record<string, string> {
-  try { return JSON.parse(readFileSync(buildPath('abi-notes.json'), 'utf8'))[module] ?? {}; } catch { return {}; }
 }
 
 export const abiCommand: Command = {

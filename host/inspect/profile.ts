@@ -13,7 +13,7 @@ import { PAGE, staticLayout, type Block } from './layout.js';
 import { meterModule } from './meter.js';
 import { releaseFunctionNames } from './names.js';
 import { OPERATIONS, type Operation } from './operations.js';
-import { analyseBody, readWasm, typeBytes, type WasmInfo } from './wasm.js';
+import { analyseBody, funcType, readWasm, typeBytes, type WasmInfo } from './wasm.js';
 
 export const MODULES: ModuleName[] = ['ue', 'usim'];
 export const SIZE_GOALS: Partial<Record<ModuleName, number>> = { ue: 20 * 1024, usim: 8 * 1024 };
@@ -34,21 +34,12 @@ export interface ModuleReport {
 }
 export interface ProfileReport { modules: Record<string, ModuleReport>; operations: Record<string, OperationResult>; deepestOperation: string; method: Record<string, string> }
 
-/** Memory limits of a binary's own memory section. */
-export function memoryLimits(info: WasmInfo, b: Uint8Array): { min: number; max: number | null } {
-  const s = info.sections.find((x) => x.id === 5);
-  if (!s) return { min: 0, max: null };
-  let p = s.start + 1;
-  const leb = () => { let v = 0, sh = 0, x; do { x = b[p++]; v += (x & 0x7f) * 2 ** sh; sh += 7; } while (x & 0x80); return v; };
-  leb(); leb(); const flags = leb(); const min = leb(); return { min, max: flags & 1 ? leb() : null };
-}
-
 /** Static value-stack bound of every function: own frame + the deepest callee chain. */
 function stackBounds(b: Uint8Array, info: WasmInfo, names: Map<number, string>) {
   const frame = new Map<number, { slots: number; bytes: number }>(), callees = new Map<number, Set<number>>();
   for (const body of info.bodies) {
     const facts = analyseBody(b, body, info);
-    const type = info.types[info.funcTypes[body.index - info.importedFuncs]];
+    const type = funcType(info, body.index);
     const params = type.params, all = [...params, ...body.locals];
     frame.set(body.index, { slots: all.length + facts.maxStack, bytes: all.reduce((s, t) => s + typeBytes(t), 0) + 8 * facts.maxStack });
     callees.set(body.index, facts.callees);
@@ -85,7 +76,7 @@ export function metered(m: ModuleName): Metered {
   if (!x) {
     const r = meterModule(wasmBytes(m));
     const module = new WebAssembly.Module(r.wasm);
-    x = { module, functions: r.functions, importedFuncs: r.importedFuncs, bytes: r.wasm.length, imports: WebAssembly.Module.imports(module).length, pages: memoryLimits(readWasm(r.wasm), r.wasm) };
+    x = { module, functions: r.functions, importedFuncs: r.importedFuncs, bytes: r.wasm.length, imports: WebAssembly.Module.imports(module).length, pages: readWasm(r.wasm).memory ?? { min: 0, max: null } };
     meteredCache.set(m, x);
   }
   return x;

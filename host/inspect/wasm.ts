@@ -1,7 +1,9 @@
 /**
- * A small reader for MVP wasm binaries, enough for the profile: sections and their sizes, function
- * bodies, exports, constant globals, data segments, the "name" section (function, local and global
- * names), and a decoder that walks each body once to find its callees and its operand-stack height.
+ * The one reader of wasm binaries in the project (tests/abi/one-wasm-reader.test.ts keeps it so):
+ * sections and their sizes, types, imports, memory limits, function bodies, exports, constant
+ * globals, data segments, the "name" section (function, local and global names), and a decoder that
+ * walks each body once to find its callees and its operand-stack height. Used by the profile, the ABI
+ * description, the C header generator, the interpreter driver and the module-property tests.
  */
 
 export const SECTION_NAMES: Record<number, string> = {
@@ -9,12 +11,21 @@ export const SECTION_NAMES: Record<number, string> = {
   8: 'start', 9: 'element', 10: 'code', 11: 'data', 12: 'datacount',
 };
 
-export interface Section { id: number; name: string; /** bytes including id and size header */ size: number; start: number; end: number }
+export interface Section {
+  id: number; name: string; /** bytes including id and size header */ size: number; start: number; end: number;
+  /** first byte after the size header */ payload: number;
+}
 export interface Body { index: number; /** bytes of the body including its size prefix */ size: number; start: number; end: number; locals: number[] }
 export interface WasmInfo {
   sections: Section[];
   types: Array<{ params: number[]; results: number[] }>;
+  /** imports of every kind */
+  imports: number;
   importedFuncs: number;
+  /** type index of each imported function, in import order */
+  importFuncTypes: number[];
+  /** limits of the module's own memory section, in pages (null: no memory section) */
+  memory: { min: number; max: number | null } | null;
   funcTypes: number[];
   exports: Array<{ name: string; kind: number; index: number }>;
   globals: Array<{ type: number; mutable: boolean; init: number | null }>;
@@ -42,13 +53,13 @@ export const typeBytes = (t: number) => (t === 0x7e || t === 0x7c ? 8 : 4);
 
 export function readWasm(b: Uint8Array): WasmInfo {
   const r = new Reader(b, 8);
-  const info: WasmInfo = { sections: [], types: [], importedFuncs: 0, funcTypes: [], exports: [], globals: [], data: [], bodies: [] };
+  const info: WasmInfo = { sections: [], types: [], imports: 0, importedFuncs: 0, importFuncTypes: [], memory: null, funcTypes: [], exports: [], globals: [], data: [], bodies: [] };
   while (r.p < b.length) {
     const start = r.p;
     const id = r.u8(), size = r.leb(), payload = r.p, end = r.p + size;
     let name = SECTION_NAMES[id] ?? `id${id}`;
     if (id === 0) { const nr = new Reader(b, payload); name = `custom "${nr.name()}"`; }
-    info.sections.push({ id, name, size: end - start, start, end });
+    info.sections.push({ id, name, size: end - start, start, end, payload });
     if (id === 1) {
       for (let n = r.leb(); n > 0; n--) {
         r.u8();
@@ -59,10 +70,13 @@ export function readWasm(b: Uint8Array): WasmInfo {
     } else if (id === 2) {
       for (let n = r.leb(); n > 0; n--) {
         r.name(); r.name(); const kind = r.u8();
-        if (kind === 0) { info.importedFuncs++; r.leb(); } else if (kind === 1) { r.u8(); const f = r.u8(); r.leb(); if (f & 1) r.leb(); } else if (kind === 2) { const f = r.u8(); r.leb(); if (f & 1) r.leb(); } else { r.u8(); r.u8(); }
+        info.imports++;
+        if (kind === 0) { info.importedFuncs++; info.importFuncTypes.push(r.leb()); } else if (kind === 1) { r.u8(); const f = r.u8(); r.leb(); if (f & 1) r.leb(); } else if (kind === 2) { const f = r.u8(); r.leb(); if (f & 1) r.leb(); } else { r.u8(); r.u8(); }
       }
     } else if (id === 3) {
       for (let n = r.leb(); n > 0; n--) info.funcTypes.push(r.leb());
+    } else if (id === 5) {
+      if (r.leb() > 0) { const flags = r.leb(); const min = r.leb(); info.memory = { min, max: flags & 1 ? r.leb() : null }; }
     } else if (id === 6) {
       for (let n = r.leb(); n > 0; n--) {
         const type = r.u8(), mutable = r.u8() === 1;
@@ -98,21 +112,54 @@ export function readWasm(b: Uint8Array): WasmInfo {
   return info;
 }
 
+export interface Names {
+  functions: Map<number, string>;
+  /** function index → local index → name (parameters first) */
+  locals: Map<number, Map<number, string>>;
+  globals: Map<number, string>;
+}
+
 /** Function, local and global names from the "name" section (empty maps when there is none). */
-export function readNames(b: Uint8Array): { functions: Map<number, string>; globals: Map<number, string> } {
-  const functions = new Map<number, string>(), globals = new Map<number, string>();
+export function readNames(b: Uint8Array): Names {
+  const functions = new Map<number, string>(), globals = new Map<number, string>(), locals = new Map<number, Map<number, string>>();
   const info = readWasm(b);
   for (const s of info.sections) {
     if (s.name !== 'custom "name"') continue;
-    const r = new Reader(b, s.start + 1); r.leb(); r.name();
+    const r = new Reader(b, s.payload); r.name();
     while (r.p < s.end) {
       const sub = r.u8(), size = r.leb(), end = r.p + size;
       const map = sub === 1 ? functions : sub === 7 ? globals : null;
       if (map) for (let n = r.leb(); n > 0; n--) { const i = r.leb(); map.set(i, r.name()); }
+      if (sub === 2) {
+        for (let n = r.leb(); n > 0; n--) {
+          const f = r.leb(), m = new Map<number, string>();
+          for (let k = r.leb(); k > 0; k--) { const li = r.leb(); m.set(li, r.name()); }
+          locals.set(f, m);
+        }
+      }
       r.p = end;
     }
   }
-  return { functions, globals };
+  return { functions, locals, globals };
+}
+
+/** Signature of every exported function, by export name. */
+export function exportSignatures(info: WasmInfo): Map<string, { params: number[]; results: number[] }> {
+  const out = new Map<string, { params: number[]; results: number[] }>();
+  for (const e of info.exports) if (e.kind === 0) out.set(e.name, funcType(info, e.index));
+  return out;
+}
+
+/** The type of function `f` (imported or defined). */
+export function funcType(info: WasmInfo, f: number): { params: number[]; results: number[] } {
+  return info.types[f < info.importedFuncs ? info.importFuncTypes[f] : info.funcTypes[f - info.importedFuncs]];
+}
+
+/** A vector section's entry count and where its first entry starts. */
+export function vectorHeader(b: Uint8Array, s: Section): { count: number; first: number } {
+  const r = new Reader(b, s.payload);
+  const count = r.leb();
+  return { count, first: r.p };
 }
 
 /** Operand stack effect of a numeric opcode 0x45..0xc4: [pops, pushes]. */
@@ -150,8 +197,7 @@ export function analyseBody(b: Uint8Array, body: Body, info: WasmInfo): BodyFact
   const pop = (n: number) => { const base = ctrl.length ? ctrl[ctrl.length - 1].base : 0; h = Math.max(base, h - n); };
   const push = (n: number) => { h += n; if (h > max) max = h; };
   const unreachable = () => { h = ctrl.length ? ctrl[ctrl.length - 1].base : 0; dead = true; };
-  const funcType = (f: number) => info.types[f < info.importedFuncs ? 0 : info.funcTypes[f - info.importedFuncs]];
-  const fnResults = funcType(body.index).results.length;
+  const fnResults = funcType(info, body.index).results.length;
   while (r.p < body.end) {
     const op = r.u8();
     instructions++;
@@ -170,7 +216,7 @@ export function analyseBody(b: Uint8Array, body: Body, info: WasmInfo): BodyFact
       case 0x0d: r.leb(); pop(1); break;
       case 0x0e: { for (let n = r.leb(); n >= 0; n--) r.leb(); unreachable(); break; }
       case 0x0f: unreachable(); break;
-      case 0x10: { const f = r.leb(); callees.add(f); const t = funcType(f); pop(t.params.length); push(t.results.length); break; }
+      case 0x10: { const f = r.leb(); callees.add(f); const t = funcType(info, f); pop(t.params.length); push(t.results.length); break; }
       case 0x11: { const t = info.types[r.leb()]; r.u8(); pop(1 + t.params.length); push(t.results.length); break; }
       case 0x1a: pop(1); break;
       case 0x1b: pop(3); push(1); break;

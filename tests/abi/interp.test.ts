@@ -5,7 +5,7 @@
 // compared with the same run under Node.
 //
 // wasm-interp calls zero-argument exports only, so each module is wrapped in a driver
-// (host/tools/native/wrapper.mjs): the firmware's code byte for byte plus appended functions that store
+// (host/tools/native/wrapper.ts): the firmware's code byte for byte plus appended functions that store
 // the inputs at IO_IN, call the export and read IO_OUT. The cases are shared with the native test
 // (host/tools/native/cases.mjs).
 import { execFileSync } from 'node:child_process';
@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore: plain ESM shared with the node scripts of host/tools/native
 import { allCases, FAMILIES, moduleConstants, outputMatches, runInNode } from '../../host/tools/native/cases.mjs';
-// @ts-ignore: plain ESM shared with the node scripts of host/tools/native
-import { answersFrom, buildDriver, parseInterpOutput, runDriverInNode } from '../../host/tools/native/wrapper.mjs';
+import { answersFrom, buildDriver, parseInterpOutput, runDriverInNode } from '../../host/tools/native/wrapper.js';
+import { readWasm, vectorHeader } from '../../host/inspect/wasm.js';
 import { repoRoot } from '../helpers.js';
 
 type Mod = 'ue' | 'usim' | 'ue-vectors';
@@ -34,7 +34,7 @@ const extra = [
 ];
 const cases: any[] = [...allCases(consts), ...extra];
 
-interface Run { cases: any[]; interp: any[]; node: any[]; values: { interp: Map<string, string>; v8: Map<string, string> }; wasm: Uint8Array; interpText: string }
+interface Run { cases: any[]; interp: any[]; node: any[]; values: { interp: Map<string, string>; v8: Map<string, string> }; wasm: Uint8Array<ArrayBuffer>; interpText: string }
 const runs = {} as Record<Mod, Run>;
 
 beforeAll(() => {
@@ -72,10 +72,9 @@ describe('wabt interpreter runs the firmware with the official vectors (same ans
       expect(WebAssembly.validate(runs[m].wasm)).toBe(true);
       // every function body of the firmware appears unchanged in the driver's code section
       const fw = Buffer.from(bytes[m]), drv = Buffer.from(runs[m].wasm);
-      const codeStart = (b: Buffer) => { let p = 8; while (p < b.length) { const id = b[p++]; let v = 0, s = 0, x; do { x = b[p++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); if (id === 10) return b.subarray(p, p + v); p += v; } throw new Error('no code'); };
-      const fwCode = codeStart(fw);
-      let q = 0; do { q++; } while (fwCode[q - 1] & 0x80); // skip the body count
-      expect(drv.indexOf(fwCode.subarray(q))).toBeGreaterThan(0);
+      const code = readWasm(fw).sections.find((s) => s.id === 10)!;
+      const bodies = fw.subarray(vectorHeader(fw, code).first, code.end);
+      expect(drv.indexOf(bodies)).toBeGreaterThan(0);
     }
   });
 

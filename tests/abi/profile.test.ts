@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { instantiateSync, wasmBytes, type ModuleName } from '../../host/firmware/loader.js';
 import { meterModule } from '../../host/inspect/meter.js';
 import { OPERATIONS } from '../../host/inspect/operations.js';
-import { countOperation, memoryLimits, MODULES, profile, renderText, stableJson } from '../../host/inspect/profile.js';
-import { analyseBody, readWasm } from '../../host/inspect/wasm.js';
+import { countOperation, MODULES, profile, renderText, stableJson } from '../../host/inspect/profile.js';
+import { analyseBody, funcType, readWasm } from '../../host/inspect/wasm.js';
 import { inspect } from './wasm-props.js';
 
 const op = (id: string) => {
@@ -87,21 +87,18 @@ describe('instruction counts', () => {
   });
 });
 
-const funcResults = (info: ReturnType<typeof readWasm>, index: number) =>
-  info.types[info.funcTypes[index - info.importedFuncs]].results.length;
-
 describe('static facts', () => {
   it('every function body decodes; the static stack walk ends balanced', () => {
     for (const m of MODULES) {
       const b = wasmBytes(m), info = readWasm(b);
-      expect(memoryLimits(info, b)).toEqual({ min: 1, max: 1 });
+      expect(info.memory).toEqual({ min: 1, max: 1 });
       for (const body of info.bodies) {
         const f = analyseBody(b, body, info);
         expect(f.instructions).toBeGreaterThan(0);
         // every function of a validated module ends with exactly its results on the stack; an
         // opcode with a wrong stack effect in the walk would leave too many or too few
         expect(f.balanced, `${m} function ${body.index}`).toBe(true);
-        expect(f.maxStack).toBeGreaterThanOrEqual(funcResults(info, body.index));
+        expect(f.maxStack).toBeGreaterThanOrEqual(funcType(info, body.index).results.length);
       }
     }
   });

@@ -6,8 +6,8 @@
  * host/tools/gen-header.mjs at the end of `npm run build`; nothing in it is written by hand.
  */
 import { writeFileSync } from 'node:fs';
-import { describeModule, type ModuleAbi } from '../../inspect/abi.js';
-import { regionNotes } from '../../cli/abi-command.js';
+import { describeModule, regionNotes, type ModuleAbi } from '../../inspect/abi.js';
+import { exportSignatures, readWasm } from '../../inspect/wasm.js';
 import { buildPath, wasmBytes, type ModuleName } from '../../firmware/loader.js';
 import { staticLayout } from '../../inspect/layout.js';
 
@@ -15,34 +15,6 @@ const MODULES: ReadonlyArray<{ name: ModuleName; prefix: string; file: string }>
   { name: 'ue', prefix: 'UE', file: 'build/ue.wasm' },
   { name: 'usim', prefix: 'USIM', file: 'build/usim.wasm' },
 ];
-
-/** Value types of every exported function, from the release binary (the header states them;
- *  anything other than i32 parameters and one i32 result is reported, not guessed). */
-function exportSignatures(b: Uint8Array): Map<string, { params: number[]; results: number[] }> {
-  let p = 8;
-  const leb = () => { let v = 0, s = 0, x; do { x = b[p++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return v; };
-  const name = () => { const n = leb(); const s = new TextDecoder().decode(b.subarray(p, p + n)); p += n; return s; };
-  const types: Array<{ params: number[]; results: number[] }> = [], funcs: number[] = [], out = new Map<string, { params: number[]; results: number[] }>();
-  let imported = 0;
-  const exports: Array<[string, number]> = [];
-  while (p < b.length) {
-    const id = b[p++], size = leb(), end = p + size;
-    if (id === 1) {
-      for (let n = leb(); n > 0; n--) {
-        p++; // 0x60 func
-        const np = leb(); const params = [...b.subarray(p, p + np)]; p += np;
-        const nr = leb(); const results = [...b.subarray(p, p + nr)]; p += nr;
-        types.push({ params, results });
-      }
-    }
-    if (id === 2) for (let n = leb(); n > 0; n--) { name(); name(); const kind = b[p++]; if (kind === 0) { imported++; leb(); } else throw new Error('the firmware modules import nothing but functions'); }
-    if (id === 3) for (let n = leb(); n > 0; n--) funcs.push(leb());
-    if (id === 7) for (let n = leb(); n > 0; n--) { const nm = name(); const kind = b[p++]; const idx = leb(); if (kind === 0) exports.push([nm, idx]); }
-    p = end;
-  }
-  for (const [nm, idx] of exports) out.set(nm, types[funcs[idx - imported]]);
-  return out;
-}
 
 /** Every exported global of the release module with its value. */
 function exportedGlobals(name: ModuleName): Record<string, number> {
@@ -58,7 +30,7 @@ const comment = (s: string) => s.replace(/\*\//g, '* /');
 
 /** The header text for both modules. */
 export function headerText(): string {
-  const abis = MODULES.map((m) => ({ ...m, abi: describeModule(m.name), notes: regionNotes(m.name), sigs: exportSignatures(wasmBytes(m.name)) }));
+  const abis = MODULES.map((m) => ({ ...m, abi: describeModule(m.name), notes: regionNotes(m.name), sigs: exportSignatures(readWasm(wasmBytes(m.name))) }));
   const L: string[] = [];
   L.push(
     '/* ue_keys.h — C interface of build/ue.wasm (ME) and build/usim.wasm (USIM) as translated by wasm2c.',

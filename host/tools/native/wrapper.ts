@@ -7,16 +7,23 @@
 //                           calls the firmware export with the step's i32 arguments, returns its status;
 //   output export () -> i64: i64.load of 8 bytes at IO_OUT_PTR + off + 8k (little-endian).
 // Exports run in order, so the readers of a step run after its call and before the next call.
-// All cases of one module run in ONE instance, in order.
+// All cases of one module run in ONE instance, in order. The firmware binary is read with the project's
+// one wasm reader (host/inspect/wasm.ts); this file only writes.
+import { readWasm, vectorHeader } from '../../inspect/wasm.js';
 
-function uleb(n) {
-  const out = [];
+/** One step of a case: inputs at IO_IN + off, the call, its status and the outputs at IO_OUT + off. */
+interface Step { inputs: Array<{ off: number; hex: string }>; call: string; args: number[]; status: number; outputs: Array<{ off: number; hex: string }> }
+interface Case { name: string; module: string; steps: Step[] }
+interface DriverExport { name: string; kind: 'step' | 'out'; c: number; s: number; o?: number; k?: number }
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
   do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n);
   return out;
 }
-function sleb(v) {
-  v = BigInt(v);
-  const out = [];
+function sleb(value: number | bigint): number[] {
+  let v = BigInt(value);
+  const out: number[] = [];
   for (;;) {
     const b = Number(v & 0x7fn);
     v >>= 7n;
@@ -24,38 +31,21 @@ function sleb(v) {
     out.push(b | 0x80);
   }
 }
-const vec = (items) => [...uleb(items.length), ...items.flat()];
-const str = (s) => { const b = [...Buffer.from(s, 'utf8')]; return [...uleb(b.length), ...b]; };
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const str = (s: string) => { const b = [...Buffer.from(s, 'utf8')]; return [...uleb(b.length), ...b]; };
 
-/** Sections of a wasm binary: [{ id, body (Uint8Array) }]. */
-function sections(bytes) {
-  const out = [];
-  let p = 8;
-  const leb = () => { let v = 0, s = 0, x; do { x = bytes[p++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return v; };
-  while (p < bytes.length) {
-    const id = bytes[p++], size = leb();
-    out.push({ id, body: bytes.subarray(p, p + size) });
-    p += size;
-  }
-  return out;
-}
-/** Entry count of a vector section and the bytes after the count. */
-function splitVec(body) {
-  let p = 0, v = 0, s = 0, x;
-  do { x = body[p++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
-  return { count: v, rest: [...body.subarray(p)] };
-}
-/** Function exports of a binary: name → function index. */
-function functionExports(exportBody) {
-  const m = new Map();
-  let p = 0;
-  const leb = () => { let v = 0, s = 0, x; do { x = exportBody[p++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return v; };
-  for (let n = leb(); n > 0; n--) {
-    const len = leb(); const name = Buffer.from(exportBody.subarray(p, p + len)).toString('utf8'); p += len;
-    const kind = exportBody[p++]; const idx = leb();
-    if (kind === 0) m.set(name, idx);
-  }
-  return m;
+/** The firmware's sections (payload bytes) and, for the vector sections, entry count and entries. */
+function sections(bytes: Uint8Array) {
+  const info = readWasm(bytes);
+  const secs = info.sections.map((x) => ({ id: x.id, body: bytes.subarray(x.payload, x.end) }));
+  const vector = (id: number) => {
+    const s = info.sections.find((x) => x.id === id);
+    if (!s) return { count: 0, rest: [] as number[] };
+    const { count, first } = vectorHeader(bytes, s);
+    return { count, rest: [...bytes.subarray(first, s.end)] };
+  };
+  const fnExports = new Map(info.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index] as const));
+  return { secs, vector, fnExports, imports: info.imports };
 }
 
 const I32 = 0x7f, I64 = 0x7e;
@@ -66,17 +56,15 @@ const OP = { i32const: 0x41, i64const: 0x42, i64load: 0x29, i64store: 0x37, i32s
  * `ioIn` / `ioOut` are the module's IO_IN_PTR / IO_OUT_PTR. Returns the binary and the export list
  * in run order: { name, kind: 'step' | 'out', c, s, o, k }.
  */
-export function buildDriver(bytes, cases, { ioIn, ioOut }) {
-  const secs = sections(bytes);
-  if (secs.some((x) => x.id === 2)) throw new Error('driver: the firmware is expected to have no imports');
-  const byId = (id) => secs.find((x) => x.id === id);
-  const fnExports = functionExports(byId(7).body);
-  const types = splitVec(byId(1).body), funcs = splitVec(byId(3).body), code = splitVec(byId(10).body);
+export function buildDriver(bytes: Uint8Array, cases: Case[], { ioIn, ioOut }: { ioIn: number; ioOut: number }) {
+  const { secs, vector, fnExports, imports } = sections(bytes);
+  if (imports > 0) throw new Error('driver: the firmware is expected to have no imports');
+  const types = vector(1), funcs = vector(3), code = vector(10);
   const tStatus = types.count, tChunk = types.count + 1;
   const newTypes = [[0x60, 0, 1, I32], [0x60, 0, 1, I64]];
 
-  const bodies = [], fnTypes = [], exports = [], list = [];
-  const addFn = (type, instrs, name, meta) => {
+  const bodies: number[][] = [], fnTypes: number[][] = [], exports: number[][] = [], list: DriverExport[] = [];
+  const addFn = (type: number, instrs: number[], name: string, meta: Omit<DriverExport, 'name'>) => {
     const idx = funcs.count + fnTypes.length;
     fnTypes.push(uleb(type));
     const body = [0x00, ...instrs, OP.end]; // no locals
@@ -88,7 +76,7 @@ export function buildDriver(bytes, cases, { ioIn, ioOut }) {
   cases.forEach((c, ci) => c.steps.forEach((st, si) => {
     const fidx = fnExports.get(st.call);
     if (fidx === undefined) throw new Error(`driver: ${c.module} has no export ${st.call} (case ${c.name})`);
-    const ins = [];
+    const ins: number[] = [];
     for (const input of st.inputs) {
       const b = Buffer.from(input.hex, 'hex');
       let k = 0;
@@ -106,7 +94,7 @@ export function buildDriver(bytes, cases, { ioIn, ioOut }) {
     });
   }));
 
-  const section = (id, payload) => [id, ...uleb(payload.length), ...payload];
+  const section = (id: number, payload: number[]) => [id, ...uleb(payload.length), ...payload];
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   for (const x of secs) {
     if (x.id === 0) continue; // custom sections (names) are not needed
@@ -121,19 +109,19 @@ export function buildDriver(bytes, cases, { ioIn, ioOut }) {
 
 /** Run a driver module under V8 the way wasm-interp --run-all-exports does: every export in order.
  *  Returns name → value as the interpreter prints it (unsigned decimal string). */
-export function runDriverInNode(wasm, list) {
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports;
-  const out = new Map();
+export function runDriverInNode(wasm: Uint8Array<ArrayBuffer>, list: DriverExport[]): Map<string, string> {
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as Record<string, () => number | bigint>;
+  const out = new Map<string, string>();
   for (const e of list) {
     const v = ex[e.name]();
-    out.set(e.name, e.kind === 'step' ? String(v >>> 0) : BigInt.asUintN(64, v).toString());
+    out.set(e.name, e.kind === 'step' ? String((v as number) >>> 0) : BigInt.asUintN(64, v as bigint).toString());
   }
   return out;
 }
 
 /** Parse `wasm-interp --run-all-exports` output: name → value (unsigned decimal) or 'error: ...'. */
-export function parseInterpOutput(text) {
-  const out = new Map();
+export function parseInterpOutput(text: string): Map<string, string> {
+  const out = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^(\S+)\(\) => (?:i32:|i64:)?(.*)$/.exec(line.trim());
     if (m) out.set(m[1], m[2]);
@@ -143,14 +131,14 @@ export function parseInterpOutput(text) {
 
 /** Rebuild the answers of each case from the export values: per step the status and the bytes of
  *  each output (as many as the expected hex has). */
-export function answersFrom(values, cases, list) {
-  const res = cases.map((c) => ({ name: c.name, steps: c.steps.map((s) => ({ status: undefined, outputs: s.outputs.map((o) => new Uint8Array(Math.ceil(o.hex.length / 16) * 8)) })) }));
+export function answersFrom(values: Map<string, string>, cases: Case[], list: DriverExport[]) {
+  const res = cases.map((c) => ({ name: c.name, steps: c.steps.map((s) => ({ status: undefined as number | undefined, outputs: s.outputs.map((o) => new Uint8Array(Math.ceil(o.hex.length / 16) * 8)) })) }));
   for (const e of list) {
     const v = values.get(e.name);
     if (v === undefined || v.startsWith('error')) continue;
     const step = res[e.c].steps[e.s];
     if (e.kind === 'step') step.status = Number(v) | 0;
-    else Buffer.from(step.outputs[e.o].buffer).writeBigUInt64LE(BigInt(v), 8 * e.k);
+    else Buffer.from(step.outputs[e.o!].buffer).writeBigUInt64LE(BigInt(v), 8 * e.k!);
   }
   for (const [ci, c] of cases.entries()) c.steps.forEach((s, si) => s.outputs.forEach((o, oi) => {
     res[ci].steps[si].outputs[oi] = res[ci].steps[si].outputs[oi].slice(0, o.hex.length / 2);
