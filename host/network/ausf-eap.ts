@@ -13,7 +13,8 @@ import { createHmac } from 'node:crypto';
 import { prfPrime } from '../reference/eap-aka-prime.js';
 import { ref } from '../reference/kdf.js';
 import * as E from '../nas/eap.js';
-import { record, type TraceEntry, type Udm } from './udm.js';
+import type { Trace } from '../trace.js';
+import { record, type Udm } from './udm.js';
 import { NetworkStateError } from './ausf.js';
 
 export interface EapChallengeOptions {
@@ -51,7 +52,7 @@ export class EapAusf {
   private nextId = 1;
   private readonly kausfBySupi = new Map<string, Uint8Array>();
 
-  constructor(readonly udm: Udm, readonly trace: TraceEntry[] = udm.trace) {}
+  constructor(readonly udm: Udm, readonly trace: Trace = udm.trace) {}
 
   /**
    * Nausf_UEAuthentication_Authenticate Request (SUPI, SNN) with EAP-AKA′ selected (6.1.3.1 steps

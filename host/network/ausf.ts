@@ -11,7 +11,8 @@
 import { InputError, UeKeysError } from '../errors.js';
 import { ref } from '../reference/kdf.js';
 import type { AuthenticationRequest } from '../ue/ue-aka.js';
-import { record, type TraceEntry, type Udm } from './udm.js';
+import type { Trace } from '../trace.js';
+import { record, type Udm } from './udm.js';
 
 export type { AuthenticationRequest };
 
@@ -33,7 +34,7 @@ export class Ausf {
   private readonly ctx = new Map<string, AusfCtx>();
   private readonly kausfBySupi = new Map<string, Uint8Array>();
 
-  constructor(readonly udm: Udm, readonly trace: TraceEntry[] = udm.trace) {}
+  constructor(readonly udm: Udm, readonly trace: Trace = udm.trace) {}
 
   /**
    * Nausf_UEAuthentication_Authenticate Request (SUPI, SNN) (steps 1–6): get the 5G HE AV from
@@ -100,7 +101,7 @@ export type SeafResult =
 export class Seaf {
   private pending: { authCtxId: string; supi: string; ngKsi: number; abba: Uint8Array; seAv: SeAv } | null = null;
 
-  constructor(readonly ausf: Ausf, readonly snn: string, readonly trace: TraceEntry[] = ausf.trace) {}
+  constructor(readonly ausf: Ausf, readonly snn: string, readonly trace: Trace = ausf.trace) {}
 
   /**
    * Start 5G AKA for `supi` (steps 1, 6–7): get a 5G SE AV from the AUSF and build the NAS

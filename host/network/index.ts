@@ -1,5 +1,5 @@
 /** The network-side models, written with node:crypto only. */
-export { Udm, type TraceEntry, type Subscription } from './udm.js';
+export { Udm, type Subscription } from './udm.js';
 export { Ausf, Seaf } from './ausf.js';
 export { Amf, type ContextTransfer, type RetentionPolicy } from './amf.js';
 export { NetworkNasContext } from './nas-security.js';

@@ -10,17 +10,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { toHex } from '../hex.js';
 import { ref, kdfRef } from '../reference/kdf.js';
 import { milenageOpc, milenageRef, sqnBytes, sqnValue } from '../reference/milenage.js';
 import { tuakRef, tuakTopcRef, type TuakLengths } from '../reference/tuak.js';
+import { Trace } from '../trace.js';
 
-/** One entry of the network trace: the procedure step, the message, and every key as hex. */
-export interface TraceEntry { step: string; message: string; keys: Record<string, string> }
-
-/** Append a trace entry with its keys hex-encoded. */
-export function record(trace: TraceEntry[], step: string, message: string, keys: Record<string, Uint8Array | string> = {}): void {
-  trace.push({ step, message, keys: Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === 'string' ? v : toHex(v)])) });
+/** A home-network step in the procedure trace (host/trace.ts): the message or action, the clause
+ *  of the step, and the keys each side holds there. */
+export function record(trace: Trace, clause: string, message: string, keys: Record<string, Uint8Array | string> = {}): void {
+  trace.add('AUSF', message, keys, { clause });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +58,7 @@ export class Udm {
   private readonly subs = new Map<string, Sub>();
   /** `random(n)` supplies RANDs (default: node:crypto randomBytes; a seeded source makes runs
    *  reproducible). */
-  constructor(readonly trace: TraceEntry[] = [], readonly random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n))) {}
+  constructor(readonly trace: Trace = new Trace(), readonly random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n))) {}
 
   /** Add or replace a subscription (OPc/TOPc computed from OP/TOP if given). */
   provision(s: Subscription): void {

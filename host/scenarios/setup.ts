@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AtomicStore, MemoryMedium } from '../storage/atomic-store.js';
 import { MeStorage, ME_IMAGE_TYPE } from '../ue/me-storage.js';
 import { Usim } from '../usim/usim.js';
-import { Udm, Ausf, Seaf, EapAusf, type TraceEntry, type EapChallengeOptions } from '../network/index.js';
+import { Udm, Ausf, Seaf, EapAusf, type EapChallengeOptions } from '../network/index.js';
 import { ref } from '../reference/kdf.js';
 import { eapName } from '../nas/eap.js';
 import { servingNetworkName } from '../ue/ue-aka.js';
@@ -57,7 +57,6 @@ export function authLabel(o: AuthOptions): string {
 
 export class World {
   readonly trace = new Trace();
-  readonly netTrace: TraceEntry[] = [];
   readonly snn = servingNetworkName(SUBSCRIBER.mcc, SUBSCRIBER.mnc);
   readonly udm: Udm;
   readonly ausf: Ausf;
@@ -79,10 +78,10 @@ export class World {
   constructor(seed?: number, opts: AuthOptions = {}) {
     this.auth = opts.auth ?? '5g-aka';
     this.eapSuccessIn = opts.eapSuccessIn ?? 'smc';
-    this.udm = new Udm(this.netTrace, randomSource(seed));
-    this.eapAusf = new EapAusf(this.udm, this.netTrace);
+    this.udm = new Udm(this.trace, randomSource(seed));
+    this.eapAusf = new EapAusf(this.udm, this.trace);
     this.random = randomSource(seed === undefined ? undefined : seed + 0x100000000);
-    this.ausf = new Ausf(this.udm, this.netTrace);
+    this.ausf = new Ausf(this.udm, this.trace);
     this.udm.provision({ supi: SUBSCRIBER.supi, algorithm: 'milenage', k: SUBSCRIBER.k, opc: SUBSCRIBER.opc });
     Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc }).powerOff();
     this.ue = this.newUe();
@@ -98,31 +97,24 @@ export class World {
     return ue;
   }
 
-  /** Move the home network's trace entries into the scenario trace, as AUSF/UDM steps. */
-  drainNetworkTrace(): void {
-    for (const e of this.netTrace.splice(0)) this.trace.add('AUSF', e.message, e.keys, { clause: e.step });
-  }
-
   /**
    * Primary authentication and NAS SMC run by `amf` (TS 33.501 6.1.3.2, 6.7.2): returns the
    * network-side context, or null when the UE could not be authenticated.
    */
   authenticate(amf: Amf, ngKsi: number): NetworkNasContext | null {
     if (this.auth === 'eap-aka-prime') return this.authenticateEap(amf, ngKsi);
-    const seaf = new Seaf(this.ausf, this.snn, this.netTrace);
+    const seaf = new Seaf(this.ausf, this.snn, this.trace);
     let req = seaf.startAuthentication(SUBSCRIBER.supi, { ngKsi });
     for (let attempt = 0; attempt < 2; attempt++) {
-      this.drainNetworkTrace();
       const r = this.ue.authenticationRequest(M.authenticationRequest(req));
       if (r.message === 'AUTHENTICATION RESPONSE') {
         const v = seaf.handleAuthenticationResponse(r.resStar);
-        this.drainNetworkTrace();
-        if (v.result !== 'success') return null;
+          if (v.result !== 'success') return null;
         this.trace.add(amf.name, `Authentication succeeded; KAMF for ngKSI ${ngKsi}`, { kamf: v.kamf }, { clause: 'TS 33.501 6.1.3.2' });
         return new NetworkNasContext(v.kamf, ngKsi, 2, 2);
       }
       const next = seaf.handleAuthenticationFailure(r.cause, r.auts);
-      if (!next) { this.drainNetworkTrace(); return null; }
+      if (!next) return null;
       req = next;
     }
     return null;
@@ -139,12 +131,10 @@ export class World {
     const abba = Uint8Array.of(0x00, 0x00);
     let eap = this.eapAusf.start(SUBSCRIBER.supi, this.snn, this.eapChallenge);
     for (let round = 0; round < 4; round++) {
-      this.drainNetworkTrace();
       const req = M.authenticationRequestEap({ ngKsi, abba, eap });
       this.trace.add(amf.name, `AUTHENTICATION REQUEST (${eapName(eap)}, ngKSI ${ngKsi})`, {}, { to: 'UE', clause: 'TS 24.501 5.4.1.2.2.2; TS 33.501 6.1.3.1', message: req });
       const { response } = this.ue.authenticationRequestEap(req);
       const step = this.eapAusf.handleResponse(M.parseAuthenticationResponse(response).eap!);
-      this.drainNetworkTrace();
       if (step.kind === 'request') { eap = step.eap; continue; }
       if (step.kind === 'failure') {
         const rej = M.authenticationReject(step.eap);

@@ -15,7 +15,8 @@ import {
   type AuthenticationFailure, type AuthenticationResponse,
 } from '../../host/ue/ue-aka.js';
 import { Ausf, Seaf } from '../../host/network/ausf.js';
-import { Udm, type TraceEntry } from '../../host/network/udm.js';
+import { Udm } from '../../host/network/udm.js';
+import { Trace } from '../../host/trace.js';
 import { keccakF1600, tuakRef, tuakTopcRef } from '../../host/reference/tuak.js';
 import { ContextStore } from '../../host/ue/context-store.js';
 import { ME_IMAGE_TYPE, MeStorage } from '../../host/ue/me-storage.js';
@@ -37,7 +38,7 @@ function world(sub: Sub, usimMedium: Medium = new MemoryMedium(8192)) {
   const cs = new ContextStore(MeStorage.open(AtomicStore.open(meMedium, { type: ME_IMAGE_TYPE })));
   cs.powerOn(usim.storage);
   const ue = new UeAka({ usim, kd, contextStore: cs });
-  const trace: TraceEntry[] = [];
+  const trace = new Trace();
   const udm = new Udm(trace);
   udm.provision({ supi: sub.supi, algorithm: sub.algo, k: sub.k, opc: sub.opc, tuak: sub.tuak });
   const ausf = new Ausf(udm);
@@ -61,7 +62,7 @@ function aka(w: World, ngKsi = 1, abba = hex('0000')) {
   const resp = asResponse(w.ue.handleAuthenticationRequest(req, SNN));
   const net = w.seaf.handleAuthenticationResponse(resp.resStar);
   if (net.result !== 'success') throw new Error(net.reason);
-  const xresStar = w.trace.filter((t) => t.keys.xres_star).at(-1)!.keys.xres_star;
+  const xresStar = w.trace.steps.filter((t) => t.values.xres_star).at(-1)!.values.xres_star;
   expect(toHex(resp.resStar)).toBe(xresStar);                                // RES* = XRES* (A.4)
   expect(toHex(resp.context.kausf)).toBe(toHex(w.ausf.kausf(w.sub.supi)!)); // KAUSF (A.2)
   expect(toHex(resp.context.kseaf)).toBe(toHex(net.kseaf));                 // KSEAF (A.6)
@@ -126,9 +127,9 @@ describe('5G AKA: UE and AUSF/SEAF agree on RES*, KAUSF, KSEAF, KAMF (TS 33.501 
   it('the trace records every message and key in the order of Figure 6.1.3.2-1', () => {
     const w = world({ supi: '001010000000001', algo: 'milenage', k: rnd(16), opc: rnd(16) });
     const { resp, net } = aka(w);
-    const steps = w.trace.map((t) => t.step.replace('TS 33.501 6.1.3.2 step ', ''));
+    const steps = w.trace.steps.map((t) => t.clause!.replace('TS 33.501 6.1.3.2 step ', ''));
     expect(steps).toEqual(['1', '2', '3', '4', '5', '6', '7', '9', '10', '11', '12', '12']);
-    const keys = Object.assign({}, ...w.trace.map((t) => t.keys));
+    const keys = Object.assign({}, ...w.trace.steps.map((t) => t.values));
     expect(keys.kamf).toBe(toHex(net.kamf));
     expect(keys.res_star).toBe(toHex(resp.resStar));
     for (const k of ['rand', 'autn', 'xres_star', 'hxres_star', 'kausf', 'kseaf', 'ck', 'ik', 'ak', 'sqn']) expect(keys[k]).toMatch(/^[0-9a-f]+$/);
@@ -151,7 +152,7 @@ describe('failures (TS 24.501 5.4.1.3.5, TS 33.501 6.1.3.3)', () => {
     expect(w.usim.sqnState().sqnMs).toBe(before);                        // a failed check changes no SQN
     const again = w.seaf.handleAuthenticationFailure(f.cause, f.auts)!;
     expect(w.udm.seqHe(w.sub.supi)).toBe((before >> 5n) + 1n);           // SEQ_HE := SEQ_MS, then the new AV
-    expect(w.trace.some((t) => t.message.includes('MAC-S verified'))).toBe(true);
+    expect(w.trace.steps.some((t) => t.event.includes('MAC-S verified'))).toBe(true);
     const resp = asResponse(w.ue.handleAuthenticationRequest(again, SNN));
     const net = w.seaf.handleAuthenticationResponse(resp.resStar);
     expect(net.result === 'success' && toHex(net.kamf)).toBe(toHex(resp.context.kamf));
