@@ -22,6 +22,7 @@
  * sees "no key is available" and never loads it.
  */
 import { InputError } from '../errors.js';
+import { bytes, int } from '../validate.js';
 
 /** EF 5GS3GPPLOCI, 5GS 3GPP location information (TS 31.102 4.4.11.2). */
 export const FID_5GS3GPPLOCI = 0x4f01;
@@ -110,25 +111,12 @@ export interface Loci {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Validation helpers (encoders only)
+// Encoder helpers (input checks come from host/validate.ts)
 
-function needBytes(field: string, v: unknown, len: number): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw new InputError(field, 'must be a Uint8Array', v);
-  if (v.length !== len) throw new InputError(field, `must be ${len} bytes, got ${v.length}`, v);
-  return v;
-}
-function needInt(field: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new InputError(field, `must be an integer ${min}..${max}, got ${String(v)}`, v);
-  }
-  return v;
-}
+/** The NAS security algorithms octet (TS 24.501 9.11.3.34): ciphering in bits 8–5, integrity in bits 4–1. */
 function algsByte(field: string, a: NasAlgs): number {
   if (a === null || typeof a !== 'object') throw new InputError(field, 'must be {ciphering, integrity}', a);
-  return (needInt(`${field}.ciphering`, a.ciphering, 0, 7) << 4) | needInt(`${field}.integrity`, a.integrity, 0, 7);
-}
-function needRecordLength(field: string, v: number, min: number): number {
-  return needInt(field, v, min, 255);
+  return (int(`${field}.ciphering`, a.ciphering, 0, 7) << 4) | int(`${field}.integrity`, a.integrity, 0, 7);
 }
 const hex2 = (b: number): string => b.toString(16).toUpperCase().padStart(2, '0');
 
@@ -218,12 +206,12 @@ const NSC_TAGS: Record<number, string> = {
  */
 export function encodeNscRecord(ctx: StoredNsc, recordLength = NSC_RECORD_MIN, marked: 'valid' | 'invalid' = 'valid'): Uint8Array {
   if (ctx === null || typeof ctx !== 'object') throw new InputError('context', 'must be an object', ctx);
-  needRecordLength('recordLength', recordLength, NSC_RECORD_MIN);
-  let ngKsi = needInt('ngKsi', ctx.ngKsi, 0, 6); // native KSI; TSC bit 0; 7 is the no-key marker
+  int('recordLength', recordLength, NSC_RECORD_MIN, 255);
+  let ngKsi = int('ngKsi', ctx.ngKsi, 0, 6); // native KSI; TSC bit 0; 7 is the no-key marker
   if (oneMark(marked) === 'invalid') ngKsi = (ngKsi << 4) | NGKSI_NO_KEY; // content KSI in b7-b5, '111' in b3-b1
-  const kamf = needBytes('kamf', ctx.kamf, 32);
-  const ul = needInt('ulNasCount', ctx.ulNasCount, 0, 0xffffffff);
-  const dl = needInt('dlNasCount', ctx.dlNasCount, 0, 0xffffffff);
+  const kamf = bytes('kamf', ctx.kamf, 32);
+  const ul = int('ulNasCount', ctx.ulNasCount, 0, 0xffffffff);
+  const dl = int('dlNasCount', ctx.dlNasCount, 0, 0xffffffff);
   const inner: number[] = [];
   tlv(inner, TAG_NGKSI, [ngKsi]);
   tlv(inner, TAG_KAMF, kamf);
@@ -247,7 +235,7 @@ function oneMark(m: unknown): 'valid' | 'invalid' {
  * rest of the old context (its KAMF) is not kept, so nothing stale can be read back.
  */
 export function encodeNoNscRecord(recordLength = NSC_RECORD_MIN): Uint8Array {
-  needRecordLength('recordLength', recordLength, NSC_RECORD_MIN);
+  int('recordLength', recordLength, NSC_RECORD_MIN, 255);
   const body: number[] = [];
   tlv(body, TAG_NSC, [TAG_NGKSI, 1, NGKSI_NO_KEY]);
   return padded(body, recordLength);
@@ -331,16 +319,16 @@ const AUTHKEYS_TAGS: Record<number, string> = { [TAG_KAUSF]: 'KAUSF', [TAG_KSEAF
  */
 export function encodeAuthKeys(keys: AuthKeys, size = AUTHKEYS_MIN): Uint8Array {
   if (keys === null || typeof keys !== 'object') throw new InputError('authKeys', 'must be an object', keys);
-  needInt('size', size, AUTHKEYS_MIN, 0xffff);
+  int('size', size, AUTHKEYS_MIN, 0xffff);
   const body: number[] = [];
-  tlv(body, TAG_KAUSF, needBytes('kausf', keys.kausf, 32));
-  tlv(body, TAG_KSEAF, needBytes('kseaf', keys.kseaf, 32));
+  tlv(body, TAG_KAUSF, bytes('kausf', keys.kausf, 32));
+  tlv(body, TAG_KSEAF, bytes('kseaf', keys.kseaf, 32));
   return padded(body, size);
 }
 
 /** EF 5GAUTHKEYS with no keys (all 'FF'): KAUSF/KSEAF deleted (TS 33.501 6.2.2.2). */
 export function encodeNoAuthKeys(size = AUTHKEYS_MIN): Uint8Array {
-  needInt('size', size, AUTHKEYS_MIN, 0xffff);
+  int('size', size, AUTHKEYS_MIN, 0xffff);
   return new Uint8Array(size).fill(0xff);
 }
 
@@ -372,11 +360,11 @@ export function decodeAuthKeys(ef: Uint8Array): Decoded<AuthKeys> {
 export function encodeLoci(loci: Loci): Uint8Array {
   if (loci === null || typeof loci !== 'object') throw new InputError('loci', 'must be an object', loci);
   const out = new Uint8Array(LOCI_SIZE).fill(0xff);
-  if (loci.guti !== null) out.set(needBytes('guti', loci.guti, 13), 0);
+  if (loci.guti !== null) out.set(bytes('guti', loci.guti, 13), 0);
   if (loci.tai === null || typeof loci.tai !== 'object') throw new InputError('tai', 'must be {plmn, tac}', loci.tai);
-  out.set(needBytes('tai.plmn', loci.tai.plmn, 3), 13);
-  out.set(needBytes('tai.tac', loci.tai.tac, 3), 16);
-  out[19] = needInt('updateStatus', loci.updateStatus, 0, 2);
+  out.set(bytes('tai.plmn', loci.tai.plmn, 3), 13);
+  out.set(bytes('tai.tac', loci.tai.tac, 3), 16);
+  out[19] = int('updateStatus', loci.updateStatus, 0, 2);
   return out;
 }
 

@@ -104,7 +104,9 @@ describe('EF 5GS3GPPNSC / EF 5GSN3GPPNSC record (TS 31.102 4.4.11.4, facts §6)'
 
   it('rejects bad input to the encoder with an InputError naming the field', () => {
     expectInputError(() => encodeNscRecord({ ...ctx, kamf: new Uint8Array(31) }), 'kamf', 'got 31');
-    expectInputError(() => encodeNscRecord({ ...ctx, ngKsi: 7 }), 'ngKsi', 'got 7');
+    expectInputError(() => encodeNscRecord({ ...ctx, ngKsi: 7 }), 'ngKsi', 'must be 0–6, got 7');
+    // the encoders use the API's one validator (host/validate.ts): the value's kind, never its content
+    expectInputError(() => encodeNscRecord({ ...ctx, kamf: 'k'.repeat(32) as never }), 'kamf', 'must be a Uint8Array, got a string of 32 characters');
     expectInputError(() => encodeNscRecord({ ...ctx, ngKsi: 11 }), 'ngKsi', 'got 11');
     expectInputError(() => encodeNscRecord({ ...ctx, ulNasCount: 2 ** 32 }), 'ulNasCount');
     expectInputError(() => encodeNscRecord({ ...ctx, dlNasCount: -1 }), 'dlNasCount');
