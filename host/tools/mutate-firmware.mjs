@@ -200,7 +200,7 @@ function moduleFiles() {
 // Fast suites only (no CLI spawning, no size/profile/timing suites), in two stages: the suites
 // closest to the mutated file first; only a mutant that survives them runs the second stage.
 // The first pattern that matches the file wins.
-const KDF = ['kdf-differential', 'review-findings', 'interworking', 'srvcc', 'n2-handover', 'mobility'];
+const KDF = ['kdf-differential', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'interworking', 'srvcc', 'n2-handover', 'mobility'];
 const NAS = ['nas-differential', 'nas-protect', 'boundaries'];
 const PROC = ['mobility', 'interworking', 'srvcc', 'n2-handover', 'aka', 'me-storage', 'nas-differential'];
 const SUBSETS = [
@@ -209,11 +209,11 @@ const SUBSETS = [
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
   [/^assembly\/crypto\//, ['nas-vectors'], [...NAS, 'abi-boundaries', 'nas-alg-abi']],
   [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
-  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['review-findings', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
-  [/^assembly\/context\//, ['review-findings', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
-  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'review-findings', 'kdf-differential', ...PROC]],
+  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
+  [/^assembly\/context\//, ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
+  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
-  [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'review-findings', 'kdf-differential', 'usim-auth', ...PROC]],
+  [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
 /** Every suite by its name (tests/<concept>/<name>.test.ts); a name that names no suite is an error,
  *  so a renamed suite cannot silently drop out of a stage. */

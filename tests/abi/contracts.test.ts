@@ -3,7 +3,7 @@
 // argument errors, prototype names, over-long text, and the library's calling conventions.
 // Expected values come from the node:crypto reference (host/reference), never from the CLI.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -131,7 +131,6 @@ describe('batch: one answer line per input line (issue 17)', () => {
     const input = join(dir, 'big.jsonl');
     const line = JSON.stringify({ op: 'kdf', key: '00', fc: 1, params: ['0001'] }) + '\n';
     writeFileSync(input, line.repeat(200_000));
-    const { openSync } = await import('node:fs');
     const child = spawn(process.execPath, [CLI, 'batch'], { stdio: [openSync(input, 'r'), 'pipe', 'pipe'] });
     child.stdout!.pause();
     await new Promise((r) => setTimeout(r, 3000));

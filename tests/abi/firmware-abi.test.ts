@@ -1,12 +1,16 @@
 // The ME module's firmware discipline: zero imports, one fixed page, no memory.grow, strict MVP;
 // and the boundary: every export validates its input, never traps, and a rejected call leaves all
 // 65,536 bytes of module memory unchanged.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { instantiateSync, wasmBytes } from '../../host/firmware/loader.js';
 import { KeyDerivation } from '../../host/firmware/keys.js';
 import { STATUS_TABLE } from '../../host/errors.js';
 import { inspect } from './wasm-props.js';
+import { updateReadme } from '../../host/cli/abi-command.js';
+import { repoRoot } from '../helpers.js';
 import wabtInit from 'wabt';
 import { rawExportCampaign } from '../differential/fuzz/raw-exports.js';
 
@@ -129,11 +133,7 @@ describe('bad input to every export → status, no trap, no state change', () =>
 });
 
 describe('README ABI tables', () => {
-  it('match the modules (regenerate with: node build/cli.mjs abi --update-readme README.md)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { updateReadme } = await import('../../host/cli/abi-command.js');
-    const { repoRoot } = await import('../helpers.js');
+  it('match the modules (regenerate with: node build/cli.mjs abi --update-readme README.md)', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     expect(updateReadme(readme)).toBe(readme);
   });

@@ -80,3 +80,20 @@ describe('layers: tool code stays out of the product, readers and tools do not i
     expect(bad).toEqual([]);
   });
 });
+
+describe('tests: imports at the top of every test file', () => {
+  // A fixed module loaded with `await import('…')` inside a test or after code hides a dependency
+  // of the suite; vi.mock is hoisted above static imports, so mocking needs no late import either.
+  const LATE_IMPORT = /await\s+import\s*\(\s*['"]/;
+
+  it('the pattern recognises a late import (so the check can fail)', () => {
+    expect(LATE_IMPORT.test("const { runSrvcc } = await import('../../host/scenarios/srvcc.js');")).toBe(true);
+    expect(LATE_IMPORT.test("import { runSrvcc } from '../../host/scenarios/srvcc.js';")).toBe(false);
+  });
+
+  it('no file of tests/ imports a fixed module with await import()', () => {
+    const late = sourceFiles('tests').filter((f) => f !== 'tests/abi/house-rules.test.ts')
+      .filter((f) => LATE_IMPORT.test(readFileSync(join(repoRoot, f), 'utf8')));
+    expect(late).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@
 // network models and the node:crypto reference, never from the UE.
 import { describe, expect, it } from 'vitest';
 import { runMobility } from '../../host/scenarios/mobility.js';
+import { runSrvcc } from '../../host/scenarios/srvcc.js';
 import { World, guti } from '../../host/scenarios/setup.js';
 import { Amf, KEPT_CONTEXT_TIMER_S } from '../../host/network/amf.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
@@ -192,7 +193,6 @@ describe('deviation 9 — TS 33.501 6.9.3: "If the source AMF has derived a new 
 
 describe('README correction — the `direct` variant: CK ‖ IK equals KASME_SRVCC = A.21(KAMF, DL COUNT) of the other variants (key-separation finding, the model\'s own)', () => {
   it('direct: CK ‖ IK = node:crypto A.21 (FC 0x7D) of the same KAMF and COUNT; mme-derive: not', async () => {
-    const { runSrvcc } = await import('../../host/scenarios/srvcc.js');
     const d = runSrvcc({ variant: 'direct', seed: 2 }).summary;
     expect(d.ue.ck + d.ue.ik).toBe(toHex(ref.kasmeSrvcc(hex(d.kamf), d.dlCount)));
     expect(d.ckIkEqualsKasmeSrvcc).toBe(true);

@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ImageFileError } from '../../host/storage/errors.js';
+import { writeNewImageFile } from '../../host/storage/file-medium.js';
 
 const linkErrno = vi.hoisted(() => ({ code: null as string | null }));
 vi.mock('node:fs', async (importOriginal) => {
@@ -19,9 +21,6 @@ vi.mock('node:fs', async (importOriginal) => {
   };
   return { ...fs, default: { ...fs, linkSync }, linkSync };
 });
-
-const { writeNewImageFile } = await import('../../host/storage/file-medium.js');
-const { ImageFileError } = await import('../../host/storage/errors.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'ue-keys-nolink-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,6 +9,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ImageBusyError, ImageFileError } from '../../host/storage/errors.js';
+import { ImageLock } from '../../host/storage/image-lock.js';
 
 const race = vi.hoisted(() => ({ before: null as null | ((from: string) => void), errno: null as string | null }));
 vi.mock('node:fs', async (importOriginal) => {
@@ -22,9 +24,6 @@ vi.mock('node:fs', async (importOriginal) => {
   };
   return { ...fs, default: { ...fs, renameSync }, renameSync };
 });
-
-const { ImageLock } = await import('../../host/storage/image-lock.js');
-const { ImageBusyError, ImageFileError } = await import('../../host/storage/errors.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'ue-keys-lockrace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
