@@ -1,7 +1,7 @@
 /**
- * Boundary checks for the public API: every check names the field and says what is wrong (STYLE
- * 11), so a caller sees `kAmf must be 32 bytes, got 31`, never a firmware status and never the
- * bytes themselves (issue 17: no key material in any message; InputError keeps only a summary).
+ * Boundary checks for the public API and the EF encoders: every check names the field and says
+ * what is wrong, so a caller sees `kAmf must be 32 bytes, got 31`, never a firmware status and never
+ * the bytes themselves (issue 17: no key material in any message; InputError keeps only a summary).
  */
 import { InputError, shown } from './errors.js';
 

@@ -1,6 +1,5 @@
 /**
- * The instruction-counting build of a firmware module (TOOLCHAIN.md "Deterministic instruction
- * counts"). npm `wasm-metering` splits every function body into straight-line segments (a segment
+ * The instruction-counting build of a firmware module (deterministic instruction counts). npm `wasm-metering` splits every function body into straight-line segments (a segment
  * ends at block boundaries and branches: end, br, br_if, br_table, if, else, return, loop) and puts
  * `i64.const <opcodes in the segment> ; call $meter` in front of each, with a cost of 1 per opcode.
  * The meter import is then replaced in the module itself (no binaryen needed for this rewrite):

@@ -35,7 +35,7 @@ export const FID_5GSN3GPPNSC = 0x4f04;
 /** EF 5GAUTHKEYS, 5G authentication keys (TS 31.102 4.4.11.5). */
 export const FID_5GAUTHKEYS = 0x4f05;
 
-/** Tag of the constructed 5GS NAS Security Context TLV (TS 31.102 4.4.11.4, facts §6). */
+/** Tag of the constructed 5GS NAS Security Context TLV (TS 31.102 4.4.11.4). */
 export const TAG_NSC = 0xa0;
 /** Tag of the ngKSI (TS 31.102 4.4.11.4). */
 export const TAG_NGKSI = 0x80;

@@ -14,7 +14,7 @@ import { hex, toHex } from '../helpers.js';
 
 /** Does `needle` occur anywhere in `hay`? */
 const contains = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).indexOf(Buffer.from(needle)) >= 0;
-/** EF 5GS3GPPNSC record, composed by hand from TS 31.102 (facts §6): A0 37 | 80 01 ngKSI |
+/** EF 5GS3GPPNSC record, composed by hand from TS 31.102 4.4.11.4: A0 37 | 80 01 ngKSI |
  *  81 20 KAMF | 82 04 UL | 83 04 DL | 84 01 algs | 85 01 EPS algs; 57 bytes, no padding. */
 const nscRecord = (ngKsi: number, kamf: string, ul: number, dl: number, marked: 'valid' | 'invalid' = 'valid') =>
   `a037` + `8001${(marked === 'valid' ? ngKsi : (ngKsi << 4) | 7).toString(16).padStart(2, '0')}` + `8120${kamf}` + `8204${ul.toString(16).padStart(8, '0')}` + `8304${dl.toString(16).padStart(8, '0')}` + `840122` + `850122`;
@@ -177,13 +177,13 @@ describe('scenario outcomes', () => {
 /** A world with the UE registered at a source AMF and a mobility Registration Request sent. */
 function afterRegistrationRequest() {
   const w = new World();
-  const S = new Amf('source AMF', w.trace, { horizontal: true, retention: 'keep' });
-  w.initialRegistration(S, guti(1, 0x101));
+  const sourceAmf = new Amf('source AMF', w.trace, { horizontal: true, retention: 'keep' });
+  w.initialRegistration(sourceAmf, guti(1, 0x101));
   const old = w.ue.fw.read('current');
   const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
-  const t = S.contextTransfer(guti(1, 0x101), rr.message);
+  const t = sourceAmf.contextTransfer(guti(1, 0x101), rr.message);
   if (!t.ok) throw new Error(t.reason);
-  return { w, S, old, rr, t };
+  return { w, sourceAmf, old, rr, t };
 }
 const slots = (w: World) => (['current', 'new', 'non-current', 'mapped'] as const).map((s) => toHex(w.ue.fw.rawSlot(s)));
 
@@ -245,7 +245,7 @@ describe('firmware state across the steps', () => {
     expect(contains(mem, t.kamf)).toBe(true);
   });
   it('rollback: no byte of KAMF′ or its NAS keys remains; the old context is current and works', () => {
-    const { w, S, old, t } = afterRegistrationRequest();
+    const { w, sourceAmf, old, t } = afterRegistrationRequest();
     const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
     w.ue.securityModeCommand(w.securityModeCommand(new Amf('target AMF', w.trace), net, { hdp: true }));
     const fresh = w.ue.fw.read('current');
@@ -258,7 +258,7 @@ describe('firmware state across the steps', () => {
     expect(w.ue.fw.read('non-current').type).toBe('none');
     // the kept context still talks to the source AMF
     const m = w.ue.fw.protect('current', '3gpp', 2, Uint8Array.of(0x7e, 0, 0x43));
-    expect(S.find(guti(1, 0x101))!.nas.verifyUplink(m.message)).not.toBeNull();
+    expect(sourceAmf.find(guti(1, 0x101))!.nas.verifyUplink(m.message)).not.toBeNull();
     // EF 5GS3GPPNSC after rollback: the old ngKSI and KAMF, with the COUNTs written back, marked invalid
     // (a failed mobility registration leaves the UE RM-REGISTERED; TS 33.501 6.8.1.1.2.1)
     const c = w.ue.fw.read('current');

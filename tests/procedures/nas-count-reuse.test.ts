@@ -167,9 +167,9 @@ describe('DL NAS COUNT 0 of a stored context is never accepted twice', () => {
   /** UE registered at a source AMF, then an N2 handover with KACF = 1 (both sides on KAMF′). */
   function afterN2Kacf(seed: number) {
     const w = new World(seed);
-    const S = new Amf('source AMF', w.trace);
-    w.initialRegistration(S, guti(1, 0x601), 1);
-    const t = n2HandoverTarget(S.find(guti(1, 0x601))!, { kacf: true }, w.trace);
+    const sourceAmf = new Amf('source AMF', w.trace);
+    w.initialRegistration(sourceAmf, guti(1, 0x601), 1);
+    const t = n2HandoverTarget(sourceAmf.find(guti(1, 0x601))!, { kacf: true }, w.trace);
     new UeInterworking(w.ue.fw).n2Handover(t.nasc);
     expect(toHex(w.ue.fw.read('current').kamf)).toBe(toHex(t.nas.kamf)); // the UE took KAMF′ into use
     return { w, t };

@@ -141,13 +141,13 @@ describe('deviation 8 — the source AMF learns the outcome (TS 23.502 4.2.2.2.2
   });
   it(`a kept context with no RegistrationStatusUpdate expires after ${KEPT_CONTEXT_TIMER_S} s (modelling choice): deleted`, () => {
     const w = new World(6);
-    const S = new Amf('source AMF', w.trace, { retention: 'keep' });
-    w.initialRegistration(S, guti(1, 0x101));
+    const sourceAmf = new Amf('source AMF', w.trace, { retention: 'keep' });
+    w.initialRegistration(sourceAmf, guti(1, 0x101));
     const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
-    expect(S.contextTransfer(guti(1, 0x101), rr.message).ok).toBe(true);
-    expect(S.find(guti(1, 0x101))!.transferPending).toBe(true);
-    S.expireKeptContext(guti(1, 0x101));
-    expect(S.find(guti(1, 0x101))).toBeUndefined();
+    expect(sourceAmf.contextTransfer(guti(1, 0x101), rr.message).ok).toBe(true);
+    expect(sourceAmf.find(guti(1, 0x101))!.transferPending).toBe(true);
+    sourceAmf.expireKeptContext(guti(1, 0x101));
+    expect(sourceAmf.find(guti(1, 0x101))).toBeUndefined();
   });
 });
 
@@ -166,20 +166,20 @@ describe('deviation 9 — TS 33.501 6.9.3: "If the source AMF has derived a new 
   it('"not transfer any non-current 5G security context to the target AMF": the context transfer has no nonCurrent field with KAMF′ derived; without derivation the same transfer carries it (negative control: the check can fire)', () => {
     function transfer(horizontal: boolean) {
       const w = new World(7);
-      const S = new Amf('source AMF', w.trace, { horizontal });
-      w.initialRegistration(S, guti(1, 0x101));
+      const sourceAmf = new Amf('source AMF', w.trace, { horizontal });
+      w.initialRegistration(sourceAmf, guti(1, 0x101));
       const nc = new NetworkNasContext(Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i), 5, 2, 2); // a KAMF no one else holds
-      S.find(guti(1, 0x101))!.nonCurrent = nc;
+      sourceAmf.find(guti(1, 0x101))!.nonCurrent = nc;
       const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
-      const t = S.contextTransfer(guti(1, 0x101), rr.message);
+      const t = sourceAmf.contextTransfer(guti(1, 0x101), rr.message);
       if (!t.ok) throw new Error(t.reason);
-      return { t, nc, S };
+      return { t, nc, sourceAmf };
     }
     const h = transfer(true);
     expect(h.t.keyAmfHDerivationInd).toBe(true);
     expect('nonCurrent' in h.t).toBe(false);
     expect(Object.values(h.t).some((v) => v instanceof Uint8Array && toHex(v) === toHex(h.nc.kamf))).toBe(false);
-    expect(h.S.find(guti(1, 0x101))!.nonCurrent).toBeNull(); // and deleted at the source
+    expect(h.sourceAmf.find(guti(1, 0x101))!.nonCurrent).toBeNull(); // and deleted at the source
     const n = transfer(false);
     expect(n.t.keyAmfHDerivationInd).toBe(false);
     expect(n.t.nonCurrent && toHex(n.t.nonCurrent.kamf)).toBe(toHex(n.nc.kamf));

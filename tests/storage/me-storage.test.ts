@@ -1,5 +1,5 @@
 // USIM file system, ME NVM with the SUPI, and the power-on/registration rules of TS 33.501
-// 6.8.1.1.2.1 / 6.8.1.1.1 / 6.9.3 / 6.2.2.2 (facts §6–7), including a power loss at every write
+// 6.8.1.1.2.1 / 6.8.1.1.1 / 6.9.3 / 6.2.2.2, including a power loss at every write
 // step of every storage operation.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ const B: StoredNsc = { ngKsi: 2, kamf: fill(32, 0xbb), ulNasCount: 0, dlNasCount
 const B2: StoredNsc = { ...B, ulNasCount: 4, dlNasCount: 4 };
 const K: AuthKeys = { kausf: fill(32, 0xc1), kseaf: fill(32, 0xd2) };
 const K2: AuthKeys = { kausf: fill(32, 0xe3), kseaf: fill(32, 0xf4) };
-// Record of A composed by hand from the facts §6 tag table.
+// Record of A composed by hand from the tag table of TS 31.102 4.4.11.4.
 const A_RECORD = `A0 37 80 01 01 81 20 ${'AA'.repeat(32)} 82 04 00000005 83 04 00000003 84 01 12 85 01 22`;
 const INVALID_RECORD = `A0 03 80 01 07 ${ff(52)}`;
 // A marked invalid with its content kept: KSI '111' in b3-b1 (TS 33.501 6.2.2.2 / 31.102 EPSNSC analogue), A's KSI 1 in b7-b5.
@@ -390,7 +390,7 @@ describe('power-on and registration rules (TS 33.501 6.8.1.1.2.1, 6.8.1.1.1, 6.9
     });
   });
 
-  it('TS 33.501 6.8.1.1.1 "no copy … in NV when the USIM holds it" (facts §7): the ME copy is deleted AFTER the USIM write; a cut between leaves both and the USIM wins', () => {
+  it('TS 33.501 6.8.1.1.1 "no copy … in NV when the USIM holds it": the ME copy is deleted AFTER the USIM write; a cut between leaves both and the USIM wins', () => {
     const meM = new MemoryMedium(4096);
     const s1 = boot(newUsim(SUPI_A, []), meM);
     s1.cs.beginRegistration();

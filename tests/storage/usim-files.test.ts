@@ -46,7 +46,7 @@ const FULL_RECORD =
   '84 01 22' +
   '85 01 12';
 
-describe('EF 5GS3GPPNSC / EF 5GSN3GPPNSC record (TS 31.102 4.4.11.4, facts §6)', () => {
+describe('EF 5GS3GPPNSC / EF 5GSN3GPPNSC record (TS 31.102 4.4.11.4)', () => {
   it('encodes the hand-composed 57-byte record and decodes it back', () => {
     const rec = encodeNscRecord(ctx);
     expect(rec.length).toBe(57);
@@ -174,7 +174,7 @@ describe("EF 5GS3GPPNSC marked invalid with its content (TS 33.501 6.8.1.1.2.1; 
   });
 });
 
-describe('EF 5GAUTHKEYS (TS 31.102 4.4.11.5, facts §6)', () => {
+describe('EF 5GAUTHKEYS (TS 31.102 4.4.11.5)', () => {
   const kausf = bytes('A1'.repeat(32));
   const kseaf = bytes('B2'.repeat(32));
   const HAND = `80 20 ${'A1'.repeat(32)} 81 20 ${'B2'.repeat(32)}`;
@@ -217,7 +217,7 @@ describe('EF 5GAUTHKEYS (TS 31.102 4.4.11.5, facts §6)', () => {
   });
 });
 
-describe('EF 5GS3GPPLOCI / EF 5GSN3GPPLOCI (TS 31.102 4.4.11.2, facts §6)', () => {
+describe('EF 5GS3GPPLOCI / EF 5GSN3GPPLOCI (TS 31.102 4.4.11.2)', () => {
   // 5G-GUTI as octets 2..14 of the 5GS mobile identity IE (length 000B, F2, MCC 001 MNC 01,
   // AMF region CA, AMF set/pointer FE41, 5G-TMSI 12345678), TAI 00F110 + 000001, status updated.
   const GUTI = '00 0B F2 00 F1 10 CA FE 41 12 34 56 78';

@@ -23,13 +23,13 @@ export function benchUe(): void {
 /** The UE's work for one mobility registration, on a fixed network script. */
 function ueSideOnly() {
   const w = new World();
-  const S = new Amf('source AMF', w.trace);
-  w.initialRegistration(S, guti(1, 0x101));
+  const sourceAmf = new Amf('source AMF', w.trace);
+  w.initialRegistration(sourceAmf, guti(1, 0x101));
   const mem = new Uint8Array((w.ue.fw.fw.raw.memory as WebAssembly.Memory).buffer);
   const snapshot = mem.slice();
   // the network's messages for one run (they depend only on the state the snapshot fixes)
   const rr = w.ue.fw.registrationRequest(M.registrationRequest({ type: 2, ngKsi: 1, identity: guti(1, 0x101), ueSecurityCapabilities: w.ue.caps }));
-  const t = S.contextTransfer(guti(1, 0x101), rr.message);
+  const t = sourceAmf.contextTransfer(guti(1, 0x101), rr.message);
   if (!t.ok) throw new Error(t.reason);
   const net = new NetworkNasContext(t.kamf, t.ngKsi, 2, 2);
   const smc = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: t.ngKsi, replayedCaps: w.ue.caps, hdp: true })).message;

@@ -9,8 +9,7 @@
 //   { name, module: 'ue' | 'usim', steps: [{ inputs: [{ off, hex }], call, args: [u32...],
 //     status, outputs: [{ off, hex, bits? }] }] }
 //
-// To add vectors: add a builder to FAMILIES (one line) or a case to an existing builder. The
-// mobility SMC case goes into smcCases() once the SMC export exists (see the note there).
+// To add vectors: add a builder to FAMILIES (one line) or a case to an existing builder.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -209,14 +208,6 @@ function cmacCases() {
   }));
 }
 
-/**
- * Hook for the mobility SMC case (issue 7): once the SMC verification export exists, add here one
- * multi-step case on the ME module — e.g. establish the security context from KAMF (context export),
- * then the SMC verification export on a NAS Security Mode Command built from the vectors (KNASint
- * with 128-NIA2 from kdf_5g.json #7, COUNT 0, the NAS-MAC from 128-NIA2), expected status 0 and the
- * protected Security Mode Complete at IO_OUT. Each step is { inputs, call, args, status, outputs };
- * the native test, the interpreter test and the Node run pick it up with no other change.
- */
 /**
  * The mobility SMC case (TS 33.501 6.9.3): a UE with a full native context (ngKSI 1, 128-NEA2/NIA2)
  * sends a Registration Request (its UL NAS COUNT 0 is recorded), then receives a SECURITY MODE
