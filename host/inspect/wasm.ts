@@ -1,5 +1,5 @@
 /**
- * The one reader of wasm binaries in the project (tests/abi/one-wasm-reader.test.ts keeps it so):
+ * The one reader of wasm binaries in the project (tests/abi/house-rules.test.ts keeps it so):
  * sections and their sizes, types, imports, memory limits, function bodies, exports, constant
  * globals, data segments, the "name" section (function, local and global names), and a decoder that
  * walks each body once to find its callees and its operand-stack height. Used by the profile, the ABI
