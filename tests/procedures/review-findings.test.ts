@@ -168,7 +168,7 @@ describe('robustness pins', () => {
     const { message } = smc(ref.kamfPrime(KAMF, 0, rrCount), NGKSI, { hdp: true });
     const before = slots(ue), state = toHex(ue.rawState());
     for (let len = 0; len < message.length; len++) {
-      const fw = ue.fw.begin();
+      const fw = ue.module.begin();
       const off = fw.put(message);
       const st = fw.tryCall('smc_process', off, len, 1);
       expect(st, `length ${len}`).not.toBe(0);
@@ -191,7 +191,7 @@ describe('robustness pins', () => {
       [0x7e, 0x00, 0x5d, 0x22, 0x02, 0x02, 0xe0, 0xe0, 0x36, 0x00], // Additional 5G sec info, length 0
     ];
     for (const b of bodies) {
-      const fw = ue.fw.begin();
+      const fw = ue.module.begin();
       const m = Uint8Array.from([...hdr, ...b]);
       const st = fw.tryCall('smc_process', fw.put(m), m.length, 1);
       expect(st, toHex(m)).toBe(9); // STATUS_ERR_FORMAT
@@ -207,7 +207,7 @@ describe('robustness pins', () => {
     for (let len = 0; len <= 1024; len += 7) {
       const m = new Uint8Array(len).map(rnd);
       if (len > 1) { m[0] = 0x7e; m[1] = len % 2 ? 0x03 : 0x02; }
-      const fw = ue.fw.begin();
+      const fw = ue.module.begin();
       const off = fw.put(m);
       expect(() => fw.tryCall('smc_process', off, len, 1)).not.toThrow();
       expect(() => fw.tryCall('nas_unprotect', 0, 1, off, len)).not.toThrow();
