@@ -155,15 +155,15 @@ export const USIM_EXPORTS: ReadonlyArray<keyof UsimExports> = [
   'usim_personalise', 'usim_configure_sqn', 'usim_authenticate', 'usim_restore', 'usim_factory_reset', 'usim_clear',
 ];
 
-// ---- Layouts of build/ue.wasm that it uses but does not export (read from assembly/ by name).
+// ---- Layouts the modules use but do not export as globals (read from assembly/ by name).
 
-/** Slot numbers of ctx_install/ctx_read/ctx_wipe (TS 33.501 6.2.3.2 contexts; SRVCC_SLOT reads the mapped SRVCC (CS) context). (assembly/context/slots.ts, assembly/abi/context.ts) */
+/** Slot numbers of ctx_install/ctx_read/ctx_wipe (TS 33.501 6.2.3.2 contexts; SRVCC reads the mapped SRVCC (CS) context). (assembly/context/slots.ts, assembly/abi/context.ts) */
 export const SLOT = {
   CURRENT: 0,
   NEW: 1,
   NON_CURRENT: 2,
   MAPPED: 3,
-  SRVCC_SLOT: 5,
+  SRVCC: 5,
 } as const;
 
 /** Context type octet of a slot. (assembly/context/slots.ts) */
@@ -243,4 +243,24 @@ export const SRVCC_OFF = {
 /** The "no COUNT" value of the firmware outputs (host/types.ts NO_COUNT is the host's name for it). (assembly/nas/count.ts) */
 export const COUNT = {
   COUNT_INVALID: 0xffffffff,
+} as const;
+
+/** build/usim.wasm: byte offsets in the NVM image (PERSIST) that usim_restore takes and the host saves. (assembly/usim/memory.ts) */
+export const USIM_NVM = {
+  FORMAT: 0,
+  PERSONALISED: 1,
+  ALGO: 2,
+  K_LEN: 3,
+  ITERATIONS: 4,
+  MAC_LEN: 5,
+  RES_LEN: 6,
+  CK_LEN: 7,
+  IK_LEN: 8,
+  IND_BITS: 9,
+  DELTA: 16,
+  AGE_LIMIT: 24,
+  SQN_MS: 32,
+  K: 40,
+  OPC: 72,
+  SEQ_MS: 104,
 } as const;

@@ -18,6 +18,21 @@ const PARAM_LEN = [0, 0xffff] as const;
 export type CellTarget = 'gnb' | 'ng-enb';
 export type MobilityMode = 'idle' | 'ho';
 
+/** Outputs of the derive exports that return several keys back to back from IO_OUT offset 0, in
+ *  the order assembly/abi/derive.ts writes them (the module exports no offsets for them): each
+ *  field's [offset, length], from the field lengths. */
+function outputLayout<F extends Record<string, number>>(lengths: F): { readonly [K in keyof F]: readonly [number, number] } {
+  let off = 0;
+  const out: Record<string, readonly [number, number]> = {};
+  for (const [k, len] of Object.entries(lengths)) { out[k] = [off, len]; off += len; }
+  return out as { readonly [K in keyof F]: readonly [number, number] };
+}
+const CK_IK_OUT = outputLayout({ ck: 16, ik: 16 });
+const NAS_KEYS_OUT = outputLayout({ knasenc: 16, knasint: 16 });
+/** CK′, IK′, then MK split into K_encr, K_aut, K_re, MSK, EMSK (RFC 9048 3.3); KAUSF = EMSK's first 32 octets. */
+const EAP_AKA_PRIME_OUT = outputLayout({ ckPrime: 16, ikPrime: 16, kEncr: 16, kAut: 32, kRe: 32, msk: 64, emsk: 64 });
+const EAP_CHALLENGE_OUT = outputLayout({ responseMac: 16, kausf: 32 });
+
 /** The derivations of two 32-byte keys, and of a key and an integer, into one 32-byte key. */
 type TwoKeyExport = 'derive_nh' | 'derive_kamf_from_kasme_ho' | 'derive_nh_eps';
 type KeyAndIntExport = 'derive_kamf_from_kasme_idle' | 'derive_ksn' | 'derive_kasme_srvcc' | 'derive_kenb' | 'derive_s_kgnb';
@@ -113,7 +128,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
     fw.exports.derive_ck_ik_prime(ckIk, s, snn.length, x);
-    return { ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16) };
+    return { ckPrime: fw.take(...CK_IK_OUT.ck), ikPrime: fw.take(...CK_IK_OUT.ik) };
   }
 
   /**
@@ -131,10 +146,10 @@ export class KeyDerivation {
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
     const id = identityOctets(a.identity), i = fw.put(id);
     fw.exports.derive_eap_aka_prime(ckIk, s, snn.length, x, i, id.length);
-    // OUT: CK′ [0..16), IK′ [16..32), then MK: K_encr, K_aut, K_re, MSK, EMSK (assembly/abi/derive.ts).
+    const o = EAP_AKA_PRIME_OUT;
     return {
-      ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16), kEncr: fw.take(32, 16), kAut: fw.take(48, 32), kRe: fw.take(80, 32),
-      msk: fw.take(112, 64), emsk: fw.take(176, 64), kausf: fw.take(176, 32),
+      ckPrime: fw.take(...o.ckPrime), ikPrime: fw.take(...o.ikPrime), kEncr: fw.take(...o.kEncr), kAut: fw.take(...o.kAut), kRe: fw.take(...o.kRe),
+      msk: fw.take(...o.msk), emsk: fw.take(...o.emsk), kausf: fw.take(o.emsk[0], 32),
     };
   }
 
@@ -158,7 +173,7 @@ export class KeyDerivation {
     const zeroed = (p: Uint8Array, at: number) => { const c = p.slice(); c.fill(0, at, at + 16); return c; };
     const m = fw.put(req.subarray(macAt, macAt + 16)), r = fw.put(zeroed(req, macAt)), o = fw.put(zeroed(rsp, rspMacAt));
     fw.exports.eap_aka_prime_challenge(ckIk, s, snn.length, x, i, id.length, r, req.length, m, o, rsp.length);
-    return { responseMac: fw.take(0, 16), kausf: fw.take(16, 32) };
+    return { responseMac: fw.take(...EAP_CHALLENGE_OUT.responseMac), kausf: fw.take(...EAP_CHALLENGE_OUT.kausf) };
   }
 
   /** TS 33.501 A.4 RES* (XRES*): 128 LSB of KDF(CK‖IK, 0x6B, SNN, RAND, RES). */
@@ -209,7 +224,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kamf', a.kamf, KEY));
     fw.exports.derive_nas_keys(k, int('nea', a.nea, 0, 15), int('nia', a.nia, 0, 15));
-    return { knasenc: fw.take(0, 16), knasint: fw.take(16, 16) };
+    return { knasenc: fw.take(...NAS_KEYS_OUT.knasenc), knasint: fw.take(...NAS_KEYS_OUT.knasint) };
   }
 
   /** TS 33.501 A.9 KgNB (3GPP access) or KN3IWF (non-3GPP) from KAMF and the UL NAS COUNT. */
@@ -313,7 +328,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kasme', a.kasme, KEY));
     fw.exports.derive_ck_ik_srvcc(k, u32('dlCount', a.dlCount));
-    return { ck: fw.take(0, 16), ik: fw.take(16, 16) };
+    return { ck: fw.take(...CK_IK_OUT.ck), ik: fw.take(...CK_IK_OUT.ik) };
   }
 
   /** TS 33.401 A.19 S-KgNB = KDF(KeNB, 0x1C, SCG Counter). */

@@ -91,7 +91,7 @@ export class UeInterworking {
   /** Read the mapped SRVCC (CS) context (keys included). */
   srvccRead(): UeSrvccContext {
     return this.clearAfter(() => {
-      this.fw.exports.ctx_read(SLOT.SRVCC_SLOT);
+      this.fw.exports.ctx_read(SLOT.SRVCC);
       const b = this.fw.take(0, UE.SRVCC_CTX_LEN);
       return {
         valid: b[SRVCC_OFF.VALID] !== 0, ksi: b[SRVCC_OFF.KSI], variant: SRVCC_VARIANTS[b[SRVCC_OFF.VARIANT]] ?? 'mme-derive', fc: b[SRVCC_OFF.FC],

@@ -7,15 +7,10 @@
  */
 import { InputError, checkStatus } from '../errors.js';
 import { instantiateSync, type UsimModule as UsimModuleInstance } from './loader.js';
-import { STATUS, USIM } from './abi.generated.js';
+import { STATUS, USIM, USIM_NVM } from './abi.generated.js';
 
-/** Status codes the wrapper turns into results instead of errors (assembly/status.ts). */
-
-/** Byte offsets in the NVM image (PERSIST); mirrors the table in assembly/usim/memory.ts. */
-export const NVM = {
-  FORMAT: 0, PERSONALISED: 1, ALGO: 2, K_LEN: 3, ITERATIONS: 4, MAC_LEN: 5, RES_LEN: 6, CK_LEN: 7, IK_LEN: 8,
-  IND_BITS: 9, DELTA: 16, AGE_LIMIT: 24, SQN_MS: 32, K: 40, OPC: 72, SEQ_MS: 104,
-} as const;
+/** Byte offsets in the NVM image (PERSIST), generated from assembly/usim/memory.ts. */
+export const NVM = USIM_NVM;
 
 export type UsimAlgorithm = 'milenage' | 'tuak';
 

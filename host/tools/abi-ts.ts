@@ -24,7 +24,7 @@ export const ABI_TS_PATH = 'host/firmware/abi.generated.ts';
  * every declaration must agree).
  */
 const SOURCE_GROUPS: ReadonlyArray<{ group: string; doc: string; prefix: string; names: readonly string[] }> = [
-  { group: 'SLOT', prefix: 'SLOT_', doc: 'Slot numbers of ctx_install/ctx_read/ctx_wipe (TS 33.501 6.2.3.2 contexts; SRVCC_SLOT reads the mapped SRVCC (CS) context).',
+  { group: 'SLOT', prefix: 'SLOT_', doc: 'Slot numbers of ctx_install/ctx_read/ctx_wipe (TS 33.501 6.2.3.2 contexts; SRVCC reads the mapped SRVCC (CS) context).',
     names: ['SLOT_CURRENT', 'SLOT_NEW', 'SLOT_NON_CURRENT', 'SLOT_MAPPED', 'SRVCC_SLOT'] },
   { group: 'CTX_TYPE', prefix: 'CTX_', doc: 'Context type octet of a slot.', names: ['CTX_NONE', 'CTX_PARTIAL_NATIVE', 'CTX_FULL_NATIVE', 'CTX_MAPPED'] },
   { group: 'SLOT_OFF', prefix: 'OFF_', doc: 'Field offsets inside one CTX_SLOT_SIZE-byte slot as ctx_read returns it (COUNTs: u32 little-endian, 3GPP then non-3GPP).',
@@ -39,7 +39,11 @@ const SOURCE_GROUPS: ReadonlyArray<{ group: string; doc: string; prefix: string;
   { group: 'SRVCC_OFF', prefix: 'SRVCC_', doc: 'Field offsets of the mapped SRVCC (CS) context as ctx_read(SLOT.SRVCC_SLOT) returns it.',
     names: ['SRVCC_VALID', 'SRVCC_KSI', 'SRVCC_VARIANT', 'SRVCC_FC', 'SRVCC_COUNT', 'SRVCC_CK', 'SRVCC_IK'] },
   { group: 'COUNT', prefix: '', doc: 'The "no COUNT" value of the firmware outputs (host/types.ts NO_COUNT is the host\'s name for it).', names: ['COUNT_INVALID'] },
+  { group: 'USIM_NVM', prefix: 'P_', doc: 'build/usim.wasm: byte offsets in the NVM image (PERSIST) that usim_restore takes and the host saves.',
+    names: ['P_FORMAT', 'P_PERSONALISED', 'P_ALGO', 'P_K_LEN', 'P_ITERATIONS', 'P_MAC_LEN', 'P_RES_LEN', 'P_CK_LEN', 'P_IK_LEN', 'P_IND_BITS', 'P_DELTA', 'P_AGE_LIMIT', 'P_SQN_MS', 'P_K', 'P_OPC', 'P_SEQ_MS'] },
 ];
+/** Generated keys that are not the assembly name minus the group prefix. */
+const KEY_OF: Record<string, string> = { SRVCC_SLOT: 'SRVCC' };
 
 function assemblyFiles(dir: string): string[] {
   const out: string[] = [];
@@ -125,11 +129,11 @@ export function abiTsText(): string {
   L.push('} as const;', '');
   L.push(...moduleBlock('UE', 'build/ue.wasm', ue), ...moduleBlock('USIM', 'build/usim.wasm', usim));
   const consts = sourceConstants();
-  L.push('// ---- Layouts of build/ue.wasm that it uses but does not export (read from assembly/ by name).', '');
+  L.push('// ---- Layouts the modules use but do not export as globals (read from assembly/ by name).', '');
   for (const g of SOURCE_GROUPS) {
     const files = [...new Set(g.names.flatMap((n) => consts.get(n)?.map((d) => d.file) ?? []))].join(', ');
     L.push(`/** ${g.doc} (${files}) */`, `export const ${g.group} = {`);
-    for (const n of g.names) L.push(`  ${n.startsWith(g.prefix) ? n.slice(g.prefix.length) : n}: ${hex(resolve(consts, n))},`);
+    for (const n of g.names) L.push(`  ${KEY_OF[n] ?? (n.startsWith(g.prefix) ? n.slice(g.prefix.length) : n)}: ${hex(resolve(consts, n))},`);
     L.push('} as const;', '');
   }
   return L.join('\n');
