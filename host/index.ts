@@ -8,7 +8,8 @@ import { KeyDerivation } from './firmware/keys.js';
 
 export * from './errors.js';
 export { KeyDerivation, supiValue } from './firmware/keys.js';
-export type { Access, CellTarget, MobilityMode } from './firmware/keys.js';
+export type { CellTarget, MobilityMode } from './firmware/keys.js';
+export type { Access, SrvccVariant } from './types.js';
 export { kdfRef, ref as reference } from './reference/kdf.js';
 export { nea2Ref, nia2Ref, aesCmacBits } from './reference/nas.js';
 export { fromHex, toHex } from './hex.js';

@@ -4,7 +4,7 @@
  * LENGTH in bits; protect/unprotect run whole 5GMM messages through a UE security context built
  * from a KAMF (TS 24.501 4.4, 9.1/9.3).
  */
-import { instantiateSync, type Firmware } from '../firmware/loader.js';
+import { instantiateSync, type UeModule } from '../firmware/loader.js';
 import { nasCipher, nasMac } from '../firmware/nas-algorithms.js';
 import { UeFirmware } from '../firmware/ue-firmware.js';
 import { toHex } from '../hex.js';
@@ -14,7 +14,7 @@ import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from 
 import { objectToFlags } from './kdf-commands.js';
 import type { BatchOp, Command } from './registry.js';
 
-let fw: Firmware | undefined;
+let fw: UeModule | undefined;
 const module = () => (fw ??= instantiateSync('ue'));
 
 const algFlags = (prefix: 'nia' | 'nea'): FlagSpec[] => [

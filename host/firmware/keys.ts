@@ -3,7 +3,8 @@
  * generic KDF and one method per TS 33.501 / TS 33.401 Annex A derivation. Uint8Array in, fresh
  * Uint8Array out; inputs are checked here (named InputError) before they reach the module.
  */
-import type { Firmware } from './loader.js';
+import type { UeModule } from './loader.js';
+import type { Access } from '../types.js';
 import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from '../validate.js';
 import { InputError } from '../errors.js';
 
@@ -14,15 +15,33 @@ const ANY_LEN = [0, 4096] as const;
 /** Li is two octets: a KDF parameter is at most 65535 octets (TS 33.220 B.2.1.1). */
 const PARAM_LEN = [0, 0xffff] as const;
 
-export type Access = '3gpp' | 'non3gpp';
 export type CellTarget = 'gnb' | 'ng-enb';
 export type MobilityMode = 'idle' | 'ho';
+
+/** Outputs of the derive exports that return several keys back to back from IO_OUT offset 0, in
+ *  the order assembly/abi/derive.ts writes them (the module exports no offsets for them): each
+ *  field's [offset, length], from the field lengths. */
+function outputLayout<F extends Record<string, number>>(lengths: F): { readonly [K in keyof F]: readonly [number, number] } {
+  let off = 0;
+  const out: Record<string, readonly [number, number]> = {};
+  for (const [k, len] of Object.entries(lengths)) { out[k] = [off, len]; off += len; }
+  return out as { readonly [K in keyof F]: readonly [number, number] };
+}
+const CK_IK_OUT = outputLayout({ ck: 16, ik: 16 });
+const NAS_KEYS_OUT = outputLayout({ knasenc: 16, knasint: 16 });
+/** CK′, IK′, then MK split into K_encr, K_aut, K_re, MSK, EMSK (RFC 9048 3.3); KAUSF = EMSK's first 32 octets. */
+const EAP_AKA_PRIME_OUT = outputLayout({ ckPrime: 16, ikPrime: 16, kEncr: 16, kAut: 32, kRe: 32, msk: 64, emsk: 64 });
+const EAP_CHALLENGE_OUT = outputLayout({ responseMac: 16, kausf: 32 });
+
+/** The derivations of two 32-byte keys, and of a key and an integer, into one 32-byte key. */
+type TwoKeyExport = 'derive_nh' | 'derive_kamf_from_kasme_ho' | 'derive_nh_eps';
+type KeyAndIntExport = 'derive_kamf_from_kasme_idle' | 'derive_ksn' | 'derive_kasme_srvcc' | 'derive_kenb' | 'derive_s_kgnb';
 
 /** Methods that take positional arguments; every other public method takes one inputs object. */
 const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'wipeScratch', 'twoKeys', 'keyAndInt']);
 
 export class KeyDerivation {
-  constructor(private readonly fw: Firmware) {
+  constructor(private readonly fw: UeModule) {
     // Bound own methods: `const { kdf, kamf } = await load()` works, and `kamf()` / `kamf(null)` is an
     // InputError naming the method. Nothing secret stays in module memory after a call returns
     // (issue 17): every method ends with both mailboxes wiped — also when it throws (a bad field after
@@ -44,23 +63,23 @@ export class KeyDerivation {
   sha256(data: Uint8Array): Uint8Array {
     const fw = this.fw.begin();
     const d = fw.put(bytes('data', data, [0, fw.inLen]));
-    fw.call('sha256_init');
-    fw.call('sha256_update', d, data.length);
-    fw.call('sha256_final');
+    fw.exports.sha256_init();
+    fw.exports.sha256_update(d, data.length);
+    fw.exports.sha256_final();
     return fw.take(0, 32);
   }
 
   /** Streaming SHA-256 over the module's SHA_CTX (one stream at a time per module instance). */
   sha256Stream(): { update(chunk: Uint8Array): void; digest(): Uint8Array } {
     const fw = this.fw;
-    fw.call('sha256_init');
+    fw.exports.sha256_init();
     // The running hash state stays in SHA_CTX until digest(); each chunk and the digest leave
     // the mailboxes as soon as they are consumed or copied out.
     return {
       update(chunk: Uint8Array) {
-        try { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.call('sha256_update', o, chunk.length); } finally { fw.clearMailboxes(); }
+        try { fw.begin(); const o = fw.put(bytes('chunk', chunk, [0, fw.inLen])); fw.exports.sha256_update(o, chunk.length); } finally { fw.clearMailboxes(); }
       },
-      digest() { try { fw.call('sha256_final'); return fw.take(0, 32); } finally { fw.clearMailboxes(); } },
+      digest() { try { fw.exports.sha256_final(); return fw.take(0, 32); } finally { fw.clearMailboxes(); } },
     };
   }
 
@@ -70,7 +89,7 @@ export class KeyDerivation {
     bytes('key', key, [0, fw.inLen]); bytes('data', data, [0, fw.inLen]);
     if (key.length + data.length + 4 > fw.inLen) throw new InputError('data', `key and data together must fit ${fw.inLen - 4} bytes, got ${key.length + data.length}`);
     const k = fw.put(key), m = fw.put(data);
-    fw.call('hmac_sha256', k, key.length, m, data.length);
+    fw.exports.hmac_sha256(k, key.length, m, data.length);
     return fw.take(0, 32);
   }
 
@@ -92,7 +111,7 @@ export class KeyDerivation {
       fw.putU32(table + 8 * i, fw.put(params[i]));
       fw.putU32(table + 8 * i + 4, params[i].length);
     }
-    fw.call('kdf', k, key.length, fc, table, n);
+    fw.exports.kdf(k, key.length, fc, table, n);
     return fw.take(0, 32);
   }
 
@@ -100,7 +119,7 @@ export class KeyDerivation {
   kausf(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array }): Uint8Array {
     const fw = this.fw.begin();
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
-    fw.call('derive_kausf', ckIk, s, snn.length, x);
+    fw.exports.derive_kausf(ckIk, s, snn.length, x);
     return fw.take(0, 32);
   }
 
@@ -108,8 +127,8 @@ export class KeyDerivation {
   ckIkPrime(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array }): { ckPrime: Uint8Array; ikPrime: Uint8Array } {
     const fw = this.fw.begin();
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
-    fw.call('derive_ck_ik_prime', ckIk, s, snn.length, x);
-    return { ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16) };
+    fw.exports.derive_ck_ik_prime(ckIk, s, snn.length, x);
+    return { ckPrime: fw.take(...CK_IK_OUT.ck), ikPrime: fw.take(...CK_IK_OUT.ik) };
   }
 
   /**
@@ -126,11 +145,11 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
     const id = identityOctets(a.identity), i = fw.put(id);
-    fw.call('derive_eap_aka_prime', ckIk, s, snn.length, x, i, id.length);
-    // OUT: CK′ [0..16), IK′ [16..32), then MK: K_encr, K_aut, K_re, MSK, EMSK (assembly/abi/derive.ts).
+    fw.exports.derive_eap_aka_prime(ckIk, s, snn.length, x, i, id.length);
+    const o = EAP_AKA_PRIME_OUT;
     return {
-      ckPrime: fw.take(0, 16), ikPrime: fw.take(16, 16), kEncr: fw.take(32, 16), kAut: fw.take(48, 32), kRe: fw.take(80, 32),
-      msk: fw.take(112, 64), emsk: fw.take(176, 64), kausf: fw.take(176, 32),
+      ckPrime: fw.take(...o.ckPrime), ikPrime: fw.take(...o.ikPrime), kEncr: fw.take(...o.kEncr), kAut: fw.take(...o.kAut), kRe: fw.take(...o.kRe),
+      msk: fw.take(...o.msk), emsk: fw.take(...o.emsk), kausf: fw.take(o.emsk[0], 32),
     };
   }
 
@@ -153,8 +172,8 @@ export class KeyDerivation {
     const macAt = int('macAt', a.macAt, 4, req.length - 16), rspMacAt = int('responseMacAt', a.responseMacAt, 4, rsp.length - 16);
     const zeroed = (p: Uint8Array, at: number) => { const c = p.slice(); c.fill(0, at, at + 16); return c; };
     const m = fw.put(req.subarray(macAt, macAt + 16)), r = fw.put(zeroed(req, macAt)), o = fw.put(zeroed(rsp, rspMacAt));
-    fw.call('eap_aka_prime_challenge', ckIk, s, snn.length, x, i, id.length, r, req.length, m, o, rsp.length);
-    return { responseMac: fw.take(0, 16), kausf: fw.take(16, 32) };
+    fw.exports.eap_aka_prime_challenge(ckIk, s, snn.length, x, i, id.length, r, req.length, m, o, rsp.length);
+    return { responseMac: fw.take(...EAP_CHALLENGE_OUT.responseMac), kausf: fw.take(...EAP_CHALLENGE_OUT.kausf) };
   }
 
   /** TS 33.501 A.4 RES* (XRES*): 128 LSB of KDF(CK‖IK, 0x6B, SNN, RAND, RES). */
@@ -162,7 +181,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn);
     const r = fw.put(bytes('rand', a.rand, 16)), res = bytes('res', a.res, [4, 16]), rs = fw.put(res);
-    fw.call('derive_res_star', ckIk, s, snn.length, r, rs, res.length);
+    fw.exports.derive_res_star(ckIk, s, snn.length, r, rs, res.length);
     return fw.take(0, 16);
   }
 
@@ -170,7 +189,7 @@ export class KeyDerivation {
   hresStar(a: { rand: Uint8Array; resStar: Uint8Array }): Uint8Array {
     const fw = this.fw.begin();
     const r = fw.put(bytes('rand', a.rand, 16)), x = fw.put(bytes('resStar', a.resStar, 16));
-    fw.call('derive_hres_star', r, x);
+    fw.exports.derive_hres_star(r, x);
     return fw.take(0, 16);
   }
 
@@ -178,7 +197,7 @@ export class KeyDerivation {
   kseaf(a: { kausf: Uint8Array; snn: string | Uint8Array }): Uint8Array {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kausf', a.kausf, KEY)), snn = text('snn', a.snn), s = fw.put(snn);
-    fw.call('derive_kseaf', k, s, snn.length);
+    fw.exports.derive_kseaf(k, s, snn.length);
     return fw.take(0, 32);
   }
 
@@ -188,7 +207,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const supi = text('supi', typeof a.supi === 'string' ? supiValue(a.supi) : a.supi);
     const k = fw.put(bytes('kseaf', a.kseaf, KEY)), s = fw.put(supi), ab = fw.put(bytes('abba', a.abba, [ABBA_MIN, 1024]));
-    fw.call('derive_kamf', k, s, supi.length, ab, a.abba.length);
+    fw.exports.derive_kamf(k, s, supi.length, ab, a.abba.length);
     return fw.take(0, 32);
   }
 
@@ -196,7 +215,7 @@ export class KeyDerivation {
   algKey(a: { key: Uint8Array; distinguisher: number; algId: number }): Uint8Array {
     const fw = this.fw.begin();
     const k = fw.put(bytes('key', a.key, KEY));
-    fw.call('derive_alg_key', k, int('distinguisher', a.distinguisher, 1, 6), int('algId', a.algId, 0, 15));
+    fw.exports.derive_alg_key(k, int('distinguisher', a.distinguisher, 1, 6), int('algId', a.algId, 0, 15));
     return fw.take(0, 16);
   }
 
@@ -204,8 +223,8 @@ export class KeyDerivation {
   nasKeys(a: { kamf: Uint8Array; nea: number; nia: number }): { knasenc: Uint8Array; knasint: Uint8Array } {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kamf', a.kamf, KEY));
-    fw.call('derive_nas_keys', k, int('nea', a.nea, 0, 15), int('nia', a.nia, 0, 15));
-    return { knasenc: fw.take(0, 16), knasint: fw.take(16, 16) };
+    fw.exports.derive_nas_keys(k, int('nea', a.nea, 0, 15), int('nia', a.nia, 0, 15));
+    return { knasenc: fw.take(...NAS_KEYS_OUT.knasenc), knasint: fw.take(...NAS_KEYS_OUT.knasint) };
   }
 
   /** TS 33.501 A.9 KgNB (3GPP access) or KN3IWF (non-3GPP) from KAMF and the UL NAS COUNT. */
@@ -213,7 +232,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const access = oneOf('access', a.access ?? '3gpp', ['3gpp', 'non3gpp'] as const);
     const k = fw.put(bytes('kamf', a.kamf, KEY));
-    fw.call('derive_kgnb', k, u32('ulCount', a.ulCount), access === '3gpp' ? 1 : 2);
+    fw.exports.derive_kgnb(k, u32('ulCount', a.ulCount), access === '3gpp' ? 1 : 2);
     return fw.take(0, 32);
   }
 
@@ -228,7 +247,7 @@ export class KeyDerivation {
     const target = oneOf('target', a.target ?? 'gnb', ['gnb', 'ng-enb'] as const);
     const gnb = target === 'gnb';
     const k = fw.put(bytes('key', a.key, KEY));
-    fw.call('derive_kng_ran_star', k, gnb ? 0 : 1, int('pci', a.pci, 0, gnb ? 1007 : 503), int('arfcnDl', a.arfcnDl, 0, gnb ? 3279165 : 262143));
+    fw.exports.derive_kng_ran_star(k, gnb ? 0 : 1, int('pci', a.pci, 0, gnb ? 1007 : 503), int('arfcnDl', a.arfcnDl, 0, gnb ? 3279165 : 262143));
     return fw.take(0, 32);
   }
 
@@ -237,7 +256,7 @@ export class KeyDerivation {
   kamfPrime(a: { kamf: Uint8Array; direction: number; count: number }): Uint8Array {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kamf', a.kamf, KEY));
-    fw.call('derive_kamf_prime', k, int('direction', a.direction, 0, 1), u32('count', a.count));
+    fw.exports.derive_kamf_prime(k, int('direction', a.direction, 0, 1), u32('count', a.count));
     return fw.take(0, 32);
   }
 
@@ -246,7 +265,7 @@ export class KeyDerivation {
     const fw = this.fw.begin();
     const mode = oneOf('mode', a.mode, ['idle', 'ho'] as const);
     const k = fw.put(bytes('kamf', a.kamf, KEY));
-    fw.call('derive_kasme_prime', k, mode === 'ho' ? 1 : 0, u32('count', a.count));
+    fw.exports.derive_kasme_prime(k, mode === 'ho' ? 1 : 0, u32('count', a.count));
     return fw.take(0, 32);
   }
 
@@ -274,7 +293,7 @@ export class KeyDerivation {
   kasme(a: { ck: Uint8Array; ik: Uint8Array; snId: Uint8Array; sqnXorAk: Uint8Array }): Uint8Array {
     const fw = this.fw.begin();
     const ckIk = fw.put(ckik(a.ck, a.ik)), s = fw.put(bytes('snId', a.snId, 3)), x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
-    fw.call('derive_kasme', ckIk, s, x);
+    fw.exports.derive_kasme(ckIk, s, x);
     return fw.take(0, 32);
   }
 
@@ -292,7 +311,7 @@ export class KeyDerivation {
   kenbStar(a: { key: Uint8Array; pci: number; earfcnDl: number }): Uint8Array {
     const fw = this.fw.begin();
     const k = fw.put(bytes('key', a.key, KEY));
-    fw.call('derive_kenb_star', k, int('pci', a.pci, 0, 503), int('earfcnDl', a.earfcnDl, 0, 262143));
+    fw.exports.derive_kenb_star(k, int('pci', a.pci, 0, 503), int('earfcnDl', a.earfcnDl, 0, 262143));
     return fw.take(0, 32);
   }
 
@@ -300,7 +319,7 @@ export class KeyDerivation {
   epsAlgKey(a: { key: Uint8Array; distinguisher: number; algId: number }): Uint8Array {
     const fw = this.fw.begin();
     const k = fw.put(bytes('key', a.key, KEY));
-    fw.call('derive_eps_alg_key', k, int('distinguisher', a.distinguisher, 1, 6), int('algId', a.algId, 0, 15));
+    fw.exports.derive_eps_alg_key(k, int('distinguisher', a.distinguisher, 1, 6), int('algId', a.algId, 0, 15));
     return fw.take(0, 16);
   }
 
@@ -308,8 +327,8 @@ export class KeyDerivation {
   ckIkSrvcc(a: { kasme: Uint8Array; dlCount: number }): { ck: Uint8Array; ik: Uint8Array } {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kasme', a.kasme, KEY));
-    fw.call('derive_ck_ik_srvcc', k, u32('dlCount', a.dlCount));
-    return { ck: fw.take(0, 16), ik: fw.take(16, 16) };
+    fw.exports.derive_ck_ik_srvcc(k, u32('dlCount', a.dlCount));
+    return { ck: fw.take(...CK_IK_OUT.ck), ik: fw.take(...CK_IK_OUT.ik) };
   }
 
   /** TS 33.401 A.19 S-KgNB = KDF(KeNB, 0x1C, SCG Counter). */
@@ -318,19 +337,19 @@ export class KeyDerivation {
   }
 
   /** Wipe the module's key cache, hash contexts, S buffer, scratch and mailboxes. */
-  wipeScratch(): void { this.fw.call('wipe_scratch'); }
+  wipeScratch(): void { this.fw.exports.wipe_scratch(); }
 
-  private twoKeys(op: string, f1: string, k1: Uint8Array, f2: string, k2: Uint8Array): Uint8Array {
+  private twoKeys(op: TwoKeyExport, f1: string, k1: Uint8Array, f2: string, k2: Uint8Array): Uint8Array {
     const fw = this.fw.begin();
     const a = fw.put(bytes(f1, k1, KEY)), b = fw.put(bytes(f2, k2, KEY));
-    fw.call(op, a, b);
+    fw.exports[op](a, b);
     return fw.take(0, 32);
   }
 
-  private keyAndInt(op: string, fk: string, key: Uint8Array, fi: string, v: number, max: number): Uint8Array {
+  private keyAndInt(op: KeyAndIntExport, fk: string, key: Uint8Array, fi: string, v: number, max: number): Uint8Array {
     const fw = this.fw.begin();
     const k = fw.put(bytes(fk, key, KEY));
-    fw.call(op, k, int(fi, v, 0, max));
+    fw.exports[op](k, int(fi, v, 0, max));
     return fw.take(0, 32);
   }
 }

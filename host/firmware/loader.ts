@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkStatus } from '../errors.js';
+import type { UeExports, UsimExports } from './abi.generated.js';
 
 /** build/ue.wasm (ME), build/usim.wasm (USIM), build/ue-vectors.wasm (ME + primitive test exports). */
 export type ModuleName = 'ue' | 'usim' | 'ue-vectors';
@@ -39,12 +40,22 @@ export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'rele
  *  returning integers, plus exported constant globals. */
 export type RawExports = Record<string, any> & { memory: WebAssembly.Memory };
 
+/** Any module's functions, typed by name only (host/firmware/abi.generated.ts has the real ones). */
+export type AnyExports = Record<string, (...args: number[]) => number>;
+
 /**
- * One instance of a firmware module with its mailbox. `call` runs an export and turns a non-zero
- * status into a typed error; `put`/`take` copy bytes in and out.
+ * One instance of a firmware module with its mailbox. `exports` holds its functions, typed by
+ * host/firmware/abi.generated.ts, each turning a non-zero status into a typed error; `put`/`take`
+ * copy bytes in and out.
  */
-export class Firmware {
+export class Firmware<E extends object = AnyExports> {
   readonly raw: RawExports;
+  /** The module's functions with their generated signatures: a non-zero status throws the
+   *  mapped error (host/errors.ts), success returns STATUS.OK. */
+  readonly exports: E;
+  /** The same functions returning their raw status (0 = success) without throwing, for callers
+   *  that branch on a status (e.g. the USIM's synchronisation failure). */
+  readonly unchecked: E;
   private readonly mem: Uint8Array;
   private readonly view: DataView;
   readonly inPtr: number;
@@ -66,6 +77,13 @@ export class Firmware {
     this.inLen = this.constant('IO_IN_LEN');
     this.outPtr = this.constant('IO_OUT_PTR');
     this.outLen = this.constant('IO_OUT_LEN');
+    const checked: Record<string, (...args: number[]) => number> = {};
+    for (const name of this.functions) {
+      const fn = this.raw[name] as (...args: number[]) => number;
+      checked[name] = (...args) => { const status = fn(...args); checkStatus(status, name); return status; };
+    }
+    this.exports = checked as E;
+    this.unchecked = Object.fromEntries(this.functions.map((n) => [n, this.raw[n]])) as E;
   }
 
   /** Value of an exported constant global (e.g. IO_IN_PTR). */
@@ -105,7 +123,8 @@ export class Firmware {
   /** Copy `len` bytes out of IO_OUT starting at `off`. */
   take(off: number, len: number): Uint8Array { return this.mem.slice(this.outPtr + off, this.outPtr + off + len); }
 
-  /** Call an export; a non-zero status throws the mapped error. */
+  /** Call an export by name; a non-zero status throws the mapped error. For callers that probe
+   *  the ABI by name (tests, tools); wrappers use the typed {@link exports}. */
   call(name: string, ...args: number[]): number {
     const fn = this.raw[name];
     if (typeof fn !== 'function') throw new Error(`module does not export ${name}()`);
@@ -128,16 +147,22 @@ export class Firmware {
   }
 }
 
+/** The typed exports of a module by name (ue-vectors: the ME's exports plus test primitives). */
+export type ExportsOf<N extends ModuleName> = N extends 'usim' ? UsimExports : UeExports;
+/** The ME firmware (build/ue.wasm) and the USIM module (build/usim.wasm) with their typed exports. */
+export type UeModule = Firmware<UeExports>;
+export type UsimModule = Firmware<UsimExports>;
+
 /** Instantiate a module synchronously from its bytes (no imports are needed or given). */
-export function instantiateSync(name: ModuleName, variant: 'release' | 'debug' = 'release'): Firmware {
+export function instantiateSync<N extends ModuleName>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
   const module = new WebAssembly.Module(wasmBytes(name, variant));
   const inst = asInstantiateSync(module, {});
-  return new Firmware(inst.instance.exports as unknown as RawExports, module);
+  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module);
 }
 
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
-export async function instantiate(name: ModuleName, variant: 'release' | 'debug' = 'release'): Promise<Firmware> {
+export async function instantiate<N extends ModuleName>(name: N, variant: 'release' | 'debug' = 'release'): Promise<Firmware<ExportsOf<N>>> {
   const module = await WebAssembly.compile(wasmBytes(name, variant));
   const inst = await asInstantiate(module, {});
-  return new Firmware(inst.instance.exports as unknown as RawExports, module);
+  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module);
 }

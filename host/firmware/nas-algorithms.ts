@@ -4,7 +4,8 @@
  * in bits. Uint8Array in, fresh Uint8Array out; every input is checked here and a bad one raises
  * an {@link InputError} naming the field and the value before anything reaches the module.
  */
-import type { Firmware } from './loader.js';
+import type { UeModule } from './loader.js';
+import { UE, type UeExports } from './abi.generated.js';
 import { InputError } from '../errors.js';
 import { bytes, int, u32 } from '../validate.js';
 
@@ -29,11 +30,11 @@ export interface NasAlgorithmInput {
   bits?: number;
 }
 
-const KEY_LEN = 16;
-const MAC_LEN = 4;
+const KEY_LEN = UE.NAS_ALG_KEY_LEN;
+const MAC_LEN = UE.NAS_ALG_MAC_LEN;
 
 /** Check every field and place key and message in the mailbox; returns the call arguments. */
-function load(fw: Firmware, input: NasAlgorithmInput): number[] {
+function load(fw: UeModule, input: NasAlgorithmInput): Parameters<UeExports['nas_mac']> {
   if (input === null || typeof input !== 'object') throw new InputError('input', `must be an object, got ${input === null ? 'null' : typeof input}`, input);
   const alg = int('alg', input.alg, 0, 3);
   const key = bytes('key', input.key, KEY_LEN);
@@ -57,10 +58,10 @@ function load(fw: Firmware, input: NasAlgorithmInput): number[] {
  * 128-NIA<alg> (TS 33.501 D.3; = 128-EIA<alg> of TS 33.401 B.2): the 32-bit NAS-MAC over the
  * first `bits` bits of `message`. NIA0 returns four zero bytes.
  */
-export function nasMac(fw: Firmware, input: NasAlgorithmInput): Uint8Array {
+export function nasMac(fw: UeModule, input: NasAlgorithmInput): Uint8Array {
   try {
     const args = load(fw, input);
-    fw.call('nas_mac', ...args);
+    fw.exports.nas_mac(...args);
     return fw.take(0, MAC_LEN);
   } finally { fw.clearMailboxes(); } // the key (and message) leave the mailboxes (issue 17)
 }
@@ -70,10 +71,10 @@ export function nasMac(fw: Firmware, input: NasAlgorithmInput): Uint8Array {
  * first `bits` bits; returns ceil(bits / 8) bytes whose bits past `bits` are zero. Ciphering and
  * deciphering are the same operation. NEA0 returns the message itself.
  */
-export function nasCipher(fw: Firmware, input: NasAlgorithmInput): Uint8Array {
+export function nasCipher(fw: UeModule, input: NasAlgorithmInput): Uint8Array {
   try {
     const args = load(fw, input);
-    fw.call('nas_cipher', ...args);
+    fw.exports.nas_cipher(...args);
     return fw.take(0, Math.ceil(args[6] / 8));
   } finally { fw.clearMailboxes(); }
 }

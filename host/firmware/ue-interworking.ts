@@ -7,15 +7,14 @@
  * that carried a key (as UeFirmware does), even when the call failed.
  */
 import type { UeFirmware } from './ue-firmware.js';
-import type { Firmware } from './loader.js';
-import { bytes, int, oneOf } from '../validate.js';
+import type { UeModule } from './loader.js';
+import { SLOT, SRVCC_OFF, UE } from './abi.generated.js';
+import { bytes, int, oneOf, u32 } from '../validate.js';
+import { SRVCC_VARIANTS, type SrvccVariant } from '../types.js';
 import { InputError } from '../errors.js';
 import { epsProtected, EPS_SHT_INTEGRITY, PD_EMM } from '../nas/eps.js';
 
-/** `mme-derive`: published (A.21 at the AMF, TS 33.401 A.12 at MME_SRVCC); `mme-concat`: draft,
- *  the MME splits the AMF's key into CK ‖ IK; `direct`: draft, AMF–MSC server interface. */
-export type SrvccVariant = 'mme-derive' | 'mme-concat' | 'direct';
-export const SRVCC_VARIANTS: readonly SrvccVariant[] = ['mme-derive', 'mme-concat', 'direct'];
+export { SRVCC_VARIANTS, type SrvccVariant };
 /** FC of KASME_SRVCC (TS 33.501 A.21), the published value. */
 export const FC_KASME_SRVCC = 0x7d;
 /** The draft's "similar to 8.6.1" reading: the FC of K′ASME at 5G→EPS handover (A.14.2). */
@@ -43,13 +42,24 @@ export interface UeMappedEps {
 export type SrvccOutcome = 'failed' | 'completed' | 'call-ended';
 const OUTCOMES: readonly SrvccOutcome[] = ['failed', 'completed', 'call-ended'];
 const NASC_LEN = 7;
-/** ctx_read's slot number of the mapped SRVCC (CS) context (assembly/abi/context.ts). */
-const SRVCC_SLOT = 5;
 const KEY = 32;
+/** Outputs of assembly/abi/mobility.ts (its doc comments; the module exports only IW_OUT_KEYS_OFF
+ *  and IW_OUT_MSG_OFF): a header of u32 fields, the keys from IW_OUT_KEYS_OFF, a message from
+ *  IW_OUT_MSG_OFF. */
+const IW_OUT = {
+  /** eps_map_idle / eps_map_ho: [0] message length, [4] COUNT, [8] eKSI; K′ASME, KNASenc, KNASint (, KeNB, NH). */
+  LEN: 0, COUNT: 4, EKSI: 8,
+  KASME: UE.IW_OUT_KEYS_OFF, KNASENC: UE.IW_OUT_KEYS_OFF + 32, KNASINT: UE.IW_OUT_KEYS_OFF + 48,
+  KENB: UE.IW_OUT_KEYS_OFF + 64, NH: UE.IW_OUT_KEYS_OFF + 96, MSG: UE.IW_OUT_MSG_OFF,
+} as const;
+/** srvcc_ho_command: [0] DL COUNT estimated, [4] KSISRVCC, then CK, IK and the AMF-step key. */
+const SRVCC_OUT = { DL_COUNT: 0, KSI: 4, CK: UE.IW_OUT_KEYS_OFF, IK: UE.IW_OUT_KEYS_OFF + 16, AMF_KEY: UE.IW_OUT_KEYS_OFF + 32 } as const;
+/** n2_ho: [0] KACF, [1] ngKSI, [4] u32 DL COUNT estimated. */
+const N2_OUT = { KACF: 0, NGKSI: 1, DL_COUNT: 4 } as const;
 
 export class UeInterworking {
-  private readonly fw: Firmware;
-  constructor(readonly ue: UeFirmware) { this.fw = ue.fw; }
+  private readonly fw: UeModule;
+  constructor(readonly ue: UeFirmware) { this.fw = ue.module; }
 
   /**
    * SRVCC HO command received (TS 33.501 J.1 step 4, draft X.1.1 step 9 / X.1.2 step 7): the UE
@@ -61,12 +71,12 @@ export class UeInterworking {
     const v = SRVCC_VARIANTS.indexOf(oneOf('variant', a.variant ?? 'mme-derive', SRVCC_VARIANTS));
     const lsb = int('dlLsb4', a.dlLsb4, 0, 15), fc = int('fc', a.fc ?? FC_KASME_SRVCC, 0, 0xff);
     return this.clearAfter(() => {
-      this.fw.call('srvcc_ho_command', lsb, v, fc);
-      const h = new DataView(this.fw.take(0, 8).buffer);
+      this.fw.exports.srvcc_ho_command(lsb, v, fc);
+      const h = new DataView(this.fw.take(0, SRVCC_OUT.CK).buffer);
       return {
-        dlCount: h.getUint32(0, true), ksi: h.getUint32(4, true),
-        ck: this.fw.take(16, 16), ik: this.fw.take(32, 16),
-        amfKey: v === 2 ? null : this.fw.take(48, KEY),
+        dlCount: h.getUint32(SRVCC_OUT.DL_COUNT, true), ksi: h.getUint32(SRVCC_OUT.KSI, true),
+        ck: this.fw.take(SRVCC_OUT.CK, 16), ik: this.fw.take(SRVCC_OUT.IK, 16),
+        amfKey: SRVCC_VARIANTS[v] === 'direct' ? null : this.fw.take(SRVCC_OUT.AMF_KEY, KEY),
       };
     });
   }
@@ -75,17 +85,17 @@ export class UeInterworking {
    *  `completed` → 5G may not be used until a successful (re)authentication in 5GS;
    *  `call-ended` → the CS context is deleted (the re-authentication rule stays). */
   srvccOutcome(o: SrvccOutcome): void {
-    this.fw.call('srvcc_outcome', OUTCOMES.indexOf(oneOf('outcome', o, OUTCOMES)));
+    this.fw.exports.srvcc_outcome(OUTCOMES.indexOf(oneOf('outcome', o, OUTCOMES)));
   }
 
   /** Read the mapped SRVCC (CS) context (keys included). */
   srvccRead(): UeSrvccContext {
     return this.clearAfter(() => {
-      this.fw.call('ctx_read', SRVCC_SLOT);
-      const b = this.fw.take(0, 64);
+      this.fw.exports.ctx_read(SLOT.SRVCC);
+      const b = this.fw.take(0, UE.SRVCC_CTX_LEN);
       return {
-        valid: b[0] !== 0, ksi: b[1], variant: SRVCC_VARIANTS[b[2]] ?? 'mme-derive', fc: b[3],
-        dlCount: new DataView(b.buffer).getUint32(4, true), ck: b.slice(16, 32), ik: b.slice(32, 48),
+        valid: b[SRVCC_OFF.VALID] !== 0, ksi: b[SRVCC_OFF.KSI], variant: SRVCC_VARIANTS[b[SRVCC_OFF.VARIANT]] ?? 'mme-derive', fc: b[SRVCC_OFF.FC],
+        dlCount: new DataView(b.buffer).getUint32(SRVCC_OFF.COUNT, true), ck: b.slice(SRVCC_OFF.CK, SRVCC_OFF.CK + 16), ik: b.slice(SRVCC_OFF.IK, SRVCC_OFF.IK + 16),
       };
     });
   }
@@ -111,12 +121,12 @@ export class UeInterworking {
     const m = fw.put(bytes('tau', tau, [3, 1024]));
     if ((tau[0] & 0x0f) !== PD_EMM || tau[0] >> 4 !== 0) throw new InputError('tau', 'must be a plain EPS mobility management message (PD 7, security header type 0)', tau);
     return this.clearAfter(() => {
-      fw.call('eps_map_idle', m, tau.length);
-      const h = new DataView(fw.take(0, 12).buffer);
-      const framed = fw.take(160, h.getUint32(0, true));
+      fw.exports.eps_map_idle(m, tau.length);
+      const h = new DataView(fw.take(0, IW_OUT.KASME).buffer);
+      const framed = fw.take(IW_OUT.MSG, h.getUint32(IW_OUT.LEN, true));
       if (framed[0] !== 0x7e || framed[1] !== 1) throw new Error('eps_map_idle returned an unexpected frame');
       const message = epsProtected(EPS_SHT_INTEGRITY, framed.subarray(2, 6), framed[6], framed.subarray(7));
-      return { ...this.epsKeys(h.getUint32(4, true), h.getUint32(8, true)), message };
+      return { ...this.epsKeys(h.getUint32(IW_OUT.COUNT, true), h.getUint32(IW_OUT.EKSI, true)), message };
     });
   }
 
@@ -128,9 +138,9 @@ export class UeInterworking {
   epsMapHo(dlLsb8: number): UeMappedEps & { kenb: Uint8Array; nh: Uint8Array; ncc: 2 } {
     const lsb = int('dlLsb8', dlLsb8, 0, 0xff);
     return this.clearAfter(() => {
-      this.fw.call('eps_map_ho', lsb);
-      const h = new DataView(this.fw.take(0, 12).buffer);
-      return { ...this.epsKeys(h.getUint32(4, true), h.getUint32(8, true)), kenb: this.fw.take(80, KEY), nh: this.fw.take(112, KEY), ncc: 2 };
+      this.fw.exports.eps_map_ho(lsb);
+      const h = new DataView(this.fw.take(0, IW_OUT.KASME).buffer);
+      return { ...this.epsKeys(h.getUint32(IW_OUT.COUNT, true), h.getUint32(IW_OUT.EKSI, true)), kenb: this.fw.take(IW_OUT.KENB, KEY), nh: this.fw.take(IW_OUT.NH, KEY), ncc: 2 };
     });
   }
 
@@ -142,8 +152,8 @@ export class UeInterworking {
   epsTo5gIdle(a: { kasme: Uint8Array; eKsi: number; ulEpsCount: number }): void {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kasme', a.kasme, KEY));
-    const e = int('eKsi', a.eKsi, 0, 6), c = int('ulEpsCount', a.ulEpsCount, 0, 0xffffffff);
-    this.clearAfter(() => fw.call('eps_to_5g_idle', k, e, c));
+    const e = int('eKsi', a.eKsi, 0, 6), c = u32('ulEpsCount', a.ulEpsCount);
+    this.clearAfter(() => fw.exports.eps_to_5g_idle(k, e, c));
   }
 
   /**
@@ -155,7 +165,7 @@ export class UeInterworking {
   epsTo5gHo(a: { kasme: Uint8Array; nh: Uint8Array; nasc: Uint8Array }): void {
     const fw = this.fw.begin();
     const k = fw.put(bytes('kasme', a.kasme, KEY)), n = fw.put(bytes('nh', a.nh, KEY)), c = fw.put(bytes('nasc', a.nasc, NASC_LEN));
-    this.clearAfter(() => fw.call('eps_to_5g_ho', k, n, c));
+    this.clearAfter(() => fw.exports.eps_to_5g_ho(k, n, c));
   }
 
   /**
@@ -170,18 +180,19 @@ export class UeInterworking {
     const fw = this.fw.begin();
     const c = fw.put(bytes('nasc', nasc, NASC_LEN));
     return this.clearAfter(() => {
-      fw.call('n2_ho', c);
-      const h = fw.take(0, 8);
-      return { kacf: h[0] === 1, ngKsi: h[1], dlCount: new DataView(h.buffer).getUint32(4, true) };
+      fw.exports.n2_ho(c);
+      const h = fw.take(0, N2_OUT.DL_COUNT + 4);
+      return { kacf: h[N2_OUT.KACF] === 1, ngKsi: h[N2_OUT.NGKSI], dlCount: new DataView(h.buffer).getUint32(N2_OUT.DL_COUNT, true) };
     });
   }
 
   private epsKeys(count: number, eKsi: number): UeMappedEps {
-    return { count, eKsi, kasmePrime: this.fw.take(16, KEY), knasEnc: this.fw.take(48, 16), knasInt: this.fw.take(64, 16) };
+    return { count, eKsi, kasmePrime: this.fw.take(IW_OUT.KASME, KEY), knasEnc: this.fw.take(IW_OUT.KNASENC, 16), knasInt: this.fw.take(IW_OUT.KNASINT, 16) };
   }
 
-  /** Run `f`, then wipe both mailboxes even if it threw (inputs/outputs may hold keys). */
+  /** Run `f`, then wipe both mailboxes even if it threw (inputs/outputs may hold keys); the host
+   *  zeroes them itself, as the io_clear export would. */
   private clearAfter<T>(f: () => T): T {
-    try { return f(); } finally { this.fw.raw.io_clear(); }
+    try { return f(); } finally { this.fw.clearMailboxes(); }
   }
 }

@@ -6,17 +6,11 @@
  * read them is the card's NVM image (saveState), which is what a power cycle has to persist.
  */
 import { InputError, checkStatus } from '../errors.js';
-import { Firmware, instantiateSync } from './loader.js';
+import { instantiateSync, type UsimModule as UsimModuleInstance } from './loader.js';
+import { STATUS, USIM, USIM_NVM } from './abi.generated.js';
 
-/** Status codes the wrapper turns into results instead of errors (assembly/status.ts). */
-const STATUS_ERR_MAC = 5;
-const STATUS_ERR_SYNC = 10;
-
-/** Byte offsets in the NVM image (PERSIST); mirrors the table in assembly/usim/memory.ts. */
-export const NVM = {
-  FORMAT: 0, PERSONALISED: 1, ALGO: 2, K_LEN: 3, ITERATIONS: 4, MAC_LEN: 5, RES_LEN: 6, CK_LEN: 7, IK_LEN: 8,
-  IND_BITS: 9, DELTA: 16, AGE_LIMIT: 24, SQN_MS: 32, K: 40, OPC: 72, SEQ_MS: 104,
-} as const;
+/** Byte offsets in the NVM image (PERSIST), generated from assembly/usim/memory.ts. */
+export const NVM = USIM_NVM;
 
 export type UsimAlgorithm = 'milenage' | 'tuak';
 
@@ -92,20 +86,18 @@ export function tuakParamsWord(p: TuakParams = {}): number {
 
 /** One USIM card: the firmware instance, its NVM in PERSIST. */
 export class UsimModule {
-  readonly fw: Firmware;
-  private readonly c: Record<string, number> = {};
+  readonly fw: UsimModuleInstance;
+  /** Output offsets and the PERSIST region (host/firmware/abi.generated.ts). */
+  private readonly c = USIM;
 
-  constructor(fw: Firmware = instantiateSync('usim')) {
+  constructor(fw: UsimModuleInstance = instantiateSync('usim')) {
     this.fw = fw;
-    for (const n of ['PERSIST_PTR', 'PERSIST_LEN', 'OUT_OPC_OFF', 'OUT_MAC_A_OFF', 'OUT_MAC_S_OFF', 'OUT_RES_OFF',
-      'OUT_CK_OFF', 'OUT_IK_OFF', 'OUT_AK_OFF', 'OUT_AK_STAR_OFF', 'OUT_RES_LEN_OFF', 'OUT_CK_LEN_OFF',
-      'OUT_IK_LEN_OFF', 'OUT_AUTS_LEN_OFF', 'OUT_AUTS_OFF']) this.c[n] = fw.constant(n);
   }
 
   /** Run `fn` with a fresh mailbox and wipe both mailboxes afterwards, whatever happens. */
   private session<T>(fn: () => T): T {
     this.fw.begin();
-    try { return fn(); } finally { this.fw.raw.usim_clear(); }
+    try { return fn(); } finally { this.fw.exports.usim_clear(); }
   }
 
   private persist(): Uint8Array {
@@ -121,10 +113,10 @@ export class UsimModule {
     return this.session(() => {
       const kOff = fw.put(k), opOff = fw.put(opIn), randOff = fw.put(rand), sqnOff = fw.put(sqn), amfOff = fw.put(amf);
       let opc: Uint8Array = opIn.slice();
-      if (a.op !== undefined) { fw.call('milenage_opc', kOff, opOff); opc = fw.take(c.OUT_OPC_OFF, 16); fw.putAt(opOff, opc); }
-      fw.call('milenage_f1', kOff, opOff, randOff, sqnOff, amfOff);
+      if (a.op !== undefined) { fw.exports.milenage_opc(kOff, opOff); opc = fw.take(c.OUT_OPC_OFF, 16); fw.putAt(opOff, opc); }
+      fw.exports.milenage_f1(kOff, opOff, randOff, sqnOff, amfOff);
       const macA = fw.take(c.OUT_MAC_A_OFF, 8), macS = fw.take(c.OUT_MAC_S_OFF, 8);
-      fw.call('milenage_f2345', kOff, opOff, randOff);
+      fw.exports.milenage_f2345(kOff, opOff, randOff);
       return { opc, macA, macS, res: fw.take(c.OUT_RES_OFF, 8), ck: fw.take(c.OUT_CK_OFF, 16), ik: fw.take(c.OUT_IK_OFF, 16),
         ak: fw.take(c.OUT_AK_OFF, 6), akStar: fw.take(c.OUT_AK_STAR_OFF, 6) };
     });
@@ -141,10 +133,10 @@ export class UsimModule {
     return this.session(() => {
       const kOff = fw.put(k), topOff = fw.put(topIn), randOff = fw.put(rand), sqnOff = fw.put(sqn), amfOff = fw.put(amf);
       let topc: Uint8Array = topIn.slice();
-      if (a.top !== undefined) { fw.call('tuak_topc', kOff, k.length, topOff, params & 0xff); topc = fw.take(c.OUT_OPC_OFF, 32); fw.putAt(topOff, topc); }
-      fw.call('tuak_f1', kOff, k.length, topOff, randOff, sqnOff, amfOff, params);
+      if (a.top !== undefined) { fw.exports.tuak_topc(kOff, k.length, topOff, params & 0xff); topc = fw.take(c.OUT_OPC_OFF, 32); fw.putAt(topOff, topc); }
+      fw.exports.tuak_f1(kOff, k.length, topOff, randOff, sqnOff, amfOff, params);
       const macA = fw.take(c.OUT_MAC_A_OFF, mac), macS = fw.take(c.OUT_MAC_S_OFF, mac);
-      fw.call('tuak_f2345', kOff, k.length, topOff, randOff, params);
+      fw.exports.tuak_f2345(kOff, k.length, topOff, randOff, params);
       return { opc: topc, macA, macS, res: fw.take(c.OUT_RES_OFF, res), ck: fw.take(c.OUT_CK_OFF, ck), ik: fw.take(c.OUT_IK_OFF, ik),
         ak: fw.take(c.OUT_AK_OFF, 6), akStar: fw.take(c.OUT_AK_STAR_OFF, 6) };
     });
@@ -168,7 +160,7 @@ export class UsimModule {
     const params = tuak ? tuakParamsWord(a.tuak) : 0;
     this.session(() => {
       const kOff = this.fw.put(k), opOff = this.fw.put(opIn);
-      this.fw.call('usim_personalise', tuak ? 1 : 0, kOff, k.length, opOff, a.op !== undefined ? 1 : 0, params);
+      this.fw.exports.usim_personalise(tuak ? 1 : 0, kOff, k.length, opOff, a.op !== undefined ? 1 : 0, params);
     });
   }
 
@@ -182,7 +174,7 @@ export class UsimModule {
     if (delta < 1n || delta >= 1n << 48n) throw new InputError('delta', `must be 1 – 2^48−1, got ${delta}`, a.delta);
     if (age < 0n || age >= 1n << 48n) throw new InputError('ageLimit', `must be 0 – 2^48−1, got ${age}`, a.ageLimit);
     const lo = (v: bigint) => Number(v & 0xffffffffn), hi = (v: bigint) => Number(v >> 32n);
-    this.fw.call('usim_configure_sqn', ind, lo(delta), hi(delta), lo(age), hi(age));
+    this.fw.exports.usim_configure_sqn(ind, lo(delta), hi(delta), lo(age), hi(age));
   }
 
   /**
@@ -196,9 +188,9 @@ export class UsimModule {
     const { c, fw } = this;
     return this.session(() => {
       const randOff = fw.put(rand), autnOff = fw.put(autn);
-      const st = fw.tryCall('usim_authenticate', randOff, autnOff, autn.length);
-      if (st === STATUS_ERR_MAC) return { kind: 'mac-failure' as const };
-      if (st === STATUS_ERR_SYNC) {
+      const st = fw.unchecked.usim_authenticate(randOff, autnOff, autn.length);
+      if (st === STATUS.ERR_MAC) return { kind: 'mac-failure' as const };
+      if (st === STATUS.ERR_SYNC) {
         const n = fw.take(c.OUT_AUTS_LEN_OFF, 1)[0];
         return { kind: 'sync-failure' as const, auts: fw.take(c.OUT_AUTS_OFF, n) };
       }
@@ -222,12 +214,12 @@ export class UsimModule {
     if (format === 1 && flag !== 1) throw new InputError('state', `has format 1 but personalised flag ${flag}`, flag);
     this.session(() => {
       const off = this.fw.put(image);
-      this.fw.call('usim_restore', off, image.length);
+      this.fw.exports.usim_restore(off, image.length);
     });
   }
 
   /** Wipe the card: PERSIST, scratch and mailboxes (the "explicit reset" before re-personalising). */
-  factoryReset(): void { this.fw.call('usim_factory_reset'); }
+  factoryReset(): void { this.fw.exports.usim_factory_reset(); }
 
   /** Non-secret SQN state parsed from the NVM image (for `usim show` and tests). */
   sqnState(): SqnState {

@@ -13,9 +13,9 @@ import type { Trace, Actor } from '../trace.js';
 import { toHex } from '../hex.js';
 import { parseEpsProtected, parseTauRequest, EPS_SHT_INTEGRITY, EPS_TSC_MAPPED } from '../nas/eps.js';
 import { mappedEpsGuti } from '../nas/identity.js';
+// NO_COUNT (2^32 − 1) is the COUNT of the temporary KeNB/KgNB and the NASC MAC at handover.
+import { NO_COUNT } from '../types.js';
 
-/** COUNT 2^32 − 1: the temporary KeNB/KgNB and the NASC MAC at handover (never a NAS COUNT). */
-export const COUNT_HO = 0xffffffff;
 /** TSC bit of a ngKSI/eKSI: mapped security context. */
 export const TSC_MAPPED = 0x08;
 const BEARER_3GPP = 1, DOWNLINK = 1;
@@ -34,7 +34,7 @@ export interface MmeEpsContext {
  */
 export function buildNasc(knasInt: Uint8Array, nea: number, nia: number, ksiOctet: number, sqn: number): Uint8Array {
   const c = Uint8Array.of(0, 0, 0, 0, ((nea & 15) << 4) | (nia & 15), ksiOctet & 0xff, sqn & 0xff);
-  c.set(nia === 0 ? new Uint8Array(4) : nia2Ref(knasInt, COUNT_HO, BEARER_3GPP, DOWNLINK, c.subarray(4), 24), 0);
+  c.set(nia === 0 ? new Uint8Array(4) : nia2Ref(knasInt, NO_COUNT, BEARER_3GPP, DOWNLINK, c.subarray(4), 24), 0);
   return c;
 }
 
@@ -82,7 +82,7 @@ export class InterworkingMme {
     this.trace.add(this.amfName, 'Handover Required (to E-UTRAN): K′ASME = A.14.2(KAMF, DL NAS COUNT), then DL NAS COUNT + 1',
       { kamf: nas.kamf, dlCount: dl, kasmePrime: kasme, eKsi: nas.ngKsi & 7, dlLsb8: dl & 0xff }, { to: 'MME', clause: 'TS 33.501 8.3.2, A.14.2' });
     const ctx = this.install(kasme, nas.ngKsi & 7, epsAlgs, nas.ulLast['3gpp'] + 1, nas.dlNext['3gpp'], 'ho');
-    const kenb = ref.kenb(kasme, COUNT_HO);
+    const kenb = ref.kenb(kasme, NO_COUNT);
     const nh1 = ref.nhEps(kasme, kenb), nh2 = ref.nhEps(kasme, nh1);
     Object.assign(ctx, { kenb, nh: nh2, ncc: 2 });
     this.trace.add('MME', 'KeNB = TS 33.401 A.3(K′ASME, 2^32−1); NH derived twice (NCC 2)', { kenb, nh: nh2, ncc: 2 }, { clause: 'TS 33.501 8.3.2, TS 33.401 A.3/A.4' });
@@ -125,7 +125,7 @@ export class InterworkingMme {
     const nas = new NetworkNasContext(kamf, c.eKsi | TSC_MAPPED, nea, nia);
     const nasc = buildNasc(nas.knasint, nea, nia, c.eKsi | TSC_MAPPED, 0);
     if (corruptMac) nasc[0] ^= 0x01;
-    const kgnb = ref.kgnb(kamf, COUNT_HO, 1);
+    const kgnb = ref.kgnb(kamf, NO_COUNT, 1);
     this.trace.add('target AMF', `K′AMF = A.15.2(KASME, NH); S1 mode to N1 mode NAS container (MAC with COUNT 2^32−1)${corruptMac ? ' — MAC corrupted' : ''}; temporary KgNB`,
       { kasme: c.kasme, nh: c.nh, kamfPrime: kamf, ngKsi: nas.ngKsi, knasint: nas.knasint, nasc, kgnb }, { to: 'UE', clause: 'TS 33.501 8.4, A.15.2, A.9' });
     return { nas, nasc, kgnb };
@@ -172,7 +172,7 @@ export function n2HandoverTarget(source: AmfUeContext, o: { kacf: boolean; conta
     // 6.9.2.3.3: "The target AMF shall increment the downlink NAS COUNT by one after creating a
     // NASC": the NASC takes DL 0 of KAMF′, the first downlink message goes out with DL 1.
     nas.dlNext['3gpp'] = 1;
-    kgnb = ref.kgnb(kamf, COUNT_HO, 1);
+    kgnb = ref.kgnb(kamf, NO_COUNT, 1);
   } else {
     nas = new NetworkNasContext(src.kamf, src.ngKsi, nea, nia);
     nas.ulLast = { ...src.ulLast }; nas.dlNext = { ...src.dlNext };

@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import type { AmfUeContext } from './amf.js';
 import type { Trace, Actor } from '../trace.js';
 
-export type SrvccVariant = 'mme-derive' | 'mme-concat' | 'direct';
+import type { SrvccVariant } from '../types.js'; export type { SrvccVariant };
 /** FC of KASME_SRVCC, TS 33.501 A.21. */
 export const FC_A21 = 0x7d;
 

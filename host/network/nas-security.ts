@@ -9,7 +9,7 @@ import { ref } from '../reference/kdf.js';
 import { nea2Ref, nia2Ref } from '../reference/nas.js';
 import { InputError } from '../errors.js';
 
-export type NetAccess = '3gpp' | 'non3gpp';
+import type { Access as NetAccess } from '../types.js'; export type { NetAccess };
 const bearer = (a: NetAccess) => (a === '3gpp' ? 1 : 2);
 const EPD = 0x7e;
 

@@ -8,8 +8,8 @@
  */
 import { toHex } from '../hex.js';
 import { Amf } from '../network/amf.js';
-import { InterworkingMme, TSC_MAPPED, COUNT_HO } from '../network/mme.js';
-import { UeInterworking } from '../firmware/ue-interworking.js';
+import { InterworkingMme, TSC_MAPPED } from '../network/mme.js';
+import { NO_COUNT } from '../types.js';
 import { ref } from '../reference/kdf.js';
 import * as M from '../nas/messages.js';
 import * as E from '../nas/eps.js';
@@ -63,10 +63,9 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
   const w = new World(o.seed, o);
   const amf = new Amf('AMF', w.trace);
   const mme = new InterworkingMme(w.trace);
-  const iw = new UeInterworking(w.ue.fw);
   w.initialRegistration(amf, GUTI, 1);
   const ctx = amf.find(GUTI)!;
-  const native = w.ue.fw.read('current');
+  const native = w.ue.context('current');
   if (toHex(native.kamf) !== toHex(ctx.nas.kamf)) throw new Error('UE and AMF do not share a KAMF after the initial registration');
   const rules: string[] = [];
   let count: number | null = null, lsb8: number | null = null, estimate: number | null = null;
@@ -77,18 +76,18 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
     const n = mme.handoverFrom5g(ctx, EPS_ALGS);
     count = n.dlCount5g; lsb8 = n.dlLsb8;
     w.trace.add('AMF', 'HO command (via the gNB) with the 8 LSB of the DL NAS COUNT', { dlLsb8: lsb8 }, { to: 'UE', clause: 'TS 33.501 8.3.2' });
-    const u = iw.epsMapHo(lsb8);
+    const u = w.ue.epsMapHo(lsb8);
     estimate = u.count;
     w.trace.add('UE', 'Estimates the DL NAS COUNT from 8 LSB (above the last accepted; becomes its 5G DL COUNT); K′ASME, KeNB, NH (NCC 2)',
       { dlCount: u.count, kasmePrime: u.kasmePrime, knasEnc: u.knasEnc, knasInt: u.knasInt, kenb: u.kenb, nh: u.nh }, { clause: 'TS 33.501 8.3.2, A.14.2' });
     ue = { ...none, kasmePrime: hx(u.kasmePrime), knasEnc: hx(u.knasEnc), knasInt: hx(u.knasInt), kenb: hx(u.kenb), nh: hx(u.nh), ksi: u.eKsi };
     net = { ...none, kasmePrime: hx(n.kasme), knasEnc: hx(n.knasEnc), knasInt: hx(n.knasInt), kenb: hx(n.kenb), nh: hx(n.nh), ksi: n.eKsi };
-    rules.push(`UE 5G DL NAS COUNT set to the estimate ${u.count} (TS 33.501 8.3.2): ${w.ue.fw.read('current').dlCount['3gpp'] === u.count}`);
+    rules.push(`UE 5G DL NAS COUNT set to the estimate ${u.count} (TS 33.501 8.3.2): ${w.ue.context('current').dlCount['3gpp'] === u.count}`);
     rules.push(...afterTauToEps(w));
   } else {
     // ---- 5G → EPS idle mobility (8.5.2, 8.6.1): TAU protected with the 5G context
     const tau = tauRequest(native.ngKsi & 7, GUTI);
-    const u = iw.epsMapIdle(tau);
+    const u = w.ue.epsMapIdle(tau);
     w.trace.add('UE', 'TRACKING AREA UPDATE REQUEST (NAS-EPS, old GUTI mapped from the 5G-GUTI) integrity protected with the current 5G context; K′ASME = A.14.1(KAMF, its UL NAS COUNT); EPS NAS keys',
       { ulCount: u.count, eKsi: u.eKsi, mappedGuti: mappedEpsGuti(GUTI), kasmePrime: u.kasmePrime, knasEnc: u.knasEnc, knasInt: u.knasInt },
       { to: 'MME', clause: 'TS 33.501 8.6.1, A.14.1; TS 24.301 4.4.2.3, 9.1; TS 23.003 2.10.2.1.2', message: u.message });
@@ -106,14 +105,14 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
       const ueEps = { kasme: u.kasmePrime, eKsi: u.eKsi };
       const ulEps = n.ulCount + 2;
       w.trace.add('UE', 'In EPS: two more uplink EPS NAS messages', { ulEpsCount: ulEps });
-      if (o.mode === 'idle') ({ ue, net, count } = idleTo5g(w, new Amf('target AMF', w.trace), mme, iw, ueEps, ulEps, rules)); // an AMF without the UE's 5G context
-      else ({ ue, net } = hoTo5g(w, amf, ctx, mme, iw, ueEps, ulEps, rules));
+      if (o.mode === 'idle') ({ ue, net, count } = idleTo5g(w, new Amf('target AMF', w.trace), mme, ueEps, ulEps, rules)); // an AMF without the UE's 5G context
+      else ({ ue, net } = hoTo5g(w, amf, ctx, mme, ueEps, ulEps, rules));
     }
   }
 
   const agree = JSON.stringify(ue) === JSON.stringify(net);
   w.trace.add('UE', `Result: UE and network ${agree ? 'derived identical keys' : 'DERIVED DIFFERENT KEYS'}`, {});
-  const slots = { current: w.ue.fw.read('current').type, nonCurrent: w.ue.fw.read('non-current').type, mapped: w.ue.fw.read('mapped').type };
+  const slots = { current: w.ue.context('current').type, nonCurrent: w.ue.context('non-current').type, mapped: w.ue.context('mapped').type };
   const summary: InterworkingSummary = {
     to: o.to, mode: o.mode, kamf: toHex(native.kamf), count, countLsb8: lsb8, ueCountEstimate: estimate, ue, network: net, agree, slots, deletionRules: rules,
     auth: authLabel(o),
@@ -124,10 +123,7 @@ export function runInterworking(o: InterworkingOptions): InterworkingRun {
 /** After a successful TAU (or handover) to EPS the UE deletes any mapped 5G context (TS 33.501
  *  8.5.2; TS 24.501 4.4.2.x); the native 5G context is kept for the return to 5GS. */
 function afterTauToEps(w: World): string[] {
-  const hadMapped = w.ue.fw.read('mapped').type !== 'none';
-  w.ue.fw.wipe('mapped');
-  const nativeKept = w.ue.fw.read('current').type === 'full-native';
-  w.trace.add('UE', 'In EPS: mapped 5G context deleted; native 5G context kept', { hadMapped, nativeKept }, { clause: 'TS 33.501 8.5.2' });
+  const { hadMapped, nativeKept } = w.ue.enteredEps();
   return [`mapped 5G context deleted after the move to EPS (8.5.2): true${hadMapped ? ' (one was present)' : ' (none was present)'}`, `native 5G context kept for the return: ${nativeKept}`];
 }
 
@@ -139,31 +135,31 @@ type UeEps = { kasme: Uint8Array; eKsi: number };
  *  derives the mapped context from the MME's (K′AMF = A.15.1 with the TAU's UL EPS COUNT); an SMC
  *  with the mapped ngKSI activates it on both sides. (An AMF that holds the native context and
  *  verifies the request keeps using that one instead, 8.2; not this run.) */
-function idleTo5g(w: World, amf: Amf, mme: InterworkingMme, iw: UeInterworking, eps: UeEps, ulEps: number, rules: string[]) {
-  const before = w.ue.fw.read('current');
+function idleTo5g(w: World, amf: Amf, mme: InterworkingMme, eps: UeEps, ulEps: number, rules: string[]) {
+  const before = w.ue.context('current');
   const has = before.type === 'full-native' || before.type === 'mapped';
   const ngKsi = has ? before.ngKsi : M.NGKSI_NO_KEY;
   const rr = w.ue.fw.registrationRequest(M.registrationRequest({ type: M.REG_TYPE.MOBILITY_UPDATING, ngKsi, identity: GUTI, ueSecurityCapabilities: w.ue.caps }));
   w.trace.add('UE', `REGISTRATION REQUEST (mobility registration updating, TAU inside) with the ngKSI of the context protecting it${rr.count === null ? ', unprotected' : ', integrity protected'}`,
     { ulCountRegistrationRequest: rr.count, ngKsi, kamf: has ? before.kamf : null, identity: GUTI, ulEpsCount: ulEps }, { to: amf.name, clause: 'TS 33.501 8.2', message: rr.message });
   rules.push(`Registration Request ngKSI ${ngKsi} = ngKSI of the context that protected it (TS 33.501 8.2): ${rr.count === null ? ngKsi === M.NGKSI_NO_KEY : ngKsi === before.ngKsi}`);
-  iw.epsTo5gIdle({ kasme: eps.kasme, eKsi: eps.eKsi, ulEpsCount: ulEps });
-  const m = w.ue.fw.read('mapped');
+  w.ue.epsTo5gIdle({ kasme: eps.kasme, eKsi: eps.eKsi, ulEpsCount: ulEps });
+  const m = w.ue.context('mapped');
   w.trace.add('UE', 'K′AMF = A.15.1(KASME, UL EPS NAS COUNT of the TAU) into the MAPPED slot', { ulEpsCount: ulEps, kamfPrime: m.kamf, ngKsi: m.ngKsi },
     { clause: 'TS 33.501 8.6.2, A.15.1' });
   w.trace.add(amf.name, 'No 5G context for the UE\'s 5G-GUTI here: the Registration Request is treated as unprotected; mapped context from the MME', {}, { clause: 'TS 33.501 8.2' });
   const nas = mme.contextTo5gIdle(ulEps);
   const r = w.ue.fw.securityModeCommand(w.securityModeCommand(amf, nas));
-  const cur = w.ue.fw.read('current');
+  const cur = w.ue.context('current');
   const complete = r.result === 'complete' ? nas.verifyUplink(r.response) : null;
   const verified = complete !== null;
   w.trace.add('UE', `SECURITY MODE COMMAND with the mapped ngKSI: ${r.result === 'complete' ? 'mapped context activated (current), COUNTs from 0' : `REJECT #${r.cause}`}`,
     { kamf: cur.kamf, ngKsi: cur.ngKsi, knasint: cur.knasint, kgnb: cur.kgnb, smcComplete: verified }, { clause: 'TS 33.501 8.6.2, TS 24.501 5.4.2.3' });
   const acc = nas.protectDownlink(2, M.registrationAccept({ guti: GUTI }));
-  w.ue.fw.unprotect('current', '3gpp', acc.message);
+  w.ue.downlink(acc.message);
   w.ue.fw.registrationComplete(true);
   mme.release();
-  const after = { current: w.ue.fw.read('current').type, nonCurrent: w.ue.fw.read('non-current').type, mapped: w.ue.fw.read('mapped').type };
+  const after = { current: w.ue.context('current').type, nonCurrent: w.ue.context('non-current').type, mapped: w.ue.context('mapped').type };
   rules.push(`mapped 5G context activated by the SMC with ngKSI ${nas.ngKsi} (TSC mapped): current = ${after.current}`,
     `MAPPED slot emptied once taken into use: ${after.mapped === 'none'}`,
     `native 5G context after the registration completed: ${after.nonCurrent === 'none' ? 'deleted (firmware: kept as non-current until the registration completed, then wiped)' : after.nonCurrent}`);
@@ -175,25 +171,23 @@ function idleTo5g(w: World, amf: Amf, mme: InterworkingMme, iw: UeInterworking, 
 /** EPS → 5G handover (8.4): K′AMF = A.15.2(KASME, NH) on both sides, NASC verified with COUNT
  *  2^32−1, mapped context current, native non-current; then an SMC naming the native ngKSI makes
  *  the native context current again and the mapped one is deleted (TS 24.501 5.4.2.3). */
-function hoTo5g(w: World, amf: Amf, ctx: NonNullable<ReturnType<Amf['find']>>, mme: InterworkingMme, iw: UeInterworking, eps: UeEps, ulEps: number, rules: string[]) {
+function hoTo5g(w: World, amf: Amf, ctx: NonNullable<ReturnType<Amf['find']>>, mme: InterworkingMme, eps: UeEps, ulEps: number, rules: string[]) {
   const as = mme.epsAsKeys(ulEps);
-  const ueKenb = w.ue.fw.keys.kenb({ kasme: eps.kasme, ulCount: ulEps });
-  const ueNh = w.ue.fw.keys.nhEps({ kasme: eps.kasme, sync: ueKenb });
-  w.ue.fw.fw.raw.io_clear();
+  const { kenb: ueKenb, nh: ueNh } = w.ue.epsAsKeys(eps.kasme, ulEps);
   w.trace.add('UE', 'EPS AS keys (connected in E-UTRAN): KeNB, NH (NCC 1)', { kenb: ueKenb, nh: ueNh }, { clause: 'TS 33.401 A.3, A.4' });
   w.trace.add('MME', 'Forward Relocation Request: KASME, NH, NCC, eKSI', { ncc: as.ncc }, { to: 'target AMF', clause: 'TS 33.501 8.4' });
   const t = mme.handoverTo5g();
-  iw.epsTo5gHo({ kasme: eps.kasme, nh: ueNh, nasc: t.nasc });
-  const cur = w.ue.fw.read('current'), nc = w.ue.fw.read('non-current');
+  w.ue.epsTo5gHo({ kasme: eps.kasme, nh: ueNh, nasc: t.nasc });
+  const cur = w.ue.context('current'), nc = w.ue.context('non-current');
   w.trace.add('UE', 'NASC verified; K′AMF = A.15.2(KASME, NH); mapped context current, native non-current; temporary KgNB = A.9(K′AMF, 2^32−1)',
     { kamfPrime: cur.kamf, ngKsi: cur.ngKsi, knasint: cur.knasint, kgnb: cur.kgnb, nonCurrentKamf: nc.kamf }, { clause: 'TS 33.501 8.4, A.15.2, A.9' });
   const ueKeys: IwKeys = { ...none, kamfPrime: hx(cur.kamf), knasInt: hx(cur.knasint), knasEnc: hx(cur.knasenc), kgnb: hx(cur.kgnb), nh: hx(ueNh), ksi: cur.ngKsi };
-  const net: IwKeys = { ...none, kamfPrime: hx(t.nas.kamf), knasInt: hx(t.nas.knasint), knasEnc: hx(t.nas.knasenc), kgnb: hx(ref.kgnb(t.nas.kamf, COUNT_HO, 1)), nh: hx(as.nh), ksi: t.nas.ngKsi };
+  const net: IwKeys = { ...none, kamfPrime: hx(t.nas.kamf), knasInt: hx(t.nas.knasint), knasEnc: hx(t.nas.knasenc), kgnb: hx(ref.kgnb(t.nas.kamf, NO_COUNT, 1)), nh: hx(as.nh), ksi: t.nas.ngKsi };
   rules.push(`after the handover: current = ${cur.type}, non-current = ${nc.type} (the native context moved to NON_CURRENT, 8.4)`);
   // ---- The AMF takes the native context back into use with an SMC naming the native ngKSI
   const r = w.ue.fw.securityModeCommand(w.securityModeCommand(amf, ctx.nas));
   const verified = r.result === 'complete' && ctx.nas.verifyUplink(r.response) !== null;
-  const after = { current: w.ue.fw.read('current'), mapped: w.ue.fw.read('mapped').type, nonCurrent: w.ue.fw.read('non-current').type };
+  const after = { current: w.ue.context('current'), mapped: w.ue.context('mapped').type, nonCurrent: w.ue.context('non-current').type };
   const back = toHex(after.current.kamf) === toHex(ctx.nas.kamf);
   w.trace.add('UE', `SECURITY MODE COMMAND with the native ngKSI ${ctx.nas.ngKsi}: ${back ? 'the non-current native context becomes current; the mapped one is deleted' : 'native context NOT restored'}`,
     { kamf: after.current.kamf, smcComplete: verified }, { clause: 'TS 24.501 5.4.2.3, TS 33.501 8.4' });

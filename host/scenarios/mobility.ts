@@ -79,7 +79,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
 
   // ---- Before: the UE registered at the source AMF (5G AKA, SMC, accept, stored on the USIM)
   w.initialRegistration(S, GUTI_SOURCE, 1);
-  const old = w.ue.fw.read('current');
+  const old = w.ue.context('current');
   // The source AMF also stores a non-current 5G security context (modelled: from an earlier
   // primary authentication whose SMC never ran), so 6.9.3's deletion rule has something to act on.
   const nonCurrent = new NetworkNasContext(w.random(32), (old.ngKsi + 4) % 7, 2, 2);
@@ -134,7 +134,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
     securityOk = r.result === 'complete' && tNas.verifyUplink(r.response) !== null;
     w.trace.add('target AMF', r.result === 'complete' ? (securityOk ? 'SECURITY MODE COMPLETE verified (UL COUNT 0)' : 'SECURITY MODE COMPLETE failed verification') : `SECURITY MODE REJECT #${r.cause} received: the registration is aborted`, {});
   }
-  const afterSmc = w.ue.fw.read('current');
+  const afterSmc = w.ue.context('current');
   const kamfNew = smcResult === 'complete' && toHex(afterSmc.kamf) !== toHex(old.kamf) ? afterSmc.kamf : null;
 
   // ---- Outcome (or a power loss between the verified SMC and the outcome)
@@ -199,7 +199,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
   for (const g of [GUTI_SOURCE, GUTI_SOURCE_2]) if (S.find(g)?.transferPending) { S.expireKeptContext(g); sourceLearned = `nothing: kept context expired (${KEPT_CONTEXT_TIMER_S} s)`; }
 
   // ---- Summary
-  const cur = w.ue.fw.read('current');
+  const cur = w.ue.context('current');
   const curUsable = cur.type === 'full-native' || cur.type === 'mapped';
   const stored = w.ue.storedSummary();
   sKamf = S.kamfOf(GUTI_SOURCE) ?? S.kamfOf(GUTI_SOURCE_2);

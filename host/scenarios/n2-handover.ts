@@ -9,12 +9,12 @@
 import { toHex } from '../hex.js';
 import { Amf } from '../network/amf.js';
 import { n2HandoverTarget } from '../network/mme.js';
-import { UeInterworking } from '../firmware/ue-interworking.js';
 import { SLOTS } from '../firmware/ue-firmware.js';
 import { MacFailureError, ValueStatusError } from '../errors.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
 import type { TraceStep } from '../trace.js';
+import type { UeDevice } from '../ue/ue-device.js';
 
 export interface N2Options extends AuthOptions {
   kacf?: boolean; macFailure?: boolean;
@@ -50,18 +50,17 @@ export function runN2Handover(o: N2Options = {}): N2Run {
   const kacf = o.kacf ?? false, macFailure = o.macFailure ?? false;
   const w = new World(o.seed, o);
   const S = new Amf('source AMF', w.trace), T = new Amf('target AMF', w.trace);
-  const iw = new UeInterworking(w.ue.fw);
   w.initialRegistration(S, GUTI_S, 1);
   const src = S.find(GUTI_S)!;
-  const old = w.ue.fw.read('current');
+  const old = w.ue.context('current');
   if (toHex(old.kamf) !== toHex(src.nas.kamf)) throw new Error('UE and source AMF do not share a KAMF after the initial registration');
 
   // ---- Handover Required → target AMF → HO command with the NASC
   const t = n2HandoverTarget(src, { kacf, corruptMac: macFailure, containerNgKsi: o.nascNgKsi }, w.trace);
   const before = SLOTS.map((s) => toHex(w.ue.fw.rawSlot(s)));
-  let ueOut: ReturnType<UeInterworking['n2Handover']> | null = null, abortReason: N2Summary['abortReason'] = null;
+  let ueOut: ReturnType<UeDevice['n2Handover']> | null = null, abortReason: N2Summary['abortReason'] = null;
   try {
-    ueOut = iw.n2Handover(t.nasc);
+    ueOut = w.ue.n2Handover(t.nasc);
   } catch (e) {
     if (e instanceof MacFailureError) abortReason = 'nas-mac';
     else if (e instanceof ValueStatusError && (t.nasc[5] & 0x0f) !== old.ngKsi) abortReason = 'ngksi-names-no-context';
@@ -77,10 +76,10 @@ export function runN2Handover(o: N2Options = {}): N2Run {
       : `NASC names ngKSI ${t.nasc[5] & 0x0f}, a context the UE does not hold: handover aborted, the old context kept unchanged`, { slotsUnchanged }, { clause: 'TS 33.501 6.9.2.3.4' });
     // The UE stays with the source: its old context still works there
     const dl = src.nas.protectDownlink(2, M.registrationAccept({}));
-    w.ue.fw.unprotect('current', '3gpp', dl.message);
+    w.ue.downlink(dl.message);
     w.trace.add('source AMF', 'Downlink NAS message with the old context verified by the UE (handover aborted)', { dlCount: dl.count }, { to: 'UE' });
   } else {
-    const cur = w.ue.fw.read('current');
+    const cur = w.ue.context('current');
     ue = { kamf: toHex(cur.kamf), ngKsi: cur.ngKsi, knasInt: toHex(cur.knasint), kgnb: kacf ? toHex(cur.kgnb) : null };
     w.trace.add('UE', kacf ? 'NASC verified; KAMF′ = A.13(KAMF, 0x01, DL COUNT from the SQN); COUNTs 0; temporary KgNB' : 'NASC verified; algorithms applied; DL COUNT set',
       { dlCount: ueOut.dlCount, kamf: cur.kamf, ngKsi: cur.ngKsi, knasint: cur.knasint, kgnb: kacf ? cur.kgnb : null }, { clause: 'TS 33.501 6.9.2.3.4' });

@@ -33,9 +33,9 @@ export function identify(w: World, amf: Amf): boolean {
 export function powerCycle(w: World, amf: Amf, at: 'source' | 'target'): AfterPowerOn {
   w.ue.powerLoss();
   w.ue = w.newUe();
-  const loaded = w.ue.fw.read('current').type === 'full-native';
+  const loaded = w.ue.context('current').type === 'full-native';
   const rr = w.ue.registrationRequest(M.REG_TYPE.INITIAL);
-  const ngKsiSent = loaded ? w.ue.fw.read('current').ngKsi : M.NGKSI_NO_KEY;
+  const ngKsiSent = loaded ? w.ue.context('current').ngKsi : M.NGKSI_NO_KEY;
   const id = M.parseRegistrationRequest(rr.count === null ? rr.message : rr.message.subarray(7)).identity;
   const known = amf.find(id);
   const v = known && rr.count !== null ? known.nas.verifyUplink(rr.message) : null;
@@ -98,7 +98,7 @@ export function fallbackToSource(w: World, S: Amf): boolean | 'verified-but-down
   }
   w.trace.add('source AMF', rr.count === null ? 'Unprotected Registration Request (ngKSI 111): authenticates the UE' : 'Cannot verify the Registration Request (no 5G security context: MAC failure) — re-authentication needed', {}, { clause: 'TS 33.501 6.9.3' });
   if (!c) identify(w, S);
-  const nas = w.authenticate(S, (w.ue.fw.read('current').ngKsi + 2) % 7);
+  const nas = w.authenticate(S, (w.ue.context('current').ngKsi + 2) % 7);
   if (nas) {
     const r = w.ue.securityModeCommand(w.securityModeCommand(S, nas));
     if (r.result === 'complete' && nas.verifyUplink(r.response)) {

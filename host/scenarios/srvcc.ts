@@ -10,7 +10,8 @@ import { toHex } from '../hex.js';
 import { ref } from '../reference/kdf.js';
 import { Amf } from '../network/amf.js';
 import { SrvccAmf, MmeSrvcc, MscServer, type PsToCsRequest } from '../network/msc.js';
-import { UeInterworking, FC_KASME_SRVCC, type SrvccVariant } from '../firmware/ue-interworking.js';
+import { FC_KASME_SRVCC } from '../firmware/ue-interworking.js';
+import type { SrvccVariant } from '../types.js';
 import { StateError, UeKeysError } from '../errors.js';
 import * as M from '../nas/messages.js';
 import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
@@ -70,13 +71,12 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   const w = new World(o.seed, o);
   const amf = new Amf('AMF', w.trace);
   const srvccAmf = new SrvccAmf('AMF', w.trace), mme = new MmeSrvcc(w.trace), msc = new MscServer(w.trace);
-  const iw = new UeInterworking(w.ue.fw);
 
   // ---- Before: UE registered at the AMF (5G AKA, SMC, accept); both hold the same KAMF
   w.initialRegistration(amf, GUTI, 1);
   const ctx = amf.find(GUTI)!;
   const kamf = ctx.nas.kamf;
-  if (!eq(w.ue.fw.read('current').kamf, kamf)) throw new Error('UE and AMF do not share a KAMF after the initial registration');
+  if (!eq(w.ue.context('current').kamf, kamf)) throw new Error('UE and AMF do not share a KAMF after the initial registration');
 
   // ---- 1–3: Handover Required → AMF step → MME_SRVCC (or direct) → MSC server
   w.trace.add('AMF', 'Handover Required (SRVCC to UTRAN CS) from the gNB', {}, { clause: 'TS 33.501 J.1 step 1' });
@@ -88,13 +88,8 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
   // ---- 4: HO command with the 4 LSB of the DL NAS COUNT; the UE derives the same keys
   const lsb4 = step.dlCount & 0x0f;
   w.trace.add('AMF', 'HO command (via the gNB) with the 4 LSB of the DL NAS COUNT', { dlLsb4: lsb4 }, { to: 'UE', clause: 'TS 33.501 J.1 step 4' });
-  const ueKeys = iw.srvccHoCommand({ dlLsb4: lsb4, variant, fc });
-  const ueAmfStepKey = ueKeys.amfKey ?? new Uint8Array([...ueKeys.ck, ...ueKeys.ik]);
-  const ueWarning = eq(ueAmfStepKey, iw.kasmePrimeHo(w.ue.fw.read('current').kamf, ueKeys.dlCount));
-  w.trace.add('UE', `Estimates the DL NAS COUNT from its 4 LSB, derives CKSRVCC ‖ IKSRVCC (${variant}); mapped SRVCC context`, {
-    dlCount: ueKeys.dlCount, ...(ueKeys.amfKey ? { kasmeSrvcc: ueKeys.amfKey } : {}), ck: ueKeys.ck, ik: ueKeys.ik, ksi: ueKeys.ksi,
-    ...(ueWarning ? { keySeparationWarning: 'the SRVCC key equals the A.14.2 K′ASME (firmware check)' } : {}),
-  }, { clause: 'TS 33.501 J.1 step 4' });
+  const ueKeys = w.ue.srvccHoCommand({ dlLsb4: lsb4, variant, fc });
+  const ueWarning = ueKeys.keySeparationWarning;
   const ck = ueKeys.ck, ik = ueKeys.ik;
 
   let ueDeleted = false, mscDeleted = false, ueMemoryClean: boolean | null = null;
@@ -104,15 +99,15 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
     w.trace.add('UE', 'SRVCC handover not completed (e.g. UTRAN access failed): returns to NR', {});
     w.ue.srvccOutcome('failed');
     msc.handoverFailed(UE_ID);
-    ueDeleted = !iw.srvccRead().valid;
+    ueDeleted = !w.ue.srvccContext().valid;
     mscDeleted = !msc.contexts.has(UE_ID);
-    const mem = w.ue.fw.memory();
+    const mem = w.ue.memoryImage();
     ueMemoryClean = !contains(mem, ck) && !contains(mem, ik);
     w.trace.add('UE', 'Deletes the mapped SRVCC context (wiped); the 5G context stays in use', { mappedContextValid: !ueDeleted, memoryScanClean: ueMemoryClean },
       { clause: 'TS 33.501 J.1 / draft X.1' });
     // The 5G context is still usable and the DL COUNT moved past the SRVCC one on both sides
     const dl = ctx.nas.protectDownlink(2, M.registrationAccept({}));
-    w.ue.fw.unprotect('current', '3gpp', dl.message);
+    w.ue.downlink(dl.message);
     w.trace.add('AMF', 'Next downlink NAS message after the failed SRVCC (COUNT after the increment) verified by the UE', { dlCount: dl.count }, { to: 'UE' });
   } else {
     // ---- Completed: the CS call runs on CK/IK; then it ends
@@ -153,8 +148,8 @@ export function runSrvcc(o: SrvccOptions = {}): SrvccRun {
 function returnTo5g(w: World, amf: Amf, srvccAmf: SrvccAmf, ctx: NonNullable<ReturnType<Amf['find']>>) {
   let refused = false;
   const old = ctx.nas.protectDownlink(2, M.registrationAccept({}));
-  try { w.ue.fw.unprotect('current', '3gpp', old.message); } catch (e) { if (!(e instanceof StateError)) throw e; refused = true; }
-  try { w.ue.fw.protect('current', '3gpp', 1, M.registrationReject(0)); refused = false; } catch (e) { if (!(e instanceof StateError)) throw e; }
+  try { w.ue.downlink(old.message); } catch (e) { if (!(e instanceof StateError)) throw e; refused = true; }
+  try { w.ue.uplink(M.registrationReject(0)); refused = false; } catch (e) { if (!(e instanceof StateError)) throw e; }
   w.trace.add('UE', refused ? 'Refuses to use the old 5G context (downlink not accepted, uplink not protected): re-authentication first' : 'USED the old 5G context (rule violated)',
     { dlCountTried: old.count }, { clause: 'TS 33.501 J.1' });
   const rr = w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
@@ -173,6 +168,6 @@ function returnTo5g(w: World, amf: Amf, srvccAmf: SrvccAmf, ctx: NonNullable<Ret
   let usable = true;
   try { w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti); } catch (e) { if (!(e instanceof UeKeysError)) throw e; usable = false; }
   ctx.nas = nas;
-  w.trace.add('UE', usable ? '5G usable again with the new KAMF from the re-authentication' : '5G still not usable', { kamf: usable ? w.ue.fw.read('current').kamf : null });
+  w.trace.add('UE', usable ? '5G usable again with the new KAMF from the re-authentication' : '5G still not usable', { kamf: usable ? w.ue.context('current').kamf : null });
   return { refused, reauthenticated: true, usable };
 }

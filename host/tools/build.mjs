@@ -39,6 +39,10 @@ writeFileSync(join(root, 'build', 'abi-notes.json'), JSON.stringify(notes, null,
 
 if (only) process.exit(0);
 
+// C header of both modules (build/ue_keys.h), from the same source as the README ABI tables, and
+// its TypeScript view host/firmware/abi.generated.ts — before tsc, which checks the wrappers against it.
+run(process.execPath, [join(root, 'host', 'tools', 'gen-header.mjs'), '--quiet']);
+
 // Host bundles. The wasm files are read at run time from the bundle's own directory.
 const bundles = [
   ['host/index.ts', 'build/index.mjs'],
@@ -54,5 +58,3 @@ for (const [src, out] of bundles) {
 if (existsSync(join(root, 'host/index.ts'))) {
   run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'build/types']);
 }
-// C header of both modules (build/ue_keys.h), from the same source as the README ABI tables.
-run(process.execPath, [join(root, 'host', 'tools', 'gen-header.mjs'), '--quiet']);

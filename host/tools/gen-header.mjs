@@ -1,4 +1,5 @@
-// Generate build/ue_keys.h (C header of both firmware modules) from host/tools/native/header.ts, i.e. from
+// Generate build/ue_keys.h (C header of both firmware modules) and host/firmware/abi.generated.ts (its
+// TypeScript view, host/tools/abi-ts.ts) from host/tools/native/header.ts, i.e. from
 // the same source as the README ABI tables (host/inspect/abi.ts describeModule + build/abi-notes.json).
 // Run at the end of `npm run build` (host/tools/build.mjs); needs build/ue.wasm, build/usim.wasm and
 // their debug builds.
@@ -14,6 +15,5 @@ await build({
   entryPoints: [join(root, 'host', 'tools', 'native', 'header.ts')], bundle: true, platform: 'node', format: 'esm',
   target: 'node20', outfile: out, logLevel: 'warning',
 });
-const { writeHeader } = await import(pathToFileURL(out).href);
-const path = writeHeader();
-if (!process.argv.includes('--quiet')) console.log(`wrote ${path.slice(root.length + 1)}`);
+const { writeHeader, writeAbiTs } = await import(pathToFileURL(out).href);
+for (const path of [writeHeader(), writeAbiTs()]) if (!process.argv.includes('--quiet')) console.log(`wrote ${path.slice(root.length + 1)}`);

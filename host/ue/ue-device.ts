@@ -3,8 +3,9 @@
  * image), the ME NVM, the storage rules of TS 33.501 6.8.1.1 and 5G AKA on the UE. The procedure
  * models drive it message by message; every step leaves a trace entry.
  */
-import { UeFirmware, type NasContext, type SmcResult } from '../firmware/ue-firmware.js';
-import { UeInterworking } from '../firmware/ue-interworking.js';
+import { UeFirmware, type NasContext, type NasContextHeader, type ProtectedOut, type SmcResult, type Slot } from '../firmware/ue-firmware.js';
+import { UeInterworking, type SrvccOutcome, type UeMappedEps, type UeSrvccContext, type UeSrvccKeys } from '../firmware/ue-interworking.js';
+import type { SrvccVariant } from '../types.js';
 import { ContextStore } from './context-store.js';
 import { MeStorage } from './me-storage.js';
 import type { Usim } from '../usim/usim.js';
@@ -22,8 +23,20 @@ export const DEFAULT_UE_SECURITY_CAPABILITIES = Uint8Array.of(0xf0, 0xf0);
 /** IMEISV as a 5GS mobile identity value (9.11.3.4, type 101, BCD digits). */
 export const DEFAULT_IMEISV = Uint8Array.of(0x45, 0x53, 0x01, 0x20, 0x00, 0x00, 0x00, 0x10, 0xf2);
 
+/** What the UE derived from an SRVCC HO command, with its key-separation check. */
+export interface UeSrvccHandover extends UeSrvccKeys {
+  /** The AMF-step key (KASME_SRVCC, or CK ‖ IK for `direct`) equals the A.14.2 K′ASME a 5G → EPS
+   *  handover with the same KAMF and DL COUNT gives (FC 0x74 reading of the draft): a modelling
+   *  check of key separation, not a rule of the spec. */
+  keySeparationWarning: boolean;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 export class UeDevice {
   readonly fw: UeFirmware;
+  /** SRVCC, 5G ↔ EPS mapping and N2 handover keys of this UE's firmware (TS 33.501 Annex J, 8, 6.9.2). */
+  private readonly iw: UeInterworking;
   readonly store: ContextStore;
   readonly aka: UeAka;
   /** The EAP-AKA′ peer (TS 33.501 6.1.3.1), sharing the 5G AKA side's USIM, firmware and store. */
@@ -39,6 +52,7 @@ export class UeDevice {
   constructor(readonly usim: Usim, me: MeStorage, readonly trace: Trace, readonly snn: string,
     readonly caps: Uint8Array = DEFAULT_UE_SECURITY_CAPABILITIES, fw?: UeFirmware) {
     this.fw = fw ?? new UeFirmware();
+    this.iw = new UeInterworking(this.fw);
     this.fw.configure({ ueSecurityCapabilities: caps, imeisv: DEFAULT_IMEISV });
     this.store = new ContextStore(me);
     // Write order across the two media made visible (TS 33.501 6.8.1.1.1: the ME copy goes after the USIM write)
@@ -81,7 +95,8 @@ export class UeDevice {
   /** Send a REGISTRATION REQUEST (initial or mobility registration updating). Refused (a
    *  ContextStateError, nothing sent, nothing written) while the USIM is invalid for 5GS services. */
   registrationRequest(type: number): { message: Uint8Array; count: number | null; plain: Uint8Array } {
-    const cur = this.fw.read('current');
+    // Only the key-free header: the request needs the ngKSI, not the KAMF (the firmware protects it)
+    const cur = this.fw.header('current');
     // After SRVCC the old context may not be used (J.1): the request says "no key is available" (ngKSI 111)
     const has = (cur.type === 'full-native' || cur.type === 'mapped') && !this.fw.reauthRequired();
     this.store.beginRegistration(type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility');
@@ -89,7 +104,7 @@ export class UeDevice {
     const plain = M.registrationRequest({ type, ngKsi: has ? cur.ngKsi : M.NGKSI_NO_KEY, identity, ueSecurityCapabilities: this.caps });
     const out = this.fw.registrationRequest(plain);
     this.trace.add('UE', `REGISTRATION REQUEST (${type === M.REG_TYPE.INITIAL ? 'initial' : 'mobility registration updating'})${out.count === null ? ', unprotected' : ', integrity protected'}`,
-      { ulCountRegistrationRequest: out.count, kamf: has ? cur.kamf : null, ngKsi: has ? cur.ngKsi : null, identity }, { clause: 'TS 24.501 5.5.1, TS 33.501 6.9.3', message: out.message });
+      { ulCountRegistrationRequest: out.count, ngKsi: has ? cur.ngKsi : null, identity }, { clause: 'TS 24.501 5.5.1, TS 33.501 6.9.3', message: out.message });
     return { ...out, plain };
   }
 
@@ -190,7 +205,9 @@ export class UeDevice {
       try { inner = M.smcEapAndAbba(message.subarray(7)); } catch (e) { if (!(e instanceof InputError)) throw e; } // malformed: the firmware refuses it
       if (inner?.eap) this.eapOutcome(inner.eap, inner.ngKsi, inner.abba, 'SECURITY MODE COMMAND');
     }
-    const pendingAka = this.fw.read('new');
+    // A partial native context from this UE's primary authentication waits in slot NEW only while
+    // the AKA side holds it pending; then its header tells whether this SMC takes it into use.
+    const pendingAka = this.aka.pending ? this.fw.header('new') : null;
     let r: SmcResult;
     try {
       r = this.fw.securityModeCommand(message);
@@ -199,16 +216,15 @@ export class UeDevice {
       const caps = message.length > 7 ? M.smcReplayedCaps(message.subarray(7)) : null;
       const cause = caps !== null && (caps.length !== this.caps.length || caps.some((b, i) => b !== this.caps[i])) ? 23 : 24;
       const rej = this.fw.securityModeReject(cause);
-      const prev = rej.ulCount !== null ? this.fw.read('current') : null;
+      const prev = rej.ulCount !== null ? this.fw.header('current') : null;
       this.trace.add('UE', `SECURITY MODE REJECT #${cause} (${prev ? `protected with the previous context, ngKSI ${prev.ngKsi}` : 'unprotected: no previous context'}): the SECURITY MODE COMMAND failed its ${e instanceof ReplayError ? 'replay' : 'integrity'} check; no context changed`,
-        { cause, kamf: prev ? prev.kamf : null, ngKsi: prev ? prev.ngKsi : null, responseUlCount: rej.ulCount }, { clause: 'TS 33.501 6.7.2; TS 24.501 5.4.2.5', message: rej.response });
+        { cause, ngKsi: prev ? prev.ngKsi : null, responseUlCount: rej.ulCount }, { clause: 'TS 33.501 6.7.2; TS 24.501 5.4.2.5', message: rej.response });
       return rej;
     }
-    if (r.result === 'complete' && pendingAka.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi) this.aka.acceptSmc(r.ngKsi);
-    const cur = this.fw.read('current');
+    if (r.result === 'complete' && pendingAka?.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi) this.aka.acceptSmc(r.ngKsi);
+    // The trace shows what the SMC returned; the new KAMF and its keys stay in the firmware.
     this.trace.add('UE', r.result === 'complete' ? `SECURITY MODE COMPLETE${r.hdp ? ' (HDP = 1: KAMF′ derived)' : ''}` : `SECURITY MODE REJECT #${r.cause}`, {
-      kamf: r.result === 'complete' ? cur.kamf : null, ngKsi: r.ngKsi, knasint: r.result === 'complete' ? cur.knasint : null,
-      kgnb: r.result === 'complete' ? cur.kgnb : null, smcDlCount: r.dlCount, responseUlCount: r.ulCount, oldContextKept: r.oldKept,
+      ngKsi: r.ngKsi, newKamf: r.result === 'complete' ? r.newKamf : null, smcDlCount: r.dlCount, responseUlCount: r.ulCount, oldContextKept: r.oldKept,
     }, { clause: 'TS 24.501 5.4.2.3, TS 33.501 6.7.2/6.9.3', message: r.response });
     return r;
   }
@@ -280,13 +296,78 @@ export class UeDevice {
 
   /** SRVCC outcome on the UE (firmware and storage): `completed` also marks the stored native
    *  context invalid, so the re-authentication rule survives a power cycle (TS 33.501 J.1). */
-  srvccOutcome(o: 'failed' | 'completed' | 'call-ended'): void {
-    new UeInterworking(this.fw).srvccOutcome(o);
+  srvccOutcome(o: SrvccOutcome): void {
+    this.iw.srvccOutcome(o);
     if (o === 'completed') {
       this.store.invalidateContext();
       this.trace.add('UE', 'SRVCC completed: stored 5G NAS security context marked invalid (re-authentication required before 5G)', this.storedSummary(), { clause: 'TS 33.501 J.1' });
     }
   }
+
+  /**
+   * SRVCC HO command (TS 33.501 J.1 step 4): the UE estimates the DL NAS COUNT from its 4 LSB,
+   * derives CKSRVCC ‖ IKSRVCC as `variant` prescribes (FC `fc` for the AMF step) and holds them as
+   * the mapped SRVCC context; it also checks the AMF-step key against the A.14.2 K′ASME of the same
+   * KAMF and COUNT (see {@link UeSrvccHandover.keySeparationWarning}).
+   */
+  srvccHoCommand(a: { dlLsb4: number; variant: SrvccVariant; fc: number }): UeSrvccHandover {
+    const k = this.iw.srvccHoCommand(a);
+    const amfStepKey = k.amfKey ?? Uint8Array.from([...k.ck, ...k.ik]);
+    const keySeparationWarning = sameBytes(amfStepKey, this.iw.kasmePrimeHo(this.fw.read('current').kamf, k.dlCount));
+    this.trace.add('UE', `Estimates the DL NAS COUNT from its 4 LSB, derives CKSRVCC ‖ IKSRVCC (${a.variant}); mapped SRVCC context`, {
+      dlCount: k.dlCount, ...(k.amfKey ? { kasmeSrvcc: k.amfKey } : {}), ck: k.ck, ik: k.ik, ksi: k.ksi,
+      ...(keySeparationWarning ? { keySeparationWarning: 'the SRVCC key equals the A.14.2 K′ASME (firmware check)' } : {}),
+    }, { clause: 'TS 33.501 J.1 step 4' });
+    return { ...k, keySeparationWarning };
+  }
+
+  /** The mapped SRVCC (CS) context the firmware holds (keys included). */
+  srvccContext(): UeSrvccContext { return this.iw.srvccRead(); }
+
+  /** 5G → EPS handover (TS 33.501 8.3.2): HO command with the 8 LSB of the DL NAS COUNT → the
+   *  mapped EPS context (K′ASME, EPS NAS keys, KeNB, NH with NCC 2). */
+  epsMapHo(dlLsb8: number): ReturnType<UeInterworking['epsMapHo']> { return this.iw.epsMapHo(dlLsb8); }
+
+  /** 5G → EPS idle mobility (TS 33.501 8.5.2, 8.6.1): the TAU Request protected with the current 5G
+   *  context and the mapped EPS context from its UL NAS COUNT. */
+  epsMapIdle(tau: Uint8Array): UeMappedEps & { message: Uint8Array } { return this.iw.epsMapIdle(tau); }
+
+  /** In EPS after a TAU or handover from 5GS (TS 33.501 8.5.2): the UE deletes any mapped 5G
+   *  context and keeps the native one for its return to 5GS. */
+  enteredEps(): { hadMapped: boolean; nativeKept: boolean } {
+    const hadMapped = this.fw.header('mapped').type !== 'none';
+    this.fw.wipe('mapped');
+    const nativeKept = this.fw.header('current').type === 'full-native';
+    this.trace.add('UE', 'In EPS: mapped 5G context deleted; native 5G context kept', { hadMapped, nativeKept }, { clause: 'TS 33.501 8.5.2' });
+    return { hadMapped, nativeKept };
+  }
+
+  /** The EPS AS keys while connected in E-UTRAN (TS 33.401 A.3 KeNB from the UL EPS NAS COUNT, A.4 NH). */
+  epsAsKeys(kasme: Uint8Array, ulEpsCount: number): { kenb: Uint8Array; nh: Uint8Array } {
+    const kenb = this.fw.keys.kenb({ kasme, ulCount: ulEpsCount });
+    return { kenb, nh: this.fw.keys.nhEps({ kasme, sync: kenb }) };
+  }
+
+  /** EPS → 5G idle mobility (TS 33.501 8.2, 8.6.2): K′AMF = A.15.1 into the MAPPED slot. */
+  epsTo5gIdle(a: { kasme: Uint8Array; eKsi: number; ulEpsCount: number }): void { this.iw.epsTo5gIdle(a); }
+
+  /** EPS → 5G handover (TS 33.501 8.4): K′AMF = A.15.2, the NAS transparent container verified. */
+  epsTo5gHo(a: { kasme: Uint8Array; nh: Uint8Array; nasc: Uint8Array }): void { this.iw.epsTo5gHo(a); }
+
+  /** N2 handover with an Intra N1 mode NAS transparent container (TS 33.501 6.9.2.3.4). */
+  n2Handover(nasc: Uint8Array): { kacf: boolean; ngKsi: number; dlCount: number } { return this.iw.n2Handover(nasc); }
+
+  /** An uplink 5GMM message protected with the current context (security header type `sht`). */
+  uplink(plain: Uint8Array, sht: 1 | 2 | 4 = 1): ProtectedOut { return this.fw.protect('current', '3gpp', sht, plain); }
+
+  /** A context slot as the firmware holds it (keys included), for a scenario's summary. */
+  context(slot: Slot = 'current'): NasContext { return this.fw.read(slot); }
+
+  /** The key-free part of a context slot (type, ngKSI, algorithms, COUNTs). */
+  contextHeader(slot: Slot = 'current'): NasContextHeader { return this.fw.header(slot); }
+
+  /** A copy of the ME firmware's 64 KiB memory (a scenario scans it for leftover keys). */
+  memoryImage(): Uint8Array { return this.fw.memory(); }
 
   /** Power lost (no orderly switch-off): RAM contexts gone, nothing written (6.8.1.1.2.1 decides at power-on). */
   powerLoss(): void {

@@ -121,7 +121,7 @@ export class UeNas {
         // TS 24.501 5.4.1.3.5 c): an ngKSI already associated with a 5G NAS security context the UE
         // holds → AUTHENTICATION FAILURE #71 "ngKSI already in use"; nothing is derived.
         const ksi = plain[3] & 0x0f;
-        const inUse = (['current', 'non-current'] as const).some((s) => { const c = this.ue.fw.read(s); return (c.type === 'full-native' || c.type === 'partial-native') && c.ngKsi === ksi; });
+        const inUse = (['current', 'non-current'] as const).some((s) => { const c = this.ue.fw.header(s); return (c.type === 'full-native' || c.type === 'partial-native') && c.ngKsi === ksi; });
         if (inUse) return this.reply(M.authenticationFailure(CAUSE_NGKSI_IN_USE), plain);
         const r = this.ue.authenticationRequest(plain);
         const out = r.message === 'AUTHENTICATION RESPONSE' ? M.authenticationResponse(r.resStar) : M.authenticationFailure(r.cause, r.auts);
@@ -313,7 +313,7 @@ export class UeNas {
    * contexts are gone.
    */
   deregister(switchOff: boolean): Uint8Array {
-    const cur = this.ue.fw.read('current');
+    const cur = this.ue.fw.header('current'); // ngKSI and type only: the keys stay in the firmware
     // after SRVCC the 5G context may not be used until a new 5G AKA (TS 33.501 J.1)
     const has = (cur.type === 'full-native' || cur.type === 'mapped') && !this.ue.fw.reauthRequired();
     const identity = this.ue.guti ?? this.ue.suci();
@@ -339,7 +339,7 @@ export class UeNas {
    * marked invalid.
    */
   localDeregistration(): void {
-    const cur = this.ue.fw.read('current');
+    const cur = this.ue.fw.header('current');
     const keep = cur.type === 'full-native' && !this.ue.fw.reauthRequired();
     this.ue.store.deregister('normal', keep ? this.ue.storedForm() : null);
     this.state = '5GMM-DEREGISTERED';
@@ -349,7 +349,7 @@ export class UeNas {
   /** The USIM is removed while powered on (TS 24.501 5.5.2.2.1: DEREGISTRATION REQUEST, switch
    *  off; TS 33.501 6.2.2.2: the ME deletes any 5G context, KAUSF and KSEAF it holds). */
   usimRemoved(): Uint8Array {
-    const cur = this.ue.fw.read('current');
+    const cur = this.ue.fw.header('current');
     const identity = this.ue.guti ?? this.ue.suci();
     // as deregister(): the ngKSI of the context that protects the message, else "no key is
     // available" (111, TS 24.501 9.11.3.32) — not the 0 of an empty slot

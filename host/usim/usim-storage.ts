@@ -34,7 +34,7 @@ export const SAIP_NSC_RECORD_LENGTH_2 = 62;
 export const SAIP_AUTHKEYS_SIZE = 110;
 
 /** Access type of a DF5GS file pair (3GPP: 4F01/4F03, non-3GPP: 4F02/4F04). */
-export type Access = '3gpp' | 'non3gpp';
+import type { Access } from '../types.js'; export type { Access };
 /** FID of the NAS security context EF of an access (TS 31.102 4.4.11.4/4.4.11.6). */
 export const NSC_FID: Record<Access, number> = { '3gpp': FID_5GS3GPPNSC, non3gpp: FID_5GSN3GPPNSC };
 /** FID of the location information EF of an access (TS 31.102 4.4.11.2/4.4.11.3). */

@@ -302,7 +302,7 @@ describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/u
     ue.configure({ ueSecurityCapabilities: CAPS });
     ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
     ue.setCounts('current', '3gpp', 9, 4, true);
-    const fw = ue.fw;
+    const fw = ue.module;
     const srvcc = fw.constant('SRVCC_CTX_PTR'), srvccLen = fw.constant('SRVCC_CTX_LEN');
     const srvccBefore = toHex(ue.memory().subarray(srvcc, srvcc + srvccLen));
     const net = new NetworkNasContext(KEY, 2, 2, 2);
@@ -358,7 +358,7 @@ describe('SMC refused because the COMPLETE would wrap the UL NAS COUNT: no state
     ue.configure({ ueSecurityCapabilities: CAPS });
     ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 1, nia: 1 });
     ue.setCounts('current', '3gpp', 0x1000000, 4, true);
-    const fw = ue.fw;
+    const fw = ue.module;
     const [sp, se] = [fw.constant('CTX_SLOTS_PTR'), fw.constant('CTX_SLOTS_PTR') + fw.constant('CTX_SLOTS_LEN')];
     const before = toHex(ue.memory().subarray(sp, se)), state = toHex(ue.rawState());
     const net = new NetworkNasContext(KEY, 2, 2, 2);

@@ -240,7 +240,7 @@ describe('UE firmware contexts: keys only inside the context slots the UE keeps'
     const secrets = { kamf, knasenc: ctx.knasenc, knasint: ctx.knasint };
     ue.protect('current', '3gpp', 2, Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d));
     expect(() => ue.install('new', { kamf, ngKsi: 2, type: 'bogus' as any })).toThrow();
-    const fw = ue.fw;
+    const fw = ue.module;
     const [sp, se] = region(fw, 'CTX_SLOTS');
     const m = ue.memory();
     expect(firstHit(m, secrets, 0, sp), 'below CTX_SLOTS').toBeNull();

@@ -17,7 +17,7 @@ const PLAIN = Uint8Array.from({ length: 40 }, (_, i) => (i === 0 ? 0x7e : i === 
 function setUp(nea: number) {
   const ue = new UeFirmware();
   ue.install('current', { kamf: KAMF, ngKsi: 3, type: 'full-native', nea, nia: 2 });
-  const fw = ue.fw, mem = new Uint8Array(fw.raw.memory.buffer);
+  const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
   const fillOut = () => mem.fill(0xa5, fw.outPtr, fw.outPtr + fw.outLen);
   const untouchedFrom = (off: number) => mem.slice(fw.outPtr + off, fw.outPtr + fw.outLen).every((b) => b === 0xa5);
   return { ue, fw, fillOut, untouchedFrom, net: new NetworkNasContext(KAMF, 3, nea, 2) };

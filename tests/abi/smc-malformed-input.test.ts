@@ -14,7 +14,7 @@ describe('a rejected smc_process changes no state: malformed SMCs get an error s
     const { message } = protectedSmc(ref.kamfPrime(KAMF, 0, rrCount), NGKSI, { hdp: true });
     const before = slotBytes(ue), state = toHex(ue.rawState());
     for (let len = 0; len < message.length; len++) {
-      const fw = ue.fw.begin();
+      const fw = ue.module.begin();
       const off = fw.put(message);
       const st = fw.tryCall('smc_process', off, len, 1);
       expect(st, `length ${len}`).not.toBe(0);
@@ -37,7 +37,7 @@ describe('a rejected smc_process changes no state: malformed SMCs get an error s
       [0x7e, 0x00, 0x5d, 0x22, 0x02, 0x02, 0xe0, 0xe0, 0x36, 0x00], // Additional 5G security information, length 0
     ];
     for (const b of bodies) {
-      const fw = ue.fw.begin();
+      const fw = ue.module.begin();
       const m = Uint8Array.from([...hdr, ...b]);
       expect(fw.tryCall('smc_process', fw.put(m), m.length, 1), toHex(m)).toBe(STATUS_ERR_FORMAT);
       expect(slotBytes(ue)).toEqual(before);
@@ -53,7 +53,7 @@ describe('a rejected smc_process changes no state: malformed SMCs get an error s
     for (let len = 0; len <= 1024; len += 7) {
       const m = new Uint8Array(len).map(rnd);
       if (len > 1) { m[0] = 0x7e; m[1] = len % 2 ? 0x03 : 0x02; }
-      const fw = ue.fw.begin();
+      const fw = ue.module.begin();
       const off = fw.put(m);
       expect(() => fw.tryCall('smc_process', off, len, 1)).not.toThrow();
       expect(() => fw.tryCall('nas_unprotect', 0, 1, off, len)).not.toThrow();

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UeFirmware, SLOTS } from '../../host/firmware/ue-firmware.js';
 import { UeInterworking } from '../../host/firmware/ue-interworking.js';
-import { InterworkingMme, buildNasc, COUNT_HO, TSC_MAPPED } from '../../host/network/mme.js';
+import { InterworkingMme, buildNasc, TSC_MAPPED } from '../../host/network/mme.js';
+import { NO_COUNT } from '../../host/types.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
 import type { AmfUeContext } from '../../host/network/amf.js';
 import { Trace } from '../../host/trace.js';
@@ -45,7 +46,7 @@ describe('5G → EPS handover: K′ASME A.14.2, KeNB (2^32−1), NH (NCC 2), 8-L
       const u = iw.epsMapHo(n.dlLsb8);
       expect(u.count).toBe(dl);
       expect(c.nas.dlNext['3gpp']).toBe(dl + 1);
-      const kasme = ref.kasmePrime(kamf, 'ho', dl), kenb = ref.kenb(kasme, COUNT_HO);
+      const kasme = ref.kasmePrime(kamf, 'ho', dl), kenb = ref.kenb(kasme, NO_COUNT);
       expect(toHex(u.kasmePrime)).toBe(toHex(kasme));
       expect(toHex(n.kasme)).toBe(toHex(kasme));
       expect(toHex(u.kenb)).toBe(toHex(kenb));
@@ -123,7 +124,7 @@ describe('EPS → 5G: K′AMF A.15.1 into the MAPPED slot; A.15.2 with NH and th
       expect(toHex(t.nas.kamf)).toBe(toHex(kamf));
       expect([cur.type, cur.ngKsi, cur.ulCount['3gpp'], cur.ncc]).toEqual(['mapped', eKsi | TSC_MAPPED, 0, 0]);
       expect(toHex(cur.knasint)).toBe(toHex(ref.nasKeys(kamf, 2, 2).knasint));
-      expect(toHex(cur.kgnb)).toBe(toHex(ref.kgnb(kamf, COUNT_HO, 1)));
+      expect(toHex(cur.kgnb)).toBe(toHex(ref.kgnb(kamf, NO_COUNT, 1)));
       expect([nc.type, toHex(nc.kamf)]).toEqual(['full-native', toHex(native)]);
     }), { numRuns: 100 });
   });
@@ -160,7 +161,7 @@ describe('scenario: ue-keys run interworking', () => {
     expect(i.ue.kasmePrime).toBe(toHex(ki));
     expect(i.ue.knasInt).toBe(toHex(ref.epsAlgKey(ki, 2, 2)));     // EIA2 selected by the 5G SMC (0x22)
     expect(h.ue.kasmePrime).toBe(toHex(kh));
-    expect(h.ue.kenb).toBe(toHex(ref.kenb(kh, COUNT_HO)));
+    expect(h.ue.kenb).toBe(toHex(ref.kenb(kh, NO_COUNT)));
     expect([h.countLsb8, h.ueCountEstimate]).toEqual([h.count! & 0xff, h.count]);
     expect(i.slots).toEqual({ current: 'full-native', nonCurrent: 'none', mapped: 'none' }); // mapped 5G context gone, native kept
   });
@@ -192,10 +193,10 @@ describe('5G → EPS handover leaves no intermediate key behind (issue 17)', () 
     ueWith(kamf, 3, 0, 0x41);
     const u = iw.epsMapHo(0x42);
     expect(u.count).toBe(0x42);
-    const kasme = ref.kasmePrime(kamf, 'ho', 0x42), nh1 = ref.nhEps(kasme, ref.kenb(kasme, COUNT_HO));
+    const kasme = ref.kasmePrime(kamf, 'ho', 0x42), nh1 = ref.nhEps(kasme, ref.kenb(kasme, NO_COUNT));
     expect(toHex(u.nh)).toBe(toHex(ref.nhEps(kasme, nh1))); // NH1 really was computed on the way
     const m = Buffer.from(ue.memory());
-    const tmp = ue.fw.constant('TMP_PTR'), tmpLen = ue.fw.constant('TMP_LEN');
+    const tmp = ue.module.constant('TMP_PTR'), tmpLen = ue.module.constant('TMP_LEN');
     expect(m.subarray(tmp, tmp + tmpLen).every((b) => b === 0), 'TMP after eps_map_ho').toBe(true);
     expect(m.indexOf(Buffer.from(nh1.subarray(0, 8))), 'NH1 in memory').toBe(-1);
   });

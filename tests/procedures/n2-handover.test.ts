@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UeFirmware, SLOTS } from '../../host/firmware/ue-firmware.js';
 import { UeInterworking } from '../../host/firmware/ue-interworking.js';
-import { n2HandoverTarget, buildNasc, COUNT_HO } from '../../host/network/mme.js';
+import { n2HandoverTarget, buildNasc } from '../../host/network/mme.js';
+import { NO_COUNT } from '../../host/types.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
 import type { AmfUeContext } from '../../host/network/amf.js';
 import { Trace } from '../../host/trace.js';
@@ -58,7 +59,7 @@ describe('N2 handover: UE = target AMF model = reference (random KAMF, ngKSI, CO
       expect([cur.nea, cur.nia]).toEqual([x.nea, 2]);
       if (x.kacf) {
         expect([cur.ngKsi, t.nas.ngKsi, cur.ulCount['3gpp'], cur.dlAccepted['3gpp']]).toEqual([x.ngKsi, x.ngKsi, 0, false]);
-        expect(toHex(cur.kgnb)).toBe(toHex(ref.kgnb(kamf, COUNT_HO, 1)));
+        expect(toHex(cur.kgnb)).toBe(toHex(ref.kgnb(kamf, NO_COUNT, 1)));
       } else {
         expect([cur.ngKsi, cur.ulCount['3gpp'], cur.dlCount['3gpp']]).toEqual([x.ngKsi, x.ul, dl]);
       }
@@ -145,7 +146,7 @@ describe('scenario: ue-keys run n2-handover', () => {
     const s = runN2Handover({ kacf: true }).summary;
     const kamfPrime = ref.kamfPrime(hex(s.kamf), 1, s.dlCount);
     expect([s.ue!.kamf, s.network.kamf, s.usimKamf]).toEqual([toHex(kamfPrime), toHex(kamfPrime), toHex(kamfPrime)]);
-    expect(s.ue!.kgnb).toBe(toHex(ref.kgnb(kamfPrime, COUNT_HO, 1)));
+    expect(s.ue!.kgnb).toBe(toHex(ref.kgnb(kamfPrime, NO_COUNT, 1)));
     expect([s.ue!.ngKsi, s.network.ngKsi]).toEqual([s.ngKsiOld, s.ngKsiOld]); // 6.9.2.3.3: KAMF′ keeps the ngKSI of KAMF
     expect([s.agree, s.aborted, s.registrationAfterHandover, s.nascSqn, s.ueDlCountEstimate]).toEqual([true, false, 'verified', s.dlCount & 0xff, s.dlCount]);
   });

@@ -69,7 +69,7 @@ describe('TS 24.501 5.4.2.3 SMC outcome record: every field as the SMC and the c
     const plain = M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS });
     plain[5] = announced; // length octet of the LV; 2 octets present
     const msg = net.protectDownlink(3, plain).message; // a valid MAC: only the format is wrong
-    const fw = ue.fw, m = fw.begin().put(msg), before = fw.snapshot();
+    const fw = ue.module, m = fw.begin().put(msg), before = fw.snapshot();
     expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(fw.constant('STATUS_ERR_FORMAT'));
     const after = fw.snapshot();
     expect(Buffer.compare(Buffer.from(after.subarray(fw.outPtr)), Buffer.from(before.subarray(fw.outPtr)))).toBe(0);
@@ -107,10 +107,10 @@ describe('SMC optional IEs at the end of the message: exact fit accepted, one oc
     const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
     net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
     const msg = net.protectDownlink(3, Uint8Array.from([...M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS }), ...tail])).message;
-    const fw = ue.fw, m = fw.begin().put(msg);
+    const fw = ue.module, m = fw.begin().put(msg);
     return fw.tryCall('smc_process', m, msg.length, 1);
   }
-  const FORMAT = new UeFirmware().fw.constant('STATUS_ERR_FORMAT');
+  const FORMAT = new UeFirmware().module.constant('STATUS_ERR_FORMAT');
   const cases: Array<[string, number[], 'ok' | 'format']> = [
     ['TLV-E 0x7B with length 0, ending at the last octet', [0x7b, 0x00, 0x00], 'ok'],
     ['TLV-E 0x7B with length 2 and 2 value octets', [0x7b, 0x00, 0x02, 0xaa, 0xbb], 'ok'],
@@ -153,8 +153,8 @@ describe('TS 24.501 5.4.2.3 SMC: more fields and boundaries the suite never reac
     expect(ue.securityModeCommand(smcOn(ue, KAMF, { abba: new Uint8Array(15).fill(0x11) })).result).toBe('complete');
     const ue2 = ueAfterRegistrationRequest(CAPS);
     const msg = smcOn(ue2, KAMF, { abba: new Uint8Array(16).fill(0x11) });
-    const m = ue2.fw.begin().put(msg);
-    expect(ue2.fw.tryCall('smc_process', m, msg.length, 1)).toBe(ue2.fw.constant('STATUS_ERR_FORMAT'));
+    const m = ue2.module.begin().put(msg);
+    expect(ue2.module.tryCall('smc_process', m, msg.length, 1)).toBe(ue2.module.constant('STATUS_ERR_FORMAT'));
   });
   it('HDP = 1 over 3GPP access: the new context starts with UL 1 (after the COMPLETE), DL 0 accepted; non-3GPP UL 0, DL 0, none accepted', () => {
     const ue = ueAfterRegistrationRequest(CAPS);

@@ -1,5 +1,6 @@
 /** TS 38.523-1 8.1.4.1.2 Intra NR handover / inter-frequency (TS 38.331 5.3.5.7; keys TS 33.501 6.9.2.3.4, 6.9.4.4, A.9). */
 import { ref } from '../../reference/kdf.js';
+import { NO_COUNT } from '../../types.js';
 import { n2HandoverTarget } from '../../network/mme.js';
 import { UeInterworking } from '../../firmware/ue-interworking.js';
 import { SUBSCRIBER } from '../../scenarios/setup.js';
@@ -23,7 +24,7 @@ export const cases: TestPurpose[] = [
       const kamfP = ref.kamfPrime(c.kamf, 1, t.dlCount);
       check(same(cur.kamf, kamfP), 'KAMF′ is not A.13(KAMF, DIRECTION 1, DL COUNT)');
       check(cur.ulCount['3gpp'] === 0, 'NAS COUNTs not reset');
-      check(same(cur.kgnb, ref.kgnb(kamfP, 0xffffffff, 1)) && cur.ncc === 0, 'KgNB is not A.9(KAMF′, 2^32−1) with NCC 0');
+      check(same(cur.kgnb, ref.kgnb(kamfP, NO_COUNT, 1)) && cur.ncc === 0, 'KgNB is not A.9(KAMF′, 2^32−1) with NCC 0');
       return `KAMF′ = A.13(KAMF, 1, ${t.dlCount}); COUNTs 0; KgNB = A.9(KAMF′, 2^32−1), NCC 0`;
     },
   },

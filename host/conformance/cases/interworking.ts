@@ -6,6 +6,7 @@
 import { UeInterworking } from '../../firmware/ue-interworking.js';
 import { tauRequest } from '../../scenarios/interworking.js';
 import { ref } from '../../reference/kdf.js';
+import { NO_COUNT } from '../../types.js';
 import { check, same, SS_GUTI, type SystemSimulator } from '../ss.js';
 
 /** 5GS → EPS idle (TS 24.301 4.4.2.3, TS 33.501 8.6.1): TAU REQUEST integrity protected with the
@@ -37,7 +38,7 @@ export function hoToEps(ss: SystemSimulator, kamf: Uint8Array) {
   check(u.count === dl, `UE estimated DL COUNT ${u.count}, expected ${dl}`);
   const kasme = ref.kasmePrime(kamf, 'ho', dl);
   check(same(u.kasmePrime, kasme), 'K′ASME is not A.14.2(KAMF, DL COUNT)');
-  check(same(u.kenb, ref.kenb(kasme, 0xffffffff)), 'KeNB is not TS 33.401 A.3(K′ASME, 2^32−1)');
+  check(same(u.kenb, ref.kenb(kasme, NO_COUNT)), 'KeNB is not TS 33.401 A.3(K′ASME, 2^32−1)');
   check(same(u.knasInt, ref.epsAlgKey(kasme, 2, 2)), 'EPS KNASint is not A.7(K′ASME, EIA2)');
   return { dl, u };
 }

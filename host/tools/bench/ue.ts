@@ -25,7 +25,7 @@ function ueSideOnly() {
   const w = new World();
   const sourceAmf = new Amf('source AMF', w.trace);
   w.initialRegistration(sourceAmf, guti(1, 0x101));
-  const mem = new Uint8Array((w.ue.fw.fw.raw.memory as WebAssembly.Memory).buffer);
+  const mem = new Uint8Array((w.ue.fw.module.raw.memory as WebAssembly.Memory).buffer);
   const snapshot = mem.slice();
   // the network's messages for one run (they depend only on the state the snapshot fixes)
   const rr = w.ue.fw.registrationRequest(M.registrationRequest({ type: 2, ngKsi: 1, identity: guti(1, 0x101), ueSecurityCapabilities: w.ue.caps }));

@@ -10,6 +10,8 @@ import { describeModule, regionNotes, type ModuleAbi } from '../../inspect/abi.j
 import { exportSignatures, readWasm } from '../../inspect/wasm.js';
 import { buildPath, wasmBytes, type ModuleName } from '../../firmware/loader.js';
 import { staticLayout } from '../../inspect/layout.js';
+// The TypeScript view of the same modules is generated in the same step (gen-header.mjs).
+export { abiTsText, writeAbiTs } from '../abi-ts.js';
 
 const MODULES: ReadonlyArray<{ name: ModuleName; prefix: string; file: string }> = [
   { name: 'ue', prefix: 'UE', file: 'build/ue.wasm' },
