@@ -12,6 +12,9 @@ import { checkStatus } from './errors.js';
 
 /** build/ue.wasm (ME), build/usim.wasm (USIM), build/ue-vectors.wasm (ME + primitive test exports). */
 export type ModuleName = 'ue' | 'usim' | 'ue-vectors';
+/** A module file of build/: ModuleName, or the FAST build of ue / usim (issue 12: build/ue-fast.wasm,
+ *  build/usim-fast.wasm; same ABI, table-driven primitives). */
+export type ModuleFile = ModuleName | 'ue-fast' | 'usim-fast';
 
 /** Find a file of build/ next to this file (bundled) or in ../build (sources, tests). */
 export function buildPath(file: string): string {
@@ -22,13 +25,13 @@ export function buildPath(file: string): string {
 }
 
 /** Path of build/<name>.wasm (or the debug variant). */
-export function wasmPath(name: ModuleName, variant: 'release' | 'debug' = 'release'): string {
+export function wasmPath(name: ModuleFile, variant: 'release' | 'debug' = 'release'): string {
   return buildPath(variant === 'debug' ? `${name}.debug.wasm` : `${name}.wasm`);
 }
 
 const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
 /** The module bytes (cached per path). */
-export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'release'): Uint8Array<ArrayBuffer> {
+export function wasmBytes(name: ModuleFile, variant: 'release' | 'debug' = 'release'): Uint8Array<ArrayBuffer> {
   const p = wasmPath(name, variant);
   let b = bytesCache.get(p);
   if (!b) { b = new Uint8Array(readFileSync(p)); bytesCache.set(p, b); }
@@ -129,14 +132,14 @@ export class Firmware {
 }
 
 /** Instantiate a module synchronously from its bytes (no imports are needed or given). */
-export function instantiateSync(name: ModuleName, variant: 'release' | 'debug' = 'release'): Firmware {
+export function instantiateSync(name: ModuleFile, variant: 'release' | 'debug' = 'release'): Firmware {
   const module = new WebAssembly.Module(wasmBytes(name, variant));
   const inst = asInstantiateSync(module, {});
   return new Firmware(inst.instance.exports as unknown as RawExports, module);
 }
 
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
-export async function instantiate(name: ModuleName, variant: 'release' | 'debug' = 'release'): Promise<Firmware> {
+export async function instantiate(name: ModuleFile, variant: 'release' | 'debug' = 'release'): Promise<Firmware> {
   const module = await WebAssembly.compile(wasmBytes(name, variant));
   const inst = await asInstantiate(module, {});
   return new Firmware(inst.instance.exports as unknown as RawExports, module);
