@@ -43,6 +43,7 @@ const ZUC_SCRATCH_LEN: usize = 192;
 const ZUC_MODE_INIT: i32 = 0;    // initialisation rounds: u = W >> 1 enters the LFSR, no output
 const ZUC_MODE_NATIVE: i32 = 1;  // working rounds, Z as a native u32
 const ZUC_MODE_BYTES: i32 = 2;   // working rounds, Z as its 4 keystream bytes in order
+const ZUC_MODE_XOR: i32 = 3;     // working rounds, dst = src ⊕ the 4 keystream bytes of Z
 
 /** Fill ZS0..ZS3 from the S-boxes S0, S1 (256 bytes each, crypto/zuc.ts). */
 export function zucFastTablesInit(s0: usize, s1: usize): void {
@@ -63,7 +64,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
 /** S(X) = S0(x0) ‖ S1(x1) ‖ S0(x2) ‖ S1(x3) (Doc 2, 3.4.2). */
 // @ts-ignore: decorator
 @inline function sbox(X: u32): u32 {
-  return load<u32>(X >>> 24 << 2, ZS0) | load<u32>((X >>> 14) & 0x3fc, ZS1) | load<u32>((X >>> 6) & 0x3fc, ZS2) | load<u32>((X << 2) & 0x3fc, ZS3);
+  return load<u32>(X >>> 24 << 2, ZS0) | load<u32>((X >>> 14) & 0x3fc, ZS1) | load<u32>((X >>> 6) & 0x3fc, ZS2) | load<u32>((X & 0xff) << 2, ZS3);
 }
 /** x mod (2^31 − 1) for 1 ≤ x < 2^62, as a value in [1, 2^31 − 1]. */
 // @ts-ignore: decorator
@@ -79,7 +80,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
  * R1 = S(L1(W1L ‖ W2H)); R2 = S(L2(W2L ‖ W1H)); then the LFSR (init mode adds u = W >> 1).
  */
 // @ts-ignore: decorator
-@inline function zucRounds16(ctx: usize, out: usize, mode: i32): void {
+@inline function zucRounds16(ctx: usize, src: usize, dst: usize, mode: i32): void {
   let ring = ctx + ZUC_S + (<usize>load<u32>(ctx + ZUC_BASE) << 2);
   let c0 = load<u32>(ring, 0), c1 = load<u32>(ring, 4), c2 = load<u32>(ring, 8), c3 = load<u32>(ring, 12);
   let c4 = load<u32>(ring, 16), c5 = load<u32>(ring, 20), c6 = load<u32>(ring, 24), c7 = load<u32>(ring, 28);
@@ -89,8 +90,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   let W: u32, W1: u32, W2: u32, f: u64;
   // step 0: s_i is c0..c15
   W = ((((c15 & 0x7fff8000) << 1) | (c14 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c2 << 16) | (c0 >>> 15)), 0);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c2 << 16) | (c0 >>> 15))), 0);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c2 << 16) | (c0 >>> 15)), 0);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c2 << 16) | (c0 >>> 15))), 0);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 0) ^ be32(W ^ ((c2 << 16) | (c0 >>> 15))), 0);
   W1 = R1 + ((c11 << 16) | (c9 >>> 15)); W2 = R2 ^ ((c7 << 16) | (c5 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c0 * 257 + (((((((<u64>c10 << 1) + <u64>c4) << 3) + <u64>c13) << 2) + <u64>c15) << 15);
@@ -98,8 +100,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c0 = reduce(f);
   // step 1: s_i is c1..c0
   W = ((((c0 & 0x7fff8000) << 1) | (c15 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c3 << 16) | (c1 >>> 15)), 4);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c3 << 16) | (c1 >>> 15))), 4);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c3 << 16) | (c1 >>> 15)), 4);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c3 << 16) | (c1 >>> 15))), 4);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 4) ^ be32(W ^ ((c3 << 16) | (c1 >>> 15))), 4);
   W1 = R1 + ((c12 << 16) | (c10 >>> 15)); W2 = R2 ^ ((c8 << 16) | (c6 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c1 * 257 + (((((((<u64>c11 << 1) + <u64>c5) << 3) + <u64>c14) << 2) + <u64>c0) << 15);
@@ -107,8 +110,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c1 = reduce(f);
   // step 2: s_i is c2..c1
   W = ((((c1 & 0x7fff8000) << 1) | (c0 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c4 << 16) | (c2 >>> 15)), 8);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c4 << 16) | (c2 >>> 15))), 8);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c4 << 16) | (c2 >>> 15)), 8);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c4 << 16) | (c2 >>> 15))), 8);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 8) ^ be32(W ^ ((c4 << 16) | (c2 >>> 15))), 8);
   W1 = R1 + ((c13 << 16) | (c11 >>> 15)); W2 = R2 ^ ((c9 << 16) | (c7 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c2 * 257 + (((((((<u64>c12 << 1) + <u64>c6) << 3) + <u64>c15) << 2) + <u64>c1) << 15);
@@ -116,8 +120,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c2 = reduce(f);
   // step 3: s_i is c3..c2
   W = ((((c2 & 0x7fff8000) << 1) | (c1 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c5 << 16) | (c3 >>> 15)), 12);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c5 << 16) | (c3 >>> 15))), 12);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c5 << 16) | (c3 >>> 15)), 12);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c5 << 16) | (c3 >>> 15))), 12);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 12) ^ be32(W ^ ((c5 << 16) | (c3 >>> 15))), 12);
   W1 = R1 + ((c14 << 16) | (c12 >>> 15)); W2 = R2 ^ ((c10 << 16) | (c8 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c3 * 257 + (((((((<u64>c13 << 1) + <u64>c7) << 3) + <u64>c0) << 2) + <u64>c2) << 15);
@@ -125,8 +130,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c3 = reduce(f);
   // step 4: s_i is c4..c3
   W = ((((c3 & 0x7fff8000) << 1) | (c2 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c6 << 16) | (c4 >>> 15)), 16);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c6 << 16) | (c4 >>> 15))), 16);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c6 << 16) | (c4 >>> 15)), 16);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c6 << 16) | (c4 >>> 15))), 16);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 16) ^ be32(W ^ ((c6 << 16) | (c4 >>> 15))), 16);
   W1 = R1 + ((c15 << 16) | (c13 >>> 15)); W2 = R2 ^ ((c11 << 16) | (c9 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c4 * 257 + (((((((<u64>c14 << 1) + <u64>c8) << 3) + <u64>c1) << 2) + <u64>c3) << 15);
@@ -134,8 +140,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c4 = reduce(f);
   // step 5: s_i is c5..c4
   W = ((((c4 & 0x7fff8000) << 1) | (c3 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c7 << 16) | (c5 >>> 15)), 20);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c7 << 16) | (c5 >>> 15))), 20);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c7 << 16) | (c5 >>> 15)), 20);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c7 << 16) | (c5 >>> 15))), 20);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 20) ^ be32(W ^ ((c7 << 16) | (c5 >>> 15))), 20);
   W1 = R1 + ((c0 << 16) | (c14 >>> 15)); W2 = R2 ^ ((c12 << 16) | (c10 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c5 * 257 + (((((((<u64>c15 << 1) + <u64>c9) << 3) + <u64>c2) << 2) + <u64>c4) << 15);
@@ -143,8 +150,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c5 = reduce(f);
   // step 6: s_i is c6..c5
   W = ((((c5 & 0x7fff8000) << 1) | (c4 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c8 << 16) | (c6 >>> 15)), 24);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c8 << 16) | (c6 >>> 15))), 24);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c8 << 16) | (c6 >>> 15)), 24);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c8 << 16) | (c6 >>> 15))), 24);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 24) ^ be32(W ^ ((c8 << 16) | (c6 >>> 15))), 24);
   W1 = R1 + ((c1 << 16) | (c15 >>> 15)); W2 = R2 ^ ((c13 << 16) | (c11 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c6 * 257 + (((((((<u64>c0 << 1) + <u64>c10) << 3) + <u64>c3) << 2) + <u64>c5) << 15);
@@ -152,8 +160,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c6 = reduce(f);
   // step 7: s_i is c7..c6
   W = ((((c6 & 0x7fff8000) << 1) | (c5 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c9 << 16) | (c7 >>> 15)), 28);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c9 << 16) | (c7 >>> 15))), 28);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c9 << 16) | (c7 >>> 15)), 28);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c9 << 16) | (c7 >>> 15))), 28);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 28) ^ be32(W ^ ((c9 << 16) | (c7 >>> 15))), 28);
   W1 = R1 + ((c2 << 16) | (c0 >>> 15)); W2 = R2 ^ ((c14 << 16) | (c12 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c7 * 257 + (((((((<u64>c1 << 1) + <u64>c11) << 3) + <u64>c4) << 2) + <u64>c6) << 15);
@@ -161,8 +170,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c7 = reduce(f);
   // step 8: s_i is c8..c7
   W = ((((c7 & 0x7fff8000) << 1) | (c6 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c10 << 16) | (c8 >>> 15)), 32);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c10 << 16) | (c8 >>> 15))), 32);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c10 << 16) | (c8 >>> 15)), 32);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c10 << 16) | (c8 >>> 15))), 32);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 32) ^ be32(W ^ ((c10 << 16) | (c8 >>> 15))), 32);
   W1 = R1 + ((c3 << 16) | (c1 >>> 15)); W2 = R2 ^ ((c15 << 16) | (c13 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c8 * 257 + (((((((<u64>c2 << 1) + <u64>c12) << 3) + <u64>c5) << 2) + <u64>c7) << 15);
@@ -170,8 +180,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c8 = reduce(f);
   // step 9: s_i is c9..c8
   W = ((((c8 & 0x7fff8000) << 1) | (c7 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c11 << 16) | (c9 >>> 15)), 36);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c11 << 16) | (c9 >>> 15))), 36);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c11 << 16) | (c9 >>> 15)), 36);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c11 << 16) | (c9 >>> 15))), 36);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 36) ^ be32(W ^ ((c11 << 16) | (c9 >>> 15))), 36);
   W1 = R1 + ((c4 << 16) | (c2 >>> 15)); W2 = R2 ^ ((c0 << 16) | (c14 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c9 * 257 + (((((((<u64>c3 << 1) + <u64>c13) << 3) + <u64>c6) << 2) + <u64>c8) << 15);
@@ -179,8 +190,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c9 = reduce(f);
   // step 10: s_i is c10..c9
   W = ((((c9 & 0x7fff8000) << 1) | (c8 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c12 << 16) | (c10 >>> 15)), 40);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c12 << 16) | (c10 >>> 15))), 40);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c12 << 16) | (c10 >>> 15)), 40);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c12 << 16) | (c10 >>> 15))), 40);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 40) ^ be32(W ^ ((c12 << 16) | (c10 >>> 15))), 40);
   W1 = R1 + ((c5 << 16) | (c3 >>> 15)); W2 = R2 ^ ((c1 << 16) | (c15 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c10 * 257 + (((((((<u64>c4 << 1) + <u64>c14) << 3) + <u64>c7) << 2) + <u64>c9) << 15);
@@ -188,8 +200,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c10 = reduce(f);
   // step 11: s_i is c11..c10
   W = ((((c10 & 0x7fff8000) << 1) | (c9 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c13 << 16) | (c11 >>> 15)), 44);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c13 << 16) | (c11 >>> 15))), 44);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c13 << 16) | (c11 >>> 15)), 44);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c13 << 16) | (c11 >>> 15))), 44);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 44) ^ be32(W ^ ((c13 << 16) | (c11 >>> 15))), 44);
   W1 = R1 + ((c6 << 16) | (c4 >>> 15)); W2 = R2 ^ ((c2 << 16) | (c0 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c11 * 257 + (((((((<u64>c5 << 1) + <u64>c15) << 3) + <u64>c8) << 2) + <u64>c10) << 15);
@@ -197,8 +210,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c11 = reduce(f);
   // step 12: s_i is c12..c11
   W = ((((c11 & 0x7fff8000) << 1) | (c10 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c14 << 16) | (c12 >>> 15)), 48);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c14 << 16) | (c12 >>> 15))), 48);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c14 << 16) | (c12 >>> 15)), 48);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c14 << 16) | (c12 >>> 15))), 48);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 48) ^ be32(W ^ ((c14 << 16) | (c12 >>> 15))), 48);
   W1 = R1 + ((c7 << 16) | (c5 >>> 15)); W2 = R2 ^ ((c3 << 16) | (c1 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c12 * 257 + (((((((<u64>c6 << 1) + <u64>c0) << 3) + <u64>c9) << 2) + <u64>c11) << 15);
@@ -206,8 +220,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c12 = reduce(f);
   // step 13: s_i is c13..c12
   W = ((((c12 & 0x7fff8000) << 1) | (c11 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c15 << 16) | (c13 >>> 15)), 52);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c15 << 16) | (c13 >>> 15))), 52);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c15 << 16) | (c13 >>> 15)), 52);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c15 << 16) | (c13 >>> 15))), 52);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 52) ^ be32(W ^ ((c15 << 16) | (c13 >>> 15))), 52);
   W1 = R1 + ((c8 << 16) | (c6 >>> 15)); W2 = R2 ^ ((c4 << 16) | (c2 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c13 * 257 + (((((((<u64>c7 << 1) + <u64>c1) << 3) + <u64>c10) << 2) + <u64>c12) << 15);
@@ -215,8 +230,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c13 = reduce(f);
   // step 14: s_i is c14..c13
   W = ((((c13 & 0x7fff8000) << 1) | (c12 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c0 << 16) | (c14 >>> 15)), 56);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c0 << 16) | (c14 >>> 15))), 56);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c0 << 16) | (c14 >>> 15)), 56);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c0 << 16) | (c14 >>> 15))), 56);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 56) ^ be32(W ^ ((c0 << 16) | (c14 >>> 15))), 56);
   W1 = R1 + ((c9 << 16) | (c7 >>> 15)); W2 = R2 ^ ((c5 << 16) | (c3 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c14 * 257 + (((((((<u64>c8 << 1) + <u64>c2) << 3) + <u64>c11) << 2) + <u64>c13) << 15);
@@ -224,8 +240,9 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   c14 = reduce(f);
   // step 15: s_i is c15..c14
   W = ((((c14 & 0x7fff8000) << 1) | (c13 & 0xffff)) ^ R1) + R2;
-  if (mode == ZUC_MODE_NATIVE) store<u32>(out, W ^ ((c1 << 16) | (c15 >>> 15)), 60);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(out, be32(W ^ ((c1 << 16) | (c15 >>> 15))), 60);
+  if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c1 << 16) | (c15 >>> 15)), 60);
+  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c1 << 16) | (c15 >>> 15))), 60);
+  else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 60) ^ be32(W ^ ((c1 << 16) | (c15 >>> 15))), 60);
   W1 = R1 + ((c10 << 16) | (c8 >>> 15)); W2 = R2 ^ ((c6 << 16) | (c4 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
   f = <u64>c15 * 257 + (((((((<u64>c9 << 1) + <u64>c3) << 3) + <u64>c12) << 2) + <u64>c14) << 15);
@@ -243,31 +260,26 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
 
 /** The 32 initialisation rounds (Doc 2, 3.6.1), two batches of sixteen. */
 export function zucInitRoundsFast(ctx: usize): void {
-  zucRounds16(ctx, 0, ZUC_MODE_INIT);
-  zucRounds16(ctx, 0, ZUC_MODE_INIT);
+  zucRounds16(ctx, 0, 0, ZUC_MODE_INIT);
+  zucRounds16(ctx, 0, 0, ZUC_MODE_INIT);
 }
-function zucWords16(ctx: usize): void { zucRounds16(ctx, ZUC_KS, ZUC_MODE_NATIVE); }
-function zucBytes16(ctx: usize): void { zucRounds16(ctx, ZUC_KS, ZUC_MODE_BYTES); }
+function zucWords16(ctx: usize): void { zucRounds16(ctx, 0, ZUC_KS, ZUC_MODE_NATIVE); }
+function zucBytes16(ctx: usize): void { zucRounds16(ctx, 0, ZUC_KS, ZUC_MODE_BYTES); }
+function zucXor16(ctx: usize, src: usize, dst: usize): void { zucRounds16(ctx, src, dst, ZUC_MODE_XOR); }
 
 /** 128-EEA3 after initialisation (crypto/zuc.ts eea3): dst = src ⊕ keystream for `len` bytes,
- *  sixty-four keystream bytes per batch. src and dst may be the same address. */
+ *  sixty-four bytes per batch of sixteen rounds. src and dst may be the same address. */
 export function eea3XorFast(ctx: usize, src: usize, dst: usize, len: usize): void {
   let i: usize = 0;
-  while (i < len) {
+  for (; len - i >= 64; i += 64) zucXor16(ctx, src + i, dst + i);
+  if (i < len) {
+    // the last, partial 64 bytes through the keystream buffer
     zucBytes16(ctx);
-    if (len - i >= 64) {
-      for (let k: usize = 0; k < 64; k += 16) {
-        store<u64>(dst + i + k, load<u64>(src + i + k) ^ load<u64>(ZUC_KS + k));
-        store<u64>(dst + i + k, load<u64>(src + i + k, 8) ^ load<u64>(ZUC_KS + k, 8), 8);
-      }
-      i += 64;
-    } else {
-      let k: usize = 0;
-      for (; i + 8 <= len; i += 8, k += 8) store<u64>(dst + i, load<u64>(src + i) ^ load<u64>(ZUC_KS + k));
-      for (; i < len; i++, k++) store<u8>(dst + i, load<u8>(src + i) ^ load<u8>(ZUC_KS + k));
-    }
+    let k: usize = 0;
+    for (; i + 8 <= len; i += 8, k += 8) store<u64>(dst + i, load<u64>(src + i) ^ load<u64>(ZUC_KS + k));
+    for (; i < len; i++, k++) store<u8>(dst + i, load<u8>(src + i) ^ load<u8>(ZUC_KS + k));
+    zucScratchWipe();
   }
-  zucScratchWipe();
 }
 
 /** Wipe the keystream buffer and the EIA3 table (keystream-derived: key-equivalent for this call). */
@@ -298,7 +310,7 @@ function zucScratchWipe(): void {
     ^ (load<u64>((m >>> 9) & 0x78, EIA3_TBL) << 16)
     ^ (load<u64>((m >>> 5) & 0x78, EIA3_TBL) << 20)
     ^ (load<u64>((m >>> 1) & 0x78, EIA3_TBL) << 24)
-    ^ (load<u64>((m << 3) & 0x78, EIA3_TBL) << 28);
+    ^ (load<u64>((m & 15) << 3, EIA3_TBL) << 28);
   return <u32>(acc >>> 32);
 }
 
