@@ -34,16 +34,14 @@ const S2T2: usize = SNOW_TABLES + 2048;
 const S2T3: usize = SNOW_TABLES + 3072;
 const FMULA: usize = SNOW_TABLES + 4096;
 const FDIVA: usize = SNOW_TABLES + 5120;
-/** Scratch of one f8 / f9 call, wiped before it returns: sixteen keystream words (64 bytes), or
- *  f9's multiplication tables TP[0..15][0..15] (2 KiB of u64). */
+/** Scratch of one f9 call, wiped before it returns: the multiplication tables TP[0..15][0..15]
+ *  (2 KiB of u64). */
 const SNOW_SCRATCH: usize = FAST ? memory.data(2048, 16) : 0;
-const SNOW_KS: usize = SNOW_SCRATCH;
 const F9_TP: usize = SNOW_SCRATCH;
 const SNOW_SCRATCH_LEN: usize = 2048;
 
 const SNOW_MODE_INIT: i32 = 0;   // initialisation clocks: F enters the LFSR, no output
-const SNOW_MODE_BYTES: i32 = 1;  // keystream clocks, z stored at dst as its 4 bytes in order
-const SNOW_MODE_XOR: i32 = 2;    // keystream clocks, dst = src ⊕ the 4 bytes of z
+const SNOW_MODE_XOR: i32 = 1;    // keystream clocks, dst = src ⊕ the 4 bytes of z
 
 /** MULx(V, 0x69) on each byte of q (Doc 2, 3.1.1), then the S2 mixing of crypto/snow3g.ts. */
 // @ts-ignore: decorator
@@ -81,8 +79,7 @@ export function snow3gFastTablesInit(sq: usize, mulNib: usize, divNib: usize): v
  * Sixteen clocks from the state in `ctx` (any ring base), written back with base 0. Per clock
  * (Doc 2, 3.4.4 to 4.2): F = (s15 ⊞ R1) ⊕ R2; r = R2 ⊞ (R3 ⊕ s5); R3 = S2(R2); R2 = S1(R1);
  * R1 = r; v = (s0 << 8) ⊕ MULα(s0,0) ⊕ s2 ⊕ (s11 >> 8) ⊕ DIVα(s11,3) [⊕ F in initialisation
- * mode]; z = F ⊕ s0 in keystream mode (64 keystream bytes stored at dst, or XORed from src
- * into dst).
+ * mode]; z = F ⊕ s0 in keystream mode, XORed from src into dst (64 bytes).
  */
 // @ts-ignore: decorator
 @inline function snowClocks16(ctx: usize, src: usize, dst: usize, mode: i32): void {
@@ -95,113 +92,97 @@ export function snow3gFastTablesInit(sq: usize, mulNib: usize, divNib: usize): v
   let F: u32, r: u32, v: u32;
   // clock 0: s_i is c0..c15
   F = (c15 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c0), 0);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 0) ^ be32(F ^ c0), 0);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 0) ^ be32(F ^ c0), 0);
   r = R2 + (R3 ^ c5); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c0 << 8) ^ load<u32>(c0 >>> 24 << 2, FMULA) ^ c2 ^ (c11 >>> 8) ^ load<u32>((c11 & 0xff) << 2, FDIVA);
   c0 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 1: s_i is c1..c0
   F = (c0 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c1), 4);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 4) ^ be32(F ^ c1), 4);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 4) ^ be32(F ^ c1), 4);
   r = R2 + (R3 ^ c6); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c1 << 8) ^ load<u32>(c1 >>> 24 << 2, FMULA) ^ c3 ^ (c12 >>> 8) ^ load<u32>((c12 & 0xff) << 2, FDIVA);
   c1 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 2: s_i is c2..c1
   F = (c1 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c2), 8);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 8) ^ be32(F ^ c2), 8);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 8) ^ be32(F ^ c2), 8);
   r = R2 + (R3 ^ c7); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c2 << 8) ^ load<u32>(c2 >>> 24 << 2, FMULA) ^ c4 ^ (c13 >>> 8) ^ load<u32>((c13 & 0xff) << 2, FDIVA);
   c2 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 3: s_i is c3..c2
   F = (c2 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c3), 12);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 12) ^ be32(F ^ c3), 12);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 12) ^ be32(F ^ c3), 12);
   r = R2 + (R3 ^ c8); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c3 << 8) ^ load<u32>(c3 >>> 24 << 2, FMULA) ^ c5 ^ (c14 >>> 8) ^ load<u32>((c14 & 0xff) << 2, FDIVA);
   c3 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 4: s_i is c4..c3
   F = (c3 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c4), 16);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 16) ^ be32(F ^ c4), 16);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 16) ^ be32(F ^ c4), 16);
   r = R2 + (R3 ^ c9); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c4 << 8) ^ load<u32>(c4 >>> 24 << 2, FMULA) ^ c6 ^ (c15 >>> 8) ^ load<u32>((c15 & 0xff) << 2, FDIVA);
   c4 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 5: s_i is c5..c4
   F = (c4 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c5), 20);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 20) ^ be32(F ^ c5), 20);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 20) ^ be32(F ^ c5), 20);
   r = R2 + (R3 ^ c10); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c5 << 8) ^ load<u32>(c5 >>> 24 << 2, FMULA) ^ c7 ^ (c0 >>> 8) ^ load<u32>((c0 & 0xff) << 2, FDIVA);
   c5 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 6: s_i is c6..c5
   F = (c5 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c6), 24);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 24) ^ be32(F ^ c6), 24);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 24) ^ be32(F ^ c6), 24);
   r = R2 + (R3 ^ c11); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c6 << 8) ^ load<u32>(c6 >>> 24 << 2, FMULA) ^ c8 ^ (c1 >>> 8) ^ load<u32>((c1 & 0xff) << 2, FDIVA);
   c6 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 7: s_i is c7..c6
   F = (c6 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c7), 28);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 28) ^ be32(F ^ c7), 28);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 28) ^ be32(F ^ c7), 28);
   r = R2 + (R3 ^ c12); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c7 << 8) ^ load<u32>(c7 >>> 24 << 2, FMULA) ^ c9 ^ (c2 >>> 8) ^ load<u32>((c2 & 0xff) << 2, FDIVA);
   c7 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 8: s_i is c8..c7
   F = (c7 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c8), 32);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 32) ^ be32(F ^ c8), 32);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 32) ^ be32(F ^ c8), 32);
   r = R2 + (R3 ^ c13); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c8 << 8) ^ load<u32>(c8 >>> 24 << 2, FMULA) ^ c10 ^ (c3 >>> 8) ^ load<u32>((c3 & 0xff) << 2, FDIVA);
   c8 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 9: s_i is c9..c8
   F = (c8 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c9), 36);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 36) ^ be32(F ^ c9), 36);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 36) ^ be32(F ^ c9), 36);
   r = R2 + (R3 ^ c14); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c9 << 8) ^ load<u32>(c9 >>> 24 << 2, FMULA) ^ c11 ^ (c4 >>> 8) ^ load<u32>((c4 & 0xff) << 2, FDIVA);
   c9 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 10: s_i is c10..c9
   F = (c9 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c10), 40);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 40) ^ be32(F ^ c10), 40);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 40) ^ be32(F ^ c10), 40);
   r = R2 + (R3 ^ c15); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c10 << 8) ^ load<u32>(c10 >>> 24 << 2, FMULA) ^ c12 ^ (c5 >>> 8) ^ load<u32>((c5 & 0xff) << 2, FDIVA);
   c10 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 11: s_i is c11..c10
   F = (c10 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c11), 44);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 44) ^ be32(F ^ c11), 44);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 44) ^ be32(F ^ c11), 44);
   r = R2 + (R3 ^ c0); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c11 << 8) ^ load<u32>(c11 >>> 24 << 2, FMULA) ^ c13 ^ (c6 >>> 8) ^ load<u32>((c6 & 0xff) << 2, FDIVA);
   c11 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 12: s_i is c12..c11
   F = (c11 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c12), 48);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 48) ^ be32(F ^ c12), 48);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 48) ^ be32(F ^ c12), 48);
   r = R2 + (R3 ^ c1); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c12 << 8) ^ load<u32>(c12 >>> 24 << 2, FMULA) ^ c14 ^ (c7 >>> 8) ^ load<u32>((c7 & 0xff) << 2, FDIVA);
   c12 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 13: s_i is c13..c12
   F = (c12 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c13), 52);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 52) ^ be32(F ^ c13), 52);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 52) ^ be32(F ^ c13), 52);
   r = R2 + (R3 ^ c2); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c13 << 8) ^ load<u32>(c13 >>> 24 << 2, FMULA) ^ c15 ^ (c8 >>> 8) ^ load<u32>((c8 & 0xff) << 2, FDIVA);
   c13 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 14: s_i is c14..c13
   F = (c13 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c14), 56);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 56) ^ be32(F ^ c14), 56);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 56) ^ be32(F ^ c14), 56);
   r = R2 + (R3 ^ c3); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c14 << 8) ^ load<u32>(c14 >>> 24 << 2, FMULA) ^ c0 ^ (c9 >>> 8) ^ load<u32>((c9 & 0xff) << 2, FDIVA);
   c14 = mode == SNOW_MODE_INIT ? v ^ F : v;
   // clock 15: s_i is c15..c14
   F = (c14 + R1) ^ R2;
-  if (mode == SNOW_MODE_BYTES) store<u32>(dst, be32(F ^ c15), 60);
-  else if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 60) ^ be32(F ^ c15), 60);
+  if (mode == SNOW_MODE_XOR) store<u32>(dst, load<u32>(src, 60) ^ be32(F ^ c15), 60);
   r = R2 + (R3 ^ c4); R3 = S2(R2); R2 = S1(R1); R1 = r;
   v = (c15 << 8) ^ load<u32>(c15 >>> 24 << 2, FMULA) ^ c1 ^ (c10 >>> 8) ^ load<u32>((c10 & 0xff) << 2, FDIVA);
   c15 = mode == SNOW_MODE_INIT ? v ^ F : v;
@@ -210,33 +191,28 @@ export function snow3gFastTablesInit(sq: usize, mulNib: usize, divNib: usize): v
   store<u32>(s, c4, 16); store<u32>(s, c5, 20); store<u32>(s, c6, 24); store<u32>(s, c7, 28);
   store<u32>(s, c8, 32); store<u32>(s, c9, 36); store<u32>(s, c10, 40); store<u32>(s, c11, 44);
   store<u32>(s, c12, 48); store<u32>(s, c13, 52); store<u32>(s, c14, 56); store<u32>(s, c15, 60);
-  // the mirror half of the doubled ring (crypto/snow3g.ts reads s_i at slot base + i)
-  for (let i: usize = 0; i < 64; i += 8) store<u64>(s + 64 + i, load<u64>(s + i));
+  // the mirror half of the doubled ring (crypto/snow3g.ts reads s_i at slot base + i): only its
+  // single clocks, which follow initialisation, read it; batches start from base 0 or 1
+  if (mode == SNOW_MODE_INIT) for (let i: usize = 0; i < 64; i += 8) store<u64>(s + 64 + i, load<u64>(s + i));
   store<u32>(ctx + SNOW_R1, R1); store<u32>(ctx + SNOW_R2, R2); store<u32>(ctx + SNOW_R3, R3);
   store<u32>(ctx + SNOW_BASE, 0);
 }
 
 /** The 32 initialisation clocks (Doc 2, 4.1), two batches of sixteen. */
 export function snow3gInitClocksFast(ctx: usize): void {
-  snowClocks16(ctx, 0, 0, SNOW_MODE_INIT);
-  snowClocks16(ctx, 0, 0, SNOW_MODE_INIT);
+  // (src and dst are not used in this mode)
+  snowClocks16(ctx, ctx, ctx, SNOW_MODE_INIT);
+  snowClocks16(ctx, ctx, ctx, SNOW_MODE_INIT);
 }
-function snowBytes16(ctx: usize): void { snowClocks16(ctx, 0, SNOW_KS, SNOW_MODE_BYTES); }
 function snowXor16(ctx: usize, src: usize, dst: usize): void { snowClocks16(ctx, src, dst, SNOW_MODE_XOR); }
 
-/** f8 after initialisation (crypto/snow3g.ts uea2F8): dst = src ⊕ keystream for `len` bytes,
- *  sixty-four keystream bytes per batch. src and dst may be the same address. */
-export function snow3gXorFast(ctx: usize, src: usize, dst: usize, len: usize): void {
+/** f8 after initialisation (crypto/snow3g.ts snow3gXor): dst = src ⊕ keystream for the whole
+ *  64-byte chunks of the `len` bytes, the keystream XORed in as it is made; returns the number of
+ *  bytes done (crypto/snow3g.ts finishes the rest with single clocks). src and dst may alias. */
+export function snow3gXorFast(ctx: usize, src: usize, dst: usize, len: usize): usize {
   let i: usize = 0;
   for (; len - i >= 64; i += 64) snowXor16(ctx, src + i, dst + i);
-  if (i < len) {
-    // the last, partial 64 bytes through the keystream buffer
-    snowBytes16(ctx);
-    let k: usize = 0;
-    for (; i + 8 <= len; i += 8, k += 8) store<u64>(dst + i, load<u64>(src + i) ^ load<u64>(SNOW_KS + k));
-    for (; i < len; i++, k++) store<u8>(dst + i, load<u8>(src + i) ^ load<u8>(SNOW_KS + k));
-    snowScratchWipe();
-  }
+  return i;
 }
 
 function snowScratchWipe(): void {

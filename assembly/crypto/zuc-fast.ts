@@ -253,18 +253,20 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   store<u32>(s, c4, 16); store<u32>(s, c5, 20); store<u32>(s, c6, 24); store<u32>(s, c7, 28);
   store<u32>(s, c8, 32); store<u32>(s, c9, 36); store<u32>(s, c10, 40); store<u32>(s, c11, 44);
   store<u32>(s, c12, 48); store<u32>(s, c13, 52); store<u32>(s, c14, 56); store<u32>(s, c15, 60);
-  // the mirror half of the doubled ring (crypto/zuc.ts reads s_i at slot base + i)
-  for (let i: usize = 0; i < 64; i += 8) store<u64>(s + 64 + i, load<u64>(s + i));
+  // the mirror half of the doubled ring (crypto/zuc.ts reads s_i at slot base + i): only its
+  // single rounds, which follow initialisation, read it; batches start from base 0 or 1
+  if (mode == ZUC_MODE_INIT) for (let i: usize = 0; i < 64; i += 8) store<u64>(s + 64 + i, load<u64>(s + i));
   store<u32>(ctx + ZUC_R1, R1); store<u32>(ctx + ZUC_R2, R2); store<u32>(ctx + ZUC_BASE, 0);
 }
 
 /** The 32 initialisation rounds (Doc 2, 3.6.1), two batches of sixteen. */
 export function zucInitRoundsFast(ctx: usize): void {
-  zucRounds16(ctx, 0, 0, ZUC_MODE_INIT);
-  zucRounds16(ctx, 0, 0, ZUC_MODE_INIT);
+  // (src and dst are not used in this mode)
+  zucRounds16(ctx, ctx, ctx, ZUC_MODE_INIT);
+  zucRounds16(ctx, ctx, ctx, ZUC_MODE_INIT);
 }
-function zucWords16(ctx: usize): void { zucRounds16(ctx, 0, ZUC_KS, ZUC_MODE_NATIVE); }
-function zucBytes16(ctx: usize): void { zucRounds16(ctx, 0, ZUC_KS, ZUC_MODE_BYTES); }
+function zucWords16(ctx: usize): void { zucRounds16(ctx, ZUC_KS, ZUC_KS, ZUC_MODE_NATIVE); }
+function zucBytes16(ctx: usize): void { zucRounds16(ctx, ZUC_KS, ZUC_KS, ZUC_MODE_BYTES); }
 function zucXor16(ctx: usize, src: usize, dst: usize): void { zucRounds16(ctx, src, dst, ZUC_MODE_XOR); }
 
 /** 128-EEA3 after initialisation (crypto/zuc.ts eea3): dst = src ⊕ keystream for `len` bytes,
