@@ -33,9 +33,9 @@
 // | FT0 (FT0..3)  | 4096  | AES T-tables, computed at start (crypto/aes-fast.ts; also SNOW 3G S1) |
 // | FS0 (FS0..3)  | 4096  | AES S-box in each byte position, computed at start                     |
 // | SNOW_TABLES   | 6144  | SNOW 3G S2 tables, full MULα and DIVα, computed at start              |
-// | SNOW_SCRATCH  | 2048  | f8 keystream tail / f9 multiplication tables of one call; wiped       |
+// | SNOW_SCRATCH  | 2048  | f9 multiplication tables of one call; wiped                           |
 // | ZS0 (ZS0..3)  | 4096  | ZUC S-box in each byte position, computed at start                    |
-// | ZUC_SCRATCH   | 192   | EEA3 keystream tail / EIA3 window table of one call; wiped            |
+// | ZUC_SCRATCH   | 192   | EIA3 keystream words and window table of one call; wiped              |
 
 /** Request mailbox (host → firmware). */
 export const IO_IN_PTR: usize = memory.data(4096, 16);

@@ -33,8 +33,8 @@ const ZS0: usize = FAST ? memory.data(4096, 16) : 0;
 const ZS1: usize = ZS0 + 1024;
 const ZS2: usize = ZS0 + 2048;
 const ZS3: usize = ZS0 + 3072;
-/** Scratch of one 128-EEA3 / 128-EIA3 call, wiped before it returns: sixteen keystream words
- *  (64 bytes), then the 128-byte EIA3 window table (16 × u64). */
+/** Scratch of one 128-EIA3 call, wiped before it returns: sixteen keystream words (64 bytes),
+ *  then the 128-byte window table (16 × u64). */
 const ZUC_SCRATCH: usize = FAST ? memory.data(192, 16) : 0;
 const ZUC_KS: usize = ZUC_SCRATCH;
 const EIA3_TBL: usize = ZUC_SCRATCH + 64;
@@ -42,8 +42,7 @@ const ZUC_SCRATCH_LEN: usize = 192;
 
 const ZUC_MODE_INIT: i32 = 0;    // initialisation rounds: u = W >> 1 enters the LFSR, no output
 const ZUC_MODE_NATIVE: i32 = 1;  // working rounds, Z as a native u32
-const ZUC_MODE_BYTES: i32 = 2;   // working rounds, Z as its 4 keystream bytes in order
-const ZUC_MODE_XOR: i32 = 3;     // working rounds, dst = src ⊕ the 4 keystream bytes of Z
+const ZUC_MODE_XOR: i32 = 2;     // working rounds, dst = src ⊕ the 4 keystream bytes of Z
 
 /** Fill ZS0..ZS3 from the S-boxes S0, S1 (256 bytes each, crypto/zuc.ts). */
 export function zucFastTablesInit(s0: usize, s1: usize): void {
@@ -91,7 +90,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 0: s_i is c0..c15
   W = ((((c15 & 0x7fff8000) << 1) | (c14 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c2 << 16) | (c0 >>> 15)), 0);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c2 << 16) | (c0 >>> 15))), 0);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 0) ^ be32(W ^ ((c2 << 16) | (c0 >>> 15))), 0);
   W1 = R1 + ((c11 << 16) | (c9 >>> 15)); W2 = R2 ^ ((c7 << 16) | (c5 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -101,7 +99,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 1: s_i is c1..c0
   W = ((((c0 & 0x7fff8000) << 1) | (c15 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c3 << 16) | (c1 >>> 15)), 4);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c3 << 16) | (c1 >>> 15))), 4);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 4) ^ be32(W ^ ((c3 << 16) | (c1 >>> 15))), 4);
   W1 = R1 + ((c12 << 16) | (c10 >>> 15)); W2 = R2 ^ ((c8 << 16) | (c6 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -111,7 +108,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 2: s_i is c2..c1
   W = ((((c1 & 0x7fff8000) << 1) | (c0 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c4 << 16) | (c2 >>> 15)), 8);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c4 << 16) | (c2 >>> 15))), 8);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 8) ^ be32(W ^ ((c4 << 16) | (c2 >>> 15))), 8);
   W1 = R1 + ((c13 << 16) | (c11 >>> 15)); W2 = R2 ^ ((c9 << 16) | (c7 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -121,7 +117,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 3: s_i is c3..c2
   W = ((((c2 & 0x7fff8000) << 1) | (c1 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c5 << 16) | (c3 >>> 15)), 12);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c5 << 16) | (c3 >>> 15))), 12);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 12) ^ be32(W ^ ((c5 << 16) | (c3 >>> 15))), 12);
   W1 = R1 + ((c14 << 16) | (c12 >>> 15)); W2 = R2 ^ ((c10 << 16) | (c8 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -131,7 +126,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 4: s_i is c4..c3
   W = ((((c3 & 0x7fff8000) << 1) | (c2 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c6 << 16) | (c4 >>> 15)), 16);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c6 << 16) | (c4 >>> 15))), 16);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 16) ^ be32(W ^ ((c6 << 16) | (c4 >>> 15))), 16);
   W1 = R1 + ((c15 << 16) | (c13 >>> 15)); W2 = R2 ^ ((c11 << 16) | (c9 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -141,7 +135,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 5: s_i is c5..c4
   W = ((((c4 & 0x7fff8000) << 1) | (c3 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c7 << 16) | (c5 >>> 15)), 20);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c7 << 16) | (c5 >>> 15))), 20);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 20) ^ be32(W ^ ((c7 << 16) | (c5 >>> 15))), 20);
   W1 = R1 + ((c0 << 16) | (c14 >>> 15)); W2 = R2 ^ ((c12 << 16) | (c10 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -151,7 +144,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 6: s_i is c6..c5
   W = ((((c5 & 0x7fff8000) << 1) | (c4 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c8 << 16) | (c6 >>> 15)), 24);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c8 << 16) | (c6 >>> 15))), 24);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 24) ^ be32(W ^ ((c8 << 16) | (c6 >>> 15))), 24);
   W1 = R1 + ((c1 << 16) | (c15 >>> 15)); W2 = R2 ^ ((c13 << 16) | (c11 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -161,7 +153,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 7: s_i is c7..c6
   W = ((((c6 & 0x7fff8000) << 1) | (c5 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c9 << 16) | (c7 >>> 15)), 28);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c9 << 16) | (c7 >>> 15))), 28);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 28) ^ be32(W ^ ((c9 << 16) | (c7 >>> 15))), 28);
   W1 = R1 + ((c2 << 16) | (c0 >>> 15)); W2 = R2 ^ ((c14 << 16) | (c12 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -171,7 +162,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 8: s_i is c8..c7
   W = ((((c7 & 0x7fff8000) << 1) | (c6 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c10 << 16) | (c8 >>> 15)), 32);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c10 << 16) | (c8 >>> 15))), 32);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 32) ^ be32(W ^ ((c10 << 16) | (c8 >>> 15))), 32);
   W1 = R1 + ((c3 << 16) | (c1 >>> 15)); W2 = R2 ^ ((c15 << 16) | (c13 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -181,7 +171,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 9: s_i is c9..c8
   W = ((((c8 & 0x7fff8000) << 1) | (c7 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c11 << 16) | (c9 >>> 15)), 36);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c11 << 16) | (c9 >>> 15))), 36);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 36) ^ be32(W ^ ((c11 << 16) | (c9 >>> 15))), 36);
   W1 = R1 + ((c4 << 16) | (c2 >>> 15)); W2 = R2 ^ ((c0 << 16) | (c14 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -191,7 +180,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 10: s_i is c10..c9
   W = ((((c9 & 0x7fff8000) << 1) | (c8 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c12 << 16) | (c10 >>> 15)), 40);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c12 << 16) | (c10 >>> 15))), 40);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 40) ^ be32(W ^ ((c12 << 16) | (c10 >>> 15))), 40);
   W1 = R1 + ((c5 << 16) | (c3 >>> 15)); W2 = R2 ^ ((c1 << 16) | (c15 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -201,7 +189,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 11: s_i is c11..c10
   W = ((((c10 & 0x7fff8000) << 1) | (c9 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c13 << 16) | (c11 >>> 15)), 44);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c13 << 16) | (c11 >>> 15))), 44);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 44) ^ be32(W ^ ((c13 << 16) | (c11 >>> 15))), 44);
   W1 = R1 + ((c6 << 16) | (c4 >>> 15)); W2 = R2 ^ ((c2 << 16) | (c0 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -211,7 +198,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 12: s_i is c12..c11
   W = ((((c11 & 0x7fff8000) << 1) | (c10 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c14 << 16) | (c12 >>> 15)), 48);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c14 << 16) | (c12 >>> 15))), 48);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 48) ^ be32(W ^ ((c14 << 16) | (c12 >>> 15))), 48);
   W1 = R1 + ((c7 << 16) | (c5 >>> 15)); W2 = R2 ^ ((c3 << 16) | (c1 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -221,7 +207,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 13: s_i is c13..c12
   W = ((((c12 & 0x7fff8000) << 1) | (c11 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c15 << 16) | (c13 >>> 15)), 52);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c15 << 16) | (c13 >>> 15))), 52);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 52) ^ be32(W ^ ((c15 << 16) | (c13 >>> 15))), 52);
   W1 = R1 + ((c8 << 16) | (c6 >>> 15)); W2 = R2 ^ ((c4 << 16) | (c2 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -231,7 +216,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 14: s_i is c14..c13
   W = ((((c13 & 0x7fff8000) << 1) | (c12 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c0 << 16) | (c14 >>> 15)), 56);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c0 << 16) | (c14 >>> 15))), 56);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 56) ^ be32(W ^ ((c0 << 16) | (c14 >>> 15))), 56);
   W1 = R1 + ((c9 << 16) | (c7 >>> 15)); W2 = R2 ^ ((c5 << 16) | (c3 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -241,7 +225,6 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
   // step 15: s_i is c15..c14
   W = ((((c14 & 0x7fff8000) << 1) | (c13 & 0xffff)) ^ R1) + R2;
   if (mode == ZUC_MODE_NATIVE) store<u32>(dst, W ^ ((c1 << 16) | (c15 >>> 15)), 60);
-  else if (mode == ZUC_MODE_BYTES) store<u32>(dst, be32(W ^ ((c1 << 16) | (c15 >>> 15))), 60);
   else if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 60) ^ be32(W ^ ((c1 << 16) | (c15 >>> 15))), 60);
   W1 = R1 + ((c10 << 16) | (c8 >>> 15)); W2 = R2 ^ ((c6 << 16) | (c4 >>> 15));
   R1 = sbox(L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(L2((W2 << 16) | (W1 >>> 16)));
@@ -266,22 +249,15 @@ export function zucInitRoundsFast(ctx: usize): void {
   zucRounds16(ctx, ctx, ctx, ZUC_MODE_INIT);
 }
 function zucWords16(ctx: usize): void { zucRounds16(ctx, ZUC_KS, ZUC_KS, ZUC_MODE_NATIVE); }
-function zucBytes16(ctx: usize): void { zucRounds16(ctx, ZUC_KS, ZUC_KS, ZUC_MODE_BYTES); }
 function zucXor16(ctx: usize, src: usize, dst: usize): void { zucRounds16(ctx, src, dst, ZUC_MODE_XOR); }
 
-/** 128-EEA3 after initialisation (crypto/zuc.ts eea3): dst = src ⊕ keystream for `len` bytes,
- *  sixty-four bytes per batch of sixteen rounds. src and dst may be the same address. */
-export function eea3XorFast(ctx: usize, src: usize, dst: usize, len: usize): void {
+/** 128-EEA3 after initialisation (crypto/zuc.ts eea3): dst = src ⊕ keystream for the whole
+ *  64-byte chunks of the `len` bytes, the keystream XORed in as it is made; returns the number of
+ *  bytes done (crypto/zuc.ts finishes the rest with single rounds). src and dst may alias. */
+export function eea3XorFast(ctx: usize, src: usize, dst: usize, len: usize): usize {
   let i: usize = 0;
   for (; len - i >= 64; i += 64) zucXor16(ctx, src + i, dst + i);
-  if (i < len) {
-    // the last, partial 64 bytes through the keystream buffer
-    zucBytes16(ctx);
-    let k: usize = 0;
-    for (; i + 8 <= len; i += 8, k += 8) store<u64>(dst + i, load<u64>(src + i) ^ load<u64>(ZUC_KS + k));
-    for (; i < len; i++, k++) store<u8>(dst + i, load<u8>(src + i) ^ load<u8>(ZUC_KS + k));
-    zucScratchWipe();
-  }
+  return i;
 }
 
 /** Wipe the keystream buffer and the EIA3 table (keystream-derived: key-equivalent for this call). */

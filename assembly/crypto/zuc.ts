@@ -170,8 +170,8 @@ export function eea3(ctx: usize, ck: usize, count: u32, bearer: u32, direction: 
   zucInit(ctx, ck, iv);
   // L = ceil(LENGTH / 32) keystream words; C[i] = M[i] ⊕ z[i]
   let len = (<usize>bitLen + 7) >>> 3;
-  if (FAST) { eea3XorFast(ctx, src, dst, len); clearTailBits(dst, bitLen); return; }
-  let i: usize = 0;
+  // the fast build does the whole 64-byte chunks (crypto/zuc-fast.ts), single rounds the rest
+  let i: usize = FAST ? eea3XorFast(ctx, src, dst, len) : 0;
   for (; i + 4 <= len; i += 4) store<u32>(dst + i, load<u32>(src + i) ^ bswap<u32>(zucNext(ctx)));
   if (i < len) {
     let z = zucNext(ctx);
