@@ -130,6 +130,16 @@ describe('fast build: NEA/NIA 1–3 against node:crypto (NEA2/NIA2) and host/ref
       expect(toHex(nasCipher(fast, x)), `bits=${bits}`).toBe(toHex(nea2Ref(key, x.count, x.bearer, x.direction, msg, bits)));
     }
   });
+  it('128-NEA1/NIA1 and 128-NEA3/NIA3 at every bit length 0..1,100 (the 16-word keystream batches of the fast build end at every position of the message)', () => {
+    const key = seeded('edge13', 16), msg = seeded('edge13-msg', 140);
+    for (const alg of [1, 3] as const) {
+      for (let bits = 0; bits <= 1100; bits++) {
+        const x = { alg, key, count: 0x0a0b0c0d + bits, bearer: bits & 31, direction: (bits >> 5) & 1, message: msg, bits };
+        expect(toHex(nasMac(fast, x)), `NIA${alg} bits=${bits}`).toBe(toHex(REFS[alg].nia(key, x.count, x.bearer, x.direction, msg, bits)));
+        expect(toHex(nasCipher(fast, x)), `NEA${alg} bits=${bits}`).toBe(toHex(REFS[alg].nea(key, x.count, x.bearer, x.direction, msg, bits)));
+      }
+    }
+  });
   it('128-NEA2: the 64-bit counter carries across its low 32 bits (COUNT ‖ BEARER ‖ DIRECTION ‖ 0^26 ends in ffffffff after 2^26 blocks; here the carry is forced by COUNT = ffffffff with a long message)', () => {
     // T1 = COUNT ‖ BEARER ‖ DIRECTION ‖ 0^26 ‖ 0^64: the low 64 bits start at 0, so the carry out of
     // the low 32 bits never happens for NAS lengths; node:crypto's aes-128-ctr increments all 128

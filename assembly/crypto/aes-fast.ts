@@ -12,13 +12,13 @@
 // An index is the state byte already multiplied by 4: (s & 0xff) << 2 for byte 0,
 // (s >>> 6) & 0x3fc for byte 1, (s >>> 14) & 0x3fc for byte 2, s >>> 24 << 2 for byte 3.
 
-import { FAST } from "./variant";
+import { FAST, NOT_BUILT } from "./variant";
 
-export const FT0: usize = FAST ? memory.data(4096, 16) : 0;
+export const FT0: usize = FAST ? memory.data(4096, 16) : NOT_BUILT;
 export const FT1: usize = FT0 + 1024;
 export const FT2: usize = FT0 + 2048;
 export const FT3: usize = FT0 + 3072;
-const FS0: usize = FAST ? memory.data(4096, 16) : 0;
+const FS0: usize = FAST ? memory.data(4096, 16) : NOT_BUILT;
 const FS1: usize = FS0 + 1024;
 const FS2: usize = FS0 + 2048;
 const FS3: usize = FS0 + 3072;

@@ -16,7 +16,7 @@
 //    4-bit windows of X (linearity: X · P = ⊕_k X_k · x^(4k) · P). The tables are key-derived and
 //    wiped before the f9 call returns.
 
-import { FAST } from "./variant";
+import { FAST, NOT_BUILT } from "./variant";
 import { FT0, FT1, FT2, FT3 } from "./aes-fast";
 
 // context layout of crypto/snow3g.ts
@@ -27,7 +27,7 @@ const SNOW_R3: usize = 136;
 const SNOW_BASE: usize = 140;
 
 /** S2T0..S2T3 (1 KiB each), then FMULA and FDIVA (1 KiB each). */
-const SNOW_TABLES: usize = FAST ? memory.data(6144, 16) : 0;
+const SNOW_TABLES: usize = FAST ? memory.data(6144, 16) : NOT_BUILT;
 const S2T0: usize = SNOW_TABLES;
 const S2T1: usize = SNOW_TABLES + 1024;
 const S2T2: usize = SNOW_TABLES + 2048;
@@ -36,7 +36,7 @@ const FMULA: usize = SNOW_TABLES + 4096;
 const FDIVA: usize = SNOW_TABLES + 5120;
 /** Scratch of one f9 call, wiped before it returns: the multiplication tables TP[0..15][0..15]
  *  (2 KiB of u64). */
-const SNOW_SCRATCH: usize = FAST ? memory.data(2048, 16) : 0;
+const SNOW_SCRATCH: usize = FAST ? memory.data(2048, 16) : NOT_BUILT;
 const F9_TP: usize = SNOW_SCRATCH;
 const SNOW_SCRATCH_LEN: usize = 2048;
 

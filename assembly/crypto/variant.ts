@@ -6,7 +6,10 @@
 //
 // FAST is a compile-time constant: every `if (FAST)` and `FAST ? … : …` is resolved by the
 // compiler, so the small build contains neither the fast code nor its tables (a fast-only table is
-// declared as `FAST ? memory.data(…) : 0`, which reserves nothing in the small build).
+// declared as `FAST ? memory.data(…) : NOT_BUILT`, which reserves nothing in the small build).
 
 // @ts-ignore: UE_KEYS_FAST is defined on the asc command line or not at all
 export const FAST: bool = isDefined(UE_KEYS_FAST);
+
+/** The address a fast-only table has in the small build, where no code uses it. */
+export const NOT_BUILT: usize = 0;

@@ -19,7 +19,7 @@
 //    copies of K per 4 message bits (carry-less multiplication by 4-bit windows); no branch
 //    depends on the message.
 
-import { FAST } from "./variant";
+import { FAST, NOT_BUILT } from "./variant";
 
 // context layout of crypto/zuc.ts
 const ZUC_S: usize = 0;
@@ -29,13 +29,13 @@ const ZUC_BASE: usize = 136;
 
 /** ZS0[x] = S0[x] << 24, ZS1[x] = S1[x] << 16, ZS2[x] = S0[x] << 8, ZS3[x] = S1[x]: S(X) is their
  *  OR over the four bytes of X (most significant byte first). */
-const ZS0: usize = FAST ? memory.data(4096, 16) : 0;
+const ZS0: usize = FAST ? memory.data(4096, 16) : NOT_BUILT;
 const ZS1: usize = ZS0 + 1024;
 const ZS2: usize = ZS0 + 2048;
 const ZS3: usize = ZS0 + 3072;
 /** Scratch of one 128-EIA3 call, wiped before it returns: sixteen keystream words (64 bytes),
  *  then the 128-byte window table (16 × u64). */
-const ZUC_SCRATCH: usize = FAST ? memory.data(192, 16) : 0;
+const ZUC_SCRATCH: usize = FAST ? memory.data(192, 16) : NOT_BUILT;
 const ZUC_KS: usize = ZUC_SCRATCH;
 const EIA3_TBL: usize = ZUC_SCRATCH + 64;
 const ZUC_SCRATCH_LEN: usize = 192;
@@ -308,8 +308,7 @@ export function eia3Fast(ctx: usize, msg: usize, bitLen: u32): u32 {
   let p = msg, whole = msg + (lastWord << 2);
   while (p < whole) {
     if (idx == 64) { zucWords16(ctx); idx = 0; }
-    let stop = p + ((64 - idx));
-    if (stop > whole) stop = whole;
+    let stop = min<usize>(p + (64 - idx), whole);
     for (; p < stop; p += 4, idx += 4) {
       let zj1 = load<u32>(ZUC_KS + idx);
       T ^= eia3Word(be32(load<u32>(p)), (<u64>zj << 32) | <u64>zj1);
