@@ -22,6 +22,20 @@
 // | NAS_MSG       | 2048  | a plain NAS message being built (SMC Complete/Reject) before protection|
 //
 // Everything is wiped (zeroed) when it holds retired key material: see wipe() callers.
+//
+// The FAST build (build/ue-fast.wasm, issue 12, crypto/variant.ts) has every region above at the
+// same address (tests/fast-build.test.ts compares every exported constant). After them, among the
+// constant tables of crypto/, it adds static blocks of its own (not exported, not in the small
+// build; `node build/cli.mjs profile` lists them with their addresses):
+//
+// | block         | size  | what                                                                  |
+// |---------------|-------|-----------------------------------------------------------------------|
+// | FT0 (FT0..3)  | 4096  | AES T-tables, computed at start (crypto/aes-fast.ts; also SNOW 3G S1) |
+// | FS0 (FS0..3)  | 4096  | AES S-box in each byte position, computed at start                     |
+// | SNOW_TABLES   | 6144  | SNOW 3G S2 tables, full MULα and DIVα, computed at start              |
+// | SNOW_SCRATCH  | 2048  | f9 multiplication tables of one call; wiped                           |
+// | ZS0 (ZS0..3)  | 4096  | ZUC S-box in each byte position, computed at start                    |
+// | ZUC_SCRATCH   | 192   | EIA3 keystream words and window table of one call; wiped              |
 
 /** Request mailbox (host → firmware). */
 export const IO_IN_PTR: usize = memory.data(4096, 16);

@@ -14,6 +14,9 @@
 // round-r key as a 16-byte string and AddRoundKey is a 32-bit XOR per column. No state outside the
 // caller's regions: rk and the 16-byte blocks are the whole context.
 
+import { FAST } from "./variant";
+import { aesFastTablesInit, aesExpandKeyFast, aesEncryptBlockFast } from "./aes-fast";
+
 /** Nk, Nb, Nr for AES-128 (FIPS 197 Figure 4). */
 const AES_NK: i32 = 4;
 const AES_NB: i32 = 4;
@@ -56,6 +59,8 @@ function aesTablesInit(): void {
   store<u32>(T0, aesColumn(affine(0)));
 }
 aesTablesInit();
+// The fast build (crypto/variant.ts) derives its eight tables from T0 (crypto/aes-fast.ts).
+if (FAST) aesFastTablesInit(T0);
 
 /** The affine transformation of FIPS 197 5.1.1 (equation 5.1): b'_i = b_i ⊕ b_(i+4) ⊕ b_(i+5) ⊕ b_(i+6) ⊕ b_(i+7)
  *  ⊕ c_i with c = {63}, i.e. b ⊕ rotl8(b,1) ⊕ rotl8(b,2) ⊕ rotl8(b,3) ⊕ rotl8(b,4) ⊕ {63}. */
@@ -92,6 +97,7 @@ aesTablesInit();
  * `key` and `rk` may be the same address (the key is the first round key).
  */
 export function aesExpandKey(key: usize, rk: usize): void {
+  if (FAST) { aesExpandKeyFast(key, rk); return; }
   let w0 = load<u32>(key), w1 = load<u32>(key, 4), w2 = load<u32>(key, 8), w3 = load<u32>(key, 12);
   store<u32>(rk, w0); store<u32>(rk, w1, 4); store<u32>(rk, w2, 8); store<u32>(rk, w3, 12);
   let rcon = AES_RCON_1;
@@ -113,6 +119,7 @@ export function aesExpandKey(key: usize, rk: usize): void {
  * `input` and `output` may alias (the state lives in locals until the final store).
  */
 export function aesEncryptBlock(rk: usize, input: usize, output: usize): void {
+  if (FAST) { aesEncryptBlockFast(rk, input, output); return; }
   // AddRoundKey(state, w[0, Nb-1])
   let s0 = load<u32>(input) ^ load<u32>(rk);
   let s1 = load<u32>(input, 4) ^ load<u32>(rk, 4);

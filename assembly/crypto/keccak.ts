@@ -10,6 +10,9 @@
 // compact reference implementations) to keep the module small; 24 rounds of ~120 lane operations.
 // No state outside the caller's regions: `state` (200 bytes) and `bc` (40 bytes of scratch).
 
+import { FAST } from "./variant";
+import { keccakF1600Fast } from "./keccak-fast";
+
 /** Number of rounds n_r = 12 + 2l with l = 6 (FIPS 202 3.4). */
 const KECCAK_ROUNDS: i32 = 24;
 /** Lanes in the state (5 × 5). */
@@ -47,6 +50,7 @@ const KECCAK_PILN: usize = memory.data<u8>([
 
 /** Keccak-f[1600] in place on the 200-byte state at `state`; `bc` is 40 bytes of scratch. */
 export function keccakF1600(state: usize, bc: usize): void {
+  if (FAST) { keccakF1600Fast(state); return; }
   for (let round = 0; round < KECCAK_ROUNDS; round++) {
     // θ: C[x] = A[x,0] ⊕ A[x,1] ⊕ A[x,2] ⊕ A[x,3] ⊕ A[x,4]
     for (let x = 0; x < 5; x++) {

@@ -8,6 +8,8 @@
 //               one counter, never a parallel "buffer length" that can drift)
 //   [112..368)  the message schedule W0..W63 (scratch, wiped by sha256Wipe)
 import { wipe, copy } from "../util";
+import { FAST } from "./variant";
+import { sha256CompressFast } from "./sha256-fast";
 
 export const SHA256_CTX_SIZE: u32 = 368;
 const H_OFF: usize = 0;
@@ -76,6 +78,7 @@ sha256TablesInit();
 
 /** One compression of the 64-byte block at `block` into the chaining value of `ctx` (FIPS 180-4 6.2.2). */
 export function sha256Compress(ctx: usize, block: usize): void {
+  if (FAST) { sha256CompressFast(ctx, block); return; }
   const w = ctx + W_OFF;
   // Step 1: W0..W15 are the block's big-endian words; Wt = σ1(Wt−2) + Wt−7 + σ0(Wt−15) + Wt−16.
   for (let i: usize = 0; i < 64; i += 16) {

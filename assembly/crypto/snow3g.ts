@@ -15,6 +15,8 @@
 
 import { aesT0 } from "./aes";
 import { loadBe32, clearTailBits, wipe } from "../util";
+import { FAST } from "./variant";
+import { snow3gFastTablesInit, snow3gInitClocksFast, snow3gXorFast, f9EvalFast } from "./snow3g-fast";
 
 // ---- context layout ---------------------------------------------------------------------------
 const SNOW_S: usize = 0;       // 32 x u32 doubled ring holding s0..s15
@@ -108,6 +110,8 @@ function snow3gTablesInit(): void {
   wipe(XPOW, 256);   // set-up scratch only: the page shows it as an empty work area afterwards
 }
 snow3gTablesInit();
+// The fast build (crypto/variant.ts) derives its full tables from these (crypto/snow3g-fast.ts).
+if (FAST) snow3gFastTablesInit(SQ, MULalphaNib, DIValphaNib);
 
 // @ts-ignore: decorator
 @inline function MULalpha(c: u32): u32 {
@@ -189,7 +193,8 @@ export function snow3gInit(ctx: usize, k0: u32, k1: u32, k2: u32, k3: u32, iv0: 
   store<u32>(ctx + SNOW_BASE, 0);
   for (let i: usize = 0; i < 64; i += 8) store<u64>(s + 64 + i, load<u64>(s + i));   // the mirror
   // "the cipher is clocked 32 times ... in initialisation mode"
-  for (let i = 0; i < SNOW3G_INIT_CLOCKS; i++) snow3gClock(ctx, true);
+  if (FAST) snow3gInitClocksFast(ctx);
+  else for (let i = 0; i < SNOW3G_INIT_CLOCKS; i++) snow3gClock(ctx, true);
   // "the FSM is clocked once and its output word discarded; then the LFSR is clocked in keystream mode"
   snow3gClock(ctx, false);
 }
@@ -212,7 +217,8 @@ export function snow3gNext(ctx: usize): u32 { return snow3gClock(ctx, false); }
 /** dst[i] = src[i] XOR keystream byte i for `len` bytes (z1 most significant byte first).
  *  src and dst may be the same address. */
 export function snow3gXor(ctx: usize, src: usize, dst: usize, len: usize): void {
-  let i: usize = 0;
+  // the fast build does the whole 64-byte chunks (crypto/snow3g-fast.ts), single clocks the rest
+  let i: usize = FAST ? snow3gXorFast(ctx, src, dst, len) : 0;
   for (; i + 4 <= len; i += 4) store<u32>(dst + i, load<u32>(src + i) ^ bswap<u32>(snow3gNext(ctx)));
   if (i < len) {
     let z = snow3gNext(ctx);
@@ -255,6 +261,7 @@ function mul64(V: u64, P: u64): u64 {
  * IV = COUNT-I || FRESH || (DIRECTION << 31) ⊕ COUNT-I || (DIRECTION << 15) ⊕ FRESH.
  */
 export function uia2F9(ctx: usize, ik: usize, countI: u32, fresh: u32, direction: u32, msg: usize, bitLen: u32): u32 {
+  if (FAST) return uia2F9Fast(ctx, ik, countI, fresh, direction, msg, bitLen);
   let d = direction & 1;
   // IV3 = COUNT-I, IV2 = FRESH, IV1 = DIRECTION << 31 ⊕ COUNT-I, IV0 = DIRECTION << 15 ⊕ FRESH
   initDoc1(ctx, ik, fresh ^ (d << 15), countI ^ (d << 31), fresh, countI);
@@ -288,4 +295,17 @@ export function uia2F9(ctx: usize, ik: usize, countI: u32, fresh: u32, direction
   // EVAL = Mul(EVAL, Q); MAC-I = (EVAL >> 32) ⊕ z5
   EVAL = mul64(EVAL, Q);
   return <u32>(EVAL >>> 32) ^ z5;
+}
+
+/** f9 as uia2F9 in the fast build (crypto/variant.ts): the message blocks are multiplied by P with
+ *  tables built for this message (crypto/snow3g-fast.ts f9EvalFast), the rest is the same. */
+function uia2F9Fast(ctx: usize, ik: usize, countI: u32, fresh: u32, direction: u32, msg: usize, bitLen: u32): u32 {
+  let d = direction & 1;
+  initDoc1(ctx, ik, fresh ^ (d << 15), countI ^ (d << 31), fresh, countI);
+  let z1 = snow3gNext(ctx), z2 = snow3gNext(ctx), z3 = snow3gNext(ctx), z4 = snow3gNext(ctx);
+  let z5 = snow3gNext(ctx);
+  let P = (<u64>z1 << 32) | <u64>z2;
+  let Q = (<u64>z3 << 32) | <u64>z4;
+  // EVAL over M_0 .. M_(D−2), ⊕ LENGTH; then Mul(EVAL, Q); MAC-I = (EVAL >> 32) ⊕ z5
+  return <u32>(mul64(f9EvalFast(msg, bitLen, P), Q) >>> 32) ^ z5;
 }

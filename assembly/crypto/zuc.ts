@@ -9,6 +9,8 @@
 // advances base.
 
 import { loadBe32, storeBe32, clearTailBits } from "../util";
+import { FAST } from "./variant";
+import { zucFastTablesInit, zucInitRoundsFast, eea3XorFast, eia3Fast } from "./zuc-fast";
 
 // ---- context layout ---------------------------------------------------------------------------
 const ZUC_S: usize = 0;        // 32 x u32 doubled ring holding s0..s15
@@ -70,6 +72,9 @@ const S1: usize = memory.data<u8>([
   0x88, 0xb1, 0x98, 0x7c, 0xf3, 0x3d, 0x60, 0x6c, 0x7b, 0xca, 0xd3, 0x1f, 0x32, 0x65, 0x04, 0x28,
   0x64, 0xbe, 0x85, 0x9b, 0x2f, 0x59, 0x8a, 0xd7, 0xb0, 0x25, 0xac, 0xaf, 0x12, 0x03, 0xe2, 0xf2,
 ]);
+
+// The fast build (crypto/variant.ts) derives its S-box tables from S0 and S1 (crypto/zuc-fast.ts).
+if (FAST) zucFastTablesInit(S0, S1);
 
 // ---- building blocks (Doc 2, 3.2 to 3.4) ------------------------------------------------------
 
@@ -142,7 +147,8 @@ export function zucInit(ctx: usize, key: usize, iv: usize): void {
   // R1 = R2 = 0
   store<u32>(ctx + ZUC_R1, 0); store<u32>(ctx + ZUC_R2, 0); store<u32>(ctx + ZUC_BASE, 0);
   // repeat 32 times: BitReorganization(); W = F(X0, X1, X2); LFSRWithInitialisationMode(W >> 1)
-  for (let i = 0; i < ZUC_INIT_ROUNDS; i++) zucClock(ctx, true);
+  if (FAST) zucInitRoundsFast(ctx);
+  else for (let i = 0; i < ZUC_INIT_ROUNDS; i++) zucClock(ctx, true);
   // working stage, first round: BitReorganization(); F(X0, X1, X2) discarded; LFSRWithWorkMode()
   zucClock(ctx, false);
 }
@@ -164,7 +170,8 @@ export function eea3(ctx: usize, ck: usize, count: u32, bearer: u32, direction: 
   zucInit(ctx, ck, iv);
   // L = ceil(LENGTH / 32) keystream words; C[i] = M[i] ⊕ z[i]
   let len = (<usize>bitLen + 7) >>> 3;
-  let i: usize = 0;
+  // the fast build does the whole 64-byte chunks (crypto/zuc-fast.ts), single rounds the rest
+  let i: usize = FAST ? eea3XorFast(ctx, src, dst, len) : 0;
   for (; i + 4 <= len; i += 4) store<u32>(dst + i, load<u32>(src + i) ^ bswap<u32>(zucNext(ctx)));
   if (i < len) {
     let z = zucNext(ctx);
@@ -197,6 +204,7 @@ export function eia3(ctx: usize, ik: usize, count: u32, bearer: u32, direction: 
   let dirBit = (direction & 1) << 31;
   storeBe32(iv, count); storeBe32(iv + 4, w1); storeBe32(iv + 8, count ^ dirBit); storeBe32(iv + 12, w1 ^ (dirBit >>> 16));
   zucInit(ctx, ik, iv);
+  if (FAST) return eia3Fast(ctx, msg, bitLen);
   // z_i = the 32 keystream bits starting at bit i: taken from the window of words z[j] || z[j+1]
   let zj = zucNext(ctx), zj1 = zucNext(ctx);
   let nBytes = (<usize>bitLen + 7) >>> 3;

@@ -11,6 +11,11 @@
 // | WORK    | 656  | scratch of one call (AES round keys, Keccak state, AK, SQN, XMAC, RES ...), |
 // |         |      | wiped before every export returns                                           |
 //
+// The FAST build (build/usim-fast.wasm, issue 12, crypto/variant.ts) has these regions at the same
+// addresses and adds two constant tables computed at start (not exported): FT0..FT3 (4 KiB, AES
+// T-tables) and FS0..FS3 (4 KiB, AES S-box per byte position), crypto/aes-fast.ts. Its Keccak
+// (crypto/keccak-fast.ts) keeps the lanes in locals and needs no table.
+//
 // PERSIST layout (little-endian integers, as wasm stores them). A blank card is 384 zero bytes.
 //
 // | off | len | field                                                                          |

@@ -21,6 +21,7 @@
 import { aesEncryptBlock } from '../crypto/aes';
 import { copy } from '../util';
 import { W_BLK, W_IN1, W_TEMP } from './memory';
+import { FAST } from '../crypto/variant';
 
 /** Rotation constants r1..r5 (TS 35.206 4.1), in bytes: r1 = 64, r2 = 0, r3 = 32, r4 = 64, r5 = 96 bits. */
 const MILENAGE_R1: usize = 64 / 8;
@@ -64,6 +65,7 @@ function milenageTemp(rk: usize, opc: usize, rand: usize): void {
  * x = TEMP (n = 2..5).
  */
 function milenageOut(rk: usize, opc: usize, x: usize, r: usize, c: u8, addTemp: bool): void {
+  if (FAST) { milenageOutWords(rk, opc, x, r, c, addTemp); return; }
   for (let i: usize = 0; i < 16; i++) {
     let j = (i + r) & 15;
     let b = load<u8>(x + j) ^ load<u8>(opc + j);
@@ -73,6 +75,34 @@ function milenageOut(rk: usize, opc: usize, x: usize, r: usize, c: u8, addTemp: 
   store<u8>(W_BLK + 15, load<u8>(W_BLK + 15) ^ c);
   aesEncryptBlock(rk, W_BLK, W_BLK);
   xor16(W_BLK, W_BLK, opc);
+}
+
+/**
+ * milenageOut for the fast build (crypto/variant.ts): every r is a multiple of 32 bits, so the
+ * rotation moves whole 4-byte words (word i of the result is word (i + r/4) mod 4 of x ⊕ OPc), and
+ * c only touches the last byte, the top byte of the last little-endian word.
+ */
+function milenageOutWords(rk: usize, opc: usize, x: usize, r: usize, c: u8, addTemp: bool): void {
+  let j0 = r, j1 = (r + 4) & 15, j2 = (r + 8) & 15, j3 = (r + 12) & 15;
+  let b0 = load<u32>(x + j0) ^ load<u32>(opc + j0), b1 = load<u32>(x + j1) ^ load<u32>(opc + j1);
+  let b2 = load<u32>(x + j2) ^ load<u32>(opc + j2), b3 = load<u32>(x + j3) ^ load<u32>(opc + j3);
+  if (addTemp) {
+    b0 ^= load<u32>(W_TEMP); b1 ^= load<u32>(W_TEMP, 4); b2 ^= load<u32>(W_TEMP, 8); b3 ^= load<u32>(W_TEMP, 12);
+  }
+  store<u32>(W_BLK, b0); store<u32>(W_BLK, b1, 4); store<u32>(W_BLK, b2, 8);
+  store<u32>(W_BLK, b3 ^ (<u32>c << 24), 12);
+  aesEncryptBlock(rk, W_BLK, W_BLK);
+  xor16(W_BLK, W_BLK, opc);
+}
+
+/** Copy a 6-, 8- or 16-byte MILENAGE output: word stores in the fast build, copy() otherwise. */
+// @ts-ignore: decorator
+@inline function out(dst: usize, src: usize, len: u32): void {
+  if (FAST) {
+    if (len == 16) { store<u64>(dst, load<u64>(src)); store<u64>(dst, load<u64>(src, 8), 8); }
+    else if (len == 8) store<u64>(dst, load<u64>(src));
+    else { store<u32>(dst, load<u32>(src)); store<u16>(dst, load<u16>(src, 4), 4); }
+  } else copy(dst, src, len);
 }
 
 /**
@@ -87,8 +117,8 @@ export function milenageF1(rk: usize, opc: usize, rand: usize, sqn: usize, amf: 
   copy(W_IN1 + 8, W_IN1, 8);
   // OUT1 = E_K(TEMP ⊕ rot(IN1 ⊕ OPc, r1) ⊕ c1) ⊕ OPc
   milenageOut(rk, opc, W_IN1, MILENAGE_R1, MILENAGE_C1, true);
-  if (macA != 0) copy(macA, W_BLK, MILENAGE_MAC_LEN);
-  if (macS != 0) copy(macS, W_BLK + 8, MILENAGE_MAC_LEN);
+  if (macA != 0) out(macA, W_BLK, MILENAGE_MAC_LEN);
+  if (macS != 0) out(macS, W_BLK + 8, MILENAGE_MAC_LEN);
 }
 
 /**
@@ -100,21 +130,21 @@ export function milenageF2345(rk: usize, opc: usize, rand: usize,
   milenageTemp(rk, opc, rand);
   // OUT2 = E_K(rot(TEMP ⊕ OPc, r2) ⊕ c2) ⊕ OPc;  RES = OUT2[64..127], AK = OUT2[0..47]
   milenageOut(rk, opc, W_TEMP, MILENAGE_R2, MILENAGE_C2, false);
-  if (res != 0) copy(res, W_BLK + 8, MILENAGE_RES_LEN);
-  if (ak != 0) copy(ak, W_BLK, MILENAGE_AK_LEN);
+  if (res != 0) out(res, W_BLK + 8, MILENAGE_RES_LEN);
+  if (ak != 0) out(ak, W_BLK, MILENAGE_AK_LEN);
   // OUT3 = E_K(rot(TEMP ⊕ OPc, r3) ⊕ c3) ⊕ OPc;  CK = OUT3
   if (ck != 0) {
     milenageOut(rk, opc, W_TEMP, MILENAGE_R3, MILENAGE_C3, false);
-    copy(ck, W_BLK, MILENAGE_CK_LEN);
+    out(ck, W_BLK, MILENAGE_CK_LEN);
   }
   // OUT4 = E_K(rot(TEMP ⊕ OPc, r4) ⊕ c4) ⊕ OPc;  IK = OUT4
   if (ik != 0) {
     milenageOut(rk, opc, W_TEMP, MILENAGE_R4, MILENAGE_C4, false);
-    copy(ik, W_BLK, MILENAGE_CK_LEN);
+    out(ik, W_BLK, MILENAGE_CK_LEN);
   }
   // OUT5 = E_K(rot(TEMP ⊕ OPc, r5) ⊕ c5) ⊕ OPc;  AK* = OUT5[0..47]
   if (akStar != 0) {
     milenageOut(rk, opc, W_TEMP, MILENAGE_R5, MILENAGE_C5, false);
-    copy(akStar, W_BLK, MILENAGE_AK_LEN);
+    out(akStar, W_BLK, MILENAGE_AK_LEN);
   }
 }

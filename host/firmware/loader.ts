@@ -13,6 +13,9 @@ import type { UeExports, UsimExports } from './abi.generated.js';
 
 /** build/ue.wasm (ME), build/usim.wasm (USIM), build/ue-vectors.wasm (ME + primitive test exports). */
 export type ModuleName = 'ue' | 'usim' | 'ue-vectors';
+/** A module file of build/: ModuleName, or the FAST build of ue / usim (issue 12: build/ue-fast.wasm,
+ *  build/usim-fast.wasm; same ABI, table-driven primitives). */
+export type ModuleFile = ModuleName | 'ue-fast' | 'usim-fast';
 
 /** Find a file of build/ next to this file (bundled) or in ../build (sources, tests). */
 export function buildPath(file: string): string {
@@ -23,13 +26,13 @@ export function buildPath(file: string): string {
 }
 
 /** Path of build/<name>.wasm (or the debug variant). */
-export function wasmPath(name: ModuleName, variant: 'release' | 'debug' = 'release'): string {
+export function wasmPath(name: ModuleFile, variant: 'release' | 'debug' = 'release'): string {
   return buildPath(variant === 'debug' ? `${name}.debug.wasm` : `${name}.wasm`);
 }
 
 const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
 /** The module bytes (cached per path). */
-export function wasmBytes(name: ModuleName, variant: 'release' | 'debug' = 'release'): Uint8Array<ArrayBuffer> {
+export function wasmBytes(name: ModuleFile, variant: 'release' | 'debug' = 'release'): Uint8Array<ArrayBuffer> {
   const p = wasmPath(name, variant);
   let b = bytesCache.get(p);
   if (!b) { b = new Uint8Array(readFileSync(p)); bytesCache.set(p, b); }
@@ -148,20 +151,20 @@ export class Firmware<E extends object = AnyExports> {
 }
 
 /** The typed exports of a module by name (ue-vectors: the ME's exports plus test primitives). */
-export type ExportsOf<N extends ModuleName> = N extends 'usim' ? UsimExports : UeExports;
+export type ExportsOf<N extends ModuleFile> = N extends 'usim' | 'usim-fast' ? UsimExports : UeExports;
 /** The ME firmware (build/ue.wasm) and the USIM module (build/usim.wasm) with their typed exports. */
 export type UeModule = Firmware<UeExports>;
 export type UsimModule = Firmware<UsimExports>;
 
 /** Instantiate a module synchronously from its bytes (no imports are needed or given). */
-export function instantiateSync<N extends ModuleName>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
+export function instantiateSync<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
   const module = new WebAssembly.Module(wasmBytes(name, variant));
   const inst = asInstantiateSync(module, {});
   return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module);
 }
 
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
-export async function instantiate<N extends ModuleName>(name: N, variant: 'release' | 'debug' = 'release'): Promise<Firmware<ExportsOf<N>>> {
+export async function instantiate<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Promise<Firmware<ExportsOf<N>>> {
   const module = await WebAssembly.compile(wasmBytes(name, variant));
   const inst = await asInstantiate(module, {});
   return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module);

@@ -13,16 +13,23 @@ mkdirSync(join(root, 'build'), { recursive: true });
 
 // Firmware modules: entry file → output name. Flags come from asconfig.json (one page, no imports,
 // MVP feature set); see TOOLCHAIN.md.
+// The *-fast modules are the FAST build of the same sources (issue 12, assembly/crypto/variant.ts):
+// `--use UE_KEYS_FAST=1` selects the table-driven primitives, and the release is optimised for
+// speed (shrinkLevel 0) instead of size; same memory, features and exports as the small build.
+const FAST_FLAGS = ['--use', 'UE_KEYS_FAST=1'];
 const modules = [
   { entry: 'assembly/ue.ts', out: 'ue' },
   { entry: 'assembly/usim/index.ts', out: 'usim' },
   { entry: 'assembly/ue-vectors.ts', out: 'ue-vectors' },
+  { entry: 'assembly/ue.ts', out: 'ue-fast', fast: true },
+  { entry: 'assembly/usim/index.ts', out: 'usim-fast', fast: true },
 ];
 const only = process.argv.includes('--wasm-only');
 for (const m of modules) {
   if (!existsSync(join(root, m.entry))) continue;
-  run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'release', '-o', `build/${m.out}.wasm`, '-t', `build/${m.out}.wat`]);
-  run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'debug', '-o', `build/${m.out}.debug.wasm`]);
+  const extra = m.fast ? FAST_FLAGS : [];
+  run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'release', ...extra, ...(m.fast ? ['--shrinkLevel', '0'] : []), '-o', `build/${m.out}.wasm`, '-t', `build/${m.out}.wat`]);
+  run(bin('asc'), [m.entry, '--config', 'asconfig.json', '--target', 'debug', ...extra, '-o', `build/${m.out}.debug.wasm`]);
 }
 // Region notes for the ABI tables: the doc comment above each `export const X_PTR` in a
 // memory-map file (the single source of truth for the README and the C header).

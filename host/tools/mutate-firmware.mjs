@@ -179,7 +179,10 @@ const isListed = (m, eq) => eq.some((e) => {
 // ---------------------------------------------------------------------------------------------
 // Modules and test subsets
 // ---------------------------------------------------------------------------------------------
-const ENTRIES = { ue: 'assembly/ue.ts', 'ue-vectors': 'assembly/ue-vectors.ts', usim: 'assembly/usim/index.ts' };
+const ENTRIES = { ue: 'assembly/ue.ts', 'ue-vectors': 'assembly/ue-vectors.ts', usim: 'assembly/usim/index.ts', 'ue-fast': 'assembly/ue.ts', 'usim-fast': 'assembly/usim/index.ts' };
+/** Extra asc flags per module: the FAST build of the same sources (issue 12, assembly/crypto/variant.ts),
+ *  so a mutant in a fast-only file (crypto/*-fast.ts) or a FAST branch is compiled where it runs. */
+const FLAGS = { 'ue-fast': ['--use', 'UE_KEYS_FAST=1'], 'usim-fast': ['--use', 'UE_KEYS_FAST=1'] };
 
 /** Files each module compiles (relative import graph from its entry). */
 function moduleFiles() {
@@ -204,15 +207,17 @@ const KDF = ['kdf-differential', 'kamf-horizontal-derivation', 'srvcc-context-ru
 const NAS = ['nas-differential', 'nas-protect', 'boundaries'];
 const PROC = ['mobility', 'interworking', 'srvcc', 'n2-handover', 'aka', 'me-storage', 'nas-differential'];
 const SUBSETS = [
-  [/^assembly\/crypto\/(sha256|hmac)\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'abi-boundaries', 'usim-auth']],
-  [/^assembly\/crypto\/aes\.ts$/, ['nas-vectors', 'usim-vectors'], NAS],
-  [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth']],
-  [/^assembly\/crypto\//, ['nas-vectors'], [...NAS, 'abi-boundaries', 'nas-alg-abi']],
+  // the FAST build only (compiled into ue-fast / usim-fast; dead code in the small build)
+  [/^assembly\/crypto\/([\w-]+-fast|variant)\.ts$/, ['fast-build'], []],
+  [/^assembly\/crypto\/(sha256|hmac)\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'abi-boundaries', 'usim-auth', 'fast-build']],
+  [/^assembly\/crypto\/aes\.ts$/, ['nas-vectors', 'usim-vectors'], [...NAS, 'fast-build']],
+  [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth', 'fast-build']],
+  [/^assembly\/crypto\//, ['nas-vectors'], [...NAS, 'abi-boundaries', 'nas-alg-abi', 'fast-build']],
   [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
   [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
   [/^assembly\/context\//, ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
   [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
-  [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic']],
+  [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic', 'fast-build']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
 /** Every suite by its name (tests/<concept>/<name>.test.ts); a name that names no suite is an error,
@@ -257,7 +262,7 @@ async function compile(work, mod, outFile) {
   const errs = [];
   const stream = { write: (s) => { errs.push(String(s)); return true; } };
   const r = await asc.main([ENTRIES[mod], '--baseDir', work, '--config', 'asconfig.json', '--target', 'release',
-    '--optimizeLevel', '0', '--shrinkLevel', '0', '-o', outFile], { stdout: stream, stderr: stream });
+    '--optimizeLevel', '0', '--shrinkLevel', '0', ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
   return r.error ? null : readFileSync(outFile);
 }
 
