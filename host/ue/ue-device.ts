@@ -48,6 +48,11 @@ export class UeDevice {
   /** MNC length of the subscriber's IMSI (EF AD on a real USIM, TS 31.102 4.2.18): splits the
    *  SUPI into MCC ‖ MNC ‖ MSIN for the SUCI. Default 2 digits. */
   mncDigits: number = DEFAULT_MNC_DIGITS;
+  /** Whether the trace shows the keys a completed SECURITY MODE COMMAND took into use (KAMF or
+   *  KAMF′, KNASint, KgNB): the one place the trace asks the firmware for key bytes, with one
+   *  `ctx_read` of CURRENT. On by default (`ue-keys run` shows every key); off, those keys stay in
+   *  the firmware and the trace shows only what the SMC returned. */
+  traceKeys = true;
 
   constructor(readonly usim: Usim, me: MeStorage, readonly trace: Trace, readonly snn: string,
     readonly caps: Uint8Array = DEFAULT_UE_SECURITY_CAPABILITIES, fw?: UeFirmware) {
@@ -222,9 +227,11 @@ export class UeDevice {
       return rej;
     }
     if (r.result === 'complete' && pendingAka?.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi) this.aka.acceptSmc(r.ngKsi);
-    // The trace shows what the SMC returned; the new KAMF and its keys stay in the firmware.
+    // The trace shows what the SMC returned, and with traceKeys the keys it took into use.
+    const keys = r.result === 'complete' && this.traceKeys ? this.fw.read('current') : null;
     this.trace.add('UE', r.result === 'complete' ? `SECURITY MODE COMPLETE${r.hdp ? ' (HDP = 1: KAMF′ derived)' : ''}` : `SECURITY MODE REJECT #${r.cause}`, {
-      ngKsi: r.ngKsi, newKamf: r.result === 'complete' ? r.newKamf : null, smcDlCount: r.dlCount, responseUlCount: r.ulCount, oldContextKept: r.oldKept,
+      ...(keys ? { kamf: keys.kamf } : {}), ngKsi: r.ngKsi, ...(keys ? { knasint: keys.knasint, kgnb: keys.kgnb } : {}),
+      newKamf: r.result === 'complete' ? r.newKamf : null, smcDlCount: r.dlCount, responseUlCount: r.ulCount, oldContextKept: r.oldKept,
     }, { clause: 'TS 24.501 5.4.2.3, TS 33.501 6.7.2/6.9.3', message: r.response });
     return r;
   }
