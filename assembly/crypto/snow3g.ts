@@ -14,7 +14,7 @@
 // IV0||IV1||IV2||IV3; snow3gInitWords() reads that second form.
 
 import { aesT0 } from "./aes";
-import { loadBe32, clearTailBits, wipe } from "../util";
+import { loadBe32, clearTailBits, wipe } from "../lib/util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const SNOW_S: usize = 0;       // 32 x u32 doubled ring holding s0..s15

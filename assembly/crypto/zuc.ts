@@ -8,7 +8,7 @@
 // slot k + 16 equals slot k, so a clock writes s16 into the old s0's slot and its mirror and
 // advances base.
 
-import { loadBe32, storeBe32, clearTailBits } from "../util";
+import { loadBe32, storeBe32, clearTailBits } from "../lib/util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const ZUC_S: usize = 0;        // 32 x u32 doubled ring holding s0..s15

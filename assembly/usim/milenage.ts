@@ -19,7 +19,7 @@
 // working block live in WORK (usim/memory.ts) and are wiped by the export that called us.
 
 import { aesEncryptBlock } from '../crypto/aes';
-import { copy } from '../util';
+import { copy } from '../lib/util';
 import { W_BLK, W_IN1, W_TEMP } from './memory';
 
 /** Rotation constants r1..r5 (TS 35.206 4.1), in bytes: r1 = 64, r2 = 0, r3 = 32, r4 = 64, r5 = 96 bits. */

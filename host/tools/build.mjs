@@ -14,9 +14,9 @@ mkdirSync(join(root, 'build'), { recursive: true });
 // Firmware modules: entry file → output name. Flags come from asconfig.json (one page, no imports,
 // MVP feature set); see TOOLCHAIN.md.
 const modules = [
-  { entry: 'assembly/ue.ts', out: 'ue' },
+  { entry: 'assembly/me/index.ts', out: 'ue' },
   { entry: 'assembly/usim/index.ts', out: 'usim' },
-  { entry: 'assembly/ue-vectors.ts', out: 'ue-vectors' },
+  { entry: 'assembly/me/vectors.ts', out: 'ue-vectors' },
 ];
 const only = process.argv.includes('--wasm-only');
 for (const m of modules) {
@@ -27,7 +27,7 @@ for (const m of modules) {
 // Region notes for the ABI tables: the doc comment above each `export const X_PTR` in a
 // memory-map file (the single source of truth for the README and the C header).
 const notes = {};
-for (const [mod, file] of [['ue', 'assembly/memory.ts'], ['usim', 'assembly/usim/memory.ts']]) {
+for (const [mod, file] of [['ue', 'assembly/me/memory.ts'], ['usim', 'assembly/usim/memory.ts']]) {
   if (!existsSync(join(root, file))) continue;
   notes[mod] = {};
   const src = readFileSync(join(root, file), 'utf8');

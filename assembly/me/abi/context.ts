@@ -2,7 +2,7 @@
 // configuration, NAS message protection with COUNTs, the SMC and the registration outcome.
 // Offsets are relative to IO_IN; results at IO_OUT as each export documents.
 import { IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, UE_STATE_LEN, SRVCC_CTX_PTR, SRVCC_CTX_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../status";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../../lib/status";
 import { inIn, inPtr } from "./check";
 import {
   SLOT_CURRENT, SLOT_MAPPED, SLOT_COUNT, CTX_SIZE, CTX_PARTIAL_NATIVE, CTX_FULL_NATIVE, CTX_MAPPED, NGKSI_TSC_MAPPED, KSI_NO_KEY, slotPtr, ctxInit,
@@ -14,7 +14,7 @@ import { smcProcess, smcReject, CAUSE_UE_SEC_CAP_MISMATCH, CAUSE_SEC_MODE_REJECT
 import { registrationRequest, registrationOutcome } from "../context/registration";
 import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, ueFlag } from "../context/ue-state";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
-import { copy, wipe } from "../util";
+import { copy, wipe } from "../../lib/util";
 import { IO_IN_PTR } from "../memory";
 
 /** ctx_read's slot number of the mapped SRVCC (CS) context. */

@@ -6,8 +6,8 @@
 // itself: no caller ever counts byte offsets by hand (STYLE 6). The running length n is threaded
 // through the calls: n = sBegin(FC); n = sParam(n, P0, len0); …; kdfRun(key, keyLen, n, out).
 import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR, CTX_SLOTS_PTR, CTX_SLOTS_LEN } from "../memory";
-import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF, HMAC_ISTATE_OFF } from "../crypto/hmac";
-import { copy, wipe, storeBe16, storeBe32 } from "../util";
+import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF, HMAC_ISTATE_OFF } from "../../crypto/hmac";
+import { copy, wipe, storeBe16, storeBe32 } from "../../lib/util";
 
 /** Start S with the one-octet function code FC. Returns the length of S so far. */
 export function sBegin(fc: u32): u32 {

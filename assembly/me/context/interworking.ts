@@ -8,7 +8,7 @@ import { deriveKasmePrime, deriveKgnb } from "../kdf/annex_a";
 import { nia } from "../nas/algorithms";
 import { deriveKenb, deriveNhEps, deriveAlgKeyEps } from "../kdf/eps";
 import { FC_KASME_PRIME_IDLE, FC_KASME_PRIME_HO, ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";
-import { equalCt, wipe } from "../util";
+import { equalCt, wipe } from "../../lib/util";
 
 /** 2^32 − 1: the COUNT of the temporary KeNB/KgNB and of the NASC MAC at handover. */
 export const COUNT_HO: u32 = 0xffffffff;

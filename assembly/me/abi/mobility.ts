@@ -1,7 +1,7 @@
 // Exports of the inter-system and handover procedures: SRVCC to UTRAN CS, 5G ↔ EPS mapped
 // contexts, and the N2 handover NAS transparent container.
 import { IO_OUT_PTR, SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR, TMP_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE, STATUS_ERR_STATE, STATUS_ERR_LENGTH, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_ALGORITHM } from "../status";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE, STATUS_ERR_STATE, STATUS_ERR_LENGTH, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_ALGORITHM } from "../../lib/status";
 import { inIn, inPtr } from "./check";
 import {
   SLOT_CURRENT, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_MAPPED, CTX_FULL_NATIVE, NGKSI_TSC_MAPPED, OFF_KAMF, OFF_KGNB, slotPtr,
@@ -16,7 +16,7 @@ import { DIRECTION_HANDOVER_DL } from "../kdf/fc";
 import { kdfHold, kdfRelease } from "../kdf/kdf";
 import { NAS_ALG_NULL, NAS_ALG_ZUC } from "../nas/algorithms";
 import { FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, setUeFlag, ueFlag } from "../context/ue-state";
-import { copy, wipe } from "../util";
+import { copy, wipe } from "../../lib/util";
 
 /** Interworking results: [0] u32 message length, [4] u32 COUNT, [8] eKSI, keys at +16, message at +160. */
 export const IW_OUT_KEYS_OFF: u32 = 16;

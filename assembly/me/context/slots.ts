@@ -30,7 +30,7 @@
 //   [192]  HMAC inner and outer chaining states of KAMF (2 × 32): key-equivalent, like the KAMF
 //          beside them, and wiped with the slot
 import { CTX_SLOTS_PTR } from "../memory";
-import { copy, wipe } from "../util";
+import { copy, wipe } from "../../lib/util";
 import { deriveAlgKey5g } from "../kdf/annex_a";
 import { KEY_RECORD_SIZE, KEY_RECORD_KEY_OFF } from "../kdf/kdf";
 import { ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";

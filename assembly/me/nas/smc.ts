@@ -2,7 +2,7 @@
 // 6.9.3 with the change seed 000 proposes (not in the published text)). The banners below follow the
 // order of the checks in those clauses.
 import { NAS_MSG_PTR, NAS_MSG_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, INITIAL_MSG_PTR } from "../memory";
-import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_REPLAY } from "../status";
+import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_REPLAY } from "../../lib/status";
 import {
   SLOT_CURRENT, SLOT_NEW, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_FULL_NATIVE, CTX_PARTIAL_NATIVE, CTX_MAPPED,
   OFF_TYPE, OFF_KAMF, OFF_EPS_ALGS, OFF_KGNB, OFF_NCC, slotPtr, ctxType, ctxNgKsi, ctxUsable, ctxInit, ctxCopy, ctxMove,
@@ -17,7 +17,7 @@ import {
   CAPS_LEN_OFF, CAPS_OFF, IMEISV_LEN_OFF, IMEISV_OFF, INITIAL_LEN_OFF, ABBA_LEN_OFF, ABBA_OFF, ABBA_MAX,
   FLAG_EMERGENCY, FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, ueFlag, setUeFlag, regUlCount,
 } from "../context/ue-state";
-import { copy, wipe, equalCt, loadBe16, storeBe16 } from "../util";
+import { copy, wipe, equalCt, loadBe16, storeBe16 } from "../../lib/util";
 
 // 5GMM message types (TS 24.501 9.7) and IEIs of the SECURITY MODE COMMAND (8.2.25)
 export const MSG_SECURITY_MODE_COMMAND: u8 = 0x5d;
