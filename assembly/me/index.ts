@@ -4,6 +4,7 @@ export * from "./memory";
 export * from "../lib/status";
 export * from "./abi/kdf";
 export * from "./abi/derive";
+export * from "./abi/aka";
 export * from "./abi/nas_alg";
 export * from "./abi/context";
 export * from "./abi/mobility";

@@ -166,6 +166,28 @@ export class KeyDerivation {
     return fw.take(0, 16);
   }
 
+  /**
+   * The UE's 5G AKA after the USIM's answer, in one firmware call (TS 33.501 6.1.3.2 step 7):
+   * RES* (A.4), KAUSF (A.2, SQN ⊕ AK = the first 6 octets of AUTN), KSEAF (A.6), KAMF (A.7). The
+   * KAMF is installed in the module's slot NEW as the partial native context of `ngKsi` (0–6) and
+   * never leaves the module; KAUSF and KSEAF are returned only with `authKeys: true` (for EF
+   * 5GAUTHKEYS / ME storage, TS 33.501 6.2.2.2), else they stay inside and are wiped.
+   */
+  aka5g(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; rand: Uint8Array; res: Uint8Array; sqnXorAk: Uint8Array;
+    supi: string | Uint8Array; abba: Uint8Array; ngKsi: number; authKeys?: boolean }): { resStar: Uint8Array; kausf?: Uint8Array; kseaf?: Uint8Array } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn);
+    const r = fw.put(bytes('rand', a.rand, 16)), res = bytes('res', a.res, [4, 16]), rs = fw.put(res);
+    const x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    const supi = text('supi', typeof a.supi === 'string' ? supiValue(a.supi) : a.supi);
+    const su = fw.put(supi), ab = fw.put(bytes('abba', a.abba, [ABBA_MIN, 1024]));
+    const ngKsi = int('ngKsi', a.ngKsi, 0, 6);
+    if (a.authKeys !== undefined && typeof a.authKeys !== 'boolean') throw new InputError('authKeys', 'must be a boolean', a.authKeys);
+    fw.call('aka_5g', ckIk, s, snn.length, r, rs, res.length, x, su, supi.length, ab, a.abba.length, ngKsi, a.authKeys ? 1 : 0);
+    const resStar = fw.take(0, 16);
+    return a.authKeys ? { resStar, kausf: fw.take(16, 32), kseaf: fw.take(48, 32) } : { resStar };
+  }
+
   /** TS 33.501 A.5 HRES* (HXRES*): 128 LSB of SHA-256(RAND ‖ RES*). */
   hresStar(a: { rand: Uint8Array; resStar: Uint8Array }): Uint8Array {
     const fw = this.fw.begin();

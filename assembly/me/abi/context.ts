@@ -10,8 +10,8 @@ import {
 } from "../context/slots";
 import { setCounts, ulCount, NAS_COUNT_MAX } from "../nas/count";
 import { protect, unprotect, SEC_HEADER_LEN } from "../nas/protect";
-import { smcProcess, smcReject, CAUSE_UE_SEC_CAP_MISMATCH, CAUSE_SEC_MODE_REJECTED_UNSPECIFIED } from "../nas/smc";
-import { registrationRequest, registrationOutcome } from "../context/registration";
+import { smcProcess, smcReject, CAUSE_UE_SEC_CAP_MISMATCH, CAUSE_SEC_MODE_REJECTED_UNSPECIFIED } from "../procedures/smc";
+import { registrationRequest, registrationOutcome } from "../procedures/registration";
 import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, ueFlag } from "../context/ue-state";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
 import { copy, wipe } from "../../lib/util";
@@ -128,7 +128,7 @@ export function nas_unprotect(slot: u32, access: u32, msgOff: u32, msgLen: u32):
   return STATUS_OK;
 }
 
-/** Process a SECURITY MODE COMMAND (nas/smc.ts documents the outcome record at IO_OUT). */
+/** Process a SECURITY MODE COMMAND (procedures/smc.ts documents the outcome record at IO_OUT). */
 export function smc_process(msgOff: u32, msgLen: u32, access: u32): i32 {
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen > 1024) return STATUS_ERR_LENGTH;
@@ -146,7 +146,7 @@ export function smc_reject(cause: u32, access: u32): i32 {
   return smcReject(<u8>cause, access);
 }
 
-/** Send a Registration Request (plain 5GMM message in the mailbox); see context/registration.ts. */
+/** Send a Registration Request (plain 5GMM message in the mailbox); see procedures/registration.ts. */
 export function registration_request(msgOff: u32, msgLen: u32, access: u32): i32 {
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < 3 || msgLen > 1024) return STATUS_ERR_LENGTH;
