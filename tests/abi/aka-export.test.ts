@@ -77,6 +77,39 @@ describe('TS 33.501 6.1.3.2 step 7: RES*, KAUSF, KSEAF, KAMF in one call, KAMF i
   });
 });
 
+describe('aka_5g output layout (raw export, mailboxes read before the host clears them)', () => {
+  const ue = new UeFirmware();
+  function call(flags: number) {
+    const fw = ue.fw.begin();
+    const a = inputs();
+    const ckIk = fw.put(new Uint8Array([...a.ck, ...a.ik])), snn = fw.put(new TextEncoder().encode(SNN)), rand = fw.put(a.rand);
+    const res = fw.put(a.res), sqn = fw.put(a.sqnXorAk), supi = fw.put(new TextEncoder().encode(a.supi)), abba = fw.put(a.abba);
+    expect(fw.tryCall('aka_5g', ckIk, snn, SNN.length, rand, res, a.res.length, sqn, supi, a.supi.length, abba, a.abba.length, a.ngKsi, flags)).toBe(0);
+    const kausf = ref.kausf(a.ck, a.ik, SNN, a.sqnXorAk);
+    return { out: fw.take(0, 96), resStar: ref.resStar(a.ck, a.ik, SNN, a.rand, a.res), kausf, kseaf: ref.kseaf(kausf, SNN) };
+  }
+  it('flags 1: RES* at [0..16), KAUSF at [16..48), KSEAF at [48..80)', () => {
+    ue.fw.clearMailboxes();
+    const r = call(1);
+    expect([toHex(r.out.subarray(0, 16)), toHex(r.out.subarray(16, 48)), toHex(r.out.subarray(48, 80))]).toEqual([toHex(r.resStar), toHex(r.kausf), toHex(r.kseaf)]);
+    ue.fw.clearMailboxes();
+  });
+  it('flags 0: RES* at [0..16), [16..80) all zeros (KAUSF and KSEAF do not reach the mailbox), nothing written from [80..)', () => {
+    ue.fw.clearMailboxes();
+    // an earlier call leaves octets in IO_OUT past 80 (EAP-AKA′ chain: OUT[0..240)), not cleared here
+    const fw = ue.fw.begin();
+    const ckIk = fw.put(new Uint8Array(32).fill(3)), ani = fw.put(new TextEncoder().encode(SNN)), sqn = fw.put(new Uint8Array(6)), id = fw.put(new TextEncoder().encode('001010000000001'));
+    expect(fw.tryCall('derive_eap_aka_prime', ckIk, ani, SNN.length, sqn, id, 15)).toBe(0);
+    const tail = toHex(fw.take(80, 16));
+    expect(tail).not.toBe('00'.repeat(16));
+    const r = call(0);
+    expect(toHex(r.out.subarray(0, 16))).toBe(toHex(r.resStar));
+    expect(toHex(r.out.subarray(16, 80))).toBe('00'.repeat(64));
+    expect(toHex(r.out.subarray(80, 96))).toBe(tail);
+    ue.fw.clearMailboxes();
+  });
+});
+
 describe('aka_5g refuses bad input before anything changes (a rejected call changes no state)', () => {
   const ue = new UeFirmware();
   ue.install('new', { kamf: new Uint8Array(32).fill(7), ngKsi: 2, type: 'partial-native' });
@@ -110,6 +143,10 @@ describe('aka_5g refuses bad input before anything changes (a rejected call chan
   it('the same call with good values is accepted (the cases above differ from it in one field)', () => {
     expect(raw()).toBe(0);
     expect(ue.read('new').ngKsi).toBe(1);
+  });
+  it('SQN ⊕ AK in the last 6 octets of the mailbox (offset 4090) is inside it: accepted', () => {
+    expect(raw({ sqnOff: 4090, ngKsi: 6 })).toBe(0);
+    expect(ue.read('new').ngKsi).toBe(6);
   });
   it('host wrapper: fields named in InputError', () => {
     expect(() => ue.keys.aka5g({ ...inputs(), ngKsi: 7 })).toThrow(InputError);

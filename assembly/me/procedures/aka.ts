@@ -10,9 +10,8 @@ import { SLOT_NEW, CTX_PARTIAL_NATIVE, OFF_KAMF, slotPtr, ctxInit } from "../con
 import { deriveKausf, deriveKseaf, deriveKamf } from "../kdf/annex_a";
 import { wipe } from "../../lib/util";
 
-/** Result layout in IO_OUT: RES* [0..16); with AKA_F_AUTH_KEYS, KAUSF [16..48) and KSEAF [48..80)
- *  (zeros otherwise). */
-export const AKA_OUT_RES_STAR: usize = 0;
+/** Result layout in IO_OUT: RES* [0..16) (written by derive_res_star); with AKA_F_AUTH_KEYS, KAUSF
+ *  [16..48) and KSEAF [48..80) (zeros otherwise). */
 export const AKA_OUT_KAUSF: usize = 16;
 export const AKA_OUT_KSEAF: usize = 48;
 /** Flag of aka_5g: write KAUSF and KSEAF to IO_OUT. */
