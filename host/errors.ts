@@ -1,5 +1,5 @@
 /**
- * Typed errors. Every firmware status code (assembly/status.ts) maps to one class, and host-side
+ * Typed errors. Every firmware status code (assembly/lib/status.ts) maps to one class, and host-side
  * validation raises {@link InputError} naming the field and what is wrong with it (never the value)
  * before anything reaches the module.
  */
@@ -68,7 +68,7 @@ export class StateError extends FirmwareError {}
 export class FormatError extends FirmwareError {}
 export class SyncFailureError extends FirmwareError {}
 
-/** Status code → (name, error class, text). Mirrors assembly/status.ts; a test checks the two agree. */
+/** Status code → (name, error class, text). Mirrors assembly/lib/status.ts; a test checks the two agree. */
 export const STATUS_TABLE: ReadonlyArray<readonly [number, string, new (s: number, op: string, m: string) => FirmwareError, string]> = [
   [1, 'ERR_RANGE', RangeStatusError, 'offset/length outside the mailbox'],
   [2, 'ERR_LENGTH', LengthStatusError, 'field length not allowed'],

@@ -20,7 +20,7 @@
 //   [ 80..112)  inner chaining state after K0 ⊕ ipad
 //   [112..144)  outer chaining state after K0 ⊕ opad
 import { sha256, sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
-import { wipe, copy, equalCt } from "../util";
+import { wipe, copy, equalCt } from "../lib/util";
 
 export const HMAC_KEY_CTX_SIZE: u32 = 144;
 const KEY_OFF: usize = 0;

@@ -7,7 +7,7 @@
 //   [ 96..104)  total bytes absorbed (u64); the block position is always count & 63 (STYLE 9:
 //               one counter, never a parallel "buffer length" that can drift)
 //   [112..368)  the message schedule W0..W63 (scratch, wiped by sha256Wipe)
-import { wipe, copy } from "../util";
+import { wipe, copy } from "../lib/util";
 import { FAST } from "./variant";
 import { sha256CompressFast } from "./sha256-fast";
 

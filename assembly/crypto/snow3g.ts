@@ -14,7 +14,7 @@
 // IV0||IV1||IV2||IV3; snow3gInitWords() reads that second form.
 
 import { aesT0 } from "./aes";
-import { loadBe32, clearTailBits, wipe } from "../util";
+import { loadBe32, clearTailBits, wipe } from "../lib/util";
 import { FAST } from "./variant";
 import { snow3gFastTablesInit, snow3gInitClocksFast, snow3gXorFast, f9EvalFast } from "./snow3g-fast";
 

@@ -8,7 +8,7 @@
 // slot k + 16 equals slot k, so a clock writes s16 into the old s0's slot and its mirror and
 // advances base.
 
-import { loadBe32, storeBe32, clearTailBits } from "../util";
+import { loadBe32, storeBe32, clearTailBits } from "../lib/util";
 import { FAST } from "./variant";
 import { zucFastTablesInit, zucInitRoundsFast, eea3XorFast, eia3Fast } from "./zuc-fast";
 

@@ -33,8 +33,8 @@
 import {
   STATUS_ERR_ALGORITHM, STATUS_ERR_FORMAT, STATUS_ERR_LENGTH, STATUS_ERR_MAC, STATUS_ERR_RANGE,
   STATUS_ERR_STATE, STATUS_ERR_SYNC, STATUS_ERR_VALUE, STATUS_OK,
-} from '../status';
-import { copy, equalCt, fits, wipe } from '../util';
+} from '../lib/status';
+import { copy, equalCt, fits, wipe } from '../lib/util';
 import {
   IND_BITS_MAX, IO_IN_LEN, IO_IN_PTR, IO_OUT_LEN, IO_OUT_PTR, PERSIST_FORMAT_1, PERSIST_LEN, PERSIST_PTR,
   P_AGE_LIMIT, P_ALGO, P_CK_LEN, P_DELTA, P_FORMAT, P_IK_LEN, P_IND_BITS, P_ITERATIONS, P_K, P_K_LEN,

@@ -19,7 +19,7 @@
 // working block live in WORK (usim/memory.ts) and are wiped by the export that called us.
 
 import { aesEncryptBlock } from '../crypto/aes';
-import { copy } from '../util';
+import { copy } from '../lib/util';
 import { W_BLK, W_IN1, W_TEMP } from './memory';
 import { FAST } from '../crypto/variant';
 

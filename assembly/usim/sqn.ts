@@ -19,7 +19,7 @@
 import {
   PERSIST_PTR, P_AGE_LIMIT, P_DELTA, P_IND_BITS, P_SEQ_MS, P_SQN_MS,
 } from './memory';
-import { copy } from '../util';
+import { copy } from '../lib/util';
 
 /** SQN, SQN_MS, SQN ⊕ AK and AK are 48 bits (TS 33.102 6.3.2). */
 export const SQN_LEN: u32 = 6;

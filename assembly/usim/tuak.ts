@@ -21,7 +21,7 @@
 // them (usim/abi.ts); these functions assume valid lengths.
 
 import { keccakF1600, KECCAK_STATE_LEN } from '../crypto/keccak';
-import { wipe } from '../util';
+import { wipe } from '../lib/util';
 import { W_BC, W_STATE } from './memory';
 
 /** ALGONAME = "TUAK1.0" in ASCII, 56 bits (TS 35.231 5.3). */

@@ -76,6 +76,7 @@ export interface UeExports {
   derive_eps_alg_key(keyOff: number, distinguisher: number, algId: number): number;
   derive_ck_ik_srvcc(kasmeOff: number, dlNasCount: number): number;
   derive_s_kgnb(kenbOff: number, scgCounter: number): number;
+  aka_5g(ckIkOff: number, snnOff: number, snnLen: number, randOff: number, resOff: number, resLen: number, sqnXorAkOff: number, supiOff: number, supiLen: number, abbaOff: number, abbaLen: number, ngKsi: number, flags: number): number;
   nas_mac(alg: number, keyOff: number, count: number, bearer: number, direction: number, msgOff: number, bitLen: number): number;
   nas_cipher(alg: number, keyOff: number, count: number, bearer: number, direction: number, msgOff: number, bitLen: number): number;
   ctx_install(slot: number, kamfOff: number, ngKsi: number, algs: number, type_: number): number;
@@ -107,10 +108,11 @@ export const UE_EXPORTS: ReadonlyArray<keyof UeExports> = [
   'derive_kseaf', 'derive_kamf', 'derive_alg_key', 'derive_nas_keys', 'derive_kgnb', 'derive_nh',
   'derive_kng_ran_star', 'derive_kamf_prime', 'derive_kasme_prime', 'derive_kamf_from_kasme_idle', 'derive_kamf_from_kasme_ho', 'derive_ksn',
   'derive_kasme_srvcc', 'derive_kasme', 'derive_kenb', 'derive_nh_eps', 'derive_kenb_star', 'derive_eps_alg_key',
-  'derive_ck_ik_srvcc', 'derive_s_kgnb', 'nas_mac', 'nas_cipher', 'ctx_install', 'ctx_set_counts',
-  'ctx_read', 'ctx_wipe', 'ue_configure', 'ue_state_read', 'nas_protect', 'nas_unprotect',
-  'smc_process', 'smc_reject', 'registration_request', 'registration_complete', 'io_clear', 'srvcc_ho_command',
-  'srvcc_outcome', 'eps_map_idle', 'eps_map_ho', 'eps_to_5g_idle', 'eps_to_5g_ho', 'n2_ho',
+  'derive_ck_ik_srvcc', 'derive_s_kgnb', 'aka_5g', 'nas_mac', 'nas_cipher', 'ctx_install',
+  'ctx_set_counts', 'ctx_read', 'ctx_wipe', 'ue_configure', 'ue_state_read', 'nas_protect',
+  'nas_unprotect', 'smc_process', 'smc_reject', 'registration_request', 'registration_complete', 'io_clear',
+  'srvcc_ho_command', 'srvcc_outcome', 'eps_map_idle', 'eps_map_ho', 'eps_to_5g_idle', 'eps_to_5g_ho',
+  'n2_ho',
 ];
 
 /** build/usim.wasm: exported regions (X_PTR, X_LEN) and constants (field lengths, output offsets). */
@@ -157,7 +159,7 @@ export const USIM_EXPORTS: ReadonlyArray<keyof UsimExports> = [
 
 // ---- Layouts the modules use but do not export as globals (read from assembly/ by name).
 
-/** Slot numbers of ctx_install/ctx_read/ctx_wipe (TS 33.501 6.2.3.2 contexts; SRVCC reads the mapped SRVCC (CS) context). (assembly/context/slots.ts, assembly/abi/context.ts) */
+/** Slot numbers of ctx_install/ctx_read/ctx_wipe (TS 33.501 6.2.3.2 contexts; SRVCC reads the mapped SRVCC (CS) context). (assembly/me/context/slots.ts, assembly/me/abi/context.ts) */
 export const SLOT = {
   CURRENT: 0,
   NEW: 1,
@@ -166,7 +168,7 @@ export const SLOT = {
   SRVCC: 5,
 } as const;
 
-/** Context type octet of a slot. (assembly/context/slots.ts) */
+/** Context type octet of a slot. (assembly/me/context/slots.ts) */
 export const CTX_TYPE = {
   NONE: 0,
   PARTIAL_NATIVE: 1,
@@ -174,7 +176,7 @@ export const CTX_TYPE = {
   MAPPED: 3,
 } as const;
 
-/** Field offsets inside one CTX_SLOT_SIZE-byte slot as ctx_read returns it (COUNTs: u32 little-endian, 3GPP then non-3GPP). (assembly/context/slots.ts) */
+/** Field offsets inside one CTX_SLOT_SIZE-byte slot as ctx_read returns it (COUNTs: u32 little-endian, 3GPP then non-3GPP). (assembly/me/context/slots.ts) */
 export const SLOT_OFF = {
   TYPE: 0,
   NGKSI: 1,
@@ -191,7 +193,7 @@ export const SLOT_OFF = {
   NH: 128,
 } as const;
 
-/** IO_OUT header of smc_process/smc_reject (u32 fields little-endian); the response message follows at RESP. (assembly/nas/smc.ts) */
+/** IO_OUT header of smc_process/smc_reject (u32 fields little-endian); the response message follows at RESP. (assembly/me/procedures/smc.ts) */
 export const SMC_OUT = {
   RESULT: 0,
   CAUSE: 1,
@@ -203,7 +205,7 @@ export const SMC_OUT = {
   RESP: 16,
 } as const;
 
-/** Bits of the SMC_OUT.FLAGS octet. (assembly/nas/smc.ts) */
+/** Bits of the SMC_OUT.FLAGS octet. (assembly/me/procedures/smc.ts) */
 export const SMC_FLAG = {
   HDP: 1,
   RINMR: 2,
@@ -213,14 +215,14 @@ export const SMC_FLAG = {
   OLD_KEPT: 32,
 } as const;
 
-/** Offsets inside UE_STATE as ue_state_read returns it. (assembly/context/ue-state.ts) */
+/** Offsets inside UE_STATE as ue_state_read returns it. (assembly/me/context/ue-state.ts) */
 export const UE_STATE_OFF = {
   FLAGS_OFF: 32,
   REG_COUNT_OFF: 36,
   REG_ACCESS_OFF: 40,
 } as const;
 
-/** Bits of the UE_STATE flags octet (UE_STATE_OFF.FLAGS_OFF). (assembly/context/ue-state.ts) */
+/** Bits of the UE_STATE flags octet (UE_STATE_OFF.FLAGS_OFF). (assembly/me/context/ue-state.ts) */
 export const UE_FLAG = {
   EMERGENCY: 1,
   REGISTERING: 2,
@@ -229,7 +231,7 @@ export const UE_FLAG = {
   REAUTH_REQUIRED: 16,
 } as const;
 
-/** Field offsets of the mapped SRVCC (CS) context as ctx_read(SLOT.SRVCC_SLOT) returns it. (assembly/context/srvcc.ts) */
+/** Field offsets of the mapped SRVCC (CS) context as ctx_read(SLOT.SRVCC_SLOT) returns it. (assembly/me/context/srvcc.ts) */
 export const SRVCC_OFF = {
   VALID: 0,
   KSI: 1,
@@ -240,7 +242,7 @@ export const SRVCC_OFF = {
   IK: 32,
 } as const;
 
-/** The "no COUNT" value of the firmware outputs (host/types.ts NO_COUNT is the host's name for it). (assembly/nas/count.ts) */
+/** The "no COUNT" value of the firmware outputs (host/types.ts NO_COUNT is the host's name for it). (assembly/me/nas/count.ts) */
 export const COUNT = {
   COUNT_INVALID: 0xffffffff,
 } as const;

@@ -19,7 +19,7 @@ export type CellTarget = 'gnb' | 'ng-enb';
 export type MobilityMode = 'idle' | 'ho';
 
 /** Outputs of the derive exports that return several keys back to back from IO_OUT offset 0, in
- *  the order assembly/abi/derive.ts writes them (the module exports no offsets for them): each
+ *  the order assembly/me/abi/derive.ts writes them (the module exports no offsets for them): each
  *  field's [offset, length], from the field lengths. */
 function outputLayout<F extends Record<string, number>>(lengths: F): { readonly [K in keyof F]: readonly [number, number] } {
   let off = 0;
@@ -32,6 +32,8 @@ const NAS_KEYS_OUT = outputLayout({ knasenc: 16, knasint: 16 });
 /** CK′, IK′, then MK split into K_encr, K_aut, K_re, MSK, EMSK (RFC 9048 3.3); KAUSF = EMSK's first 32 octets. */
 const EAP_AKA_PRIME_OUT = outputLayout({ ckPrime: 16, ikPrime: 16, kEncr: 16, kAut: 32, kRe: 32, msk: 64, emsk: 64 });
 const EAP_CHALLENGE_OUT = outputLayout({ responseMac: 16, kausf: 32 });
+/** aka_5g: RES* first; KAUSF and KSEAF follow only with the authKeys flag (assembly/me/procedures/aka.ts). */
+const AKA_5G_OUT = outputLayout({ resStar: 16, kausf: 32, kseaf: 32 });
 
 /** The derivations of two 32-byte keys, and of a key and an integer, into one 32-byte key. */
 type TwoKeyExport = 'derive_nh' | 'derive_kamf_from_kasme_ho' | 'derive_nh_eps';
@@ -183,6 +185,28 @@ export class KeyDerivation {
     const r = fw.put(bytes('rand', a.rand, 16)), res = bytes('res', a.res, [4, 16]), rs = fw.put(res);
     fw.exports.derive_res_star(ckIk, s, snn.length, r, rs, res.length);
     return fw.take(0, 16);
+  }
+
+  /**
+   * The UE's 5G AKA after the USIM's answer, in one firmware call (TS 33.501 6.1.3.2 step 7):
+   * RES* (A.4), KAUSF (A.2, SQN ⊕ AK = the first 6 octets of AUTN), KSEAF (A.6), KAMF (A.7). The
+   * KAMF is installed in the module's slot NEW as the partial native context of `ngKsi` (0–6) and
+   * never leaves the module; KAUSF and KSEAF are returned only with `authKeys: true` (for EF
+   * 5GAUTHKEYS / ME storage, TS 33.501 6.2.2.2), else they stay inside and are wiped.
+   */
+  aka5g(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; rand: Uint8Array; res: Uint8Array; sqnXorAk: Uint8Array;
+    supi: string | Uint8Array; abba: Uint8Array; ngKsi: number; authKeys?: boolean }): { resStar: Uint8Array; kausf?: Uint8Array; kseaf?: Uint8Array } {
+    const fw = this.fw.begin();
+    const ckIk = fw.put(ckik(a.ck, a.ik)), snn = text('snn', a.snn), s = fw.put(snn);
+    const r = fw.put(bytes('rand', a.rand, 16)), res = bytes('res', a.res, [4, 16]), rs = fw.put(res);
+    const x = fw.put(bytes('sqnXorAk', a.sqnXorAk, 6));
+    const supi = text('supi', typeof a.supi === 'string' ? supiValue(a.supi) : a.supi);
+    const su = fw.put(supi), ab = fw.put(bytes('abba', a.abba, [ABBA_MIN, 1024]));
+    const ngKsi = int('ngKsi', a.ngKsi, 0, 6);
+    if (a.authKeys !== undefined && typeof a.authKeys !== 'boolean') throw new InputError('authKeys', 'must be a boolean', a.authKeys);
+    fw.exports.aka_5g(ckIk, s, snn.length, r, rs, res.length, x, su, supi.length, ab, a.abba.length, ngKsi, a.authKeys ? 1 : 0);
+    const resStar = fw.take(...AKA_5G_OUT.resStar);
+    return a.authKeys ? { resStar, kausf: fw.take(...AKA_5G_OUT.kausf), kseaf: fw.take(...AKA_5G_OUT.kseaf) } : { resStar };
   }
 
   /** TS 33.501 A.5 HRES* (HXRES*): 128 LSB of SHA-256(RAND ‖ RES*). */

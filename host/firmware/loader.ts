@@ -1,7 +1,7 @@
 /**
  * Loads a firmware module (build/ue.wasm or build/usim.wasm) with @assemblyscript/loader and wraps
  * its mailbox. The modules have no imports, one fixed page and a documented static memory map
- * (assembly/memory.ts); callers never see a pointer or a view into module memory: inputs are
+ * (assembly/me/memory.ts); callers never see a pointer or a view into module memory: inputs are
  * copied into IO_IN, results copied out of IO_OUT.
  */
 import { instantiate as asInstantiate, instantiateSync as asInstantiateSync } from '@assemblyscript/loader';

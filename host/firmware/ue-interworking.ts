@@ -3,7 +3,7 @@
  * UTRAN CS (TS 33.501 Annex J / A.21 as published, and the draft change request's variants),
  * 5G ↔ EPS mapped contexts (TS 33.501 8.2–8.6, A.14, A.15) and the N2 handover NAS transparent
  * container (6.9.2.3.4, A.13). Each method copies its inputs into the mailbox, calls one export of
- * assembly/abi/mobility.ts and copies the result out; both mailboxes are wiped after every call
+ * assembly/me/abi/mobility.ts and copies the result out; both mailboxes are wiped after every call
  * that carried a key (as UeFirmware does), even when the call failed.
  */
 import type { UeFirmware } from './ue-firmware.js';

@@ -13,7 +13,7 @@ import { wasmBytes, wasmPath, type ModuleName } from '../firmware/loader.js';
 import { readNames, readWasm } from './wasm.js';
 
 /** Entry files, as in host/tools/build.mjs. */
-const ENTRIES: Record<ModuleName, string> = { ue: 'assembly/ue.ts', usim: 'assembly/usim/index.ts', 'ue-vectors': 'assembly/ue-vectors.ts' };
+const ENTRIES: Record<ModuleName, string> = { ue: 'assembly/me/index.ts', usim: 'assembly/usim/index.ts', 'ue-vectors': 'assembly/me/vectors.ts' };
 
 export interface FunctionNames { names: Map<number, string>; source: 'name section of the release build rebuilt with --debug' | 'export names only' }
 

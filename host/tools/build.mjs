@@ -18,10 +18,10 @@ mkdirSync(join(root, 'build'), { recursive: true });
 // speed (shrinkLevel 0) instead of size; same memory, features and exports as the small build.
 const FAST_FLAGS = ['--use', 'UE_KEYS_FAST=1'];
 const modules = [
-  { entry: 'assembly/ue.ts', out: 'ue' },
+  { entry: 'assembly/me/index.ts', out: 'ue' },
   { entry: 'assembly/usim/index.ts', out: 'usim' },
-  { entry: 'assembly/ue-vectors.ts', out: 'ue-vectors' },
-  { entry: 'assembly/ue.ts', out: 'ue-fast', fast: true },
+  { entry: 'assembly/me/vectors.ts', out: 'ue-vectors' },
+  { entry: 'assembly/me/index.ts', out: 'ue-fast', fast: true },
   { entry: 'assembly/usim/index.ts', out: 'usim-fast', fast: true },
 ];
 const only = process.argv.includes('--wasm-only');
@@ -34,7 +34,7 @@ for (const m of modules) {
 // Region notes for the ABI tables: the doc comment above each `export const X_PTR` in a
 // memory-map file (the single source of truth for the README and the C header).
 const notes = {};
-for (const [mod, file] of [['ue', 'assembly/memory.ts'], ['usim', 'assembly/usim/memory.ts']]) {
+for (const [mod, file] of [['ue', 'assembly/me/memory.ts'], ['usim', 'assembly/usim/memory.ts']]) {
   if (!existsSync(join(root, file))) continue;
   notes[mod] = {};
   const src = readFileSync(join(root, file), 'utf8');

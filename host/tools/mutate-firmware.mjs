@@ -47,7 +47,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.only.push(argv[++i] ?? ''); // repeatable
     else if (a === '--report') o.report = argv[++i] ?? '';
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run mutate:firmware [-- --sample N --seed S --json --files assembly/nas/ --only TEXT --min 95 --report FILE --list --jobs 2]\n');
+      process.stdout.write('usage: npm run mutate:firmware [-- --sample N --seed S --json --files assembly/me/nas/ --only TEXT --min 95 --report FILE --list --jobs 2]\n');
       process.exit(0);
     } else { process.stderr.write(`mutate-firmware: unknown option ${JSON.stringify(a)}\n`); process.exit(2); }
   }
@@ -179,7 +179,7 @@ const isListed = (m, eq) => eq.some((e) => {
 // ---------------------------------------------------------------------------------------------
 // Modules and test subsets
 // ---------------------------------------------------------------------------------------------
-const ENTRIES = { ue: 'assembly/ue.ts', 'ue-vectors': 'assembly/ue-vectors.ts', usim: 'assembly/usim/index.ts', 'ue-fast': 'assembly/ue.ts', 'usim-fast': 'assembly/usim/index.ts' };
+const ENTRIES = { ue: 'assembly/me/index.ts', 'ue-vectors': 'assembly/me/vectors.ts', usim: 'assembly/usim/index.ts', 'ue-fast': 'assembly/me/index.ts', 'usim-fast': 'assembly/usim/index.ts' };
 /** Extra asc flags per module: the FAST build of the same sources (issue 12, assembly/crypto/variant.ts),
  *  so a mutant in a fast-only file (crypto/*-fast.ts) or a FAST branch is compiled where it runs. */
 const FLAGS = { 'ue-fast': ['--use', 'UE_KEYS_FAST=1'], 'usim-fast': ['--use', 'UE_KEYS_FAST=1'] };
@@ -213,10 +213,11 @@ const SUBSETS = [
   [/^assembly\/crypto\/aes\.ts$/, ['nas-vectors', 'usim-vectors'], [...NAS, 'fast-build']],
   [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth', 'fast-build']],
   [/^assembly\/crypto\//, ['nas-vectors'], [...NAS, 'abi-boundaries', 'nas-alg-abi', 'fast-build']],
-  [/^assembly\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
-  [/^assembly\/nas\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
-  [/^assembly\/context\//, ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
-  [/^assembly\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
+  [/^assembly\/me\/(abi|procedures)\/aka\.ts$/, ['aka-export', 'ctx-activate'], ['memory-hygiene', ...PROC]],
+  [/^assembly\/me\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
+  [/^assembly\/me\/(nas|procedures)\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
+  [/^assembly\/me\/context\//, ['ctx-activate', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
+  [/^assembly\/me\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory'], ['usim-files', 'aka', 'storage-atomic', 'fast-build']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
@@ -382,7 +383,7 @@ function rng(seed) { // mulberry32
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (o.lane) { await laneMain(); return null; }
-  const files = listTs(join(root, 'assembly')).filter((f) => !f.endsWith('ue-vectors.ts'))
+  const files = listTs(join(root, 'assembly')).filter((f) => !f.endsWith(join('me', 'vectors.ts')))
     .filter((f) => !o.files.length || o.files.some((p) => relative(root, f).startsWith(p)));
   let mutants = files.flatMap((f) => mutantsOf(f, readFileSync(f, 'utf8')));
   if (o.only.length) mutants = mutants.filter((m) => o.only.some((t) => idOf(m).includes(t) || m.original.includes(t)));

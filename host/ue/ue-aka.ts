@@ -1,15 +1,18 @@
 /**
  * 5G AKA on the UE (TS 33.501 6.1.3.2; NAS side TS 24.501 5.4.1.3): the ME hands RAND and AUTN of
  * the AUTHENTICATION REQUEST to the USIM (AUTHENTICATE, TS 33.102 6.3.3), checks the AMF
- * separation bit, and derives through the ME firmware (host/firmware/keys.ts):
+ * separation bit, and hands the USIM's answer to the ME firmware in ONE call (host/firmware/keys.ts
+ * aka5g, export aka_5g):
  *
  *   RES*  = A.4 (CK ‖ IK, SNN, RAND, RES)        → AUTHENTICATION RESPONSE
  *   KAUSF = A.2 (CK ‖ IK, SNN, SQN ⊕ AK)         SQN ⊕ AK = the first 6 octets of AUTN
  *   KSEAF = A.6 (KAUSF, SNN)
  *   KAMF  = A.7 (KSEAF, SUPI digits, ABBA)        ABBA as received
  *
- * The result is a *partial* native 5G NAS security context {ngKsi, kamf, kausf, kseaf} (TS 33.501
- * 3.1 / 6.2.3.2: created by primary authentication, no SMC run yet). Nothing is stored: KAUSF and
+ * The result is a *partial* native 5G NAS security context (TS 33.501 3.1 / 6.2.3.2: created by
+ * primary authentication, no SMC run yet). Its KAMF stays in the firmware (slot NEW of the module
+ * behind `kd`); KAUSF and KSEAF come out because this ME stores them once the SMC is accepted
+ * (EF 5GAUTHKEYS or ME NVM) and its NAS layer uses KAUSF. Nothing is stored here: KAUSF and
  * KSEAF become valid, replacing the old ones, only when the following SECURITY MODE COMMAND is
  * accepted (TS 24.501 5.4.2.1, TS 33.501 6.2.2.2) — {@link UeAka.acceptSmc}.
  *
@@ -38,8 +41,10 @@ export const CAUSE_NAMES: Record<AuthFailureCause, string> = {
 /** The NAS AUTHENTICATION REQUEST fields of 5G AKA (TS 24.501 8.2.1): ngKSI, ABBA, RAND, AUTN. */
 export interface AuthenticationRequest { ngKsi: number; abba: Uint8Array; rand: Uint8Array; autn: Uint8Array }
 
-/** A partial native 5G NAS security context (TS 33.501 6.2.3.2): keys of one 5G AKA run. */
-export interface PartialNativeContext { ngKsi: number; abba: Uint8Array; kausf: Uint8Array; kseaf: Uint8Array; kamf: Uint8Array }
+/** A partial native 5G NAS security context (TS 33.501 6.2.3.2): keys of one primary
+ *  authentication. `kamf` only where the KAMF was derived outside the firmware's slots (EAP-AKA′
+ *  today); a 5G AKA run leaves its KAMF in the firmware's slot NEW. */
+export interface PartialNativeContext { ngKsi: number; abba: Uint8Array; kausf: Uint8Array; kseaf: Uint8Array; kamf?: Uint8Array }
 
 /** AUTHENTICATION RESPONSE (TS 24.501 8.2.2) with the partial context it created (not stored). */
 export interface AuthenticationResponse { message: 'AUTHENTICATION RESPONSE'; resStar: Uint8Array; context: PartialNativeContext }
@@ -111,19 +116,15 @@ export class UeAka {
     }
     if (r.kind === 'sync-failure') return failure(CAUSE_SYNCH_FAILURE, r.auts); // 5.4.1.3.5 c)
 
-    // ---- RES*, KAUSF, KSEAF, KAMF (TS 33.501 6.1.3.2 step 7; Annex A.4, A.2, A.6, A.7)
+    // ---- RES*, KAUSF, KSEAF, KAMF into slot NEW: one firmware call (TS 33.501 6.1.3.2 step 7)
     const { res, ck, ik } = r;
     try {
-      const sqnXorAk = req.autn.slice(0, 6);
-      const resStar = this.kd.resStar({ ck, ik, snn, rand: req.rand, res });
-      const kausf = this.kd.kausf({ ck, ik, snn, sqnXorAk });
-      const kseaf = this.kd.kseaf({ kausf, snn });
-      const kamf = this.kd.kamf({ kseaf, supi: this.usim.supi, abba: req.abba });
-      this.partial = { ngKsi: req.ngKsi, abba: req.abba.slice(), kausf, kseaf, kamf };
-      return { message: 'AUTHENTICATION RESPONSE', resStar, context: copy(this.partial) };
+      const k = this.kd.aka5g({ ck, ik, snn, rand: req.rand, res, sqnXorAk: req.autn.subarray(0, 6), supi: this.usim.supi, abba: req.abba, ngKsi: req.ngKsi, authKeys: true });
+      this.discardPending();
+      this.partial = { ngKsi: req.ngKsi, abba: req.abba.slice(), kausf: k.kausf!, kseaf: k.kseaf! };
+      return { message: 'AUTHENTICATION RESPONSE', resStar: k.resStar, context: copy(this.partial) };
     } finally {
       wipe(res, ck, ik);
-      this.kd.wipeScratch();
     }
   }
 
@@ -157,7 +158,7 @@ export class UeAka {
 
   /** Drop the pending partial context (e.g. the SMC was rejected, TS 24.501 5.4.2.5). */
   discardPending(): void {
-    if (this.partial) wipe(this.partial.kausf, this.partial.kseaf, this.partial.kamf);
+    if (this.partial) wipe(this.partial.kausf, this.partial.kseaf, this.partial.kamf ?? new Uint8Array(0));
     this.partial = null;
   }
 }
@@ -166,6 +167,6 @@ function failure(cause: AuthFailureCause, auts?: Uint8Array): AuthenticationFail
   return { message: 'AUTHENTICATION FAILURE', cause, causeName: CAUSE_NAMES[cause], ...(auts ? { auts } : {}) };
 }
 function copy(c: PartialNativeContext): PartialNativeContext {
-  return { ngKsi: c.ngKsi, abba: c.abba.slice(), kausf: c.kausf.slice(), kseaf: c.kseaf.slice(), kamf: c.kamf.slice() };
+  return { ngKsi: c.ngKsi, abba: c.abba.slice(), kausf: c.kausf.slice(), kseaf: c.kseaf.slice(), ...(c.kamf ? { kamf: c.kamf.slice() } : {}) };
 }
 function wipe(...a: Uint8Array[]): void { for (const b of a) b.fill(0); }

@@ -123,8 +123,8 @@ export class UeDevice {
     const req = { ngKsi: p.ngKsi, abba: p.abba, rand: p.rand, autn: p.autn };
     const r = this.aka.handleAuthenticationRequest(req, this.snn);
     if (r.message === 'AUTHENTICATION RESPONSE') {
-      this.fw.install('new', { kamf: r.context.kamf, ngKsi: r.context.ngKsi, type: 'partial-native' });
-      this.trace.add('UE', 'AUTHENTICATION RESPONSE (RES*); new partial native context', { resStar: r.resStar, kausf: r.context.kausf, kseaf: r.context.kseaf, kamf: r.context.kamf, ngKsi: r.context.ngKsi },
+      // the firmware installed the KAMF in slot NEW itself (aka_5g): it is not traced, it never left
+      this.trace.add('UE', 'AUTHENTICATION RESPONSE (RES*); new partial native context', { resStar: r.resStar, kausf: r.context.kausf, kseaf: r.context.kseaf, ngKsi: r.context.ngKsi },
         { clause: 'TS 33.501 6.1.3.2, A.2/A.4/A.6/A.7' });
     } else {
       this.trace.add('UE', `AUTHENTICATION FAILURE (#${r.cause} ${r.causeName})`, { auts: r.auts ?? null }, { clause: 'TS 24.501 5.4.1.3.5' });
@@ -189,7 +189,7 @@ export class UeDevice {
     // an SMC naming another one then fails the firmware's ngKSI check like any SMC would.
     const context = this.eap.handleSuccess(eap, this.eapRun?.ngKsi ?? ngKsi, useAbba, this.snn);
     this.eapRun = null;
-    this.fw.install('new', { kamf: context.kamf, ngKsi: context.ngKsi, type: 'partial-native' });
+    this.fw.install('new', { kamf: context.kamf!, ngKsi: context.ngKsi, type: 'partial-native' });
     this.trace.add('UE', `${where} (EAP-Success): KSEAF, KAMF; new partial native context`, { kausf: context.kausf, kseaf: context.kseaf, kamf: context.kamf, abba: context.abba, ngKsi: context.ngKsi },
       { clause: 'TS 33.501 6.1.3.1 steps 9–12, A.6/A.7; TS 24.501 5.4.1.2.2.8' });
     return { result: 'success', context };

@@ -138,7 +138,7 @@ describe('ctx_install leaves no KAMF in IO_IN (issue 17, raw ABI without the hos
 });
 
 describe('the S1→N1 / N2 NAS transparent container is 7 octets and may end at the last byte of IO_IN', () => {
-  // README "Modelling choices": the NAS transparent container is 7 octets (assembly/abi/mobility.ts);
+  // README "Modelling choices": the NAS transparent container is 7 octets (assembly/me/abi/mobility.ts);
   // a container at IO_IN[4089..4096) is in range, one octet further is not.
   const last = fw.inLen - 7;
   it(`n2_ho with the container at IO_IN offset ${last}: past the range check (no context yet → ERR_STATE); at ${last + 1}: ERR_RANGE`, () => {

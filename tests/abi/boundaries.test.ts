@@ -274,14 +274,14 @@ describe('TS 33.501 D.3.1.3 128-NIA3 when LENGTH is a multiple of 32', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Issue 16 firmware survivors (host/tools/mutate-firmware.mjs): UE_STATE as the ue_state_read
-// export returns it. The layout is the ABI documented at the head of assembly/context/ue-state.ts
+// export returns it. The layout is the ABI documented at the head of assembly/me/context/ue-state.ts
 // and relied on by the host (host/firmware/ue-firmware.ts reads the flags at octet 32): [32] flags
 // (EMERGENCY 0x01, REGISTERING 0x02, REG_COUNT 0x04), [36] u32 UL NAS COUNT of the Registration
 // Request (TS 33.501 6.9.3: the A.13 input), [40] its access, [44] the length of the initial
 // message kept for RINMR, [48] ABBA length, [49] ABBA as last received in an SMC (TS 24.501
 // 8.2.25: the Additional 5G security information / ABBA IE 0x38).
 // ---------------------------------------------------------------------------------------------
-describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/ue-state.ts)', () => {
+describe('UE_STATE layout as read by the host (ue_state_read, assembly/me/context/ue-state.ts)', () => {
   const CAPS = Uint8Array.of(0xe0, 0xe0);
   const RR = Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d, 0x01, 0x00, 0xf1, 0x10, 0x00);
   it('flags octet 32 (EMERGENCY | REGISTERING | REG_COUNT = 0x07), RR UL COUNT at 36, access at 40, initial length at 44', () => {
@@ -296,6 +296,26 @@ describe('UE_STATE layout as read by the host (ue_state_read, assembly/context/u
     expect(v.getUint32(36, true)).toBe(0x0a0b0c);
     expect(v.getUint32(40, true)).toBe(1);          // 3GPP access
     expect(v.getUint32(44, true)).toBe(RR.length);
+  });
+  it('a Registration Request sent without a context records no UL COUNT: octet 36 back to 0 and REG_COUNT clear (TS 33.501 6.9.3: the A.13 input is the COUNT of a protected request)', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KEY, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 0x0304, 3, true);
+    expect(ue.registrationRequest(RR).count).toBe(0x0304);
+    ue.registrationComplete(false);
+    ue.wipe('current');
+    expect(ue.registrationRequest(RR).count).toBeNull();
+    const s = ue.rawState(), v = new DataView(s.buffer, s.byteOffset);
+    expect(v.getUint32(36, true)).toBe(0);
+    expect(s[32] & 0x04).toBe(0);
+  });
+  it('a re-configuration with shorter UE security capabilities leaves no octet of the longer ones: [0] length, [1..9) the value zero-padded (TS 24.501 9.11.3.54: 2–8 octets)', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: Uint8Array.of(0xf0, 0xf0, 0xc0, 0x40, 0x11, 0x22, 0x33, 0x44) });
+    expect(toHex(ue.rawState().subarray(0, 9))).toBe('08f0f0c040112233' + '44');
+    ue.configure({ ueSecurityCapabilities: Uint8Array.of(0xe0, 0xa0) });
+    expect(toHex(ue.rawState().subarray(0, 9))).toBe('02e0a0' + '000000000000');
   });
   it('an accepted SMC with ABBA 0x0102 stores length 2 at octet 48 and the ABBA at 49; nothing outside UE_STATE changes', () => {
     const ue = new UeFirmware();
@@ -367,5 +387,22 @@ describe('SMC refused because the COMPLETE would wrap the UL NAS COUNT: no state
     expect(() => ue.securityModeCommand(smc.message)).toThrow(CountWrapError);
     expect(toHex(ue.memory().subarray(sp, se)), 'CTX_SLOTS after the refused SMC').toBe(before);
     expect(toHex(ue.rawState())).toBe(state);
+  });
+});
+
+// eps_to_5g_idle (assembly/me/procedures/interworking.ts): KASME is an input key and is wiped from the
+// mailbox (32 octets, README "Secrets in module memory"); the octets after it are another input's
+// and stay as the host wrote them (a call writes only what its contract names).
+describe('eps_to_5g_idle wipes exactly the 32 KASME octets of the mailbox', () => {
+  it('KASME zeroed, the marker right after it untouched', () => {
+    const ue = new UeFirmware();
+    const fw = ue.module.begin();
+    const k = fw.put(new Uint8Array(32).fill(0x5a));
+    fw.put(Uint8Array.of(0xa5, 0xa5, 0xa5, 0xa5));
+    expect(fw.tryCall('eps_to_5g_idle', k, 2, 7)).toBe(0);
+    const inPtr = fw.constant('IO_IN_PTR'), mem = ue.memory();
+    expect(Buffer.from(mem.subarray(inPtr + k, inPtr + k + 32)).every((b) => b === 0)).toBe(true);
+    expect(Array.from(mem.subarray(inPtr + k + 32, inPtr + k + 36))).toEqual([0xa5, 0xa5, 0xa5, 0xa5]);
+    ue.module.clearMailboxes();
   });
 });

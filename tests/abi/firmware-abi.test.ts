@@ -32,7 +32,7 @@ describe('ue.wasm module properties', () => {
     expect(mem.buffer.byteLength).toBe(65536);
     expect(() => mem.grow(1)).toThrow(RangeError);
   });
-  it('status codes of assembly/status.ts match the host table', () => {
+  it('status codes of assembly/lib/status.ts match the host table', () => {
     const fw = instantiateSync('ue');
     for (const [code, name] of STATUS_TABLE) expect(fw.constant(`STATUS_${name}`), name).toBe(code);
     expect(fw.constant('STATUS_OK')).toBe(0);

@@ -1,9 +1,9 @@
 // Issue 11 "Done when": one mobility registration (TS 33.501 6.9.3; TS 24.501 5.5.1.3) takes at most
 // 15 export calls of the ME firmware, and the KAMF leaves the module only where the procedure
-// stores it (EF 5GS3GPPNSC / ME NVM at REGISTRATION ACCEPT, TS 33.501 6.8.1.1) or where a key is
-// derived on the host's request (today: derive_kamf in the UE's 5G AKA, which the one-export AKA of
-// branch asm removes). The trace takes its values from what each procedure returns, so no export is
-// called only to feed it. The module's exports are wrapped here and every call is logged with
+// stores it (EF 5GS3GPPNSC / ME NVM at REGISTRATION ACCEPT, TS 33.501 6.8.1.1) or where the caller
+// asked for it: the UE's 5G AKA is one export (aka_5g) that installs KAMF in slot NEW, and the trace
+// asks for the keys a completed SMC took into use only when UeDevice.traceKeys is on (`ue-keys run`:
+// on), with one ctx_read of CURRENT. The module's exports are wrapped here and every call is logged with
 // whether its output (IO_OUT after the call) or what the host copied out held KAMF bytes.
 import { describe, expect, it } from 'vitest';
 import { World, guti } from '../../host/scenarios/setup.js';
@@ -25,8 +25,9 @@ function holds(hay: Uint8Array, key: Uint8Array): boolean {
 
 /** Registered at a source AMF; then one mobility registration at a target AMF that either takes
  *  KAMF′ from the source (horizontal derivation, SMC with HDP) or re-authenticates (5G AKA). */
-function mobilityRegistration(targetPolicy: 'use' | 'reauth'): { calls: Call[]; phases: Record<string, number> } {
+function mobilityRegistration(targetPolicy: 'use' | 'reauth', traceKeys = true): { calls: Call[]; phases: Record<string, number> } {
   const w = new World(7);
+  w.ue.traceKeys = traceKeys;
   const S = new Amf('source AMF', w.trace, { horizontal: true, retention: 'keep' });
   const T = new Amf('target AMF', w.trace);
   w.initialRegistration(S, GUTI_SOURCE, 1);
@@ -86,19 +87,25 @@ describe('one mobility registration: export calls and where the KAMF leaves the 
       expect(calls.length, `${calls.map((c) => c.name).join(', ')} — per phase ${JSON.stringify(phases)}`).toBeLessThanOrEqual(15);
       if (policy === 'use') expect(phases['5G AKA']).toBe(0);
     });
-    it(`${label}: the host copies KAMF bytes out only to store the context${policy === 'reauth' ? ' and from derive_kamf (5G AKA)' : ''}`, () => {
-      const { calls } = mobilityRegistration(policy);
-      const copied = calls.filter((c) => c.kamfCopiedOut).map((c) => c.name);
+    it(`${label}: with the trace's keys off, the host copies KAMF bytes out only to store the context`, () => {
+      const { calls } = mobilityRegistration(policy, false);
       // registration accept: ctx_read of the new current context for EF 5GS3GPPNSC / ME NVM (6.8.1.1)
-      expect(copied).toEqual(policy === 'reauth' ? ['derive_kamf', 'ctx_read'] : ['ctx_read']);
+      expect(calls.filter((c) => c.kamfCopiedOut).map((c) => c.name)).toEqual(['ctx_read']);
+      expect(calls.map((c) => c.name)).not.toContain('derive_kamf');
+    });
+    it(`${label}: with the trace's keys on, one more copy — the ctx_read after the SMC the trace asked for`, () => {
+      const on = mobilityRegistration(policy, true), off = mobilityRegistration(policy, false);
+      expect(on.calls.filter((c) => c.kamfCopiedOut).map((c) => c.name)).toEqual(['ctx_read', 'ctx_read']);
+      expect(on.calls.length).toBe(off.calls.length + 1);
+      expect(on.phases['security mode command']).toBe(off.phases['security mode command'] + 1);
     });
     it(`${label}: KAMF bytes in the module's IO_OUT after a call — counted`, () => {
-      const { calls } = mobilityRegistration(policy);
+      const { calls } = mobilityRegistration(policy, false);
       const inOutput = calls.filter((c) => c.kamfInOutput).map((c) => c.name);
       // The two header reads (the Registration Request's ngKSI; whether the SMC takes the AKA's
       // partial context) use ctx_read, which returns the whole slot: the KAMF passes through
       // IO_OUT and is wiped unread. A key-free slot read in the firmware would remove them.
-      expect(inOutput).toEqual(policy === 'reauth' ? ['ctx_read', 'derive_kamf', 'ctx_read', 'ctx_read'] : ['ctx_read', 'ctx_read']);
+      expect(inOutput).toEqual(policy === 'reauth' ? ['ctx_read', 'ctx_read', 'ctx_read'] : ['ctx_read', 'ctx_read']);
     });
   }
 });

@@ -23,6 +23,7 @@ import { ME_IMAGE_TYPE, MeStorage } from '../../host/ue/me-storage.js';
 import { AtomicStore, MemoryMedium, PowerCutMedium, PowerLossError, type Medium } from '../../host/storage/atomic-store.js';
 import type { TuakParams } from '../../host/firmware/usim-module.js';
 import { Usim, UsimPoweredOffError } from '../../host/usim/usim.js';
+import { UeFirmware } from '../../host/firmware/ue-firmware.js';
 import { hex, toHex, vectorCases } from '../helpers.js';
 
 const kd = loadSync();
@@ -37,13 +38,14 @@ function world(sub: Sub, usimMedium: Medium = new MemoryMedium(8192)) {
   const meMedium = new MemoryMedium(4096);
   const cs = new ContextStore(MeStorage.open(AtomicStore.open(meMedium, { type: ME_IMAGE_TYPE })));
   cs.powerOn(usim.storage);
-  const ue = new UeAka({ usim, kd, contextStore: cs });
+  const fw = new UeFirmware();                     // the ME firmware whose slot NEW takes the KAMF
+  const ue = new UeAka({ usim, kd: fw.keys, contextStore: cs });
   const trace = new Trace();
   const udm = new Udm(trace);
   udm.provision({ supi: sub.supi, algorithm: sub.algo, k: sub.k, opc: sub.opc, tuak: sub.tuak });
   const ausf = new Ausf(udm);
   const seaf = new Seaf(ausf, SNN);
-  return { sub, usim, usimMedium, meMedium, cs, ue, trace, udm, ausf, seaf };
+  return { sub, usim, usimMedium, meMedium, cs, fw, ue, trace, udm, ausf, seaf };
 }
 type World = ReturnType<typeof world>;
 
@@ -66,7 +68,8 @@ function aka(w: World, ngKsi = 1, abba = hex('0000')) {
   expect(toHex(resp.resStar)).toBe(xresStar);                                // RES* = XRES* (A.4)
   expect(toHex(resp.context.kausf)).toBe(toHex(w.ausf.kausf(w.sub.supi)!)); // KAUSF (A.2)
   expect(toHex(resp.context.kseaf)).toBe(toHex(net.kseaf));                 // KSEAF (A.6)
-  expect(toHex(resp.context.kamf)).toBe(toHex(net.kamf));                   // KAMF (A.7)
+  const slot = w.fw.read('new');                                            // KAMF (A.7), installed by the firmware
+  expect([slot.type, slot.ngKsi, toHex(slot.kamf)]).toEqual(['partial-native', ngKsi, toHex(net.kamf)]);
   expect(resp.context.ngKsi).toBe(ngKsi);
   return { req, resp, net };
 }
@@ -155,7 +158,7 @@ describe('failures (TS 24.501 5.4.1.3.5, TS 33.501 6.1.3.3)', () => {
     expect(w.trace.steps.some((t) => t.event.includes('MAC-S verified'))).toBe(true);
     const resp = asResponse(w.ue.handleAuthenticationRequest(again, SNN));
     const net = w.seaf.handleAuthenticationResponse(resp.resStar);
-    expect(net.result === 'success' && toHex(net.kamf)).toBe(toHex(resp.context.kamf));
+    expect(net.result === 'success' && toHex(net.kamf)).toBe(toHex(w.fw.read('new').kamf));
     expect(resp.context.ngKsi).toBe(2);
   });
 
@@ -172,7 +175,8 @@ describe('failures (TS 24.501 5.4.1.3.5, TS 33.501 6.1.3.3)', () => {
 
   it('MAC failure → #20; the card image and the pending context are untouched', () => {
     const w = mk();
-    const { resp } = aka(w);
+    const { resp, net } = aka(w);
+    const kamfBefore = toHex(net.kamf);
     const image = (w.usimMedium as MemoryMedium).bytes.slice();
     for (const at of [0, 6, 7, 8, 15]) {                                  // SQN⊕AK, AMF, MAC-A
       const req = w.seaf.startAuthentication(w.sub.supi, { ngKsi: 3 });
@@ -183,7 +187,8 @@ describe('failures (TS 24.501 5.4.1.3.5, TS 33.501 6.1.3.3)', () => {
       expect(w.seaf.handleAuthenticationFailure(f.cause)).toBeNull();
     }
     expect(Buffer.from((w.usimMedium as MemoryMedium).bytes).equals(Buffer.from(image))).toBe(true);
-    expect(toHex(w.ue.pending!.kamf)).toBe(toHex(resp.context.kamf));
+    expect(toHex(w.ue.pending!.kseaf)).toBe(toHex(resp.context.kseaf));
+    expect(toHex(w.fw.read('new').kamf)).toBe(kamfBefore);
   });
 
   it('AMF separation bit 0 → #26 "non-5G authentication unacceptable", no keys derived', () => {
@@ -215,7 +220,8 @@ describe('KAUSF/KSEAF become valid and are stored only when the SMC is accepted 
     expect(w.usim.storage.readAuthKeys()).toMatchObject({ valid: false });
     expect(() => w.ue.acceptSmc(5)).toThrow(AkaStateError);              // the SMC names another ngKSI
     const ctx = w.ue.acceptSmc(4);
-    expect(toHex(ctx.kamf)).toBe(toHex(first.net.kamf));
+    expect([ctx.ngKsi, toHex(ctx.kseaf)]).toEqual([4, toHex(first.net.kseaf)]);
+    expect(toHex(w.fw.read('new').kamf)).toBe(toHex(first.net.kamf));          // the KAMF stayed in the firmware
     expect(w.ue.pending).toBeNull();
     expect(() => w.ue.acceptSmc()).toThrow(AkaStateError);
     const stored = w.cs.loadAuthKeys();

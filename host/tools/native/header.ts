@@ -85,7 +85,7 @@ export function headerText(): string {
     '',
   );
 
-  // Status codes: one table for both modules (assembly/status.ts; a module may export none of
+  // Status codes: one table for both modules (assembly/lib/status.ts; a module may export none of
   // them, e.g. the USIM): the union of what they export; one name with two codes is an error.
   const codes = new Map<string, number>();
   for (const a of abis) for (const s of a.abi.statuses) {

@@ -2,12 +2,12 @@
 // Registration Request with the current context while recording its UL NAS COUNT, and the
 // outcome that commits or rolls back a new KAMF taken into use by the SMC.
 import { IO_OUT_PTR, INITIAL_MSG_PTR, INITIAL_MSG_LEN, UE_STATE_PTR } from "../memory";
-import { STATUS_OK, STATUS_ERR_STATE, STATUS_ERR_LENGTH } from "../status";
-import { SLOT_CURRENT, SLOT_NON_CURRENT, slotPtr, ctxUsable, ctxWipe, ctxMove } from "./slots";
+import { STATUS_OK, STATUS_ERR_STATE, STATUS_ERR_LENGTH } from "../../lib/status";
+import { SLOT_CURRENT, slotPtr, ctxUsable, ctxKeptOutcome } from "../context/slots";
 import { ulCount } from "../nas/count";
 import { protect, SHT_INTEGRITY } from "../nas/protect";
-import { FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, REG_COUNT_OFF, REG_ACCESS_OFF, INITIAL_LEN_OFF, setUeFlag, ueFlag } from "./ue-state";
-import { copy, wipe } from "../util";
+import { FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, REG_COUNT_OFF, REG_ACCESS_OFF, INITIAL_LEN_OFF, setUeFlag, ueFlag } from "../context/ue-state";
+import { copy, wipe } from "../../lib/util";
 
 /** Outcome record at IO_OUT[0..16): [0] u32 message length, [4] u32 UL NAS COUNT used
  *  (0xFFFFFFFF: sent without protection), message at IO_OUT + 16. */
@@ -60,8 +60,7 @@ export function registrationRequest(plain: usize, len: u32, access: u32): i32 {
 export function registrationOutcome(accepted: bool): i32 {
   if (!ueFlag(FLAG_REGISTERING)) return STATUS_ERR_STATE;
   if (ueFlag(FLAG_OLD_KEPT)) {
-    if (accepted) ctxWipe(SLOT_NON_CURRENT);
-    else { ctxWipe(SLOT_CURRENT); ctxMove(SLOT_CURRENT, SLOT_NON_CURRENT); }
+    ctxKeptOutcome(accepted);
   }
   setUeFlag(FLAG_REGISTERING | FLAG_REG_COUNT | FLAG_OLD_KEPT, false);
   store<u32>(UE_STATE_PTR + REG_COUNT_OFF, 0);

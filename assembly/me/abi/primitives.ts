@@ -4,13 +4,13 @@
 // SNOW 3G and ZUC keystream generators, and AES-CMAC (RFC 4493). The production build/ue.wasm does
 // not carry them. Same ABI rules: offsets relative to IO_IN, results at IO_OUT + 0, checks first.
 import { IO_OUT_PTR, IO_OUT_LEN, CIPHER_CTX_PTR, CIPHER_CTX_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE } from "../status";
-import { fits, storeBe32, wipe, bitBytes } from "../util";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE } from "../../lib/status";
+import { fits, storeBe32, wipe, bitBytes } from "../../lib/util";
 import { inIn, inPtr } from "./check";
 import { NAS_KEY_LEN, NAS_MAC_LEN, BEARER_MAX, DIRECTION_MAX } from "../nas/algorithms";
-import { snow3gInitWords, snow3gNext, uea2F8, uia2F9 } from "../crypto/snow3g";
-import { zucInit, zucNext } from "../crypto/zuc";
-import { cmacInit, cmacUpdate, cmacFinal } from "../crypto/cmac";
+import { snow3gInitWords, snow3gNext, uea2F8, uia2F9 } from "../../crypto/snow3g";
+import { zucInit, zucNext } from "../../crypto/zuc";
+import { cmacInit, cmacUpdate, cmacFinal } from "../../crypto/cmac";
 
 /** IV length of the raw SNOW 3G / ZUC keystream exports (bytes). */
 export const KEYSTREAM_IV_LEN: u32 = 16;

@@ -3,7 +3,7 @@
 // SN id 3, SYNC-input/NH 32); the result is written to IO_OUT[0..32) (IO_OUT[0..16) for 128-bit
 // outputs; CK at [0..16) and IK at [16..32) for key pairs). Every value is range-checked first.
 import { IO_OUT_PTR } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_MAC } from "../status";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_MAC } from "../../lib/status";
 import { inIn, inPtr, sFits } from "./check";
 import * as A from "../kdf/annex_a";
 import * as E from "../kdf/eps";

@@ -2,7 +2,7 @@
 // configuration, NAS message protection with COUNTs, the SMC and the registration outcome.
 // Offsets are relative to IO_IN; results at IO_OUT as each export documents.
 import { IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, UE_STATE_LEN, SRVCC_CTX_PTR, SRVCC_CTX_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../status";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../../lib/status";
 import { inIn, inPtr } from "./check";
 import {
   SLOT_CURRENT, SLOT_MAPPED, SLOT_COUNT, CTX_SIZE, CTX_PARTIAL_NATIVE, CTX_FULL_NATIVE, CTX_MAPPED, NGKSI_TSC_MAPPED, KSI_NO_KEY, slotPtr, ctxInit,
@@ -10,11 +10,11 @@ import {
 } from "../context/slots";
 import { setCounts, ulCount, NAS_COUNT_MAX } from "../nas/count";
 import { protect, unprotect, SEC_HEADER_LEN } from "../nas/protect";
-import { smcProcess, smcReject, CAUSE_UE_SEC_CAP_MISMATCH, CAUSE_SEC_MODE_REJECTED_UNSPECIFIED } from "../nas/smc";
-import { registrationRequest, registrationOutcome } from "../context/registration";
+import { smcProcess, smcReject, CAUSE_UE_SEC_CAP_MISMATCH, CAUSE_SEC_MODE_REJECTED_UNSPECIFIED } from "../procedures/smc";
+import { registrationRequest, registrationOutcome } from "../procedures/registration";
 import { CAPS_LEN_OFF, CAPS_OFF, CAPS_MIN, CAPS_MAX, IMEISV_LEN_OFF, IMEISV_OFF, IMEISV_MAX, FLAGS_OFF, FLAG_EMERGENCY, FLAG_REAUTH_REQUIRED, ueFlag } from "../context/ue-state";
 import { NAS_ALG_ZUC } from "../nas/algorithms";
-import { copy, wipe } from "../util";
+import { copy, wipe } from "../../lib/util";
 import { IO_IN_PTR } from "../memory";
 
 /** ctx_read's slot number of the mapped SRVCC (CS) context. */
@@ -128,7 +128,7 @@ export function nas_unprotect(slot: u32, access: u32, msgOff: u32, msgLen: u32):
   return STATUS_OK;
 }
 
-/** Process a SECURITY MODE COMMAND (nas/smc.ts documents the outcome record at IO_OUT). */
+/** Process a SECURITY MODE COMMAND (procedures/smc.ts documents the outcome record at IO_OUT). */
 export function smc_process(msgOff: u32, msgLen: u32, access: u32): i32 {
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen > 1024) return STATUS_ERR_LENGTH;
@@ -146,7 +146,7 @@ export function smc_reject(cause: u32, access: u32): i32 {
   return smcReject(<u8>cause, access);
 }
 
-/** Send a Registration Request (plain 5GMM message in the mailbox); see context/registration.ts. */
+/** Send a Registration Request (plain 5GMM message in the mailbox); see procedures/registration.ts. */
 export function registration_request(msgOff: u32, msgLen: u32, access: u32): i32 {
   if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < 3 || msgLen > 1024) return STATUS_ERR_LENGTH;

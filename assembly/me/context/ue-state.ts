@@ -9,6 +9,7 @@
 //   [44]  length of the plain initial NAS message kept in INITIAL_MSG
 //   [48]  ABBA length, [49] ABBA (up to 16) as last received in a SECURITY MODE COMMAND
 import { UE_STATE_PTR } from "../memory";
+import { SLOT_CURRENT, slotPtr, ctxUsable } from "./slots";
 
 export const CAPS_LEN_OFF: usize = 0;
 export const CAPS_OFF: usize = 1;
@@ -44,3 +45,8 @@ export function setUeFlag(f: u32, on: bool): void {
   store<u8>(UE_STATE_PTR + FLAGS_OFF, <u8>(on ? v | f : v & ~f));
 }
 export function regUlCount(): u32 { return load<u32>(UE_STATE_PTR + REG_COUNT_OFF); }
+
+/** The current 5G context may be used: usable, and not after SRVCC to UTRAN CS until a new
+ *  authentication (TS 33.501 J.1). */
+// @ts-ignore: decorator
+@inline export function currentUsable(): bool { return ctxUsable(slotPtr(SLOT_CURRENT)) && !ueFlag(FLAG_REAUTH_REQUIRED); }

@@ -2,11 +2,11 @@
 // message is:  EPD 0x7E ‖ security header type ‖ MAC (4) ‖ SQN (1) ‖ (ciphered) plain message.
 // Protect = cipher, then the 32-bit MAC over SQN ‖ ciphertext; unprotect = MAC check (constant
 // time), then decipher.
-import { STATUS_OK, STATUS_ERR_MAC, STATUS_ERR_REPLAY, STATUS_ERR_COUNT_WRAP, STATUS_ERR_FORMAT, STATUS_ERR_STATE, STATUS_ERR_VALUE } from "../status";
+import { STATUS_OK, STATUS_ERR_MAC, STATUS_ERR_REPLAY, STATUS_ERR_COUNT_WRAP, STATUS_ERR_FORMAT, STATUS_ERR_STATE, STATUS_ERR_VALUE } from "../../lib/status";
 import { OFF_KNASENC, OFF_KNASINT, ctxNea, ctxNia, ctxUsable } from "../context/slots";
 import { nea, nia } from "./algorithms";
 import { TMP_PTR } from "../memory";
-import { equalCt, wipe } from "../util";
+import { equalCt, wipe } from "../../lib/util";
 import {
   COUNT_INVALID, ulCountForSend, ulCountAdvance, estimateDl, replayCandidate, acceptDl, replayProtected, nasBearer,
 } from "./count";

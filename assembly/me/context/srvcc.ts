@@ -8,7 +8,7 @@ import { SRVCC_CTX_PTR, SRVCC_CTX_LEN, TMP_PTR } from "../memory";
 import { OFF_KAMF, ctxNgKsi } from "./slots";
 import { deriveCkIkSrvcc } from "../kdf/eps";
 import { kdfKeyCount } from "../kdf/kdf";
-import { copy, wipe } from "../util";
+import { copy, wipe } from "../../lib/util";
 
 /** Published: AMF → KASME_SRVCC (A.21), MME_SRVCC → CK‖IK (TS 33.401 A.12, DL COUNT 0). */
 export const SRVCC_MME_DERIVE: u32 = 0;

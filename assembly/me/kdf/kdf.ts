@@ -6,8 +6,8 @@
 // itself: no caller ever counts byte offsets by hand (STYLE 6). The running length n is threaded
 // through the calls: n = sBegin(FC); n = sParam(n, P0, len0); …; kdfRun(key, keyLen, n, out).
 import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR, CTX_SLOTS_PTR, CTX_SLOTS_LEN } from "../memory";
-import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF, HMAC_ISTATE_OFF } from "../crypto/hmac";
-import { copy, wipe, storeBe16, storeBe32 } from "../util";
+import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF, HMAC_ISTATE_OFF } from "../../crypto/hmac";
+import { copy, wipe, storeBe16, storeBe32 } from "../../lib/util";
 
 /** Start S with the one-octet function code FC. Returns the length of S so far. */
 export function sBegin(fc: u32): u32 {
@@ -76,10 +76,12 @@ export function kdfRun(key: usize, keyLen: u32, n: u32, out: usize): void {
 /** Keep the HMAC key context between the derivations of this export (several keys from one
  *  KAMF: NAS keys, KgNB, mapped EPS keys), so the pads are computed once per key. The export
  *  must return through kdfRelease, on every path. */
-export function kdfHold(): void { store<u8>(HMAC_KEY_PTR + HMAC_HOLD_OFF, 1); }
+// @ts-ignore: decorator
+@inline export function kdfHold(): void { store<u8>(HMAC_KEY_PTR + HMAC_HOLD_OFF, 1); }
 
 /** End of a holding export: forget the key context (key bytes, pads, HOLD), pass `status` on. */
-export function kdfRelease(status: i32): i32 { hmacForget(HMAC_KEY_PTR); return status; }
+// @ts-ignore: decorator
+@inline export function kdfRelease(status: i32): i32 { hmacForget(HMAC_KEY_PTR); return status; }
 
 /** KDF truncated to its 128 least significant bits: output octets 16..31 (TS 33.501 A.8,
  *  TS 33.401 A.7: "the n least significant bits" are the last n/8 octets) → 16 octets at `out`. */

@@ -2,22 +2,22 @@
 // 6.9.3 with the change seed 000 proposes (not in the published text)). The banners below follow the
 // order of the checks in those clauses.
 import { NAS_MSG_PTR, NAS_MSG_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, INITIAL_MSG_PTR } from "../memory";
-import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_REPLAY } from "../status";
+import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_REPLAY } from "../../lib/status";
 import {
   SLOT_CURRENT, SLOT_NEW, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_FULL_NATIVE, CTX_PARTIAL_NATIVE, CTX_MAPPED,
-  OFF_TYPE, OFF_KAMF, OFF_EPS_ALGS, OFF_KGNB, OFF_NCC, slotPtr, ctxType, ctxNgKsi, ctxUsable, ctxInit, ctxCopy, ctxMove,
-  ctxWipe, ctxSelectAlgorithms,
+  OFF_TYPE, OFF_KAMF, OFF_EPS_ALGS, OFF_KGNB, OFF_NCC, slotPtr, ctxType, ctxNgKsi, ctxUsable, ctxInit, ctxCopy,
+  ctxWipe, ctxSelectAlgorithms, ctxActivate,
 } from "../context/slots";
-import { ulCount, setCounts } from "./count";
-import { protect, unprotect, EPD_5GMM, SHT_INTEGRITY_NEW_CTX, SHT_INTEGRITY_CIPHERED, SHT_INTEGRITY_CIPHERED_NEW_CTX, SEC_HEADER_LEN } from "./protect";
+import { ulCount, setCounts } from "../nas/count";
+import { protect, unprotect, EPD_5GMM, SHT_INTEGRITY_NEW_CTX, SHT_INTEGRITY_CIPHERED, SHT_INTEGRITY_CIPHERED_NEW_CTX, SEC_HEADER_LEN } from "../nas/protect";
 import { deriveKamfPrime, deriveKgnb } from "../kdf/annex_a";
 import { DIRECTION_IDLE_UL } from "../kdf/fc";
-import { NAS_ALG_NULL, NAS_ALG_ZUC } from "./algorithms";
+import { NAS_ALG_NULL, NAS_ALG_ZUC } from "../nas/algorithms";
 import {
   CAPS_LEN_OFF, CAPS_OFF, IMEISV_LEN_OFF, IMEISV_OFF, INITIAL_LEN_OFF, ABBA_LEN_OFF, ABBA_OFF, ABBA_MAX,
   FLAG_EMERGENCY, FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, ueFlag, setUeFlag, regUlCount,
 } from "../context/ue-state";
-import { copy, wipe, equalCt, loadBe16, storeBe16 } from "../util";
+import { copy, wipe, equalCt, loadBe16, storeBe16 } from "../../lib/util";
 
 // 5GMM message types (TS 24.501 9.7) and IEIs of the SECURITY MODE COMMAND (8.2.25)
 export const MSG_SECURITY_MODE_COMMAND: u8 = 0x5d;
@@ -115,7 +115,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   //      a mapped context is current, or a mapped one). After SRVCC to UTRAN CS only a context
   //      from a new 5G AKA may be taken into use (J.1).
   const cur = slotPtr(SLOT_CURRENT), cand = slotPtr(SLOT_CAND);
-  let source: i32 = -1; // slot whose context the candidate replaces when accepted
+  let source = SLOT_CAND; // slot the candidate is made from (CAND itself: from nothing)
   let fresh = false;    // a new KAMF: COUNTs start at 0
   if (nea > NAS_ALG_ZUC || nia > NAS_ALG_ZUC || (nia == NAS_ALG_NULL && !ueFlag(FLAG_EMERGENCY))) {
     return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access); // unsupported / not allowed algorithm
@@ -127,7 +127,7 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
     // COUNT that protected that message, not the COUNT after it.
     ctxInit(cand, CTX_FULL_NATIVE, ngKsi, cur + OFF_KAMF);
     deriveKamfPrime(cur + OFF_KAMF, DIRECTION_IDLE_UL, regUlCount(), cand + OFF_KAMF);
-    source = <i32>SLOT_CURRENT; fresh = true;
+    source = SLOT_CURRENT; fresh = true;
   } else if (nia == NAS_ALG_NULL && nea == NAS_ALG_NULL && ngKsi == 0) {
     // Emergency (5G-IA0 passed the check above only with FLAG_EMERGENCY): ngKSI 000 with 5G-IA0
     // and 5G-EA0 → a locally generated KAMF (TS 24.501 5.4.2.3, TS 33.501 10.2.x). Nothing is
@@ -136,16 +136,16 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
     fresh = true;
   } else if (ctxType(slotPtr(SLOT_NEW)) == CTX_PARTIAL_NATIVE && ctxNgKsi(slotPtr(SLOT_NEW)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_NEW); store<u8>(cand + OFF_TYPE, CTX_FULL_NATIVE);
-    source = <i32>SLOT_NEW; fresh = true;
+    source = SLOT_NEW; fresh = true;
   } else if (!reauth && ctxUsable(cur) && ctxNgKsi(cur) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_CURRENT);
-    source = <i32>SLOT_CURRENT;
+    source = SLOT_CURRENT;
   } else if (!reauth && ctxType(cur) == CTX_MAPPED && ctxType(slotPtr(SLOT_NON_CURRENT)) == CTX_FULL_NATIVE && ctxNgKsi(slotPtr(SLOT_NON_CURRENT)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_NON_CURRENT);
-    source = <i32>SLOT_NON_CURRENT;
+    source = SLOT_NON_CURRENT;
   } else if (!reauth && ctxType(slotPtr(SLOT_MAPPED)) == CTX_MAPPED && ctxNgKsi(slotPtr(SLOT_MAPPED)) == ngKsi) {
     ctxCopy(SLOT_CAND, SLOT_MAPPED);
-    source = <i32>SLOT_MAPPED; fresh = true;
+    source = SLOT_MAPPED; fresh = true;
   } else {
     return reject(CAUSE_SEC_MODE_REJECTED_UNSPECIFIED, flags, ngKsi, access); // unknown ngKSI
   }
@@ -192,25 +192,23 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   // The ABBA is UE state: stored only once nothing can fail (a refused SMC changes no state).
   if (abbaLen > 0) { store<u8>(UE_STATE_PTR + ABBA_LEN_OFF, <u8>abbaLen); copy(UE_STATE_PTR + ABBA_OFF, abba, abbaLen); }
 
-  // ---- Take the new context into use. With a new KAMF during a registration, the old current
-  //      context is KEPT (as NON_CURRENT) until the registration completes (6.9.3 with seed 000's change).
-  const newKamf = fresh || source == <i32>SLOT_NON_CURRENT;
+  // ---- Take the new context into use (context/slots.ts ctxActivate holds the TS 33.501 6.2.3
+  //      lifecycle rules). Which current context is kept as the non-current one:
+  const newKamf = fresh || source == SLOT_NON_CURRENT;
   if (newKamf) flags |= SMC_F_NEW_KAMF;
-  if (source == <i32>SLOT_NON_CURRENT) {
-    // 24.501 5.4.2.3: native context activated while a mapped one is current → mapped deleted
-    ctxWipe(SLOT_CURRENT); ctxWipe(SLOT_NON_CURRENT);
-  } else if (source == <i32>SLOT_MAPPED && ctxType(cur) == CTX_FULL_NATIVE) {
-    // A mapped context becomes current; the native one stays as the non-current native context
-    // (TS 33.501 6.2.3.2: a current context may coexist with one non-current native context).
-    ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT);
-  } else if (newKamf && ctxUsable(cur)) {
-    // After SRVCC (reauth) the pre-SRVCC context is not kept: a failed registration must not bring it back (J.1)
-    if (ueFlag(FLAG_REGISTERING) && !reauth) { ctxWipe(SLOT_NON_CURRENT); ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT); setUeFlag(FLAG_OLD_KEPT, true); flags |= SMC_F_OLD_KEPT; }
-    else ctxWipe(SLOT_CURRENT);
+  let keepOld = false;
+  if (source == SLOT_MAPPED && ctxType(cur) == CTX_FULL_NATIVE) {
+    // a mapped context becomes current; the native one stays as the non-current native context
+    // (TS 33.501 6.2.3.2: a current context may coexist with one non-current native context)
+    keepOld = true;
+  } else if (source != SLOT_NON_CURRENT && newKamf && ctxUsable(cur) && ueFlag(FLAG_REGISTERING) && !reauth) {
+    // a new KAMF during a registration: the old context is KEPT until the registration completes
+    // (6.9.3 with seed 000's change). After SRVCC (reauth) the pre-SRVCC context is not kept: a
+    // failed registration must not bring it back (J.1).
+    keepOld = true; setUeFlag(FLAG_OLD_KEPT, true); flags |= SMC_F_OLD_KEPT;
   }
-  if (source == <i32>SLOT_NEW || source == <i32>SLOT_MAPPED) ctxWipe(<u32>source);
-  if (source == <i32>SLOT_NEW) setUeFlag(FLAG_REAUTH_REQUIRED, false); // a new authentication ran
-  ctxMove(SLOT_CURRENT, SLOT_CAND);
+  if (source == SLOT_NEW) setUeFlag(FLAG_REAUTH_REQUIRED, false); // a new authentication ran
+  ctxActivate(source, keepOld);
 
   store<u8>(IO_OUT_PTR + SMC_OUT_RESULT, 0);
   store<u8>(IO_OUT_PTR + SMC_OUT_CAUSE, 0);

@@ -5,10 +5,11 @@ import { TMP_PTR } from "../memory";
 import { OFF_KAMF, OFF_KGNB, OFF_NH, OFF_NCC, OFF_EPS_ALGS, OFF_KNASINT, ctxNia } from "./slots";
 import { dlSeen, dlCount } from "../nas/count";
 import { deriveKasmePrime, deriveKgnb } from "../kdf/annex_a";
-import { nia } from "../nas/algorithms";
+import { nia, NAS_ALG_NULL, NAS_ALG_ZUC } from "../nas/algorithms";
+import { FLAG_EMERGENCY, ueFlag } from "./ue-state";
 import { deriveKenb, deriveNhEps, deriveAlgKeyEps } from "../kdf/eps";
 import { FC_KASME_PRIME_IDLE, FC_KASME_PRIME_HO, ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";
-import { equalCt, wipe } from "../util";
+import { equalCt, wipe } from "../../lib/util";
 
 /** 2^32 − 1: the COUNT of the temporary KeNB/KgNB and of the NASC MAC at handover. */
 export const COUNT_HO: u32 = 0xffffffff;
@@ -64,4 +65,13 @@ export function nascMacOk(ctx: usize, nasc: usize): bool {
   const ok = equalCt(TMP_PTR, nasc, 4);
   wipe(TMP_PTR, 4);
   return ok;
+}
+
+/** The NAS security algorithms octet of a NAS transparent container (TS 24.501 9.11.3.34: 5G-EA in
+ *  bits 8–5, 5G-IA in bits 4–1): defined algorithms only, and 5G-IA0 only for an emergency, the
+ *  rule the SMC applies (TS 24.501 5.4.2.3; TS 33.501 5.5.2) — else a container with null
+ *  integrity, whose NAS-MAC is all zeros, would switch the UE to a context anyone can forge. */
+export function containerAlgsOk(algs: u32): bool {
+  const nia = algs & 15;
+  return (algs >> 4) <= NAS_ALG_ZUC && nia <= NAS_ALG_ZUC && (nia != NAS_ALG_NULL || ueFlag(FLAG_EMERGENCY));
 }

@@ -1,7 +1,7 @@
 // Argument checks shared by the export files. Offsets passed across the boundary are relative to
 // IO_IN; a result always lands at IO_OUT + 0.
 import { IO_IN_PTR, IO_IN_LEN, KDF_S_LEN } from "../memory";
-import { fits } from "../util";
+import { fits } from "../../lib/util";
 
 /** [off, off+len) inside IO_IN? */
 // @ts-ignore: decorator

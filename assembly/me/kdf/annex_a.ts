@@ -4,8 +4,8 @@
 import { sBegin, sParam, sParamInt, kdfRun, kdfRun128, kdfKeyCount, kdfKeyKey, kdfAlgKey } from "./kdf";
 import * as FC from "./fc";
 import { HMAC_WORK_PTR, TMP_PTR } from "../memory";
-import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../crypto/sha256";
-import { copy, wipe } from "../util";
+import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../../crypto/sha256";
+import { copy, wipe } from "../../lib/util";
 
 const KEY_LEN: u32 = 32;
 

@@ -5,12 +5,12 @@ import {
   IO_IN_PTR, IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, SHA_CTX_PTR, SHA_CTX_LEN, HMAC_WORK_PTR, HMAC_WORK_LEN,
   HMAC_KEY_PTR, KDF_S_PTR, KDF_S_LEN, TMP_PTR, TMP_LEN,
 } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from "../status";
-import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../crypto/sha256";
-import { hmacSetKey, hmacMac, hmacForget } from "../crypto/hmac";
+import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from "../../lib/status";
+import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../../crypto/sha256";
+import { hmacSetKey, hmacMac, hmacForget } from "../../crypto/hmac";
 import { sBegin, sParam, kdfRun } from "../kdf/kdf";
 import { inIn, inPtr, sFits } from "./check";
-import { wipe } from "../util";
+import { wipe } from "../../lib/util";
 
 /** SHA-256 (FIPS 180-4), streaming in SHA_CTX: init, any number of updates, final → IO_OUT[0..32).
  *  (A one-shot digest is init + one update + final.) */

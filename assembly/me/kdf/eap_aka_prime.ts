@@ -7,8 +7,8 @@
 //   T1 = HMAC(K, S ‖ 0x01), Ti = HMAC(K, T(i-1) ‖ S ‖ i); PRF′(K, S) = T1 ‖ T2 ‖ …
 // MK is 1664 bits = 208 octets: T1..T7, the last 16 octets of T7 unused.
 import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR } from "../memory";
-import { hmacSetKey, hmacMac, hmacForget } from "../crypto/hmac";
-import { copy, wipe, equalCt } from "../util";
+import { hmacSetKey, hmacMac, hmacForget } from "../../crypto/hmac";
+import { copy, wipe, equalCt } from "../../lib/util";
 
 /** Octets of MK (RFC 9048 3.3: K_encr 128 + K_aut 256 + K_re 256 + MSK 512 + EMSK 512 bits). */
 export const MK_LEN: u32 = 208;

@@ -7,8 +7,8 @@
 // are exported only by the conformance build build/ue-vectors.wasm (abi/primitives.ts), so that
 // every official test set runs as published without costing the production module their size.
 import { IO_OUT_PTR, IO_OUT_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_RANGE } from "../status";
-import { fits, bitBytes } from "../util";
+import { STATUS_OK, STATUS_ERR_RANGE } from "../../lib/status";
+import { fits, bitBytes } from "../../lib/util";
 import { inIn, inPtr } from "./check";
 import { nea, nia, nasAlgCheck, NAS_KEY_LEN, NAS_MAC_LEN } from "../nas/algorithms";
 

@@ -30,7 +30,7 @@
 //   [192]  HMAC inner and outer chaining states of KAMF (2 × 32): key-equivalent, like the KAMF
 //          beside them, and wiped with the slot
 import { CTX_SLOTS_PTR } from "../memory";
-import { copy, wipe } from "../util";
+import { copy, wipe } from "../../lib/util";
 import { deriveAlgKey5g } from "../kdf/annex_a";
 import { KEY_RECORD_SIZE, KEY_RECORD_KEY_OFF } from "../kdf/kdf";
 import { ALG_DIST_NAS_ENC, ALG_DIST_NAS_INT } from "../kdf/fc";
@@ -96,6 +96,40 @@ export function ctxWipe(slot: u32): void {
 export function ctxMove(dst: u32, src: u32): void {
   copy(slotPtr(dst), slotPtr(src), CTX_SIZE);
   ctxWipe(src);
+}
+
+/**
+ * Take the candidate context (slot CAND, verified by the caller) into use as CURRENT — the one
+ * place that applies the lifecycle rules of TS 33.501 6.2.3 (6.2.3.2 with TS 24.501 4.4.2) when
+ * a context becomes current. `source` is the slot CAND was made from (SLOT_CAND: built from
+ * nothing, e.g. EPS keys or the emergency KAMF). `keepOld`: the caller's rule says the current
+ * context stays as the non-current native one (below). Every slot written here is overwritten
+ * whole (ctxMove copies all CTX_SIZE octets), so no byte of a replaced context survives.
+ */
+export function ctxActivate(source: u32, keepOld: bool): void {
+  // TS 33.501 6.2.3.2: a current context (native or mapped) may coexist with ONE non-current
+  // native context. A kept current context — the native one while a mapped context becomes
+  // current (TS 33.501 8.4, TS 24.501 5.4.2.3), or the old KAMF's context during a registration
+  // with a new KAMF (TS 33.501 6.9.3 with seed 000's change) — replaces any earlier one.
+  if (keepOld) ctxMove(SLOT_NON_CURRENT, SLOT_CURRENT);
+  // TS 33.501 6.2.3.2: a partial native context is always non-current and only becomes full
+  // (and current) through its SMC, so slot NEW is emptied; a mapped context taken into use leaves
+  // slot MAPPED. TS 24.501 5.4.2.3: an SMC naming the non-current native context while a mapped
+  // one is current activates the native context and deletes the mapped one — that mapped one is
+  // the CURRENT slot, overwritten below, and NON_CURRENT (the source) is emptied here.
+  if (source != SLOT_CURRENT && source != SLOT_CAND) ctxWipe(source);
+  ctxMove(SLOT_CURRENT, SLOT_CAND);
+}
+
+/**
+ * A registration that ran with a kept old context ended (TS 33.501 6.9.3 with seed 000's change):
+ * `accepted` (REGISTRATION ACCEPT with a new 5G-GUTI) → the new KAMF is committed and the kept
+ * old context is deleted; otherwise → rolled back: the new context is deleted and the old one is
+ * current again. The counterpart of ctxActivate(…, keepOld = true), kept beside it.
+ */
+export function ctxKeptOutcome(accepted: bool): void {
+  if (accepted) ctxWipe(SLOT_NON_CURRENT);
+  else ctxMove(SLOT_CURRENT, SLOT_NON_CURRENT);
 }
 
 /** Copy a whole context (src kept). */

@@ -14,12 +14,12 @@
 // | 272               | 16   | 128-EIA2 tag T before truncation to 32 bits                        |
 
 import { CIPHER_CTX_PTR, CIPHER_CTX_LEN } from "../memory";
-import { STATUS_OK, STATUS_ERR_ALGORITHM, STATUS_ERR_VALUE } from "../status";
-import { copy, wipe } from "../util";
-import { cmacInit, cmacUpdate, cmacFinal } from "../crypto/cmac";
-import { ctrInit, ctrBlock, ctrXor } from "../crypto/ctr";
-import { uea2F8, uia2F9 } from "../crypto/snow3g";
-import { eea3, eia3 } from "../crypto/zuc";
+import { STATUS_OK, STATUS_ERR_ALGORITHM, STATUS_ERR_VALUE } from "../../lib/status";
+import { copy, wipe } from "../../lib/util";
+import { cmacInit, cmacUpdate, cmacFinal } from "../../crypto/cmac";
+import { ctrInit, ctrBlock, ctrXor } from "../../crypto/ctr";
+import { uea2F8, uia2F9 } from "../../crypto/snow3g";
+import { eea3, eia3 } from "../../crypto/zuc";
 
 /** Algorithm identities, 4 bits (TS 33.501 5.11.1.1 / 5.11.1.2): 0000 null, 0001 SNOW 3G based,
  *  0010 AES based, 0011 ZUC based. */
