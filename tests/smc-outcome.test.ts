@@ -12,6 +12,9 @@ import { NetworkNasContext } from '../host/network/nas-security.js';
 import { ref } from '../host/reference/kdf.js';
 import * as M from '../host/nas/messages.js';
 import { toHex } from './helpers.js';
+import { UeInterworking } from '../host/ue/ue-interworking.js';
+import { tauRequest } from '../host/scenarios/interworking.js';
+import { guti } from '../host/scenarios/setup.js';
 
 const KAMF = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 19) & 0xff);
 const NGKSI = 2;
@@ -237,5 +240,36 @@ describe('SMC outcome flags are separate bits: each one set alone leaves HDP (bi
     expect(toHex(ue.read('current').kamf)).toBe(toHex(K2));
     expect(ue.read('current').type).toBe('full-native'); // TS 33.501 6.2.3.2: partial → full on a successful SMC
     expect(toHex(ue.read('non-current').kamf)).toBe(toHex(KAMF));
+  });
+});
+
+// The Selected EPS NAS security algorithms IE of a SECURITY MODE COMMAND (TS 24.501 9.11.3.25,
+// IEI 0x57) is stored in the 5G NAS security context for later mobility to EPS: the mapped EPS
+// context takes its EPS NAS algorithms from the earlier 5G SMC (TS 33.501 8.5.2 / 8.6.1; project
+// digest, 3gpp-facts "5G→EPS idle"). Its octet is coded as in TS 24.301 9.9.3.23: ciphering in
+// bits 7–5, integrity in bits 3–1, where 000 is EEA0 (null ciphering) and EIA0 (null integrity) —
+// so 0x00 is a selection like any other, not "no selection". An SMC on the current KAMF that
+// selects EEA0/EIA0 after an earlier one selected 128-EEA2/128-EIA2 must therefore replace them,
+// and the mapped EPS NAS keys (TS 33.401 A.7) are then those of algorithm 0.
+describe('TS 24.501 5.4.2.3: the Selected EPS NAS security algorithms of the last SMC are stored, 0 (EEA0/EIA0) included', () => {
+  it('SMC 1 selects EPS 0x22, SMC 2 on the same KAMF selects EPS 0x00 (128-EEA0/EIA0 value 0): the context holds 0x00, the mapped EPS keys are A.7 with algorithm 0', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r1 = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect([r1.result, r1.epsAlgs, r1.newKamf]).toEqual(['complete', true, false]);
+    expect(ue.read('current').epsAlgs).toBe(0x22);
+    net.ulLast['3gpp'] = 6;
+    const r2 = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, epsAlgs: 0x00 })).message);
+    expect([r2.result, r2.epsAlgs, r2.newKamf, r2.dlCount, r2.ulCount]).toEqual(['complete', true, false, 5, 7]);
+    expect(ue.read('current').epsAlgs).toBe(0x00);
+    // 5G → EPS idle mobility with that context: the EPS NAS keys the UE maps are those of EEA0/EIA0
+    const u = new UeInterworking(ue).epsMapIdle(tauRequest(NGKSI, guti(0x01, 0x00000401)));
+    expect(u.count).toBe(8);
+    const kasme = ref.kasmePrime(KAMF, 'idle', 8); // TS 33.501 A.14.1
+    expect(toHex(u.kasmePrime)).toBe(toHex(kasme));
+    expect(toHex(u.knasEnc)).toBe(toHex(ref.epsAlgKey(kasme, 1, 0)));
+    expect(toHex(u.knasInt)).toBe(toHex(ref.epsAlgKey(kasme, 2, 0)));
   });
 });
