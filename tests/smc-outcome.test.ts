@@ -273,3 +273,111 @@ describe('TS 24.501 5.4.2.3: the Selected EPS NAS security algorithms of the las
     expect(toHex(u.knasInt)).toBe(toHex(ref.epsAlgKey(kasme, 2, 0)));
   });
 });
+
+// Issue 17 ("nothing secret stays in module memory after a call returns") for the SMC: the
+// candidate context (slot 4 of CTX_SLOTS, internal: ctx_read refuses it) holds the keys of a context
+// that is not in use yet, and NAS_MSG the plain SMC and the plain response. Whatever the outcome —
+// COMPLETE (the candidate moved into CURRENT), SECURITY MODE REJECT (#24 for an unknown ngKSI or a
+// not allowed algorithm, #23 for other replayed capabilities, TS 24.501 5.4.2.5) or a discarded
+// message (bad NAS-MAC, TS 24.501 4.4.4.2) — both regions are all zero when smc_process returns.
+describe('issue 17: after every SMC outcome the candidate slot and NAS_MSG are all zero', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const regions = (ue: UeFirmware) => {
+    const fw = ue.fw, mem = ue.memory();
+    const slots = fw.constant('CTX_SLOTS_PTR'), slotLen = fw.constant('CTX_SLOTS_LEN') / 5;
+    const nas = fw.constant('NAS_MSG_PTR'), nasLen = fw.constant('NAS_MSG_LEN');
+    return {
+      candidate: mem.subarray(slots + 4 * slotLen, slots + 5 * slotLen).some((b) => b !== 0),
+      nasMsg: mem.subarray(nas, nas + nasLen).some((b) => b !== 0),
+    };
+  };
+  const clean = { candidate: false, nasMsg: false };
+  const smc = (kamf: Uint8Array, a: Partial<Parameters<typeof M.securityModeCommand>[0]>, dlNext = 4) => {
+    const net = new NetworkNasContext(kamf, a.ngKsi ?? NGKSI, a.nea ?? 2, a.nia ?? 2);
+    net.dlNext['3gpp'] = dlNext; net.ulLast['3gpp'] = 5;
+    return net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, ...a })).message;
+  };
+  it('COMPLETE on the current KAMF with IMEISV request and EPS algorithms', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    expect(ue.securityModeCommand(smc(KAMF, { imeisvRequest: true, epsAlgs: 0x22 })).result).toBe('complete');
+    expect(regions(ue)).toEqual(clean);
+  });
+  it('COMPLETE with HDP = 1 (KAMF′ made in the candidate slot, TS 33.501 6.9.3)', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    expect(ue.securityModeCommand(smc(ref.kamfPrime(KAMF, 0, 5), { hdp: true }, 0)).result).toBe('complete');
+    expect(regions(ue)).toEqual(clean);
+  });
+  it('REJECT #23: replayed capabilities differ after a valid NAS-MAC (the candidate was filled and verified)', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const r = ue.securityModeCommand(smc(KAMF, { replayedCaps: Uint8Array.of(0xe0, 0xc0) }));
+    expect([r.result, r.cause]).toEqual(['reject', 23]);
+    expect(regions(ue)).toEqual(clean);
+  });
+  it('REJECT #24: an ngKSI the UE has no context for', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const r = ue.securityModeCommand(smc(KAMF, { ngKsi: 5 }));
+    expect([r.result, r.cause]).toEqual(['reject', 24]);
+    expect(regions(ue)).toEqual(clean);
+  });
+  it('discarded: a NAS-MAC that does not verify (the candidate was filled, then refused)', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const msg = smc(KAMF, {});
+    msg[2] ^= 0x01;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(fw.constant('STATUS_ERR_MAC'));
+    expect(regions(ue)).toEqual(clean);
+  });
+});
+
+// The SECURITY MODE REJECT outcome record (README "ABI", assembly/nas/smc.ts), read raw from IO_OUT
+// as smc_process leaves it: result 1, the 5GMM cause (TS 24.501 9.11.3.2: #24 "security mode
+// rejected, unspecified"), the SMC's flags and ngKSI, the response length, DL COUNT 0xffffffff (the
+// SMC was not taken into use) and the UL NAS COUNT the REJECT went out with — or 0xffffffff when it
+// went out unprotected. TS 33.501 6.7.2: the REJECT "shall be protected with the previous, if any,
+// 5G NAS security context … If no 5G NAS security context existed prior …, the NAS Security Mode
+// Reject message shall remain unprotected." The network model (not the firmware) checks the MAC.
+describe('TS 24.501 5.4.2.5 / TS 33.501 6.7.2: the SECURITY MODE REJECT record, field by field', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const REJECT_24 = '7e005f18'; // EPD 5GMM, plain header, SECURITY MODE REJECT (0x5f), cause #24
+  const record = (ue: UeFirmware) => {
+    const h = ue.fw.take(0, 16), v = new DataView(h.buffer);
+    return { result: h[0], cause: h[1], flags: h[2], ngKsi: h[3], respLen: v.getUint32(4, true), dl: v.getUint32(8, true), ul: v.getUint32(12, true) };
+  };
+  it('unknown ngKSI 5 with a current context (UL 6 next): protected REJECT #24 at UL COUNT 6; flags IMEISV 0x04 | EPS 0x10, ngKSI 5', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, 5, 2, 2);
+    const msg = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 5, replayedCaps: CAPS, imeisvRequest: true, epsAlgs: 0x22 })).message;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(0);
+    expect(record(ue)).toEqual({ result: 1, cause: 24, flags: 0x14, ngKsi: 5, respLen: 7 + 4, dl: 0xffffffff, ul: 6 });
+    const resp = fw.take(16, 11);
+    const cur = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    cur.ulLast['3gpp'] = 5;
+    const v = cur.verifyUplink(resp);
+    expect(v && { count: v.count, sht: v.sht, plain: toHex(v.plain) }).toEqual({ count: 6, sht: 2, plain: REJECT_24 });
+    expect(toHex(fw.take(16 + 11, 8)), 'IO_OUT after the response').toBe('00'.repeat(8));
+    expect(ue.read('current').ulCount['3gpp']).toBe(7);
+    fw.clearMailboxes();
+  });
+  it('no 5G NAS security context at all: unprotected REJECT #24, respLen 4, UL COUNT 0xffffffff, HDP flag 0x01 and ngKSI 3 as received', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    const net = new NetworkNasContext(KAMF, 3, 2, 2);
+    const msg = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 3, replayedCaps: CAPS, hdp: true })).message;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(0);
+    expect(record(ue)).toEqual({ result: 1, cause: 24, flags: 0x01, ngKsi: 3, respLen: 4, dl: 0xffffffff, ul: 0xffffffff });
+    expect(toHex(fw.take(16, 4 + 4))).toBe(REJECT_24 + '00000000');
+    fw.clearMailboxes();
+  });
+  it('smc_reject (#23 after a failed integrity check, cause parsed by the host): protected with the current context, ngKSI 7 ("no key"), no flags', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const fw = ue.fw;
+    expect(fw.tryCall('smc_reject', 23, 1)).toBe(0);
+    expect(record(ue)).toEqual({ result: 1, cause: 23, flags: 0, ngKsi: 7, respLen: 11, dl: 0xffffffff, ul: 6 });
+    const cur = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    cur.ulLast['3gpp'] = 5;
+    expect(toHex(cur.verifyUplink(fw.take(16, 11))?.plain ?? new Uint8Array())).toBe('7e005f17');
+    fw.clearMailboxes();
+  });
+});
