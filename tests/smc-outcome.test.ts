@@ -381,3 +381,72 @@ describe('TS 24.501 5.4.2.5 / TS 33.501 6.7.2: the SECURITY MODE REJECT record, 
     fw.clearMailboxes();
   });
 });
+
+// Which contexts survive an SMC that takes another one into use (assembly/nas/smc.ts "Take the new
+// context into use"; TS 33.501 6.2.3.2: a UE holds at most one current and one non-current native
+// 5G NAS security context; TS 24.501 5.4.2.3: when the SMC activates a native context while a
+// mapped one is current, the mapped context is deleted). Every slot is read after the SMC, and a
+// deleted context's KAMF must be nowhere in the 64 KiB page (issue 17).
+describe('TS 24.501 5.4.2.3 / TS 33.501 6.2.3.2: the contexts kept and deleted when an SMC takes a context into use', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const K_NATIVE = Uint8Array.from({ length: 32 }, (_, i) => 0x11 + i), K_MAPPED = Uint8Array.from({ length: 32 }, (_, i) => 0x91 ^ (7 * i));
+  const K_NEW = Uint8Array.from({ length: 32 }, (_, i) => 0x3c ^ (11 * i));
+  const TSC = 0x08; // type of security context flag of the ngKSI: mapped (TS 24.501 9.11.3.32)
+  const fresh = () => { const ue = new UeFirmware(); ue.configure({ ueSecurityCapabilities: CAPS }); return ue; };
+  const smcWith = (kamf: Uint8Array, ngKsi: number, dlNext = 0) => {
+    const net = new NetworkNasContext(kamf, ngKsi, 2, 2);
+    net.dlNext['3gpp'] = dlNext;
+    return { net, msg: net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi, replayedCaps: CAPS })).message };
+  };
+  const where = (ue: UeFirmware, k: Uint8Array) => Buffer.from(ue.memory()).indexOf(Buffer.from(k));
+  it('the non-current native context activated while a mapped one is current: native current, mapped deleted, non-current empty', () => {
+    const ue = fresh();
+    ue.install('current', { kamf: K_MAPPED, ngKsi: TSC | 1, type: 'mapped', nea: 2, nia: 2 });
+    ue.install('non-current', { kamf: K_NATIVE, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('non-current', '3gpp', 4, 2, true);
+    const { msg } = smcWith(K_NATIVE, 2, 3);
+    const r = ue.securityModeCommand(msg);
+    expect([r.result, r.newKamf, r.oldKept]).toEqual(['complete', true, false]);
+    const c = ue.read('current');
+    expect([c.type, c.ngKsi, toHex(c.kamf)]).toEqual(['full-native', 2, toHex(K_NATIVE)]);
+    expect(ue.read('non-current').type).toBe('none');
+    expect(where(ue, K_MAPPED), 'the mapped KAMF left in memory').toBe(-1);
+  });
+  it('the mapped context of EPS → 5G idle mobility (slot MAPPED) activated while a native one is current: mapped current, native non-current, MAPPED empty', () => {
+    const ue = fresh();
+    ue.install('current', { kamf: K_NATIVE, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.install('mapped', { kamf: K_MAPPED, ngKsi: TSC | 3, type: 'mapped', nea: 0, nia: 0 });
+    const { msg } = smcWith(K_MAPPED, TSC | 3);
+    const r = ue.securityModeCommand(msg);
+    expect([r.result, r.newKamf]).toEqual(['complete', true]);
+    const c = ue.read('current'), nc = ue.read('non-current');
+    expect([c.type, c.ngKsi, toHex(c.kamf), c.ulCount['3gpp']]).toEqual(['mapped', TSC | 3, toHex(K_MAPPED), 1]);
+    expect([nc.type, nc.ngKsi, toHex(nc.kamf)]).toEqual(['full-native', 2, toHex(K_NATIVE)]);
+    expect(ue.read('mapped').type).toBe('none');
+    // the KAMF lives once (in CURRENT): the MAPPED slot's copy is gone
+    expect(Buffer.from(ue.memory()).toString('hex').split(toHex(K_MAPPED)).length - 1).toBe(1);
+  });
+  it('a new partial native context (after a primary authentication) activated outside a registration: new context current, the old one deleted, NEW empty', () => {
+    const ue = fresh();
+    ue.install('current', { kamf: K_NATIVE, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.install('new', { kamf: K_NEW, ngKsi: 4, type: 'partial-native' });
+    const { msg } = smcWith(K_NEW, 4);
+    const r = ue.securityModeCommand(msg);
+    expect([r.result, r.newKamf, r.oldKept]).toEqual(['complete', true, false]);
+    const c = ue.read('current');
+    expect([c.type, c.ngKsi, toHex(c.kamf)]).toEqual(['full-native', 4, toHex(K_NEW)]);
+    expect([ue.read('new').type, ue.read('non-current').type]).toEqual(['none', 'none']);
+    expect(where(ue, K_NATIVE), 'the old KAMF left in memory').toBe(-1);
+    expect(Buffer.from(ue.memory()).toString('hex').split(toHex(K_NEW)).length - 1).toBe(1);
+  });
+  it('the same during a registration (REGISTRATION REQUEST sent with the old context): the old one is kept as non-current until the outcome', () => {
+    const ue = fresh();
+    ue.install('current', { kamf: K_NATIVE, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    expect(ue.registrationRequest(RR).count).toBe(5);
+    ue.install('new', { kamf: K_NEW, ngKsi: 4, type: 'partial-native' });
+    const r = ue.securityModeCommand(smcWith(K_NEW, 4).msg);
+    expect([r.result, r.newKamf, r.oldKept]).toEqual(['complete', true, true]);
+    expect([ue.read('current').ngKsi, toHex(ue.read('non-current').kamf), ue.read('new').type]).toEqual([4, toHex(K_NATIVE), 'none']);
+  });
+});
