@@ -12,6 +12,7 @@ import { NetworkNasContext } from '../host/network/nas-security.js';
 import { ref } from '../host/reference/kdf.js';
 import * as M from '../host/nas/messages.js';
 import { toHex } from './helpers.js';
+import { nia3Ref } from '../host/reference/zuc.js';
 import { UeInterworking } from '../host/ue/ue-interworking.js';
 import { tauRequest } from '../host/scenarios/interworking.js';
 import { guti } from '../host/scenarios/setup.js';
@@ -448,5 +449,31 @@ describe('TS 24.501 5.4.2.3 / TS 33.501 6.2.3.2: the contexts kept and deleted w
     const r = ue.securityModeCommand(smcWith(K_NEW, 4).msg);
     expect([r.result, r.newKamf, r.oldKept]).toEqual(['complete', true, true]);
     expect([ue.read('current').ngKsi, toHex(ue.read('non-current').kamf), ue.read('new').type]).toEqual([4, toHex(K_NATIVE), 'none']);
+  });
+});
+
+// TS 33.501 5.11.1.2 / 6.7.2: 128-NIA3 (ZUC) is one of the integrity algorithms an SMC may select.
+// The network model of host/network speaks AES only, so this SMC is protected by hand with the
+// independent ZUC of host/reference/zuc.ts (written from the ETSI/SAGE EIA3 document, checked
+// against its test data) and KNASint = TS 33.501 A.8 from the reference KDF (node:crypto); the
+// COMPLETE is checked the same way: 128-NIA3 at UL COUNT 6, DIRECTION 0, BEARER 1 (3GPP access),
+// 5G-EA0 so its body is the plain message.
+describe('TS 33.501 5.11.1.2: an SMC selecting 128-NIA3 (with 5G-EA0) is accepted and the COMPLETE is protected with 128-NIA3', () => {
+  it('MAC of the SMC and of the COMPLETE as the independent ZUC computes them', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const { knasint } = ref.nasKeys(KAMF, 0, 3);
+    const plain = M.securityModeCommand({ nea: 0, nia: 3, ngKsi: NGKSI, replayedCaps: CAPS });
+    const dl = 4, sqnBody = Uint8Array.of(dl, ...plain);
+    const smc = Uint8Array.of(0x7e, 0x03, ...nia3Ref(knasint, dl, 1, 1, sqnBody), ...sqnBody);
+    const r = ue.securityModeCommand(smc);
+    expect([r.result, r.cause, r.dlCount, r.ulCount]).toEqual(['complete', 0, 4, 6]);
+    const c = ue.read('current');
+    expect([c.nea, c.nia, toHex(c.knasint)]).toEqual([0, 3, toHex(knasint)]);
+    // the COMPLETE: EPD, SHT 4 (integrity protected and ciphered with new context), MAC, SQN 6, body
+    const resp = r.response;
+    expect([resp[0], resp[1], resp[6]]).toEqual([0x7e, 0x04, 6]);
+    expect(toHex(resp.subarray(2, 6))).toBe(toHex(nia3Ref(knasint, 6, 1, 0, resp.subarray(6))));
+    expect(toHex(resp.subarray(7, 10))).toBe('7e005e'); // SECURITY MODE COMPLETE, plain under 5G-EA0
   });
 });
