@@ -477,3 +477,32 @@ describe('TS 33.501 5.11.1.2: an SMC selecting 128-NIA3 (with 5G-EA0) is accepte
     expect(toHex(resp.subarray(7, 10))).toBe('7e005e'); // SECURITY MODE COMPLETE, plain under 5G-EA0
   });
 });
+
+// TS 24.501 5.4.2.3 (emergency): an SMC with ngKSI "000" that selects 5G-IA0 and 5G-EA0 while the
+// UE is in an emergency makes the UE take a locally generated KAMF into use (TS 33.501 10.2.2: the
+// null algorithms are for unauthenticated emergency sessions); its value is all zero here (a
+// modelling choice of assembly/nas/smc.ts, README). It is a new KAMF: COUNTs from 0, the "new
+// KAMF" flag set, and outside a registration the previous current context is deleted. The mapped
+// slot holds a context whose HMAC pads are kept beside its KAMF (kdf/kdf.ts), so a KAMF taken from
+// any neighbouring octets would not be zero.
+describe('TS 24.501 5.4.2.3: emergency SMC (ngKSI 000, 5G-IA0/5G-EA0) → locally generated KAMF as a new full native context', () => {
+  it('COMPLETE; current = full native, ngKSI 0, 5G-EA0/5G-IA0, KAMF all zero, UL 1 / DL 0 accepted; flag new KAMF; the old current context deleted', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS, emergency: true });
+    ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    ue.install('mapped', { kamf: Uint8Array.from({ length: 32 }, (_, i) => 0x77 ^ i), ngKsi: 0x08 | 1, type: 'mapped', nea: 2, nia: 2 });
+    // 5G-IA0: the NAS-MAC field is all zero (TS 33.501 D.3.1 / 5G-IA0), SQN 0, DL COUNT 0
+    const plain = M.securityModeCommand({ nea: 0, nia: 0, ngKsi: 0, replayedCaps: CAPS });
+    const smc = Uint8Array.of(0x7e, 0x03, 0, 0, 0, 0, 0, ...plain);
+    const r = ue.securityModeCommand(smc);
+    expect({ result: r.result, cause: r.cause, newKamf: r.newKamf, oldKept: r.oldKept, ngKsi: r.ngKsi, dlCount: r.dlCount, ulCount: r.ulCount })
+      .toEqual({ result: 'complete', cause: 0, newKamf: true, oldKept: false, ngKsi: 0, dlCount: 0, ulCount: 0 });
+    const c = ue.read('current');
+    expect({ type: c.type, ngKsi: c.ngKsi, nea: c.nea, nia: c.nia, kamf: toHex(c.kamf), ul: c.ulCount['3gpp'], dl: c.dlCount['3gpp'], acc: c.dlAccepted['3gpp'] })
+      .toEqual({ type: 'full-native', ngKsi: 0, nea: 0, nia: 0, kamf: '00'.repeat(32), ul: 1, dl: 0, acc: true });
+    expect(ue.read('non-current').type).toBe('none');
+    expect(Buffer.from(ue.memory()).indexOf(Buffer.from(KAMF)), 'the old KAMF left in memory').toBe(-1);
+  });
+});
