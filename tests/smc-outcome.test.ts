@@ -506,3 +506,66 @@ describe('TS 24.501 5.4.2.3: emergency SMC (ngKSI 000, 5G-IA0/5G-EA0) → locall
     expect(Buffer.from(ue.memory()).indexOf(Buffer.from(KAMF)), 'the old KAMF left in memory').toBe(-1);
   });
 });
+
+describe('SMC rules around the locally generated KAMF, new-KAMF COUNTs and the other slots', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const slotsAndLow = (ue: UeFirmware) => {
+    const fw = ue.fw, mem = ue.memory();
+    const base = fw.constant('CTX_SLOTS_PTR'), len = fw.constant('CTX_SLOTS_LEN') / 5;
+    return { slot: (i: number) => toHex(mem.subarray(base + i * len, base + (i + 1) * len)), low: toHex(mem.subarray(0, fw.inPtr).filter((b) => b !== 0)) };
+  };
+  // assembly/nas/smc.ts: the emergency KAMF (all zero) is no key the AMF holds; an SMC selecting a
+  // non-null algorithm with it can only be forged (anyone can compute its NAS keys), so it is
+  // refused (TS 24.501 5.4.2.3 / TS 33.501 10.2.2: the null algorithms serve unauthenticated
+  // emergency only) — a modelling choice of this project, README "Modelling choices".
+  it('with the emergency context current, an SMC (ngKSI 0) selecting 128-NEA2/128-NIA2 MACed with keys of the all-zero KAMF: REJECT #24, current unchanged, candidate slot zero', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS, emergency: true });
+    const plain0 = M.securityModeCommand({ nea: 0, nia: 0, ngKsi: 0, replayedCaps: CAPS });
+    expect(ue.securityModeCommand(Uint8Array.of(0x7e, 0x03, 0, 0, 0, 0, 0, ...plain0)).result).toBe('complete');
+    const before = ue.read('current');
+    const net = new NetworkNasContext(new Uint8Array(32), 0, 2, 2);
+    net.dlNext['3gpp'] = 1;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 0, replayedCaps: CAPS })).message);
+    expect([r.result, r.cause]).toEqual(['reject', 24]);
+    const after = ue.read('current');
+    expect({ ...after, ulCount: null }).toEqual({ ...before, ulCount: null });
+    expect(slotsAndLow(ue).slot(4), 'the candidate slot').toBe('00'.repeat(256));
+  });
+  // TS 33.501 6.4.5: the NAS COUNTs of a KAMF are reset only when a new KAMF is taken into use — and
+  // then they are (TS 24.501 5.4.2.3; 8.2 for the mapped context of EPS → 5G idle mobility: 5G NAS
+  // COUNTs 0). A mapped slot whose COUNTs are not 0 (a restored image, a second SMC) must not carry
+  // them into the new current context, on either access.
+  for (const access of ['3gpp', 'non3gpp'] as const) it(`activating the MAPPED slot whose COUNTs are 3GPP UL 9 / DL 7 and non-3GPP UL 4 / DL 2 (both DL accepted), SMC over ${access}: the new current context starts from 0 on both accesses`, () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    const kMapped = Uint8Array.from({ length: 32 }, (_, i) => 0x5e ^ (3 * i));
+    ue.install('mapped', { kamf: kMapped, ngKsi: 0x08 | 2, type: 'mapped', nea: 0, nia: 0 });
+    ue.setCounts('mapped', '3gpp', 9, 7, true);
+    ue.setCounts('mapped', 'non3gpp', 4, 2, true);
+    const net = new NetworkNasContext(kMapped, 0x08 | 2, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 0x08 | 2, replayedCaps: CAPS }), access).message, access);
+    expect([r.result, r.newKamf, r.dlCount, r.ulCount]).toEqual(['complete', true, 0, 0]);
+    const c = ue.read('current');
+    const other = access === '3gpp' ? 'non3gpp' : '3gpp';
+    // the access of the SMC: its COMPLETE used UL 0, the SMC's DL 0 accepted; the other access: nothing yet
+    expect({ ul: c.ulCount[access], dl: c.dlCount[access], acc: c.dlAccepted[access] }).toEqual({ ul: 1, dl: 0, acc: true });
+    expect({ ul: c.ulCount[other], dl: c.dlCount[other], acc: c.dlAccepted[other] }).toEqual({ ul: 0, dl: 0, acc: false });
+  });
+  // An SMC on the current KAMF changes the current context only (assembly/nas/smc.ts; README "ABI":
+  // exports write only inside the documented memory map, nothing below IO_IN).
+  it('an SMC on the current KAMF leaves the NEW, NON_CURRENT and MAPPED slots byte for byte (HMAC pads included) and writes nothing below IO_IN', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    ue.install('mapped', { kamf: Uint8Array.from({ length: 32 }, (_, i) => 0xd1 ^ i), ngKsi: 0x08 | 1, type: 'mapped', nea: 2, nia: 2 });
+    ue.install('non-current', { kamf: Uint8Array.from({ length: 32 }, (_, i) => 0x2a ^ (9 * i)), ngKsi: 3, type: 'full-native', nea: 2, nia: 2 });
+    ue.install('new', { kamf: Uint8Array.from({ length: 32 }, (_, i) => 0x6b ^ (5 * i)), ngKsi: 4, type: 'partial-native' });
+    const before = slotsAndLow(ue);
+    expect(before.low).toBe('');
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    expect(ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message).result).toBe('complete');
+    const after = slotsAndLow(ue);
+    for (const i of [1, 2, 3]) expect(after.slot(i), `slot ${i}`).toBe(before.slot(i));
+    expect(after.low, 'non-zero octets below IO_IN').toBe('');
+  });
+});
