@@ -569,3 +569,42 @@ describe('SMC rules around the locally generated KAMF, new-KAMF COUNTs and the o
     expect(after.low, 'non-zero octets below IO_IN').toBe('');
   });
 });
+
+describe('SMC: only the all-zero KAMF is the local emergency one; the COMPLETE record is written whole, into IO_OUT only', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  // assembly/nas/smc.ts refuses non-null algorithms with the locally generated (all-zero) KAMF; a
+  // KAMF with a single non-zero octet anywhere is a real one, and an SMC on it must be accepted.
+  for (const pos of [0, 7, 8, 15, 16, 23, 24, 31]) it(`a current KAMF that is zero except octet ${pos}: SMC with 128-NEA2/128-NIA2 accepted`, () => {
+    const kamf = new Uint8Array(32); kamf[pos] = 0x01;
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    const net = new NetworkNasContext(kamf, NGKSI, 2, 2);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message);
+    expect([r.result, r.cause]).toEqual(['complete', 0]);
+  });
+  // README "ABI": the host writes the request into IO_IN, the export writes its results at IO_OUT;
+  // nothing says IO_OUT is clean before a call, so every field of the record must be written.
+  it('IO_OUT pre-filled with 0xff and the rest of IO_IN with 0x5a: record = result 0, cause 0, flags 0, ngKSI 2, DL 4, UL 6; IO_IN unchanged; nothing below IO_IN', () => {
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const msg = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message;
+    const fw = ue.fw;
+    fw.putAt(0, new Uint8Array(fw.inLen).fill(0x5a));
+    const m = fw.inLen - msg.length; // the SMC ends at the last octet of IO_IN
+    fw.putAt(m, msg);
+    fw.putAt(fw.outPtr - fw.inPtr, new Uint8Array(fw.outLen).fill(0xff)); // IO_OUT, addressed from IO_IN
+    const inBefore = toHex(fw.snapshot().subarray(fw.inPtr, fw.inPtr + fw.inLen));
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(0);
+    const h = fw.take(0, 16), v = new DataView(h.buffer);
+    expect({ result: h[0], cause: h[1], flags: h[2], ngKsi: h[3], dl: v.getUint32(8, true), ul: v.getUint32(12, true) })
+      .toEqual({ result: 0, cause: 0, flags: 0, ngKsi: NGKSI, dl: 4, ul: 6 });
+    const resp = fw.take(16, v.getUint32(4, true));
+    expect(net.verifyUplink(resp)?.count).toBe(6);
+    const after = fw.snapshot();
+    expect(toHex(after.subarray(fw.inPtr, fw.inPtr + fw.inLen)) === inBefore, 'IO_IN unchanged').toBe(true);
+    expect(toHex(after.subarray(0, fw.inPtr).filter((b) => b !== 0)), 'non-zero octets below IO_IN').toBe('');
+    fw.clearMailboxes();
+  });
+});
