@@ -608,3 +608,19 @@ describe('SMC: only the all-zero KAMF is the local emergency one; the COMPLETE r
     fw.clearMailboxes();
   });
 });
+
+// The ABBA IE is optional in the SMC (TS 24.501 8.2.25); the UE keeps the ABBA it last received
+// for the next KAMF derivation (TS 33.501 A.7.1), so an SMC without it must not clear a stored one.
+describe('TS 24.501 8.2.25: an SMC without the ABBA IE keeps the ABBA a previous SMC stored', () => {
+  it('SMC 1 with ABBA 0x0102 → stored (UE_STATE octets 48–50 = 2, 01, 02); SMC 2 without ABBA → still 2, 01, 02', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    expect(ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, abba: Uint8Array.of(0x01, 0x02) })).message).result).toBe('complete');
+    expect([...ue.rawState().subarray(48, 51)]).toEqual([2, 0x01, 0x02]);
+    net.ulLast['3gpp'] = 6;
+    expect(ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS })).message).result).toBe('complete');
+    expect([...ue.rawState().subarray(48, 51)]).toEqual([2, 0x01, 0x02]);
+  });
+});
