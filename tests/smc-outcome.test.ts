@@ -624,3 +624,37 @@ describe('TS 24.501 8.2.25: an SMC without the ABBA IE keeps the ABBA a previous
     expect([...ue.rawState().subarray(48, 51)]).toEqual([2, 0x01, 0x02]);
   });
 });
+
+describe('TS 33.501 6.7.2 NOTE 3 and the unprotected REJECT: nothing but the record and response changes', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  // A REJECT that must be protected with the current context whose UL NAS COUNT is spent cannot be
+  // sent: STATUS_ERR_COUNT_WRAP (the UE releases the NAS connection instead), and a refused call
+  // changes no state — the contexts stay and NAS_MSG (where the REJECT was built) is all zero.
+  it('current context with UL COUNT 2^24 (spent), SMC naming an unknown ngKSI: STATUS_ERR_COUNT_WRAP, slots unchanged, NAS_MSG zero', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 0x1000000, 3, true);
+    const before = ue.rawSlot('current');
+    const net = new NetworkNasContext(KAMF, 5, 2, 2);
+    const msg = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 5, replayedCaps: CAPS })).message;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(fw.constant('STATUS_ERR_COUNT_WRAP'));
+    const mem = ue.memory(), nas = fw.constant('NAS_MSG_PTR');
+    expect(toHex(mem.subarray(nas, nas + fw.constant('NAS_MSG_LEN')).filter((b) => b !== 0)), 'NAS_MSG').toBe('');
+    fw.clearMailboxes();
+    expect(toHex(ue.rawSlot('current'))).toBe(toHex(before));
+  });
+  it('unprotected REJECT (no context) over an IO_OUT pre-filled with 0xff: exactly the 4 octets 7e 00 5f 18 after the record, the next octet untouched', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    const net = new NetworkNasContext(KAMF, 3, 2, 2);
+    const msg = net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 3, replayedCaps: CAPS })).message;
+    const fw = ue.fw, m = fw.begin().put(msg);
+    fw.putAt(fw.outPtr - fw.inPtr, new Uint8Array(fw.outLen).fill(0xff)); // IO_OUT, addressed from IO_IN
+    expect(fw.tryCall('smc_process', m, msg.length, 1)).toBe(0);
+    expect(toHex(fw.take(0, 4))).toBe('0118' + '00' + '03'); // REJECT, #24, no flags, ngKSI 3
+    expect(toHex(fw.take(16, 5))).toBe('7e005f18ff');
+    fw.clearMailboxes();
+  });
+});
