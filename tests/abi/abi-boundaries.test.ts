@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { instantiateSync } from '../../host/firmware/loader.js';
 import { toHex } from '../helpers.js';
+import { ref } from '../../host/reference/kdf.js';
+import { buildNasc, TSC_MAPPED } from '../../host/network/mme.js';
 
 const fw = instantiateSync('ue');
 const status = (name: string) => fw.constant(`STATUS_${name}`);
@@ -134,6 +136,40 @@ describe('ctx_install leaves no KAMF in IO_IN (issue 17, raw ABI without the hos
     const hex = toHex(mem), k = toHex(KAMF);
     expect(hex.split(k).length - 1, 'copies of the KAMF in the 64 KiB page').toBe(1);
     fw.tryCall('ctx_wipe', 0);
+  });
+});
+
+// The same rule for the EPS → 5G handover (TS 33.501 8.4): KASME and NH serve only to derive
+// K′AMF = A.15.2(KASME, NH), so the export wipes both from IO_IN — exactly their 32 octets each:
+// the S1 mode to N1 mode NAS transparent container (not secret) and anything else the host put
+// in the mailbox stay as they were (an export changes only what README "ABI" says it changes).
+describe('eps_to_5g_ho leaves no KASME or NH in IO_IN, and wipes nothing else (issue 17, raw ABI)', () => {
+  it('KASME at IO_IN[0..32), the container right after it, NH at [40..72), a marker after NH: both keys zero, container and marker intact', () => {
+    fw.clearMailboxes();
+    const kasme = Uint8Array.from({ length: 32 }, (_, i) => 0x31 + 3 * i), nh = Uint8Array.from({ length: 32 }, (_, i) => 0xc4 ^ (5 * i));
+    // the target AMF's container for eKSI 3, 128-NEA2/128-NIA2, MAC with KNASint of K′AMF (host/network
+    // and host/reference, node:crypto: not the firmware)
+    const kamf = ref.kamfFromKasmeHo(kasme, nh);
+    const nasc = buildNasc(ref.nasKeys(kamf, 2, 2).knasint, 2, 2, 3 | TSC_MAPPED, 0);
+    expect(nasc[0], 'the octet right after KASME is non-zero before the call').not.toBe(0);
+    const marker = Uint8Array.of(0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee);
+    fw.begin(); fw.putAt(0, kasme); fw.putAt(32, nasc); fw.putAt(40, nh); fw.putAt(72, marker);
+    try {
+      expect(fw.tryCall('eps_to_5g_ho', 0, 40, 32)).toBe(0);
+      const mem = fw.snapshot(), at = (o: number, n: number) => toHex(mem.subarray(fw.inPtr + o, fw.inPtr + o + n));
+      expect(at(0, 32), 'KASME in IO_IN').toBe('00'.repeat(32));
+      expect(at(40, 32), 'NH in IO_IN').toBe('00'.repeat(32));
+      expect(at(32, 7), 'the NAS transparent container after KASME').toBe(toHex(nasc));
+      expect(at(39, 1), 'the octet between the container and NH').toBe('00');
+      expect(at(72, 8), 'the octets after NH').toBe(toHex(marker));
+      // the handover took effect: the current context is the mapped one made from K′AMF
+      expect(fw.tryCall('ctx_read', 0)).toBe(0);
+      expect(toHex(fw.take(32, 32))).toBe(toHex(kamf));
+    } finally {
+      // later cases expect no context and read IO_OUT as the export under test left it
+      for (const s of [0, 1, 2, 3]) fw.tryCall('ctx_wipe', s);
+      fw.clearMailboxes();
+    }
   });
 });
 

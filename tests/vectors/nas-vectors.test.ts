@@ -8,6 +8,7 @@ import { instantiateSync } from '../../host/firmware/loader.js';
 import { nasCipher, nasMac } from '../../host/firmware/nas-algorithms.js';
 import { aesCmacBits, nea2Ref, nia2Ref } from '../../host/reference/nas.js';
 import { hex, toHex, vectorCases } from '../helpers.js';
+import { nia3Ref } from '../../host/reference/zuc.js';
 
 const fw = instantiateSync('ue');
 /** The conformance build: ue.wasm plus the primitive-level exports (f8/f9, keystreams, AES-CMAC). */
@@ -48,6 +49,32 @@ describe('128-NEA1/2/3 and 128-NIA1/2/3 (TS 33.401 Annex C, ETSI/SAGE EEA3/EIA3 
       });
     }
   }
+});
+
+// 128-EIA3 (ETSI/SAGE EEA3&EIA3 Document 1, 4.4) reads MESSAGE bit by bit: M = m0 … m(LENGTH−1),
+// so a message ending in the middle of a 32-bit word contributes each of its last octets at its
+// own bit position. The Document 3 sets never exercise that for a second or third octet of a word
+// (LENGTH 1, 90, 577, 2079, 5670 bits: the last word is either whole or holds one octet), yet NAS
+// messages are whole octets of any length. So: every LENGTH of 1–12 octets, and LENGTHs ending
+// 1–31 bits into a word, against the independent EIA3 of host/reference/zuc.ts (written from
+// Document 1, shares no code with the firmware, itself checked against the Document 3 sets in
+// tests/conformance-references.test.ts).
+describe('128-NIA3 over every LENGTH of a final partial word (EIA3 Document 1, 4.4) = independent reference', () => {
+  const key = Uint8Array.from({ length: 16 }, (_, i) => (0x3d + 29 * i) & 0xff);
+  const msg = Uint8Array.from({ length: 16 }, (_, i) => (0xa7 ^ (37 * i + 11)) & 0xff);
+  it('whole-octet messages of 1–12 octets (last word with 1, 2, 3 or 4 octets), both directions', () => {
+    for (let octets = 1; octets <= 12; octets++) for (const direction of [0, 1]) {
+      const m = msg.subarray(0, octets), count = 0x1234567 + octets;
+      expect(toHex(nasMac(fw, { alg: 3, key, count, bearer: 1, direction, message: m })), `${octets} octets, direction ${direction}`)
+        .toBe(toHex(nia3Ref(key, count, 1, direction, m)));
+    }
+  });
+  it('LENGTH 33–63 bits (the second word ends after 1–31 bits)', () => {
+    for (let bits = 33; bits < 64; bits++) {
+      expect(toHex(nasMac(fw, { alg: 3, key, count: 0xa94059da, bearer: 0x0a, direction: 1, message: msg.subarray(0, 8), bits })), `${bits} bits`)
+        .toBe(toHex(nia3Ref(key, 0xa94059da, 0x0a, 1, msg.subarray(0, 8), bits)));
+    }
+  });
 });
 
 describe('UEA2 f8 / UIA2 f9 (ETSI/SAGE UEA2&UIA2 Document 3 = TS 35.217)', () => {
