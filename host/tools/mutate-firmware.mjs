@@ -257,14 +257,30 @@ function makeWorkArea() {
 
 let asc;
 /** Every module at -O0: compile time is most of a mutant's cost at -O3 (ue.wasm 3 s against
- *  0.5 s), and the semantics are the same. The suites' size assertions are skipped (SKIP_TESTS). */
+ *  0.5 s), and the semantics are the same. The suites' size assertions are skipped (SKIP_TESTS).
+ *  The release builds lay the static regions out from 1024, the -O0 ones from 16 unless told: the
+ *  host's generated contract (host/firmware/abi.generated.ts) holds the release addresses, so the
+ *  -O0 build gets the same base, and the lane checks every exported constant against the release
+ *  module before it runs a mutant (sameLayout). */
+const MEMORY_BASE = '1024';
 async function compile(work, mod, outFile) {
   asc ??= (await import(join(root, 'node_modules', 'assemblyscript', 'dist', 'asc.js'))).default;
   const errs = [];
   const stream = { write: (s) => { errs.push(String(s)); return true; } };
   const r = await asc.main([ENTRIES[mod], '--baseDir', work, '--config', 'asconfig.json', '--target', 'release',
-    '--optimizeLevel', '0', '--shrinkLevel', '0', ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
+    '--optimizeLevel', '0', '--shrinkLevel', '0', '--memoryBase', MEMORY_BASE, ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
   return r.error ? null : readFileSync(outFile);
+}
+
+/** The first exported constant (X_PTR, X_LEN, …) whose value differs between two builds, or null. */
+function sameLayout(a, b) {
+  const globals = (bytes) => {
+    const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    return Object.fromEntries(Object.entries(e).filter(([, v]) => v instanceof WebAssembly.Global).map(([k, v]) => [k, v.value]));
+  };
+  const ga = globals(a), gb = globals(b);
+  for (const k of new Set([...Object.keys(ga), ...Object.keys(gb)])) if (ga[k] !== gb[k]) return `${k} (${ga[k]} vs ${gb[k]})`;
+  return null;
 }
 
 // Tests about the optimised build's shape rather than behaviour (the README tables are generated
@@ -292,6 +308,8 @@ async function laneMain() {
   for (const mod of Object.keys(ENTRIES)) {
     const b = await compile(work, mod, join(work, 'build', `${mod}.wasm`));
     if (!b) throw new Error(`the unmutated ${mod} module does not compile`);
+    const differs = sameLayout(b, readFileSync(join(root, 'build', `${mod}.wasm`)));
+    if (differs) throw new Error(`the -O0 ${mod} module's ${differs} differs from build/${mod}.wasm (memory base?)`);
     baseline[mod] = b;
   }
   const reset = join(work, 'tests', 'mutate-reset-modules.ts');

@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../../host/firmware/loader.js';
 import { nea2Ref, nia2Ref } from '../../host/reference/nas.js';
+import { nea1Ref } from '../../host/reference/snow3g.js';
+import { nea3Ref } from '../../host/reference/zuc.js';
 import { toHex } from '../helpers.js';
 
 const fw = instantiateSync('ue');
@@ -80,6 +82,28 @@ describe('README ABI: "A successful call writes its result at IO_OUT only; the a
         const after = fw.snapshot(), changed: number[] = [];
         for (let i = 0; i < after.length; i++) if (after[i] !== before[i] && !(i >= fw.outPtr && i < fw.outPtr + n)) changed.push(i);
         expect(changed.slice(0, 8)).toEqual([]);
+      });
+    }
+  }
+});
+
+// TS 33.401 B.1.1 (128-EEA, the 5G NEA of TS 33.501 D.2): the ciphertext block has LENGTH bits; the
+// README ABI promises "bits past LENGTH in the last octet are cleared" by the module itself, not by
+// the host wrapper (host/firmware/nas-algorithms.ts clears them again, so only a raw call sees it).
+describe('nas_cipher clears the bits past LENGTH in its last output octet (raw export, before any host clearing)', () => {
+  const refs = { 1: nea1Ref, 2: nea2Ref, 3: nea3Ref } as const;
+  for (const alg of [1, 2, 3] as const) {
+    for (const bits of [1, 5, 13, 100, 257, MSG.length * 8 - 3]) {
+      it(`128-NEA${alg}, LENGTH ${bits}: the output equals the reference and its ${(8 - (bits % 8)) % 8} tail bits are 0`, () => {
+        const k = 64, n = Math.ceil(bits / 8);
+        fw.begin(); fw.putAt(0, MSG); fw.putAt(k, KEY);
+        mem().fill(0xff, fw.outPtr, fw.outPtr + 64);
+        expect(fw.tryCall('nas_cipher', alg, k, COUNT, BEARER, DIRECTION, 0, bits)).toBe(0);
+        const out = fw.take(0, n);
+        expect(out[n - 1] & (0xff >> (bits % 8 || 8))).toBe(0);
+        const want = Uint8Array.from(refs[alg](KEY, COUNT, BEARER, DIRECTION, MSG.subarray(0, n), bits));
+        want[n - 1] &= (0xff << ((8 - (bits % 8)) % 8)) & 0xff;
+        expect(toHex(out)).toBe(toHex(want));
       });
     }
   }
