@@ -73,7 +73,7 @@ const REMOVABLE = /\b(?:wipe|ctxWipe|setUeFlag|setCounts|acceptDl|ulCountAdvance
 /** Calls whose first two arguments commute by construction (tests/MUTANTS.md): swapping them is
  *  an equivalent mutant, so it is not generated. fits(off, len, R) is off ≤ R ∧ len ≤ R − off,
  *  i.e. off + len ≤ R without overflow; equalCt compares two buffers. */
-const SYMMETRIC = new Set(['inIn', 'fits', 'equalCt']);
+const SYMMETRIC = new Set(['inMailbox', 'fits', 'equalCt']);
 const CMP = { '<': '<=', '<=': '<', '>': '>=', '>=': '>', '==': '!=', '!=': '==' };
 
 /** The code part of each line (comments blanked out, same length), or null for lines that hold

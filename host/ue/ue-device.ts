@@ -48,10 +48,10 @@ export class UeDevice {
   /** MNC length of the subscriber's IMSI (EF AD on a real USIM, TS 31.102 4.2.18): splits the
    *  SUPI into MCC ‖ MNC ‖ MSIN for the SUCI. Default 2 digits. */
   mncDigits: number = DEFAULT_MNC_DIGITS;
-  /** Whether the trace shows the keys a completed SECURITY MODE COMMAND took into use (KAMF or
-   *  KAMF′, KNASint, KgNB): the one place the trace asks the firmware for key bytes, with one
-   *  `ctx_read` of CURRENT. On by default (`ue-keys run` shows every key); off, those keys stay in
-   *  the firmware and the trace shows only what the SMC returned. */
+  /** Whether the trace shows keys: those a completed SECURITY MODE COMMAND took into use (KAMF or
+   *  KAMF′, KNASint, KgNB — the one place the trace asks the firmware for key bytes, with one
+   *  `ctx_read` of CURRENT) and the SRVCC keys (KASME_SRVCC, CK/IK). On by default (`ue-keys run`
+   *  shows every key); off, the trace shows only counts, identifiers and outcomes. */
   traceKeys = true;
 
   constructor(readonly usim: Usim, me: MeStorage, readonly trace: Trace, readonly snn: string,
@@ -226,7 +226,11 @@ export class UeDevice {
         { cause, ngKsi: prev ? prev.ngKsi : null, responseUlCount: rej.ulCount }, { clause: 'TS 33.501 6.7.2; TS 24.501 5.4.2.5', message: rej.response });
       return rej;
     }
-    if (r.result === 'complete' && pendingAka?.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi) this.aka.acceptSmc(r.ngKsi);
+    // KAUSF/KSEAF become valid only when this SMC took the AKA's partial context into use
+    // (TS 33.501 6.2.2.2, TS 24.501 5.4.2.1): slot NEW is then empty. An SMC with the same ngKSI that
+    // derived KAMF′ from the current context (HDP = 1) or took the local emergency KAMF leaves it there.
+    if (r.result === 'complete' && pendingAka?.type === 'partial-native' && pendingAka.ngKsi === r.ngKsi
+      && this.fw.header('new').type === 'none') this.aka.acceptSmc(r.ngKsi);
     // The trace shows what the SMC returned, and with traceKeys the keys it took into use.
     const keys = r.result === 'complete' && this.traceKeys ? this.fw.read('current') : null;
     this.trace.add('UE', r.result === 'complete' ? `SECURITY MODE COMPLETE${r.hdp ? ' (HDP = 1: KAMF′ derived)' : ''}` : `SECURITY MODE REJECT #${r.cause}`, {
@@ -322,7 +326,7 @@ export class UeDevice {
     const amfStepKey = k.amfKey ?? Uint8Array.from([...k.ck, ...k.ik]);
     const keySeparationWarning = sameBytes(amfStepKey, this.iw.kasmePrimeHo(this.fw.read('current').kamf, k.dlCount));
     this.trace.add('UE', `Estimates the DL NAS COUNT from its 4 LSB, derives CKSRVCC ‖ IKSRVCC (${a.variant}); mapped SRVCC context`, {
-      dlCount: k.dlCount, ...(k.amfKey ? { kasmeSrvcc: k.amfKey } : {}), ck: k.ck, ik: k.ik, ksi: k.ksi,
+      dlCount: k.dlCount, ...(this.traceKeys ? { ...(k.amfKey ? { kasmeSrvcc: k.amfKey } : {}), ck: k.ck, ik: k.ik } : {}), ksi: k.ksi,
       ...(keySeparationWarning ? { keySeparationWarning: 'the SRVCC key equals the A.14.2 K′ASME (firmware check)' } : {}),
     }, { clause: 'TS 33.501 J.1 step 4' });
     return { ...k, keySeparationWarning };

@@ -140,6 +140,21 @@ describe('aka_5g refuses bad input before anything changes (a rejected call chan
       expect(toHex(ue.rawState())).toBe(state);
     });
   }
+  // TS 33.501 A.7: S = FC ‖ SUPI ‖ L0 ‖ ABBA ‖ L1 is built in KDF_S (4,608 octets). SUPI and ABBA
+  // may overlap in IO_IN, so each one inside the 4,096-octet mailbox does not bound S (review
+  // finding: 4,096 + 4,096 octets overran KDF_S and wiped the context slots and UE_STATE).
+  for (const [supiLen, abbaLen] of [[4096, 4096], [2000, 2700]] as const) {
+    it(`SUPI of ${supiLen} and ABBA of ${abbaLen} octets over the same mailbox bytes: S does not fit KDF_S → STATUS_ERR_LENGTH, module memory unchanged`, () => {
+      const fw = ue.module.begin();
+      const ckIk = fw.put(new Uint8Array(32).fill(1)), snn = fw.put(new TextEncoder().encode(SNN)), rand = fw.put(new Uint8Array(16));
+      const res = fw.put(new Uint8Array(16)), sqn = fw.put(new Uint8Array(6));
+      const before = ue.memory().slice();
+      try {
+        expect(fw.tryCall('aka_5g', ckIk, snn, SNN.length, rand, res, 8, sqn, 0, supiLen, 0, abbaLen, 1, 1)).toBe(2);
+        expect(Buffer.compare(Buffer.from(ue.memory()), Buffer.from(before))).toBe(0);
+      } finally { ue.module.clearMailboxes(); }
+    });
+  }
   it('the same call with good values is accepted (the cases above differ from it in one field)', () => {
     expect(raw()).toBe(0);
     expect(ue.read('new').ngKsi).toBe(1);

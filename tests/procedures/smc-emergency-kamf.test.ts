@@ -62,3 +62,27 @@ describe('TS 24.501 5.4.2.3 / TS 33.501 10.2.2: the locally generated KAMF of an
     expect(u.plain[2]).toBe(M.MT.SECURITY_MODE_COMPLETE);
   });
 });
+
+// TS 33.501 6.2.2.2 / TS 24.501 5.4.2.1: KAUSF (and KSEAF) of a 5G AKA become valid only when the SMC
+// takes the new partial native context into use. An emergency SMC with ngKSI 000 and 5G-IA0/5G-EA0
+// takes the locally generated KAMF instead (5.4.2.3), even when the AKA that failed at the network
+// (RES* not accepted, TS 38.523-1 11.4.1) also used ngKSI 0: the AKA's keys stay pending and are not
+// stored (review finding: the host compared ngKSIs only and stored them).
+describe('TS 33.501 6.2.2.2: an emergency SMC does not validate the pending 5G AKA of the same ngKSI', () => {
+  it('AKA with ngKSI 0 answered, then the emergency SMC (ngKSI 0, 5G-IA0/5G-EA0): the partial context stays pending in slot NEW, no EF 5GAUTHKEYS write', () => {
+    const ss = new SystemSimulator();
+    ss.ue.fw.configure({ ueSecurityCapabilities: ss.ue.caps, imeisv: ss.nas.imeisv, emergency: true });
+    ss.ueRegister(M.REG_TYPE.INITIAL);
+    const c = ss.challenge(0);
+    const a = ss.decode(ss.send(ss.authenticationRequest(c)).sent, null);
+    expect(a.plain[2]).toBe(M.MT.AUTHENTICATION_RESPONSE);
+    expect(ss.ue.aka.pending?.ngKsi).toBe(0);
+    const nas0 = new NetworkNasContext(new Uint8Array(32), 0, 0, 0);
+    const u = ss.decode(ss.send(ss.smc(nas0)).sent, nas0);
+    expect(u.plain[2]).toBe(M.MT.SECURITY_MODE_COMPLETE);
+    expect(ss.ue.fw.read('current')).toMatchObject({ type: 'full-native', ngKsi: 0, nia: 0, nea: 0 });
+    expect(ss.ue.aka.pending?.ngKsi).toBe(0);                       // not accepted by this SMC
+    expect(ss.ue.fw.header('new')).toMatchObject({ type: 'partial-native', ngKsi: 0 });
+    expect(ss.ue.trace.steps.some((s) => /EF 5GAUTHKEYS/.test(s.event))).toBe(false);
+  });
+});

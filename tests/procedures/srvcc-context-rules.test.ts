@@ -80,3 +80,17 @@ describe('TS 33.501 SRVCC: the DL NAS COUNT from its 4 LSB is the smallest COUNT
     expect(new UeInterworking(ueWithNativeContext(0, 0x1f)).srvccHoCommand({ dlLsb4: 0 }).dlCount).toBe(0x20);
   });
 });
+
+describe('UeDevice.traceKeys off: the SRVCC trace step carries no key', () => {
+  it('srvccHoCommand with traceKeys = false: the trace step has dlCount and ksi, no ck/ik/kasmeSrvcc', () => {
+    const w = new World(31);
+    w.initialRegistration(new Amf('source AMF', w.trace), guti(1, 0x311));
+    w.ue.traceKeys = false;
+    const dl = (w.ue.fw.header('current').dlCount['3gpp'] + 1) & 15;
+    w.ue.srvccHoCommand({ dlLsb4: dl, variant: 'mme-derive', fc: 0x74 });
+    const step = w.trace.steps.at(-1)!;
+    expect(step.event).toMatch(/CKSRVCC/);
+    expect(Object.keys(step.values)).toEqual(expect.arrayContaining(['dlCount', 'ksi']));
+    for (const k of ['ck', 'ik', 'kasmeSrvcc']) expect(step.values).not.toHaveProperty(k);
+  });
+});

@@ -1,6 +1,6 @@
 // Export of the UE's 5G AKA key chain (procedures/aka.ts): checks the inputs, runs the procedure.
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from "../../lib/status";
-import { inIn, inPtr } from "./check";
+import { inMailbox, inPtr, kdfInputFits } from "./check";
 import { derive_res_star } from "./derive";
 import { akaKeys, AKA_F_AUTH_KEYS } from "../procedures/aka";
 import { kdfHold, kdfRelease } from "../kdf/kdf";
@@ -16,10 +16,11 @@ import { kdfHold, kdfRelease } from "../kdf/kdf";
  */
 export function aka_5g(ckIkOff: u32, snnOff: u32, snnLen: u32, randOff: u32, resOff: u32, resLen: u32, sqnXorAkOff: u32,
   supiOff: u32, supiLen: u32, abbaOff: u32, abbaLen: u32, ngKsi: u32, flags: u32): i32 {
-  if (!inIn(sqnXorAkOff, 6) || !inIn(supiOff, supiLen) || !inIn(abbaOff, abbaLen)) return STATUS_ERR_RANGE;
-  // (SUPI and ABBA both lie inside IO_IN, 4,096 octets, so the A.7 string S = FC ‖ SUPI ‖ L0 ‖
-  // ABBA ‖ L1 is at most 4,101 octets and always fits KDF_S, 4,608: no sFits test is needed)
-  if (supiLen == 0 || abbaLen < 2) return STATUS_ERR_LENGTH;
+  if (!inMailbox(sqnXorAkOff, 6) || !inMailbox(supiOff, supiLen) || !inMailbox(abbaOff, abbaLen)) return STATUS_ERR_RANGE;
+  // The A.7 string S = FC ‖ SUPI ‖ L0 ‖ ABBA ‖ L1 must fit KDF_S: SUPI and ABBA may overlap in
+  // IO_IN, so each fitting the mailbox does not bound their sum (review finding: 4,096 + 4,096
+  // octets overran KDF_S into the context slots).
+  if (supiLen == 0 || abbaLen < 2 || !kdfInputFits(<u64>supiLen + abbaLen, 2)) return STATUS_ERR_LENGTH;
   if (ngKsi > 6 || flags > AKA_F_AUTH_KEYS) return STATUS_ERR_VALUE;
   kdfHold(); // RES* and KAUSF share the key CK ‖ IK: its pads once
   const st = derive_res_star(ckIkOff, snnOff, snnLen, randOff, resOff, resLen);

@@ -3,15 +3,15 @@
 import { IO_IN_PTR, IO_IN_LEN, KDF_S_LEN } from "../memory";
 import { fits } from "../../lib/util";
 
-/** [off, off+len) inside IO_IN? */
+/** Does [off, off+len) lie inside the IO_IN mailbox? */
 // @ts-ignore: decorator
-@inline export function inIn(off: u32, len: u32): bool { return fits(off, len, IO_IN_LEN); }
+@inline export function inMailbox(off: u32, len: u32): bool { return fits(off, len, IO_IN_LEN); }
 
-/** Absolute address of an IO_IN offset (only after inIn said yes). */
+/** Absolute address of an IO_IN offset (only after inMailbox said yes). */
 // @ts-ignore: decorator
 @inline export function inPtr(off: u32): usize { return IO_IN_PTR + <usize>off; }
 
 /** Does an S of `paramBytes` octets of parameters in `paramCount` parameters fit KDF_S? */
-export function sFits(paramBytes: u64, paramCount: u32): bool {
+export function kdfInputFits(paramBytes: u64, paramCount: u32): bool {
   return 1 + paramBytes + 2 * <u64>paramCount <= <u64>KDF_S_LEN;
 }

@@ -3,7 +3,7 @@
 // Offsets are relative to IO_IN; results at IO_OUT as each export documents.
 import { IO_IN_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, UE_STATE_LEN, SRVCC_CTX_PTR, SRVCC_CTX_LEN } from "../memory";
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE, STATUS_ERR_ALGORITHM, STATUS_ERR_STATE } from "../../lib/status";
-import { inIn, inPtr } from "./check";
+import { inMailbox, inPtr } from "./check";
 import {
   SLOT_CURRENT, SLOT_MAPPED, SLOT_COUNT, CTX_SIZE, CTX_PARTIAL_NATIVE, CTX_FULL_NATIVE, CTX_MAPPED, NGKSI_TSC_MAPPED, KSI_NO_KEY, slotPtr, ctxInit,
   ctxSelectAlgorithms, ctxWipe, ctxUsable,
@@ -37,7 +37,7 @@ export const NAS_OUT_MSG_OFF: u32 = 16;
  * match the type. The KAMF is wiped from the mailbox after it is copied.
  */
 export function ctx_install(slot: u32, kamfOff: u32, ngKsi: u32, algs: u32, type: u32): i32 {
-  if (!inIn(kamfOff, 32)) return STATUS_ERR_RANGE;
+  if (!inMailbox(kamfOff, 32)) return STATUS_ERR_RANGE;
   if (!validSlot(slot) || ngKsi > 15 || (ngKsi & 7) == KSI_NO_KEY || type < <u32>CTX_PARTIAL_NATIVE || type > <u32>CTX_MAPPED) return STATUS_ERR_VALUE;
   if (((ngKsi & NGKSI_TSC_MAPPED) != 0) != (type == <u32>CTX_MAPPED)) return STATUS_ERR_VALUE;
   if (type != <u32>CTX_PARTIAL_NATIVE && ((algs >> 4) > NAS_ALG_ZUC || (algs & 0x0f) > NAS_ALG_ZUC || algs > 0xff)) return STATUS_ERR_ALGORITHM;
@@ -79,7 +79,7 @@ export function ctx_wipe(slot: u32): i32 {
  *  its IMEISV as a 5GS mobile identity value (0–15 octets; 0 = none), flags (bit 0: emergency
  *  services, 128-NIA0 acceptable). */
 export function ue_configure(capsOff: u32, capsLen: u32, imeisvOff: u32, imeisvLen: u32, flags: u32): i32 {
-  if (!inIn(capsOff, capsLen) || !inIn(imeisvOff, imeisvLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(capsOff, capsLen) || !inMailbox(imeisvOff, imeisvLen)) return STATUS_ERR_RANGE;
   if (capsLen < CAPS_MIN || capsLen > CAPS_MAX || imeisvLen > IMEISV_MAX) return STATUS_ERR_LENGTH;
   if (flags > FLAG_EMERGENCY) return STATUS_ERR_VALUE;
   store<u8>(UE_STATE_PTR + CAPS_LEN_OFF, <u8>capsLen);
@@ -102,7 +102,7 @@ export function ue_state_read(): i32 {
  *  (1 integrity, 2 integrity + ciphering, 4 the same with a new context). Result at
  *  IO_OUT + 16 (length at [0], UL NAS COUNT used at [4]). */
 export function nas_protect(slot: u32, access: u32, sht: u32, msgOff: u32, msgLen: u32): i32 {
-  if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < 3 || NAS_OUT_MSG_OFF + SEC_HEADER_LEN + msgLen > IO_OUT_LEN) return STATUS_ERR_LENGTH;
   if (!validSlot(slot) || !validAccess(access)) return STATUS_ERR_VALUE;
   if (slot == SLOT_CURRENT && ueFlag(FLAG_REAUTH_REQUIRED)) return STATUS_ERR_STATE;
@@ -118,7 +118,7 @@ export function nas_protect(slot: u32, access: u32, sht: u32, msgOff: u32, msgLe
 /** Verify and decipher a downlink security protected 5GMM message with the context in `slot`.
  *  Plain message at IO_OUT + 16 (length at [0], the estimated DL NAS COUNT at [4]). */
 export function nas_unprotect(slot: u32, access: u32, msgOff: u32, msgLen: u32): i32 {
-  if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < SEC_HEADER_LEN + 3 || NAS_OUT_MSG_OFF + msgLen > IO_OUT_LEN) return STATUS_ERR_LENGTH;
   if (!validSlot(slot) || !validAccess(access)) return STATUS_ERR_VALUE;
   if (slot == SLOT_CURRENT && ueFlag(FLAG_REAUTH_REQUIRED)) return STATUS_ERR_STATE;
@@ -130,7 +130,7 @@ export function nas_unprotect(slot: u32, access: u32, msgOff: u32, msgLen: u32):
 
 /** Process a SECURITY MODE COMMAND (procedures/smc.ts documents the outcome record at IO_OUT). */
 export function smc_process(msgOff: u32, msgLen: u32, access: u32): i32 {
-  if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen > 1024) return STATUS_ERR_LENGTH;
   if (!validAccess(access)) return STATUS_ERR_VALUE;
   return smcProcess(inPtr(msgOff), msgLen, access);
@@ -148,7 +148,7 @@ export function smc_reject(cause: u32, access: u32): i32 {
 
 /** Send a Registration Request (plain 5GMM message in the mailbox); see procedures/registration.ts. */
 export function registration_request(msgOff: u32, msgLen: u32, access: u32): i32 {
-  if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < 3 || msgLen > 1024) return STATUS_ERR_LENGTH;
   if (!validAccess(access)) return STATUS_ERR_VALUE;
   return registrationRequest(inPtr(msgOff), msgLen, access);

@@ -9,14 +9,14 @@ import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_LENGTH, STATUS_ERR_VALUE } from
 import { sha256Init, sha256Update, sha256Final, sha256Wipe } from "../../crypto/sha256";
 import { hmacSetKey, hmacMac, hmacForget } from "../../crypto/hmac";
 import { sBegin, sParam, kdfRun } from "../kdf/kdf";
-import { inIn, inPtr, sFits } from "./check";
+import { inMailbox, inPtr, kdfInputFits } from "./check";
 import { wipe } from "../../lib/util";
 
 /** SHA-256 (FIPS 180-4), streaming in SHA_CTX: init, any number of updates, final → IO_OUT[0..32).
  *  (A one-shot digest is init + one update + final.) */
 export function sha256_init(): i32 { sha256Init(SHA_CTX_PTR); return STATUS_OK; }
 export function sha256_update(off: u32, len: u32): i32 {
-  if (!inIn(off, len)) return STATUS_ERR_RANGE;
+  if (!inMailbox(off, len)) return STATUS_ERR_RANGE;
   sha256Update(SHA_CTX_PTR, inPtr(off), len);
   return STATUS_OK;
 }
@@ -31,7 +31,7 @@ export function sha256_final(): i32 {
 
 /** HMAC-SHA-256(IO_IN[keyOff..+keyLen), IO_IN[msgOff..+msgLen)) → IO_OUT[0..32). */
 export function hmac_sha256(keyOff: u32, keyLen: u32, msgOff: u32, msgLen: u32): i32 {
-  if (!inIn(keyOff, keyLen) || !inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(keyOff, keyLen) || !inMailbox(msgOff, msgLen)) return STATUS_ERR_RANGE;
   hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, inPtr(keyOff), keyLen);
   hmacMac(HMAC_KEY_PTR, HMAC_WORK_PTR, inPtr(msgOff), msgLen, IO_OUT_PTR);
   hmacForget(HMAC_KEY_PTR); // the key's bytes and pads do not outlive the call (crypto/hmac.ts)
@@ -43,18 +43,18 @@ export function hmac_sha256(keyOff: u32, keyLen: u32, msgOff: u32, msgLen: u32):
  *  entries of two little-endian u32: (offset of Pi in IO_IN, length of Pi). FC is one octet.
  *  → IO_OUT[0..32). */
 export function kdf(keyOff: u32, keyLen: u32, fc: u32, tableOff: u32, paramCount: u32): i32 {
-  if (!inIn(keyOff, keyLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(keyOff, keyLen)) return STATUS_ERR_RANGE;
   if (fc > 0xff) return STATUS_ERR_VALUE;
-  if (paramCount > IO_IN_LEN / 8 || !inIn(tableOff, paramCount * 8)) return STATUS_ERR_RANGE;
+  if (paramCount > IO_IN_LEN / 8 || !inMailbox(tableOff, paramCount * 8)) return STATUS_ERR_RANGE;
   let total: u64 = 0;
   for (let i: u32 = 0; i < paramCount; i++) {
     const e = inPtr(tableOff + i * 8);
     const pOff = load<u32>(e), pLen = load<u32>(e + 4);
-    if (!inIn(pOff, pLen)) return STATUS_ERR_RANGE;
+    if (!inMailbox(pOff, pLen)) return STATUS_ERR_RANGE;
     if (pLen > 0xffff) return STATUS_ERR_LENGTH; // Li is two octets
     total += pLen;
   }
-  if (!sFits(total, paramCount)) return STATUS_ERR_LENGTH;
+  if (!kdfInputFits(total, paramCount)) return STATUS_ERR_LENGTH;
   let n = sBegin(fc);
   for (let i: u32 = 0; i < paramCount; i++) {
     const e = inPtr(tableOff + i * 8);

@@ -5,7 +5,7 @@ import { SLOT_CURRENT, slotPtr } from "../context/slots";
 import { currentUsable } from "../context/ue-state";
 import { estimateFromLsb } from "../context/interworking";
 import { ACCESS_3GPP } from "../nas/count";
-import { inIn, inPtr } from "./check";
+import { inMailbox, inPtr } from "./check";
 import { SRVCC_DIRECT } from "../context/srvcc";
 import { srvccHoCommand, srvccOutcome } from "../procedures/srvcc";
 import { epsMapIdle, epsMapHo, epsTo5gIdle, epsTo5gHo } from "../procedures/interworking";
@@ -45,7 +45,7 @@ export function srvcc_outcome(outcome: u32): i32 {
  * EPS NAS keys for the EPS algorithms of the SMC. Result layout: see IW_OUT_*.
  */
 export function eps_map_idle(msgOff: u32, msgLen: u32): i32 {
-  if (!inIn(msgOff, msgLen)) return STATUS_ERR_RANGE;
+  if (!inMailbox(msgOff, msgLen)) return STATUS_ERR_RANGE;
   if (msgLen < 3 || msgLen > 1024) return STATUS_ERR_LENGTH;
   return epsMapIdle(inPtr(msgOff), msgLen);
 }
@@ -71,7 +71,7 @@ export function eps_map_ho(dlLsb8: u32): i32 {
  * eKSI (TSC mapped) and COUNTs 0. An SMC naming it activates it (smc_process).
  */
 export function eps_to_5g_idle(kasmeOff: u32, eKsi: u32, ulEpsCount: u32): i32 {
-  if (!inIn(kasmeOff, 32)) return STATUS_ERR_RANGE;
+  if (!inMailbox(kasmeOff, 32)) return STATUS_ERR_RANGE;
   if (eKsi > 6) return STATUS_ERR_VALUE;
   epsTo5gIdle(inPtr(kasmeOff), eKsi, ulEpsCount);
   return STATUS_OK;
@@ -85,7 +85,7 @@ export function eps_to_5g_idle(kasmeOff: u32, eKsi: u32, ulEpsCount: u32): i32 {
  * the handover is aborted and nothing changes.
  */
 export function eps_to_5g_ho(kasmeOff: u32, nhOff: u32, nascOff: u32): i32 {
-  if (!inIn(kasmeOff, 32) || !inIn(nhOff, 32) || !inIn(nascOff, NASC_LEN)) return STATUS_ERR_RANGE;
+  if (!inMailbox(kasmeOff, 32) || !inMailbox(nhOff, 32) || !inMailbox(nascOff, NASC_LEN)) return STATUS_ERR_RANGE;
   return epsTo5gHo(inPtr(kasmeOff), inPtr(nhOff), inPtr(nascOff));
 }
 
@@ -100,6 +100,6 @@ export function eps_to_5g_ho(kasmeOff: u32, nhOff: u32, nascOff: u32): i32 {
  * Result: [0] KACF, [1] ngKSI, [4] u32 DL COUNT.
  */
 export function n2_ho(nascOff: u32): i32 {
-  if (!inIn(nascOff, NASC_LEN)) return STATUS_ERR_RANGE;
+  if (!inMailbox(nascOff, NASC_LEN)) return STATUS_ERR_RANGE;
   return n2Handover(inPtr(nascOff));
 }

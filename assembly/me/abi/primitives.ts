@@ -6,7 +6,7 @@
 import { IO_OUT_PTR, IO_OUT_LEN, CIPHER_CTX_PTR, CIPHER_CTX_LEN } from "../memory";
 import { STATUS_OK, STATUS_ERR_RANGE, STATUS_ERR_VALUE } from "../../lib/status";
 import { fits, storeBe32, wipe, bitBytes } from "../../lib/util";
-import { inIn, inPtr } from "./check";
+import { inMailbox, inPtr } from "./check";
 import { NAS_KEY_LEN, NAS_MAC_LEN, BEARER_MAX, DIRECTION_MAX } from "../nas/algorithms";
 import { snow3gInitWords, snow3gNext, uea2F8, uia2F9 } from "../../crypto/snow3g";
 import { zucInit, zucNext } from "../../crypto/zuc";
@@ -23,7 +23,7 @@ export const AES_CMAC_TAG_LEN: u32 = 16;
  *  → ceil(bitLen/8) bytes at IO_OUT[0..), bits past bitLen zero. */
 export function uea2_f8(keyOff: u32, countC: u32, bearer: u32, direction: u32, msgOff: u32, bitLen: u32): i32 {
   let n = bitBytes(bitLen);
-  if (!inIn(keyOff, NAS_KEY_LEN) || !inIn(msgOff, n) || !fits(0, n, IO_OUT_LEN)) return STATUS_ERR_RANGE;
+  if (!inMailbox(keyOff, NAS_KEY_LEN) || !inMailbox(msgOff, n) || !fits(0, n, IO_OUT_LEN)) return STATUS_ERR_RANGE;
   if (bearer > BEARER_MAX || direction > DIRECTION_MAX) return STATUS_ERR_VALUE;
   uea2F8(CIPHER_CTX_PTR, inPtr(keyOff), countC, bearer, direction, inPtr(msgOff), IO_OUT_PTR, bitLen);
   wipe(CIPHER_CTX_PTR, CIPHER_CTX_LEN);
@@ -33,7 +33,7 @@ export function uea2_f8(keyOff: u32, countC: u32, bearer: u32, direction: u32, m
 /** UIA2 f9 (Doc 1, 4.4) with IK at IO_IN[keyOff], COUNT-I, FRESH, DIRECTION → MAC-I, 4 bytes
  *  big-endian, at IO_OUT[0..4). */
 export function uia2_f9(keyOff: u32, countI: u32, fresh: u32, direction: u32, msgOff: u32, bitLen: u32): i32 {
-  if (!inIn(keyOff, NAS_KEY_LEN) || !inIn(msgOff, bitBytes(bitLen)) || !fits(0, NAS_MAC_LEN, IO_OUT_LEN)) return STATUS_ERR_RANGE;
+  if (!inMailbox(keyOff, NAS_KEY_LEN) || !inMailbox(msgOff, bitBytes(bitLen)) || !fits(0, NAS_MAC_LEN, IO_OUT_LEN)) return STATUS_ERR_RANGE;
   if (direction > DIRECTION_MAX) return STATUS_ERR_VALUE;
   let mac = uia2F9(CIPHER_CTX_PTR, inPtr(keyOff), countI, fresh, direction, inPtr(msgOff), bitLen);
   wipe(CIPHER_CTX_PTR, CIPHER_CTX_LEN);
@@ -43,7 +43,7 @@ export function uia2_f9(keyOff: u32, countI: u32, fresh: u32, direction: u32, ms
 
 /** Check shared by the raw keystream exports: key and IV in IO_IN, `words` words fit IO_OUT. */
 function keystreamCheck(keyOff: u32, ivOff: u32, skip: u32, words: u32): i32 {
-  if (!inIn(keyOff, NAS_KEY_LEN) || !inIn(ivOff, KEYSTREAM_IV_LEN) || words > (IO_OUT_LEN >>> 2)) return STATUS_ERR_RANGE;
+  if (!inMailbox(keyOff, NAS_KEY_LEN) || !inMailbox(ivOff, KEYSTREAM_IV_LEN) || words > (IO_OUT_LEN >>> 2)) return STATUS_ERR_RANGE;
   if (skip > KEYSTREAM_MAX_SKIP) return STATUS_ERR_VALUE;
   return STATUS_OK;
 }
@@ -76,7 +76,7 @@ export function zuc_keystream(keyOff: u32, ivOff: u32, skip: u32, words: u32): i
 /** AES-128-CMAC (RFC 4493) of the byteLen bytes at IO_IN[msgOff] with the key at IO_IN[keyOff]
  *  → the 16-byte tag at IO_OUT[0..16). */
 export function aes_cmac(keyOff: u32, msgOff: u32, byteLen: u32): i32 {
-  if (!inIn(keyOff, NAS_KEY_LEN) || !inIn(msgOff, byteLen) || !fits(0, AES_CMAC_TAG_LEN, IO_OUT_LEN)) return STATUS_ERR_RANGE;
+  if (!inMailbox(keyOff, NAS_KEY_LEN) || !inMailbox(msgOff, byteLen) || !fits(0, AES_CMAC_TAG_LEN, IO_OUT_LEN)) return STATUS_ERR_RANGE;
   cmacInit(CIPHER_CTX_PTR, inPtr(keyOff));
   cmacUpdate(CIPHER_CTX_PTR, inPtr(msgOff), byteLen);
   cmacFinal(CIPHER_CTX_PTR, IO_OUT_PTR, 0);

@@ -38,7 +38,8 @@
 #define ARGS_10 ARGS_9, a[9]
 #define ARGS_11 ARGS_10, a[10]
 #define ARGS_12 ARGS_11, a[11]
-#define MAX_ARGS 12
+#define ARGS_13 ARGS_12, a[12]
+#define MAX_ARGS 13
 
 #define WRAP(mod, name, n) \
   static uint32_t call_##mod##_##name(void *inst, const uint32_t *a) { \
