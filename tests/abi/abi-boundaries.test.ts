@@ -222,3 +222,19 @@ describe('exports write only inside the documented memory map: nothing below IO_
     expect(toHex(low.filter((b) => b !== 0)), 'non-zero octets below IO_IN').toBe('');
   });
 });
+
+// TS 33.501 A.8: P1 = the algorithm identity, a 4-bit value (TS 33.501 5.11.1: 0–15); P0 the
+// algorithm type distinguisher 0x01–0x06. derive_alg_key refuses 16 before writing anything.
+describe('derive_alg_key: algorithm identity 0–15 (TS 33.501 A.8)', () => {
+  it('algId 15 is accepted, 16 is STATUS_ERR_VALUE and IO_OUT is not written', () => {
+    fw.begin();
+    const k = fw.put(new Uint8Array(32).fill(0x33));
+    expect(fw.tryCall('derive_alg_key', k, 1, 15)).toBe(0);
+    fw.clearMailboxes();
+    fw.begin();
+    const k2 = fw.put(new Uint8Array(32).fill(0x33));
+    expect(fw.tryCall('derive_alg_key', k2, 1, 16)).toBe(status('ERR_VALUE'));
+    expect(fw.take(0, 16).every((b) => b === 0)).toBe(true);
+    fw.clearMailboxes();
+  });
+});

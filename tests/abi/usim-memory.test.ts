@@ -38,3 +38,24 @@ describe('stateless USIM calls change no byte outside IO_OUT', () => {
     expect(outside(before, card.snapshot())).toEqual([]);
   });
 });
+
+// Nothing lives below IO_IN in the USIM module (assembly/usim/memory.ts starts its regions there),
+// so after any call that memory is still all zero: a MAC written through a "not requested" (0)
+// output pointer would land there. AUTHENTICATE computes MAC-A only (f1 with no MAC-S output,
+// TS 35.206 f1; TS 33.102 6.3.3).
+describe('USIM: the memory below IO_IN stays all zero', () => {
+  it('after personalisation (MILENAGE) and AUTHENTICATE, octets [0, IO_IN_PTR) are zero', () => {
+    const usim = instantiateSync('usim');
+    usim.begin();
+    const k = usim.put(K), op = usim.put(OP);
+    expect(usim.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(0);
+    usim.clearMailboxes();
+    usim.begin();
+    const r = usim.put(RAND), autn = usim.put(Uint8Array.from({ length: 16 }, (_, i) => i * 5));
+    usim.tryCall('usim_authenticate', r, autn, 16); // a MAC failure is fine: f1 ran
+    const low = usim.snapshot().subarray(0, usim.constant('IO_IN_PTR'));
+    expect(low.length).toBeGreaterThan(0);
+    expect(low.every((b) => b === 0)).toBe(true);
+    usim.clearMailboxes();
+  });
+});
