@@ -80,16 +80,16 @@ export const OUT_AUTS_LEN_OFF: u32 = 0;
 export const OUT_AUTS_OFF: u32 = 16;
 
 // @ts-ignore: decorator
-@inline function inp(off: u32): usize { return IO_IN_PTR + <usize>off; }
+@inline function inPtr(off: u32): usize { return IO_IN_PTR + <usize>off; }
 // @ts-ignore: decorator
-@inline function outp(off: u32): usize { return IO_OUT_PTR + <usize>off; }
+@inline function outPtr(off: u32): usize { return IO_OUT_PTR + <usize>off; }
 // @ts-ignore: decorator
-@inline function pget(field: usize): u32 { return <u32>load<u8>(PERSIST_PTR + field); }
+@inline function persistU8(field: usize): u32 { return <u32>load<u8>(PERSIST_PTR + field); }
 // @ts-ignore: decorator
 @inline function inRange(off: u32, len: u32): bool { return fits(off, len, IO_IN_LEN); }
 
-/** Wipe the call's scratch and return `status` (every path that computed something ends here). */
-function done(status: i32): i32 {
+/** Wipe WORK (the call's scratch) and return `status`: every path that computed something ends here. */
+function wipeWorkAnd(status: i32): i32 {
   wipe(WORK_PTR, WORK_LEN);
   return status;
 }
@@ -137,25 +137,25 @@ function tuakStatus(kLen: u32, p: u32): i32 {
 
 export function milenage_opc(kOff: u32, opOff: u32): i32 {
   if (!inRange(kOff, 16) || !inRange(opOff, OPC_LEN)) return STATUS_ERR_RANGE;
-  aesExpandKey(inp(kOff), W_RK);
-  milenageOpc(W_RK, inp(opOff), outp(OUT_OPC_OFF));
-  return done(STATUS_OK);
+  aesExpandKey(inPtr(kOff), W_RK);
+  milenageOpc(W_RK, inPtr(opOff), outPtr(OUT_OPC_OFF));
+  return wipeWorkAnd(STATUS_OK);
 }
 
 export function milenage_f1(kOff: u32, opcOff: u32, randOff: u32, sqnOff: u32, amfOff: u32): i32 {
   if (!inRange(kOff, 16) || !inRange(opcOff, OPC_LEN) || !inRange(randOff, RAND_LEN) ||
     !inRange(sqnOff, SQN_LEN) || !inRange(amfOff, AMF_LEN)) return STATUS_ERR_RANGE;
-  aesExpandKey(inp(kOff), W_RK);
-  milenageF1(W_RK, inp(opcOff), inp(randOff), inp(sqnOff), inp(amfOff), outp(OUT_MAC_A_OFF), outp(OUT_MAC_S_OFF));
-  return done(STATUS_OK);
+  aesExpandKey(inPtr(kOff), W_RK);
+  milenageF1(W_RK, inPtr(opcOff), inPtr(randOff), inPtr(sqnOff), inPtr(amfOff), outPtr(OUT_MAC_A_OFF), outPtr(OUT_MAC_S_OFF));
+  return wipeWorkAnd(STATUS_OK);
 }
 
 export function milenage_f2345(kOff: u32, opcOff: u32, randOff: u32): i32 {
   if (!inRange(kOff, 16) || !inRange(opcOff, OPC_LEN) || !inRange(randOff, RAND_LEN)) return STATUS_ERR_RANGE;
-  aesExpandKey(inp(kOff), W_RK);
-  milenageF2345(W_RK, inp(opcOff), inp(randOff), outp(OUT_RES_OFF), outp(OUT_CK_OFF), outp(OUT_IK_OFF),
-    outp(OUT_AK_OFF), outp(OUT_AK_STAR_OFF));
-  return done(STATUS_OK);
+  aesExpandKey(inPtr(kOff), W_RK);
+  milenageF2345(W_RK, inPtr(opcOff), inPtr(randOff), outPtr(OUT_RES_OFF), outPtr(OUT_CK_OFF), outPtr(OUT_IK_OFF),
+    outPtr(OUT_AK_OFF), outPtr(OUT_AK_STAR_OFF));
+  return wipeWorkAnd(STATUS_OK);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,8 +166,8 @@ export function tuak_topc(kOff: u32, kLen: u32, topOff: u32, iterations: u32): i
   let st = configStatus(ALGO_TUAK, kLen, iterations, 8, 4, 16, 16);
   if (st != STATUS_OK) return st;
   if (!inRange(kOff, kLen) || !inRange(topOff, TOPC_LEN)) return STATUS_ERR_RANGE;
-  tuakTopc(inp(topOff), inp(kOff), kLen, iterations, outp(OUT_OPC_OFF));
-  return done(STATUS_OK);
+  tuakTopc(inPtr(topOff), inPtr(kOff), kLen, iterations, outPtr(OUT_OPC_OFF));
+  return wipeWorkAnd(STATUS_OK);
 }
 
 export function tuak_f1(kOff: u32, kLen: u32, topcOff: u32, randOff: u32, sqnOff: u32, amfOff: u32, params: u32): i32 {
@@ -175,28 +175,28 @@ export function tuak_f1(kOff: u32, kLen: u32, topcOff: u32, randOff: u32, sqnOff
   if (st != STATUS_OK) return st;
   if (!inRange(kOff, kLen) || !inRange(topcOff, TOPC_LEN) || !inRange(randOff, RAND_LEN) ||
     !inRange(sqnOff, SQN_LEN) || !inRange(amfOff, AMF_LEN)) return STATUS_ERR_RANGE;
-  let k = inp(kOff), topc = inp(topcOff), rand = inp(randOff), sqn = inp(sqnOff), amf = inp(amfOff);
-  tuakF1(topc, k, kLen, rand, sqn, amf, tMac(params), tIter(params), false, outp(OUT_MAC_A_OFF));
-  tuakF1(topc, k, kLen, rand, sqn, amf, tMac(params), tIter(params), true, outp(OUT_MAC_S_OFF));
-  return done(STATUS_OK);
+  let k = inPtr(kOff), topc = inPtr(topcOff), rand = inPtr(randOff), sqn = inPtr(sqnOff), amf = inPtr(amfOff);
+  tuakF1(topc, k, kLen, rand, sqn, amf, tMac(params), tIter(params), false, outPtr(OUT_MAC_A_OFF));
+  tuakF1(topc, k, kLen, rand, sqn, amf, tMac(params), tIter(params), true, outPtr(OUT_MAC_S_OFF));
+  return wipeWorkAnd(STATUS_OK);
 }
 
 export function tuak_f2345(kOff: u32, kLen: u32, topcOff: u32, randOff: u32, params: u32): i32 {
   let st = tuakStatus(kLen, params);
   if (st != STATUS_OK) return st;
   if (!inRange(kOff, kLen) || !inRange(topcOff, TOPC_LEN) || !inRange(randOff, RAND_LEN)) return STATUS_ERR_RANGE;
-  let k = inp(kOff), topc = inp(topcOff), rand = inp(randOff);
+  let k = inPtr(kOff), topc = inPtr(topcOff), rand = inPtr(randOff);
   tuakF2345(topc, k, kLen, rand, tRes(params), tCk(params), tIk(params), tIter(params),
-    outp(OUT_RES_OFF), outp(OUT_CK_OFF), outp(OUT_IK_OFF), outp(OUT_AK_OFF));
-  tuakF5Star(topc, k, kLen, rand, tIter(params), outp(OUT_AK_STAR_OFF));
-  return done(STATUS_OK);
+    outPtr(OUT_RES_OFF), outPtr(OUT_CK_OFF), outPtr(OUT_IK_OFF), outPtr(OUT_AK_OFF));
+  tuakF5Star(topc, k, kLen, rand, tIter(params), outPtr(OUT_AK_STAR_OFF));
+  return wipeWorkAnd(STATUS_OK);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The card's algorithm, as personalised (K, OPc/TOPc and lengths from PERSIST)
 
 // @ts-ignore: decorator
-@inline function isTuak(): bool { return pget(P_ALGO) == ALGO_TUAK; }
+@inline function isTuak(): bool { return persistU8(P_ALGO) == ALGO_TUAK; }
 // @ts-ignore: decorator
 @inline function cardK(): usize { return PERSIST_PTR + P_K; }
 // @ts-ignore: decorator
@@ -205,8 +205,8 @@ export function tuak_f2345(kOff: u32, kLen: u32, topcOff: u32, randOff: u32, par
 /** f2, f3, f4, f5 of the card: RES, CK, IK, AK into WORK (MILENAGE: needs W_RK expanded). */
 function cardF2345(rand: usize): void {
   if (isTuak()) {
-    tuakF2345(cardOpc(), cardK(), pget(P_K_LEN), rand, pget(P_RES_LEN), pget(P_CK_LEN), pget(P_IK_LEN),
-      pget(P_ITERATIONS), W_RES, W_CK, W_IK, W_AK);
+    tuakF2345(cardOpc(), cardK(), persistU8(P_K_LEN), rand, persistU8(P_RES_LEN), persistU8(P_CK_LEN), persistU8(P_IK_LEN),
+      persistU8(P_ITERATIONS), W_RES, W_CK, W_IK, W_AK);
   } else {
     milenageF2345(W_RK, cardOpc(), rand, W_RES, W_CK, W_IK, W_AK, 0);
   }
@@ -215,7 +215,7 @@ function cardF2345(rand: usize): void {
 /** f1 (star = false) or f1* (star = true) of the card into `out`. */
 function cardF1(rand: usize, sqn: usize, amf: usize, star: bool, out: usize): void {
   if (isTuak()) {
-    tuakF1(cardOpc(), cardK(), pget(P_K_LEN), rand, sqn, amf, pget(P_MAC_LEN), pget(P_ITERATIONS), star, out);
+    tuakF1(cardOpc(), cardK(), persistU8(P_K_LEN), rand, sqn, amf, persistU8(P_MAC_LEN), persistU8(P_ITERATIONS), star, out);
   } else if (star) {
     milenageF1(W_RK, cardOpc(), rand, sqn, amf, 0, out);
   } else {
@@ -225,7 +225,7 @@ function cardF1(rand: usize, sqn: usize, amf: usize, star: bool, out: usize): vo
 
 /** f5* of the card into W_AK_STAR. */
 function cardF5Star(rand: usize): void {
-  if (isTuak()) tuakF5Star(cardOpc(), cardK(), pget(P_K_LEN), rand, pget(P_ITERATIONS), W_AK_STAR);
+  if (isTuak()) tuakF5Star(cardOpc(), cardK(), persistU8(P_K_LEN), rand, persistU8(P_ITERATIONS), W_AK_STAR);
   else milenageF2345(W_RK, cardOpc(), rand, 0, 0, 0, 0, W_AK_STAR);
 }
 
@@ -233,7 +233,7 @@ function cardF5Star(rand: usize): void {
 // Card exports
 
 export function usim_personalise(algo: u32, kOff: u32, kLen: u32, opcOff: u32, opcIsOp: u32, params: u32): i32 {
-  if (pget(P_PERSONALISED) != 0) return STATUS_ERR_STATE;
+  if (persistU8(P_PERSONALISED) != 0) return STATUS_ERR_STATE;
   let tuak = algo == ALGO_TUAK;
   let iter = tuak ? tIter(params) : 0, mac = tuak ? tMac(params) : 8, res = tuak ? tRes(params) : 8;
   let ck = tuak ? tCk(params) : 16, ik = tuak ? tIk(params) : 16;
@@ -257,27 +257,27 @@ export function usim_personalise(algo: u32, kOff: u32, kLen: u32, opcOff: u32, o
   store<u8>(p + P_IK_LEN, <u8>ik);
   store<u8>(p + P_IND_BITS, <u8>DEFAULT_IND_BITS);
   store<u64>(p + P_DELTA, DEFAULT_DELTA);
-  copy(p + P_K, inp(kOff), kLen);
-  if (opcIsOp == 0) copy(p + P_OPC, inp(opcOff), opcLen);
-  else if (tuak) tuakTopc(inp(opcOff), cardK(), kLen, iter, p + P_OPC); // TS 35.231 6.1
+  copy(p + P_K, inPtr(kOff), kLen);
+  if (opcIsOp == 0) copy(p + P_OPC, inPtr(opcOff), opcLen);
+  else if (tuak) tuakTopc(inPtr(opcOff), cardK(), kLen, iter, p + P_OPC); // TS 35.231 6.1
   else {
     aesExpandKey(cardK(), W_RK);
-    milenageOpc(W_RK, inp(opcOff), p + P_OPC);                                    // TS 35.206 4.1
+    milenageOpc(W_RK, inPtr(opcOff), p + P_OPC);                                    // TS 35.206 4.1
   }
   store<u8>(p + P_PERSONALISED, 1);
   // K and OP(c) must not stay in the mailbox.
-  wipe(inp(kOff), kLen);
-  wipe(inp(opcOff), opcLen);
-  return done(STATUS_OK);
+  wipe(inPtr(kOff), kLen);
+  wipe(inPtr(opcOff), opcLen);
+  return wipeWorkAnd(STATUS_OK);
 }
 
 export function usim_configure_sqn(indBits: u32, deltaLo: u32, deltaHi: u32, ageLo: u32, ageHi: u32): i32 {
-  if (pget(P_PERSONALISED) == 0) return STATUS_ERR_STATE;
+  if (persistU8(P_PERSONALISED) == 0) return STATUS_ERR_STATE;
   let delta = (<u64>deltaHi << 32) | <u64>deltaLo;
   let age = (<u64>ageHi << 32) | <u64>ageLo;
   if (indBits > IND_BITS_MAX || delta == 0 || delta > SQN_MAX || age > SQN_MAX) return STATUS_ERR_VALUE;
   // Changing the IND length re-indexes the array: only before any SQN has been accepted.
-  if (indBits != pget(P_IND_BITS) && sqnMs() != 0) return STATUS_ERR_STATE;
+  if (indBits != persistU8(P_IND_BITS) && sqnMs() != 0) return STATUS_ERR_STATE;
   store<u8>(PERSIST_PTR + P_IND_BITS, <u8>indBits);
   store<u64>(PERSIST_PTR + P_DELTA, delta);
   store<u64>(PERSIST_PTR + P_AGE_LIMIT, age);
@@ -285,12 +285,12 @@ export function usim_configure_sqn(indBits: u32, deltaLo: u32, deltaHi: u32, age
 }
 
 export function usim_authenticate(randOff: u32, autnOff: u32, autnLen: u32): i32 {
-  if (pget(P_PERSONALISED) == 0) return STATUS_ERR_STATE;
-  let macLen = pget(P_MAC_LEN);
+  if (persistU8(P_PERSONALISED) == 0) return STATUS_ERR_STATE;
+  let macLen = persistU8(P_MAC_LEN);
   // AUTN = SQN ⊕ AK ‖ AMF ‖ MAC (TS 33.102 6.3.2)
   if (autnLen != SQN_LEN + AMF_LEN + macLen) return STATUS_ERR_LENGTH;
   if (!inRange(randOff, RAND_LEN) || !inRange(autnOff, autnLen)) return STATUS_ERR_RANGE;
-  let rand = inp(randOff), autn = inp(autnOff);
+  let rand = inPtr(randOff), autn = inPtr(autnOff);
   if (!isTuak()) aesExpandKey(cardK(), W_RK);
 
   // "Upon receipt of RAND and AUTN the USIM first computes the anonymity key AK = f5K(RAND)
@@ -301,7 +301,7 @@ export function usim_authenticate(randOff: u32, autnOff: u32, autnLen: u32): i32
   // "Next the USIM computes XMAC = f1K(SQN || RAND || AMF) and compares this with MAC which is
   //  included in AUTN. If they are different, the user sends user authentication reject."
   cardF1(rand, W_SQN, autn + SQN_LEN, false, W_XMAC);
-  if (!equalCt(W_XMAC, autn + SQN_LEN + AMF_LEN, macLen)) return done(STATUS_ERR_MAC);
+  if (!equalCt(W_XMAC, autn + SQN_LEN + AMF_LEN, macLen)) return wipeWorkAnd(STATUS_ERR_MAC);
 
   // "Next the USIM verifies that the received sequence number SQN is in the correct range."
   let sqn = loadSqn(W_SQN);
@@ -312,22 +312,22 @@ export function usim_authenticate(randOff: u32, autnOff: u32, autnLen: u32): i32
     cardF5Star(rand);
     storeSqn(W_SQN, sqnMs());
     cardF1(rand, W_SQN, W_AMF_ZERO, true, W_MAC_S);
-    store<u8>(outp(OUT_AUTS_LEN_OFF), <u8>(SQN_LEN + macLen));
-    autsAssemble(outp(OUT_AUTS_OFF), W_AK_STAR, W_MAC_S, macLen);
-    return done(STATUS_ERR_SYNC);
+    store<u8>(outPtr(OUT_AUTS_LEN_OFF), <u8>(SQN_LEN + macLen));
+    autsAssemble(outPtr(OUT_AUTS_OFF), W_AK_STAR, W_MAC_S, macLen);
+    return wipeWorkAnd(STATUS_ERR_SYNC);
   }
 
   // "If the sequence number is considered to be in the correct range however, the USIM computes
   //  RES = f2K(RAND)" ... CK = f3K(RAND), IK = f4K(RAND); the SQN array is updated (C.2.2).
   sqnAccept(sqn);
-  let resLen = pget(P_RES_LEN), ckLen = pget(P_CK_LEN), ikLen = pget(P_IK_LEN);
-  store<u8>(outp(OUT_RES_LEN_OFF), <u8>resLen);
-  store<u8>(outp(OUT_CK_LEN_OFF), <u8>ckLen);
-  store<u8>(outp(OUT_IK_LEN_OFF), <u8>ikLen);
-  copy(outp(OUT_RES_OFF), W_RES, resLen);
-  copy(outp(OUT_CK_OFF), W_CK, ckLen);
-  copy(outp(OUT_IK_OFF), W_IK, ikLen);
-  return done(STATUS_OK);
+  let resLen = persistU8(P_RES_LEN), ckLen = persistU8(P_CK_LEN), ikLen = persistU8(P_IK_LEN);
+  store<u8>(outPtr(OUT_RES_LEN_OFF), <u8>resLen);
+  store<u8>(outPtr(OUT_CK_LEN_OFF), <u8>ckLen);
+  store<u8>(outPtr(OUT_IK_LEN_OFF), <u8>ikLen);
+  copy(outPtr(OUT_RES_OFF), W_RES, resLen);
+  copy(outPtr(OUT_CK_OFF), W_CK, ckLen);
+  copy(outPtr(OUT_IK_OFF), W_IK, ikLen);
+  return wipeWorkAnd(STATUS_OK);
 }
 
 /** True when the 384 bytes at `img` are a blank image or a consistent FORMAT 1 image. */
@@ -356,19 +356,19 @@ function imageValid(img: usize): bool {
 }
 
 export function usim_restore(off: u32, len: u32): i32 {
-  if (pget(P_PERSONALISED) != 0) return STATUS_ERR_STATE;
+  if (persistU8(P_PERSONALISED) != 0) return STATUS_ERR_STATE;
   if (len != PERSIST_LEN) return STATUS_ERR_LENGTH;
   if (!inRange(off, len)) return STATUS_ERR_RANGE;
-  if (!imageValid(inp(off))) return STATUS_ERR_FORMAT;
-  copy(PERSIST_PTR, inp(off), PERSIST_LEN);
-  wipe(inp(off), PERSIST_LEN);
+  if (!imageValid(inPtr(off))) return STATUS_ERR_FORMAT;
+  copy(PERSIST_PTR, inPtr(off), PERSIST_LEN);
+  wipe(inPtr(off), PERSIST_LEN);
   return STATUS_OK;
 }
 
 export function usim_factory_reset(): i32 {
   wipe(PERSIST_PTR, PERSIST_LEN);
   usim_clear();
-  return done(STATUS_OK);
+  return wipeWorkAnd(STATUS_OK);
 }
 
 export function usim_clear(): i32 {
