@@ -181,6 +181,20 @@ export class SystemSimulator {
    * SECURITY MODE COMMAND (128-NEA2/NIA2, IMEISV requested), REGISTRATION ACCEPT with a 5G-GUTI,
    * REGISTRATION COMPLETE. Each step is checked; returns the challenge used.
    */
+  /** Preamble up to a secure exchange (TS 24.501 4.4.4.3): REGISTRATION REQUEST, 5G AKA with
+   *  `ngKsi`, SMC with 128-NEA2/128-NIA2 completed; the SS then protects with that context (no
+   *  REGISTRATION ACCEPT yet). */
+  secure(ngKsi = 1): Challenge {
+    this.ueRegister(M.REG_TYPE.INITIAL);
+    const c = this.challenge(ngKsi);
+    this.send(this.authenticationRequest(c));
+    const nas = new NetworkNasContext(c.kamf, ngKsi, 2, 2);
+    const comp = this.decode(this.send(this.smc(nas)).sent, nas);
+    check(comp.plain[2] === M.MT.SECURITY_MODE_COMPLETE, `preamble: expected SECURITY MODE COMPLETE, got ${SystemSimulator.mtName(comp.plain)}`);
+    this.net = nas;
+    return c;
+  }
+
   register(ngKsi = 1, guti: Uint8Array = SS_GUTI, algs: { nea: number; nia: number } = { nea: 2, nia: 2 }): Challenge {
     this.ueRegister(M.REG_TYPE.INITIAL);
     const c = this.challenge(ngKsi);

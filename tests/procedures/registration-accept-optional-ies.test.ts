@@ -4,7 +4,6 @@
 // firmware or host/ue.
 import { describe, expect, it } from 'vitest';
 import { SystemSimulator, SS_GUTI } from '../../host/conformance/ss.js';
-import { NetworkNasContext } from '../../host/network/nas-security.js';
 import * as M from '../../host/nas/messages.js';
 import { kdfRef } from '../../host/reference/kdf.js';
 
@@ -15,12 +14,7 @@ describe('TS 24.007 11.2.4 / TS 24.501 9.11: optional IEs of REGISTRATION ACCEPT
   // (TS 33.501 6.14.2.1: the UE verifies it and, ACK requested, returns SOR-MAC-IUE).
   it('a SOR container after a type 1 IE (A1) and an 8-bit TLV is still verified (A.17) and acknowledged (A.18)', () => {
     const ss = new SystemSimulator();
-    ss.ueRegister();
-    const c = ss.challenge(1);
-    ss.send(ss.authenticationRequest(c));
-    const nas = new NetworkNasContext(c.kamf, 1, 2, 2);
-    ss.send(ss.smc(nas));
-    ss.net = nas;
+    const c = ss.secure();
     const header = 0x08 | 0x04 | 0x02, counter = Uint8Array.of(0x00, 0x07);
     const list = Uint8Array.of(0x00, 0xf2, 0x10, 0x08, 0x00);
     const mac = kdfRef(c.kausf, 0x77, [Uint8Array.of(header), counter, list]).slice(16);

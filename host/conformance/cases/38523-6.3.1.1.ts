@@ -2,7 +2,6 @@
  *  type 1 (TS 23.122 C.2; TS 33.501 6.14.2.1, A.17, A.18; TS 24.501 9.11.3.51). */
 import * as M from '../../nas/messages.js';
 import { kdfRef } from '../../reference/kdf.js';
-import { NetworkNasContext } from '../../network/nas-security.js';
 import { check, same, SS_GUTI, type SystemSimulator } from '../ss.js';
 import type { TestPurpose } from '../types.js';
 
@@ -22,12 +21,7 @@ export const cases: TestPurpose[] = [{
   title: 'REGISTRATION ACCEPT with a SOR transparent container (ACK requested) → ACK in REGISTRATION COMPLETE',
   checks: 'SOR-MAC-IAUSF checked with the valid KAUSF (A.17): REGISTRATION COMPLETE carries the ACK with SOR-MAC-IUE = A.18(KAUSF, CounterSoR) (node:crypto); with a corrupted SOR-MAC-IAUSF no ACK (PLMN selection not modelled)',
   run(ss) {
-    ss.ueRegister();
-    const c = ss.challenge(1);
-    ss.send(ss.authenticationRequest(c));
-    const nas = new NetworkNasContext(c.kamf, 1, 2, 2);
-    ss.send(ss.smc(nas));
-    ss.net = nas;
+    const c = ss.secure();
     const counter = Uint8Array.of(0x00, 0x05);
     const u = ss.decode(ss.send(ss.protect(sorAccept(ss, c.kausf, counter, false))).sent);
     check(u.plain[2] === M.MT.REGISTRATION_COMPLETE, 'no REGISTRATION COMPLETE');
@@ -36,12 +30,7 @@ export const cases: TestPurpose[] = [{
     check(same(ie.slice(4, 20), kdfRef(c.kausf, 0x78, [Uint8Array.of(0x01), counter]).slice(16)), 'SOR-MAC-IUE is not the 128 LSB of A.18(KAUSF, 0x01, CounterSoR)');
     // a second UE, same flow, a corrupted SOR-MAC-IAUSF: the security check fails, no ACK
     const ss2 = new (ss.constructor as new () => SystemSimulator)();
-    ss2.ueRegister();
-    const c2 = ss2.challenge(1);
-    ss2.send(ss2.authenticationRequest(c2));
-    const nas2 = new NetworkNasContext(c2.kamf, 1, 2, 2);
-    ss2.send(ss2.smc(nas2));
-    ss2.net = nas2;
+    const c2 = ss2.secure();
     const u2 = ss2.decode(ss2.send(ss2.protect(sorAccept(ss2, c2.kausf, counter, true))).sent);
     check(u2.plain[2] === M.MT.REGISTRATION_COMPLETE && u2.plain.length === 3, 'an ACK was sent although SOR-MAC-IAUSF did not verify');
     return 'SOR-MAC-IAUSF (A.17) verified with the valid KAUSF; ACK with SOR-MAC-IUE = A.18(KAUSF, CounterSoR 5); a corrupted SOR-MAC-IAUSF gets no ACK';

@@ -2,23 +2,12 @@
 import * as M from '../../nas/messages.js';
 import { MT5, IDENTITY_TYPE } from '../../ue/ue-nas.js';
 import { NetworkNasContext } from '../../network/nas-security.js';
-import { check, same, type SystemSimulator } from '../ss.js';
+import { check, same } from '../ss.js';
 import { expectedSuci, identityOf, parseLoci, PIXIT_IMEISV } from '../checks.js';
 import { out, type TestPurpose } from '../types.js';
 
 const identityRequest = (type: number) => Uint8Array.of(0x7e, 0x00, MT5.IDENTITY_REQUEST, type & 7);
 
-/** AKA + SMC accepted (secure exchange established) without a REGISTRATION ACCEPT. */
-function secured(ss: SystemSimulator): NetworkNasContext {
-  ss.ueRegister();
-  const c = ss.challenge(1);
-  ss.send(ss.authenticationRequest(c));
-  const nas = new NetworkNasContext(c.kamf, 1, 2, 2);
-  const comp = ss.decode(ss.send(ss.smc(nas)).sent, nas);
-  check(comp.plain[2] === M.MT.SECURITY_MODE_COMPLETE, 'preamble: SMC not completed');
-  ss.net = nas;
-  return nas;
-}
 
 export const cases: TestPurpose[] = [
   {
@@ -79,7 +68,7 @@ export const cases: TestPurpose[] = [
     title: 'no valid 5G-GUTI: IDENTITY REQUEST (5G-GUTI) → "No identity"',
     checks: 'IDENTITY RESPONSE with identity type 000, protected; EF 5GS3GPPLOCI bytes 1–13 all FF',
     run(ss) {
-      secured(ss);
+      ss.secure();
       const u = ss.decode(ss.send(ss.protect(identityRequest(IDENTITY_TYPE.GUTI))).sent);
       const id = identityOf(u.plain);
       check(u.plain[2] === MT5.IDENTITY_RESPONSE && id.length >= 1 && (id[0] & 7) === 0, `identity type ${id[0] & 7}, expected 000 "No identity"`);

@@ -35,12 +35,7 @@ export const cases: TestPurpose[] = [
     title: 'no valid 5G-GUTI, SUCI available; switch off and on → REGISTRATION REQUEST with the SUCI',
     checks: 'identity = SUCI; the stored context (valid after switch-off) is loaded: its ngKSI, MAC at the restored UL COUNT, stored copy invalid during registration',
     run(ss) {
-      ss.ueRegister();
-      const c = ss.challenge(1);
-      ss.send(ss.authenticationRequest(c));
-      const nas = new NetworkNasContext(c.kamf, 1, 2, 2);
-      ss.send(ss.smc(nas));
-      ss.net = nas;
+      const c = ss.secure();
       ss.send(ss.protect(M.registrationAccept({}))); // no 5G-GUTI assigned
       check(ss.ue.guti === null, 'preamble: the UE has a 5G-GUTI');
       const { p, count } = powerCycleCheck(ss, c.kamf);
