@@ -1,10 +1,11 @@
 /**
- * ue-keys public API. `await load()` instantiates the ME firmware module once; everything after
- * that is synchronous. Uint8Array in and out; bad input throws a named InputError, a firmware
+ * ue-keys public API. `await load()` instantiates the ME firmware module once (the fast build unless
+ * `{ variant: 'small' }` or UE_KEYS_VARIANT=small says otherwise); everything after that is synchronous. Uint8Array in and out; bad input throws a named InputError, a firmware
  * status a typed FirmwareError subclass. No caller ever sees a pointer or a view into module memory.
  */
 import { instantiate, instantiateSync } from './firmware/loader.js';
 import { KeyDerivation } from './firmware/keys.js';
+import { variantFile, variantOf, type VariantOptions } from './firmware/variant.js';
 
 export * from './errors.js';
 export { KeyDerivation, supiValue } from './firmware/keys.js';
@@ -14,11 +15,21 @@ export { kdfRef, ref as reference } from './reference/kdf.js';
 export { nea2Ref, nia2Ref, aesCmacBits } from './reference/nas.js';
 export { fromHex, toHex } from './hex.js';
 
-/** Instantiate build/ue.wasm and return the typed key-derivation API. */
-export async function load(): Promise<KeyDerivation> { return new KeyDerivation(await instantiate('ue')); }
+export { VARIANTS, DEFAULT_VARIANT, defaultVariant, type Variant, type VariantOptions } from './firmware/variant.js';
+
+/** Options of {@link load} / {@link loadSync}. */
+export type LoadOptions = VariantOptions;
+
+/** Instantiate the ME firmware — build/ue-fast.wasm (`variant: 'fast'`, the default) or
+ *  build/ue.wasm (`'small'`, the baseband-sized build) — and return the typed key-derivation API.
+ *  A bad `options` or `variant` throws InputError naming it. */
+export async function load(options?: LoadOptions): Promise<KeyDerivation> {
+  const variant = variantOf(options);
+  return new KeyDerivation(await instantiate(variantFile('ue', variant)));
+}
 
 /** Synchronous form of {@link load}. */
-export function loadSync(): KeyDerivation { return new KeyDerivation(instantiateSync('ue')); }
+export function loadSync(options?: LoadOptions): KeyDerivation { return new KeyDerivation(instantiateSync(variantFile('ue', variantOf(options)))); }
 
 // Firmware-level UE, USIM and procedure models (see README): for host-driven tests and tools.
 export { UeFirmware, type NasContext, type SmcResult, type Slot } from './firmware/ue-firmware.js';

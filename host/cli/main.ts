@@ -17,6 +17,8 @@ import './run-scenarios.js';
 import { usimBatchOps, usimCommands } from './usim-commands.js';
 import { profileCommand } from './profile-command.js';
 import { conformanceCommand } from './conformance-command.js';
+import { takeVariant } from './variant-flag.js';
+import { defaultVariant, setDefaultVariant, type Variant } from '../firmware/variant.js';
 
 const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, runCommand, abiCommand, ...usimCommands, profileCommand, conformanceCommand];
 const batchOps: BatchOp[] = [...kdfBatchOps, ...nasBatchOps, ...usimBatchOps];
@@ -86,16 +88,37 @@ function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));
   return ['ue-keys — UE-side 5G key handling (TS 33.501) in a fixed-memory WebAssembly module', '',
     'Commands:', ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`), '',
+    'Global flag (every command but profile, which has its own): --variant small|fast — the firmware',
+    'build that computes: fast (build/ue-fast.wasm, the default) or small (build/ue.wasm, the',
+    'baseband-sized build); same results. UE_KEYS_VARIANT=small|fast sets the default.', '',
     'ue-keys COMMAND --help for the flags of a command.'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // the global --variant may come before the command name (`ue-keys --variant small kdf …`)
+  let lead: Variant | null = null;
+  if (argv[0] === '--variant' || argv[0]?.startsWith('--variant=')) {
+    const n = argv[0].includes('=') ? 1 : 2;
+    lead = takeVariant(argv.slice(0, n), false).variant;
+    argv = argv.slice(n);
+  }
+  const [name, ...args] = argv;
   if (name === '--help' || name === 'help' || name === '-h') { console.log(help()); return 0; }
   // no command: usage on stderr, exit 2 (issue 17)
   if (!name) { process.stderr.write(help() + '\n'); return 2; }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) throw new UsageError('COMMAND', `must be one of ${commands.map((c) => c.name).join(', ')}, got ${shown(name)}`);
+  let rest = args;
+  if (cmd.name === 'profile') {
+    // profile shows both builds itself and reads its own --variant
+    if (lead !== null) throw new UsageError('--variant', 'goes after profile (profile --variant fast|small)');
+  } else {
+    const t = takeVariant(args, cmd.name === 'run' && args[0] === 'srvcc');
+    if (lead !== null && t.variant !== null) throw new UsageError('--variant', 'given more than once');
+    rest = t.rest;
+    // the firmware environment default is checked here too: a bad UE_KEYS_VARIANT is exit 2 before any work
+    setDefaultVariant(lead ?? t.variant ?? defaultVariant());
+  }
   // derive, nas and run print their own detailed help (names, subcommands, scenarios)
   if (rest.includes('--help') && !['derive', 'nas', 'run'].includes(cmd.name)) { console.log(`usage: ${cmd.usage}\n\n${cmd.summary}`); return 0; }
   return cmd.run(rest);

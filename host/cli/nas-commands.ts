@@ -5,6 +5,7 @@
  * from a KAMF (TS 24.501 4.4, 9.1/9.3).
  */
 import { instantiateSync, type UeModule } from '../firmware/loader.js';
+import { variantFile } from '../firmware/variant.js';
 import { nasCipher, nasMac } from '../firmware/nas-algorithms.js';
 import { UeFirmware } from '../firmware/ue-firmware.js';
 import { toHex } from '../hex.js';
@@ -15,7 +16,8 @@ import { objectToFlags } from './kdf-commands.js';
 import type { BatchOp, Command } from './registry.js';
 
 let fw: UeModule | undefined;
-const module = () => (fw ??= instantiateSync('ue'));
+// the build of the global --variant (host/cli/variant-flag.ts), fast by default
+const module = () => (fw ??= instantiateSync(variantFile('ue')));
 
 const algFlags = (prefix: 'nia' | 'nea'): FlagSpec[] => [
   { name: 'alg', kind: 'enum', values: [0, 1, 2, 3].map((i) => `${prefix}${i}`), required: true },

@@ -4,6 +4,7 @@
  */
 import { runTp } from './runner.js';
 import type { TestPurpose, TpResult } from './types.js';
+import type { Variant } from '../firmware/variant.js';
 
 export interface TpRun { tp: TestPurpose; result: TpResult }
 
@@ -13,7 +14,7 @@ export const printedId = (tp: TestPurpose) => (tp.scope === 'GAP' ? tp.id : `TS 
 export function textLine(r: TpRun): string { return `${printedId(r.tp)}  ${r.result.verdict}  ${r.result.detail}`; }
 export function jsonLine(r: TpRun): string { return JSON.stringify({ id: r.tp.id, scope: r.tp.scope, verdict: r.result.verdict, detail: r.result.detail }); }
 
-export function runAll(tps: readonly TestPurpose[]): TpRun[] { return tps.map((tp) => ({ tp, result: runTp(tp) })); }
+export function runAll(tps: readonly TestPurpose[], build?: Variant): TpRun[] { return tps.map((tp) => ({ tp, result: runTp(tp, undefined, build) })); }
 
 export const README_MARKERS = ['<!-- conformance -->', '<!-- /conformance -->'] as const;
 

@@ -2,13 +2,15 @@
 import { redact } from '../errors.js';
 import { Fail, SystemSimulator } from './ss.js';
 import type { TestPurpose, TpResult } from './types.js';
+import type { Variant } from '../firmware/variant.js';
 
-/** Run one test purpose; `ss` replaces the fresh default SS (tests pass a deliberately broken UE). */
-export function runTp(tp: TestPurpose, ss?: SystemSimulator): TpResult {
+/** Run one test purpose; `ss` replaces the fresh default SS (tests pass a deliberately broken UE);
+ *  `build` is the firmware build of a fresh SS (default: the process-wide default variant). */
+export function runTp(tp: TestPurpose, ss?: SystemSimulator, build?: Variant): TpResult {
   if (tp.scope === 'OUT') return { verdict: 'not applicable', detail: tp.outReason ?? 'out of scope' };
   if (!tp.run) return { verdict: 'fail', detail: 'no run' };
   try {
-    const r = tp.run(ss ?? new SystemSimulator());
+    const r = tp.run(ss ?? new SystemSimulator({ build }));
     return typeof r === 'string' ? { verdict: 'pass', detail: r } : r;
   } catch (e) {
     if (e instanceof Fail) return { verdict: 'fail', detail: e.message };

@@ -20,6 +20,7 @@ import { SUBSCRIBER, PLMN } from '../scenarios/setup.js';
 import { Trace } from '../trace.js';
 import { toHex } from '../hex.js';
 import * as M from '../nas/messages.js';
+import { variantOf, type Variant } from '../firmware/variant.js';
 
 /** A check of the Then that did not hold: the TP fails with this text. */
 export class Fail extends Error {}
@@ -45,6 +46,9 @@ export interface SsOptions {
   services?: readonly number[];
   /** UE security capabilities the UE is configured with (default 5G-EA0–3, 5G-IA0–3). */
   caps?: Uint8Array;
+  /** Firmware build of the UE and its USIM: 'fast' | 'small' (host/firmware/variant.ts; default the
+   *  process-wide default). `build`, as in the scenarios' options. */
+  build?: Variant;
 }
 
 export class SystemSimulator {
@@ -64,16 +68,20 @@ export class SystemSimulator {
   /** Every message the SS sent to the UE, in order (as sent). */
   readonly downlink: Uint8Array[] = [];
 
+  /** The firmware build the UE and its USIM run. */
+  readonly build: Variant;
+
   constructor(readonly opts: SsOptions = {}) {
-    Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, services: opts.services ?? [122, 123] }).powerOff();
+    this.build = variantOf({ variant: opts.build }, 'build');
+    Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, services: opts.services ?? [122, 123], variant: this.build }).powerOff();
     this.powerOn();
   }
 
   /** Switch the UE on with the card and ME NVM of this SS (RAM starts empty). */
   powerOn(): void {
-    const usim = Usim.open(this.usimMedium);
+    const usim = Usim.open(this.usimMedium, { variant: this.build });
     const me = MeStorage.open(AtomicStore.open(this.meMedium, { type: ME_IMAGE_TYPE }));
-    this.ue = new UeDevice(usim, me, this.trace, this.snn, this.opts.caps);
+    this.ue = new UeDevice(usim, me, this.trace, this.snn, this.opts.caps, { variant: this.build });
     this.ue.mncDigits = SUBSCRIBER.mnc.length;
     this.ue.powerOn();
     this.nas = new UeNas(this.ue);
@@ -90,7 +98,7 @@ export class SystemSimulator {
    *  powerOn() uses it. */
   swapUsim(supi: string, services?: readonly number[]): void {
     this.usimMedium = new MemoryMedium(8192);
-    Usim.create(this.usimMedium, { supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, services: services ?? this.opts.services ?? [122, 123] }).powerOff();
+    Usim.create(this.usimMedium, { supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, services: services ?? this.opts.services ?? [122, 123], variant: this.build }).powerOff();
   }
 
   // ---------------------------------------------------------------- messages from the SS

@@ -13,9 +13,10 @@ import type { UeExports, UsimExports } from './abi.generated.js';
 
 /** build/ue.wasm (ME), build/usim.wasm (USIM), build/ue-vectors.wasm (ME + primitive test exports). */
 export type ModuleName = 'ue' | 'usim' | 'ue-vectors';
-/** A module file of build/: ModuleName, or the FAST build of ue / usim (issue 12: build/ue-fast.wasm,
- *  build/usim-fast.wasm; same ABI, table-driven primitives). */
-export type ModuleFile = ModuleName | 'ue-fast' | 'usim-fast';
+/** A module file of build/: ModuleName, or the FAST build of ue / usim / ue-vectors (issue 12:
+ *  build/ue-fast.wasm, build/usim-fast.wasm, build/ue-vectors-fast.wasm; same ABI, table-driven
+ *  primitives). host/firmware/variant.ts maps a ModuleName and a Variant to its file. */
+export type ModuleFile = ModuleName | 'ue-fast' | 'usim-fast' | 'ue-vectors-fast';
 
 /** Find a file of build/ next to this file (bundled) or in ../build (sources, tests). */
 export function buildPath(file: string): string {

@@ -5,7 +5,8 @@
  * mailbox, calls one export and copies the result out; secrets are cleared from the mailboxes
  * after each call that carried one.
  */
-import { instantiateSync, type UeModule } from './loader.js';
+import { Firmware, instantiateSync, type UeModule } from './loader.js';
+import { variantFile, variantOf, type VariantOptions } from './variant.js';
 import { KeyDerivation } from './keys.js';
 import { CTX_TYPE, SLOT, SLOT_OFF, SMC_FLAG, SMC_OUT, UE, UE_FLAG, UE_STATE_OFF } from './abi.generated.js';
 import { bytes, int, oneOf } from '../validate.js';
@@ -63,12 +64,15 @@ export class UeFirmware {
   readonly slotSize: number;
   readonly stateLen: number;
 
-  /** The ME firmware module (build/ue.wasm) with its mailbox, shared by every wrapper of this UE. */
+  /** The ME firmware module (build/ue-fast.wasm or build/ue.wasm) with its mailbox, shared by every
+   *  wrapper of this UE. */
   readonly module: UeModule;
 
-  constructor(module: UeModule = instantiateSync('ue')) {
-    this.module = module;
-    this.keys = new KeyDerivation(module);
+  /** `module`: an instance to wrap, or `{ variant }` to instantiate one (default: the process-wide
+   *  default variant, fast unless UE_KEYS_VARIANT says small). */
+  constructor(module?: UeModule | VariantOptions) {
+    this.module = module instanceof Firmware ? module : instantiateSync(variantFile('ue', variantOf(module)));
+    this.keys = new KeyDerivation(this.module);
     this.slotSize = UE.CTX_SLOT_SIZE;
     this.stateLen = UE.UE_STATE_LEN;
   }

@@ -6,7 +6,8 @@
  * read them is the card's NVM image (saveState), which is what a power cycle has to persist.
  */
 import { InputError, checkStatus } from '../errors.js';
-import { instantiateSync, type UsimModule as UsimModuleInstance } from './loader.js';
+import { Firmware, instantiateSync, type UsimModule as UsimModuleInstance } from './loader.js';
+import { variantFile, variantOf, type VariantOptions } from './variant.js';
 import { STATUS, USIM, USIM_NVM } from './abi.generated.js';
 
 /** Byte offsets in the NVM image (PERSIST), generated from assembly/usim/memory.ts. */
@@ -90,8 +91,10 @@ export class UsimModule {
   /** Output offsets and the PERSIST region (host/firmware/abi.generated.ts). */
   private readonly c = USIM;
 
-  constructor(fw: UsimModuleInstance = instantiateSync('usim')) {
-    this.fw = fw;
+  /** `fw`: an instance to wrap, or `{ variant }` to instantiate build/usim-fast.wasm ('fast', the
+   *  process-wide default unless UE_KEYS_VARIANT says small) or build/usim.wasm ('small'). */
+  constructor(fw?: UsimModuleInstance | VariantOptions) {
+    this.fw = fw instanceof Firmware ? fw : instantiateSync(variantFile('usim', variantOf(fw)));
   }
 
   /** Run `fn` with a fresh mailbox and wipe both mailboxes afterwards, whatever happens. */

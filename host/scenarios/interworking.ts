@@ -14,12 +14,12 @@ import { ref } from '../reference/kdf.js';
 import * as M from '../nas/messages.js';
 import * as E from '../nas/eps.js';
 import { mappedEpsGuti } from '../nas/identity.js';
-import { World, guti, authLabel, type AuthOptions } from './setup.js';
+import { World, guti, authLabel, type AuthOptions, type ScenarioOptions } from './setup.js';
 import type { TraceStep } from '../trace.js';
 
 export type InterworkingTarget = 'eps' | '5gs';
 export type InterworkingMode = 'idle' | 'ho';
-export interface InterworkingOptions extends AuthOptions { to: InterworkingTarget; mode: InterworkingMode; /** reproducible RANDs */ seed?: number }
+export interface InterworkingOptions extends ScenarioOptions { to: InterworkingTarget; mode: InterworkingMode; /** reproducible RANDs */ seed?: number }
 
 /** Keys one side holds after the procedure (hex; null where the procedure defines none). */
 export interface IwKeys {

@@ -9,7 +9,7 @@ import { toHex } from '../hex.js';
 import { Amf, KEPT_CONTEXT_TIMER_S, type RetentionPolicy } from '../network/amf.js';
 import { NetworkNasContext } from '../network/nas-security.js';
 import * as M from '../nas/messages.js';
-import { World, SUBSCRIBER, authLabel, type AuthOptions } from './setup.js';
+import { World, SUBSCRIBER, authLabel, type AuthOptions, type ScenarioOptions } from './setup.js';
 import { GUTI_SOURCE, GUTI_SOURCE_2, GUTI_TARGET, GUTI_TARGET_2, fallbackToSource, identify, powerCycle, type AfterPowerOn } from './re-registration.js';
 import type { TraceStep } from '../trace.js';
 
@@ -20,7 +20,7 @@ export type PowerCyclePoint = 'after-smc' | 'registered';
 /** Registration reject causes that delete the 5G NAS security context (TS 24.501 5.5.1.3.5). */
 export const DELETING_REJECT_CAUSES: readonly number[] = [3, 6, 7];
 
-export interface MobilityOptions extends AuthOptions {
+export interface MobilityOptions extends ScenarioOptions {
   /** Source AMF local policy: horizontal KAMF derivation (default true). */
   horizontal?: boolean;
   /** How the mobility registration ends at the target AMF (default accept). */

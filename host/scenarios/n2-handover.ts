@@ -12,11 +12,11 @@ import { n2HandoverTarget } from '../network/mme.js';
 import { SLOTS } from '../firmware/ue-firmware.js';
 import { MacFailureError, ValueStatusError } from '../errors.js';
 import * as M from '../nas/messages.js';
-import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
+import { World, SUBSCRIBER, guti, authLabel, type AuthOptions, type ScenarioOptions } from './setup.js';
 import type { TraceStep } from '../trace.js';
 import type { UeDevice } from '../ue/ue-device.js';
 
-export interface N2Options extends AuthOptions {
+export interface N2Options extends ScenarioOptions {
   kacf?: boolean; macFailure?: boolean;
   /** Fault: the container names this ngKSI (4 bits, TSC ‖ KSI) instead of the source context's. */
   nascNgKsi?: number;

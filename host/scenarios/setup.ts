@@ -18,6 +18,7 @@ import { NetworkNasContext } from '../network/nas-security.js';
 import { Amf } from '../network/amf.js';
 import * as M from '../nas/messages.js';
 import { Trace } from '../trace.js';
+import { variantOf, type Variant } from '../firmware/variant.js';
 
 export const SUBSCRIBER = {
   supi: '001010000000001',
@@ -50,6 +51,11 @@ export type AuthMethod = '5g-aka' | 'eap-aka-prime';
 export type EapSuccessIn = 'smc' | 'result';
 /** The authentication options every scenario takes (`ue-keys run … --auth`, `--eap-success`). */
 export interface AuthOptions { auth?: AuthMethod; eapSuccessIn?: EapSuccessIn }
+/** The options of a World and so of every scenario: authentication, and which firmware build the
+ *  UE and its USIM run — `build: 'fast' | 'small'` (host/firmware/variant.ts; default the
+ *  process-wide default, fast unless UE_KEYS_VARIANT says small). Named `build`, not `variant`,
+ *  because the SRVCC scenario's `variant` is the SRVCC key derivation variant. */
+export interface ScenarioOptions extends AuthOptions { build?: Variant }
 /** The summary's `auth` field: "5g-aka", or "eap-aka-prime (EAP-Success in the SMC | AUTHENTICATION RESULT)". */
 export function authLabel(o: AuthOptions): string {
   return (o.auth ?? '5g-aka') === '5g-aka' ? '5g-aka' : `eap-aka-prime (EAP-Success in ${(o.eapSuccessIn ?? 'smc') === 'smc' ? 'the SMC' : 'AUTHENTICATION RESULT'})`;
@@ -74,8 +80,12 @@ export class World {
   /** EAP-Success and ABBA the next SECURITY MODE COMMAND carries (EAP-AKA′, eapSuccessIn 'smc'). */
   private pendingEapSuccess: { eap: Uint8Array; abba: Uint8Array } | null = null;
 
+  /** The firmware build of the UE and its USIM. */
+  readonly build: Variant;
+
   /** `seed`: RANDs and ids from a seeded source (reproducible runs); default node:crypto. */
-  constructor(seed?: number, opts: AuthOptions = {}) {
+  constructor(seed?: number, opts: ScenarioOptions = {}) {
+    this.build = variantOf({ variant: opts.build }, 'build');
     this.auth = opts.auth ?? '5g-aka';
     this.eapSuccessIn = opts.eapSuccessIn ?? 'smc';
     this.udm = new Udm(this.trace, randomSource(seed));
@@ -83,15 +93,15 @@ export class World {
     this.random = randomSource(seed === undefined ? undefined : seed + 0x100000000);
     this.ausf = new Ausf(this.udm, this.trace);
     this.udm.provision({ supi: SUBSCRIBER.supi, algorithm: 'milenage', k: SUBSCRIBER.k, opc: SUBSCRIBER.opc });
-    Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc }).powerOff();
+    Usim.create(this.usimMedium, { supi: SUBSCRIBER.supi, k: SUBSCRIBER.k, opc: SUBSCRIBER.opc, variant: this.build }).powerOff();
     this.ue = this.newUe();
   }
 
   /** A UE powered on with the card and ME NVM of this world (a power cycle makes a new one). */
   newUe(): UeDevice {
-    const usim = Usim.open(this.usimMedium);
+    const usim = Usim.open(this.usimMedium, { variant: this.build });
     const me = MeStorage.open(AtomicStore.open(this.meMedium, { type: ME_IMAGE_TYPE }));
-    const ue = new UeDevice(usim, me, this.trace, this.snn);
+    const ue = new UeDevice(usim, me, this.trace, this.snn, undefined, { variant: this.build });
     ue.mncDigits = SUBSCRIBER.mnc.length; // the subscriber data's MNC length splits the SUPI for the SUCI
     ue.powerOn();
     return ue;

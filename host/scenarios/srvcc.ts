@@ -14,10 +14,10 @@ import { FC_KASME_SRVCC } from '../firmware/ue-interworking.js';
 import type { SrvccVariant } from '../types.js';
 import { StateError, UeKeysError } from '../errors.js';
 import * as M from '../nas/messages.js';
-import { World, SUBSCRIBER, guti, authLabel, type AuthOptions } from './setup.js';
+import { World, SUBSCRIBER, guti, authLabel, type AuthOptions, type ScenarioOptions } from './setup.js';
 import type { TraceStep } from '../trace.js';
 
-export interface SrvccOptions extends AuthOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure'; /** reproducible RANDs */ seed?: number }
+export interface SrvccOptions extends ScenarioOptions { variant?: SrvccVariant; fc?: number; outcome?: 'success' | 'failure'; /** reproducible RANDs */ seed?: number }
 
 /** One side's view of the mapped SRVCC (CS) context. */
 export interface SrvccSide {

@@ -23,6 +23,8 @@ const modules = [
   { entry: 'assembly/me/vectors.ts', out: 'ue-vectors' },
   { entry: 'assembly/me/index.ts', out: 'ue-fast', fast: true },
   { entry: 'assembly/usim/index.ts', out: 'usim-fast', fast: true },
+  // the conformance build's fast twin: the vector suites run against both builds (load({ variant }))
+  { entry: 'assembly/me/vectors.ts', out: 'ue-vectors-fast', fast: true },
 ];
 const only = process.argv.includes('--wasm-only');
 for (const m of modules) {

@@ -6,6 +6,7 @@
 import { UeFirmware, type NasContext, type NasContextHeader, type ProtectedOut, type SmcResult, type Slot } from '../firmware/ue-firmware.js';
 import { UeInterworking, type SrvccOutcome, type UeMappedEps, type UeSrvccContext, type UeSrvccKeys } from '../firmware/ue-interworking.js';
 import type { SrvccVariant } from '../types.js';
+import type { VariantOptions } from '../firmware/variant.js';
 import { ContextStore } from './context-store.js';
 import { MeStorage } from './me-storage.js';
 import type { Usim } from '../usim/usim.js';
@@ -55,8 +56,10 @@ export class UeDevice {
   traceKeys = true;
 
   constructor(readonly usim: Usim, me: MeStorage, readonly trace: Trace, readonly snn: string,
-    readonly caps: Uint8Array = DEFAULT_UE_SECURITY_CAPABILITIES, fw?: UeFirmware) {
-    this.fw = fw ?? new UeFirmware();
+    readonly caps: Uint8Array = DEFAULT_UE_SECURITY_CAPABILITIES, fw?: UeFirmware | VariantOptions) {
+    // `fw`: the firmware to use, or `{ variant }` for a new instance of that build (default: the
+    // process-wide default variant, host/firmware/variant.ts)
+    this.fw = fw instanceof UeFirmware ? fw : new UeFirmware(fw);
     this.iw = new UeInterworking(this.fw);
     this.fw.configure({ ueSecurityCapabilities: caps, imeisv: DEFAULT_IMEISV });
     this.store = new ContextStore(me);

@@ -26,6 +26,7 @@ import {
   FID_5GAUTHKEYS, FID_5GS3GPPLOCI, FID_5GS3GPPNSC, FID_5GSN3GPPLOCI, FID_5GSN3GPPNSC,
   decodeAuthKeys, decodeLoci, decodeNscRecord,
 } from './files.js';
+import { variantOf, type Variant } from '../firmware/variant.js';
 import { NVM, UsimModule, type AuthResult, type SqnState, type TuakParams, type UsimAlgorithm } from '../firmware/usim-module.js';
 import { FID_IMSI, FID_UST, USIM_IMAGE_TYPE, UsimStorage, decodeImsi, decodeUst, initUsimImage } from './usim-storage.js';
 
@@ -116,6 +117,10 @@ export interface UsimOpenOptions {
   access?: 'read' | 'write';
   /** Bound on waiting for another process's lock, in ms (default 10 000); then "image busy". */
   waitMs?: number;
+  /** Which build of the USIM module runs the card: 'fast' (build/usim-fast.wasm) or 'small'
+   *  (build/usim.wasm); default the process-wide default (host/firmware/variant.ts). Both builds
+   *  have the same NVM layout, so an image works with either. */
+  variant?: Variant;
 }
 
 const STORE = (label?: string) => ({ type: USIM_IMAGE_TYPE, kind: 'USIM', label });
@@ -182,6 +187,7 @@ export class Usim {
    */
   static create(target: UsimTarget, opts: UsimCreateOptions & UsimOpenOptions): Usim {
     if (opts === null || typeof opts !== 'object') throw new InputError('options', 'must be an object', typeof opts);
+    variantOf(opts); // a bad variant is refused before any lock or file
     const supi = typeof opts.supi === 'string' ? opts.supi.replace(/^imsi-/i, '') : opts.supi;
     let lock: ImageLock | null = null;
     if (typeof target === 'string') {
@@ -194,7 +200,7 @@ export class Usim {
         removeStrayTemporaries(target);
         if (!opts.force && existsSync(target)) throw new ImageFileError(target, 'EEXIST', 'already exists (not replaced without force)');
       }
-      const module = new UsimModule();
+      const module = new UsimModule({ variant: opts.variant });
       try {
         module.personalise({ algorithm: opts.algo ?? 'milenage', k: opts.k, op: opts.op, opc: opts.opc, tuak: opts.tuak });
         if (opts.sqn) module.configureSqn(opts.sqn);
@@ -221,7 +227,8 @@ export class Usim {
    * refused and left byte for byte as it was.
    */
   static open(target: UsimTarget, opts: UsimOpenOptions = {}): Usim {
-    if (typeof target !== 'string') return Usim.fromMedium(target);
+    const variant = variantOf(opts); // a bad variant is refused before the image is touched
+    if (typeof target !== 'string') return Usim.fromMedium(target, undefined, null, variant);
     if (target === '' || target.includes('\0')) throw new InputError('image', 'must be a file path', target.length);
     imageFileSize(target); // ENOENT, EISDIR, … named before any lock file is made
     const write = (opts.access ?? 'write') === 'write';
@@ -241,7 +248,7 @@ export class Usim {
         if (bytes === null) throw new NotAnImageError(`${target} is not a USIM image (larger than any image)`);
         medium = snapshot = new SnapshotMedium(bytes, target);
       }
-      const usim = Usim.fromMedium(medium, target, fm);
+      const usim = Usim.fromMedium(medium, target, fm, variant);
       // The card does not keep the lock between commands: each AUTHENTICATE takes it and first
       // re-reads the image if another process changed it.
       fm?.releaseLock();
@@ -255,7 +262,7 @@ export class Usim {
     }
   }
 
-  private static fromMedium(medium: Medium, label?: string, file: FileMedium | null = null): Usim {
+  private static fromMedium(medium: Medium, label?: string, file: FileMedium | null = null, variant?: Variant): Usim {
     let storage: UsimStorage;
     try {
       storage = UsimStorage.open(AtomicStore.open(medium, STORE(label)));
@@ -266,7 +273,7 @@ export class Usim {
     const cardState = storage.readCardState();
     try {
       if (cardState.length === 0) throw new InputError('image', 'holds no card state (the USIM module was never personalised)', cardState.length);
-      const module = new UsimModule();
+      const module = new UsimModule({ variant });
       module.restoreState(cardState);
       return new Usim(storage, module, file);
     } finally { cardState.fill(0); }

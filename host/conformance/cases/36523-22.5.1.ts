@@ -30,8 +30,8 @@ export const cases: TestPurpose[] = [
     id: '36.523-1 22.5.1 TP1', scope: 'IN', clause: 'TS 24.301 5.4.2.5; 5G: TS 24.501 5.4.1.3.5',
     title: 'AUTHENTICATION REJECT → EU3, GUTI/TAI/KSI deleted, EMM-DEREGISTERED (as 9.1.2.3 TP1)',
     checks: 'as 36.523-1 9.1.2.3 TP1, with a USIM without the DF5GS EFs: the same deletions in ME NVM',
-    run() {
-      const ss = new SystemSimulator({ services: [] });
+    run(given) {
+      const ss = new SystemSimulator({ services: [], build: given.build }); // the same firmware build
       ss.register(1);
       ss.nas.deregister(true);
       ss.powerOn();

@@ -81,8 +81,8 @@ export const cases: TestPurpose[] = [
     id: '38.523-1 9.1.6.1.1 TP4', scope: 'IN', clause: 'TS 24.501 5.5.2.2.1; TS 33.501 6.2.2.2',
     title: 'USIM removed → DEREGISTRATION REQUEST "switch off"; the ME deletes its 5G context, KAUSF and KSEAF',
     checks: 'USIM without the DF5GS EFs (context and KAUSF/KSEAF in ME NVM): DEREGISTRATION REQUEST switch off with a valid MAC; ME NVM then holds no context and no KAUSF/KSEAF; firmware slots empty',
-    run() {
-      const ss = new SystemSimulator({ services: [] });
+    run(given) {
+      const ss = new SystemSimulator({ services: [], build: given.build }); // the same firmware build
       const c = ss.register(1);
       check(ss.ue.store.me.readAuthKeys()?.valid, 'preamble: KAUSF/KSEAF not in ME NVM');
       deregRequest(ss, ss.nas.usimRemoved(), true);

@@ -143,7 +143,7 @@ export const cases: TestPurpose[] = [
       ss.ueRegister();
       check(ss.send(Uint8Array.of(0x7e, 0x00, MT5.IDENTITY_REQUEST, IDENTITY_TYPE.IMEISV)).discarded !== null, 'a plain IDENTITY REQUEST (IMEISV) was processed before security');
       check(ss.send(Uint8Array.of(0x7e, 0x00, MT5.IDENTITY_REQUEST, IDENTITY_TYPE.SUCI)).sent !== null, 'a plain IDENTITY REQUEST (SUCI) was not answered before security');
-      const ss2 = new SystemSimulator();
+      const ss2 = new SystemSimulator({ build: ss.build });
       ss2.register(1);
       const dl = ss2.ue.fw.read('current').dlCount['3gpp'];
       const bad = ss2.protect(Uint8Array.of(0x7e, 0x00, MT5.IDENTITY_REQUEST, IDENTITY_TYPE.IMEISV));
@@ -179,7 +179,7 @@ export const cases: TestPurpose[] = [
       check(same(cur.kamf, c.kamf) && cur.ulCount['3gpp'] === s!.ul, 'the stored context was not loaded at power-on');
       ss.ueRegister();
       check(parseNsc(ss.nscRecord())!.ksi === 7, 'the stored copy is not invalid during registration');
-      const me = new SystemSimulator({ services: [] });
+      const me = new SystemSimulator({ services: [], build: ss.build });
       me.register(1);
       me.nas.deregister(true);
       check(me.ue.store.me.readNsc('3gpp')?.valid, 'preamble: ME NVM has no valid context');
