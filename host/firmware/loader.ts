@@ -71,8 +71,13 @@ export class Firmware<E extends object = AnyExports> {
   /** Names of the functions the module itself exports (the loader adds helpers of its own). */
   readonly functions: readonly string[];
 
-  constructor(instanceExports: RawExports, module: WebAssembly.Module) {
+  /** The build/ file it was instantiated from (instantiate / instantiateSync), e.g. 'ue-fast';
+   *  undefined when a caller built the instance itself. */
+  readonly file: ModuleFile | undefined;
+
+  constructor(instanceExports: RawExports, module: WebAssembly.Module, file?: ModuleFile) {
     this.raw = instanceExports;
+    this.file = file;
     this.functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
     // Memory never grows (initial = maximum = 1 page), so one view stays valid for the instance.
     this.mem = new Uint8Array(this.raw.memory.buffer);
@@ -161,12 +166,12 @@ export type UsimModule = Firmware<UsimExports>;
 export function instantiateSync<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
   const module = new WebAssembly.Module(wasmBytes(name, variant));
   const inst = asInstantiateSync(module, {});
-  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module);
+  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module, name);
 }
 
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
 export async function instantiate<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Promise<Firmware<ExportsOf<N>>> {
   const module = await WebAssembly.compile(wasmBytes(name, variant));
   const inst = await asInstantiate(module, {});
-  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module);
+  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module, name);
 }

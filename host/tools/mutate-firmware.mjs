@@ -179,10 +179,18 @@ const isListed = (m, eq) => eq.some((e) => {
 // ---------------------------------------------------------------------------------------------
 // Modules and test subsets
 // ---------------------------------------------------------------------------------------------
-const ENTRIES = { ue: 'assembly/me/index.ts', 'ue-vectors': 'assembly/me/vectors.ts', usim: 'assembly/usim/index.ts', 'ue-fast': 'assembly/me/index.ts', 'usim-fast': 'assembly/usim/index.ts' };
+const ENTRIES = { ue: 'assembly/me/index.ts', 'ue-vectors': 'assembly/me/vectors.ts', usim: 'assembly/usim/index.ts', 'ue-fast': 'assembly/me/index.ts', 'usim-fast': 'assembly/usim/index.ts', 'ue-vectors-fast': 'assembly/me/vectors.ts' };
 /** Extra asc flags per module: the FAST build of the same sources (issue 12, assembly/crypto/variant.ts),
  *  so a mutant in a fast-only file (crypto/*-fast.ts) or a FAST branch is compiled where it runs. */
-const FLAGS = { 'ue-fast': ['--use', 'UE_KEYS_FAST=1'], 'usim-fast': ['--use', 'UE_KEYS_FAST=1'] };
+const FAST = ['--use', 'UE_KEYS_FAST=1'];
+const FLAGS = { 'ue-fast': FAST, 'usim-fast': FAST, 'ue-vectors-fast': FAST };
+/** The build each module belongs to (host/firmware/variant.ts). The suites run against the build
+ *  that UE_KEYS_VARIANT names (tests/vitest.config.mjs runs them once per build in npm test); a
+ *  mutant is tested against each build whose modules it changes: a mutant in small-only code
+ *  (e.g. crypto/aes.ts's compact AES) against the small build, one in a fast-only file against the
+ *  fast build, one in shared code against both (the second only while it survives the first). */
+const VARIANT_OF = { ue: 'small', usim: 'small', 'ue-vectors': 'small', 'ue-fast': 'fast', 'usim-fast': 'fast', 'ue-vectors-fast': 'fast' };
+const BUILDS = ['small', 'fast'];
 
 /** Files each module compiles (relative import graph from its entry). */
 function moduleFiles() {
@@ -207,11 +215,12 @@ const KDF = ['kdf-differential', 'kamf-horizontal-derivation', 'srvcc-context-ru
 const NAS = ['nas-differential', 'nas-protect', 'boundaries'];
 const PROC = ['mobility', 'interworking', 'srvcc', 'n2-handover', 'aka', 'me-storage', 'nas-differential'];
 const SUBSETS = [
-  // the FAST build only (compiled into ue-fast / usim-fast; dead code in the small build)
-  [/^assembly\/crypto\/([\w-]+-fast|variant)\.ts$/, ['fast-build'], []],
-  [/^assembly\/crypto\/(sha256|hmac)\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'abi-boundaries', 'usim-auth', 'fast-build']],
-  [/^assembly\/crypto\/aes\.ts$/, ['nas-vectors', 'usim-vectors'], [...NAS, 'fast-build']],
-  [/^assembly\/crypto\/keccak\.ts$/, ['usim-vectors'], ['usim-auth', 'fast-build']],
+  // a primitive's small and fast files (crypto/x.ts, crypto/x-fast.ts) share their suites; the
+  // variant switch of the FAST build runs the fast build's own checks first
+  [/^assembly\/crypto\/variant\.ts$/, ['fast-build'], ['kdf-vectors', 'nas-vectors', 'usim-vectors']],
+  [/^assembly\/crypto\/(sha256|hmac)(-fast)?\.ts$/, ['kdf-vectors'], ['kdf-differential', 'boundaries', 'abi-boundaries', 'usim-auth', 'fast-build']],
+  [/^assembly\/crypto\/aes(-fast)?\.ts$/, ['nas-vectors', 'usim-vectors'], [...NAS, 'fast-build']],
+  [/^assembly\/crypto\/keccak(-fast)?\.ts$/, ['usim-vectors'], ['usim-auth', 'fast-build']],
   [/^assembly\/crypto\//, ['nas-vectors'], [...NAS, 'abi-boundaries', 'nas-alg-abi', 'fast-build']],
   [/^assembly\/me\/(abi|procedures)\/aka\.ts$/, ['aka-export', 'ctx-activate'], ['memory-hygiene', ...PROC]],
   [/^assembly\/me\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
@@ -313,7 +322,12 @@ async function laneMain() {
     baseline[mod] = b;
   }
   const reset = join(work, 'tests', 'mutate-reset-modules.ts');
-  writeFileSync(reset, "import { vi } from 'vitest';\nvi.resetModules();\n");
+  // the build the next run tests: the setup file hands it to each test file as UE_KEYS_VARIANT (the
+  // worker thread keeps its own process.env, so it is passed through a file of the work copy)
+  const variantFile = join(work, 'build', 'mutate-variant.txt');
+  const useBuild = (v) => writeFileSync(variantFile, v);
+  useBuild('fast');
+  writeFileSync(reset, `import { vi } from 'vitest';\nimport { readFileSync } from 'node:fs';\nvi.resetModules();\nprocess.env.UE_KEYS_VARIANT = readFileSync(${JSON.stringify(variantFile)}, 'utf8');\n`);
   const { createVitest } = await import(pathToFileURL(join(root, 'node_modules', 'vitest', 'dist', 'node.js')).href);
   const vitest = await createVitest('test', {
     root: work, watch: false, reporters: [{}], bail: 1, cache: false, pool: 'threads', isolate: false, maxWorkers: 1,
@@ -334,8 +348,14 @@ async function laneMain() {
   // every suite the selected mutants use must pass on the unmutated -O0 build (else a "kill"
   // would mean nothing); canary: with every module replaced by a module that has no exports they
   // must fail (so a test file never reuses the bytes of an earlier run), and pass again after.
-  const b0 = await run(used);
-  if (!b0.ok) throw new Error(`the unmutated -O0 build fails the fast suites: ${b0.detail}`);
+  let b0ms = 0;
+  for (const v of BUILDS) {
+    useBuild(v);
+    const b0 = await run(used);
+    if (!b0.ok) throw new Error(`the unmutated -O0 ${v} build fails the fast suites: ${b0.detail}`);
+    b0ms += b0.ms;
+  }
+  useBuild('fast');
   const empty = Buffer.from('0061736d01000000', 'hex');
   for (const mod of Object.keys(ENTRIES)) writeFileSync(join(work, 'build', `${mod}.wasm`), empty);
   // (one file each from the two ends of the list is enough to show the mechanism; a few suites,
@@ -347,7 +367,8 @@ async function laneMain() {
   const b1 = await run(used);
   if (!b1.ok) throw new Error(`the fast suites fail again on the unmutated build after a failing run: ${b1.detail}`);
   const modFiles = moduleFiles();
-  await send({ type: 'ready', ms: Math.max(b0.ms, b1.ms) });
+  // a mutant may run the stages once per build: its time limit covers both
+  await send({ type: 'ready', ms: Math.max(b0ms, 2 * b1.ms) });
 
   process.on('message', async ({ m }) => {
     const src = join(work, m.file), original = readFileSync(src, 'utf8');
@@ -362,9 +383,15 @@ async function laneMain() {
       else if (built.every(([mod, b]) => Buffer.compare(b, baseline[mod]) === 0)) { status = 'equivalent'; detail = 'binary-identical'; }
       else {
         let r = { ok: true };
-        for (const stage of stagesFor(m.file)) {
-          if (!stage.length) continue;
-          r = await run(stage);
+        // every build whose modules this mutant changed (small first), until one kills it
+        const builds = BUILDS.filter((v) => built.some(([mod, b]) => VARIANT_OF[mod] === v && Buffer.compare(b, baseline[mod]) !== 0));
+        for (const v of builds) {
+          useBuild(v);
+          for (const stage of stagesFor(m.file)) {
+            if (!stage.length) continue;
+            r = await run(stage);
+            if (!r.ok) { r.detail = `[${v}] ${r.detail}`; break; }
+          }
           if (!r.ok) break;
         }
         if (r.ok) status = 'survived';

@@ -2,13 +2,14 @@
 // (host/reference/kdf.ts) on random inputs, 1,000 cases each, random lengths where the clause
 // allows them. Plus the streaming SHA-256 split-point invariant.
 import { describe, expect, it } from 'vitest';
+import { UE_FILE } from '../helpers.js';
 import fc from 'fast-check';
 import { createHash, createHmac } from 'node:crypto';
 import { instantiateSync } from '../../host/firmware/loader.js';
 import { KeyDerivation } from '../../host/firmware/keys.js';
 import { kdfRef, ref } from '../../host/reference/kdf.js';
 
-const api = new KeyDerivation(instantiateSync('ue'));
+const api = new KeyDerivation(instantiateSync(UE_FILE));
 const RUNS = { numRuns: 1000 };
 const key = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const b16 = fc.uint8Array({ minLength: 16, maxLength: 16 });

@@ -8,10 +8,10 @@ import { instantiateSync } from '../../host/firmware/loader.js';
 import { InputError } from '../../host/errors.js';
 import { nasCipher, nasMac } from '../../host/firmware/nas-algorithms.js';
 import { nea2Ref, nia2Ref } from '../../host/reference/nas.js';
-import { toHex } from '../helpers.js';
+import { toHex, UE_FILE, UE_VECTORS_FILE } from '../helpers.js';
 
-const fw = instantiateSync('ue');
-const fwv = instantiateSync('ue-vectors'); // ue.wasm + the primitive-level test exports
+const fw = instantiateSync(UE_FILE);
+const fwv = instantiateSync(UE_VECTORS_FILE); // ue.wasm + the primitive-level test exports
 const RUNS = { numRuns: 500 };
 const STATUS = { OK: 0, RANGE: 1, VALUE: 3, ALGORITHM: 4 };
 const MAX_BITS = 9000;

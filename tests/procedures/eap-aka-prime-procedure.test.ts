@@ -25,7 +25,7 @@ import { AtomicStore, MemoryMedium } from '../../host/storage/atomic-store.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
 import { Usim } from '../../host/usim/usim.js';
 import { instantiateSync } from '../../host/firmware/loader.js';
-import { hex, runCli, toHex } from '../helpers.js';
+import { hex, runCli, toHex, UE_FILE } from '../helpers.js';
 
 const SUPI = '001010000000001';
 const K = hex('465b5ce8b199b49faa5f0a2ee238a6bc'), OPC = hex('cd63cb71954a9f4e48a5994e37a02baf'); // TS 35.208 Test Set 1
@@ -328,7 +328,7 @@ describe('export eap_aka_prime_challenge (raw ABI: a C or emulator host that nev
   const RSP = () => packet(2, 7, 1, [[3, 3, 0, 64, ...new Array(8).fill(0)], atFixed(11, new Uint8Array(16))]);
 
   it('OUT[0..16) = the response AT_MAC (node:crypto HMAC-SHA-256-128 with K_aut), OUT[16..48) = KAUSF, nothing else in OUT; TMP, KDF_S, HMAC_KEY, HMAC_WORK zero', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const s = simChallenge(), rsp = RSP(), o = layout(fw, s, rsp);
     expect(fw.tryCall('eap_aka_prime_challenge', o.k, o.a, SNN.length, o.x, o.i, SUPI.length, o.r, o.reqLen, o.m, o.o, o.rspLen)).toBe(0);
     expect(toHex(fw.take(0, 16))).toBe(toHex(mac(s.keys.kAut, rsp, macOffset(rsp))));
@@ -342,7 +342,7 @@ describe('export eap_aka_prime_challenge (raw ABI: a C or emulator host that nev
   });
 
   it('a request MAC that does not verify → ERR_MAC (5) with OUT all zeros; out-of-mailbox offsets → ERR_RANGE, short packets → ERR_LENGTH, memory byte-identical', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const s = simChallenge({ corruptMac: true }), rsp = RSP();
     let o = layout(fw, s, rsp);
     expect(fw.tryCall('eap_aka_prime_challenge', o.k, o.a, SNN.length, o.x, o.i, SUPI.length, o.r, o.reqLen, o.m, o.o, o.rspLen)).toBe(5);

@@ -13,9 +13,9 @@ import { instantiateSync } from '../../host/firmware/loader.js';
 import { KeyDerivation } from '../../host/firmware/keys.js';
 import { InputError } from '../../host/errors.js';
 import { eapAkaPrimeRef, prfPrime } from '../../host/reference/eap-aka-prime.js';
-import { hex, toHex, vectorCases } from '../helpers.js';
+import { hex, toHex, vectorCases, UE_FILE } from '../helpers.js';
 
-const api = new KeyDerivation(instantiateSync('ue'));
+const api = new KeyDerivation(instantiateSync(UE_FILE));
 const rfc = vectorCases('rfc5448-eap-aka-prime.json');
 const OUT_KEYS = ['ckPrime', 'ikPrime', 'kEncr', 'kAut', 'kRe', 'msk', 'emsk', 'kausf'] as const;
 const hexAll = (r: Record<string, Uint8Array>) => Object.fromEntries(OUT_KEYS.map((k) => [k, toHex(r[k])]));
@@ -97,7 +97,7 @@ describe('inputs: named errors on the host, status codes and no state change in 
     expect(String((err as Error).message)).toContain(msg);
   });
   it('raw export: identity or network name out of the mailbox → ERR_RANGE, empty → ERR_LENGTH; memory byte-identical after each', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const put = () => { fw.begin(); return { k: fw.put(new Uint8Array(32).fill(3)), s: fw.put(new TextEncoder().encode('WLAN')), x: fw.put(new Uint8Array(6)), i: fw.put(new TextEncoder().encode('id')) }; };
     const cases: Array<[string, (o: ReturnType<typeof put>) => number[], number]> = [
       ['identity past IO_IN', (o) => [o.k, o.s, 4, o.x, 4095, 2], 1],
@@ -116,7 +116,7 @@ describe('inputs: named errors on the host, status codes and no state change in 
     expect(fw.tryCall('derive_eap_aka_prime', o.k, o.s, 4, o.x, o.i, 2)).toBe(0);
   });
   it('raw export (a C or emulator host that never clears the mailboxes): OUT holds CK′ ‖ IK′ ‖ MK and nothing past octet 240; TMP, KDF_S, HMAC_KEY, HMAC_WORK all zero', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const v = rfc[2];
     fw.begin();
     const k = fw.put(hex(v.CK + v.IK)), s = fw.put(new TextEncoder().encode(v.network_name)), x = fw.put(hex(v.SQN_xor_AK)), i = fw.put(new TextEncoder().encode(v.Identity));
@@ -140,7 +140,7 @@ describe('nothing secret stays in module memory (README "Secrets in module memor
     return null;
   };
   it('after an accepted call and after a call refused once the keys were in the mailbox: no CK, IK, CK′, IK′ or MK byte run', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const k = new KeyDerivation(fw);
     const ck = hex('0f1e2d3c4b5a69788796a5b4c3d2e1f0'), ik = hex('f1e2d3c4b5a6978879605a4b3c2d1e0f');
     const r = k.eapAkaPrime({ ck, ik, snn: '5G:mnc093.mcc208.3gppnetwork.org', sqnXorAk: hex('0102030405ff'), identity: 'imsi-208930000000001' });

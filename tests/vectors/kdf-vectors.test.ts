@@ -4,13 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../../host/firmware/loader.js';
 import { KeyDerivation } from '../../host/firmware/keys.js';
-import { hex, toHex, vectorCases } from '../helpers.js';
+import { hex, toHex, vectorCases, UE_FILE } from '../helpers.js';
 import { createHmac } from 'node:crypto';
 import { countOperation } from '../../host/inspect/profile.js';
 import type { Operation } from '../../host/inspect/operations.js';
 import type { Firmware } from '../../host/firmware/loader.js';
 
-const api = new KeyDerivation(instantiateSync('ue'));
+const api = new KeyDerivation(instantiateSync(UE_FILE));
 const sha = vectorCases('fips180-sha256.json');
 const hmac = vectorCases('rfc4231-hmac-sha256.json');
 const kd = vectorCases('examples-kdf-open-source.json');
@@ -118,7 +118,7 @@ describe('KDF examples from open-source test suites (not 3GPP-published)', () =>
 describe('HMAC pads computed once per key within one export (RFC 2104 key setup, kdfHold)', () => {
   it('derive_nas_keys (A.8 × 2 on one KAMF) costs < 1.75 × derive_alg_key (A.8 × 1), and their outputs agree', () => {
     const kamf = Uint8Array.from({ length: 32 }, (_, i) => 0x5b ^ (i * 13));
-    const op = (id: string, run: (fw: Firmware) => void): Operation => ({ id, module: 'ue', title: id, run });
+    const op = (id: string, run: (fw: Firmware) => void): Operation => ({ id, module: UE_FILE as Operation['module'], title: id, run });
     const one = countOperation(op('one', (fw) => { fw.begin(); const k = fw.put(kamf); fw.call('derive_alg_key', k, 2, 2); }));
     const both = countOperation(op('both', (fw) => { fw.begin(); const k = fw.put(kamf); fw.call('derive_nas_keys', k, 2, 2); }));
     // the same KNASint either way (and A.8 as node:crypto computes it: KDF(KAMF, 0x69 ‖ 0x02 ‖ 0x00 0x01 ‖ 0x02 ‖ 0x00 0x01), 128 LSB)

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../../host/firmware/loader.js';
 import { nasCipher, nasMac } from '../../host/firmware/nas-algorithms.js';
 import { aesCmacBits, nea2Ref, nia2Ref } from '../../host/reference/nas.js';
-import { hex, toHex, vectorCases } from '../helpers.js';
+import { hex, toHex, vectorCases, UE_FILE, UE_VECTORS_FILE } from '../helpers.js';
 import { nia3Ref } from '../../host/reference/zuc.js';
 
-const fw = instantiateSync('ue');
+const fw = instantiateSync(UE_FILE);
 /** The conformance build: ue.wasm plus the primitive-level exports (f8/f9, keystreams, AES-CMAC). */
-const fwv = instantiateSync('ue-vectors');
+const fwv = instantiateSync(UE_VECTORS_FILE);
 const eea = {
   lte_nr_sets: vectorCases('ts33401-annexC-eea-eia.json'),
   uea2_uia2_sets: vectorCases('ts35217-uea2-uia2.json'),

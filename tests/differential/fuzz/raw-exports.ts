@@ -10,6 +10,7 @@
 //   - memory stays one 64 KiB page.
 // The same seed gives the same calls, so a defect's `details` entry replays exactly.
 import { wasmBytes } from '../../../host/firmware/loader.js';
+import { variantFile } from '../../../host/firmware/variant.js';
 
 export interface CampaignOptions {
   /** PRNG seed (any 32-bit integer). */
@@ -61,7 +62,8 @@ interface Target {
   hmacKey?: [number, number];
 }
 
-function instantiate(name: 'ue' | 'usim', bytes: Uint8Array = wasmBytes(name)): Target {
+// the build of the process (UE_KEYS_VARIANT; tests/vitest.config.mjs runs this once per build)
+function instantiate(name: 'ue' | 'usim', bytes: Uint8Array = wasmBytes(variantFile(name))): Target {
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
   const ex = inst.exports as Record<string, any>;
   const g = (n: string) => Number((ex[n] as WebAssembly.Global).value);
