@@ -484,7 +484,9 @@ async function main() {
         lane.timer = setTimeout(() => { // overran: counted as killed (the old runner's rule too)
           const i = lane.current; lane.current = -1; lane.kill();
           record(i, 'killed', 'timeout', lane.timeout);
-          startLane();
+          // a replacement only while mutants are left (a lane's start runs the baseline once per
+          // build: waiting for one with nothing to do held the summary back by a minute)
+          if (next < mutants.length) startLane(); else if (!lanes.size) finish();
         }, lane.timeout);
         child.send({ m: mutants[lane.current] });
       };

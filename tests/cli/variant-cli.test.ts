@@ -39,7 +39,7 @@ const KEY = '6c50bfa5f32a89ade1ee6c707de6dcfea0790afb6d14f9e55943aeda58334548';
 const KDF = ['kdf', '--key', KEY, '--fc', '0x6d', '--param', '393031', '--param', '0000'];
 const WANT = toHex(kdfRef(hex(KEY), 0x6d, [hex('393031'), hex('0000')]));
 
-describe('ue-keys --variant small|fast (issue 12)', () => {
+describe('ue-keys --variant small|fast (issue 12)', { timeout: 60_000 }, () => {
   const onlyFast = cliWith('fast'), onlySmall = cliWith('small');
 
   it('computations use the fast build by default (build/ue-fast.wasm; build/ue.wasm is never read)', () => {

@@ -333,7 +333,7 @@ describe('every export is total; a rejected call writes nothing', () => {
   });
 });
 
-describe('module properties of build/usim.wasm', () => {
+describe(`module properties of build/${USIM_FILE}.wasm`, () => {
   // the 8 KiB budget is the small build's (issue 12: the fast build has none beyond the one page)
   it(`no imports, one fixed page, no memory.grow, MVP only${VARIANT === 'small' ? ', ≤ 8 KiB' : ''}`, async () => {
     expect(WebAssembly.Module.imports(usimModule)).toEqual([]);
