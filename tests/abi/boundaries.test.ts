@@ -10,7 +10,7 @@ import { UeFirmware } from '../../host/firmware/ue-firmware.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
 import { CountWrapError, MacFailureError, ReplayError } from '../../host/errors.js';
 import * as M from '../../host/nas/messages.js';
-import { hex, runCli, toHex } from '../helpers.js';
+import { hex, runCli, toHex, UE_FILE, UE_VECTORS_FILE } from '../helpers.js';
 
 const KEY = hex('7d861852b42a86b596fe22c8f50b9b895a1e21716b61b8d122785e25bafc0d07');
 
@@ -20,7 +20,7 @@ const KEY = hex('7d861852b42a86b596fe22c8f50b9b895a1e21716b61b8d122785e25bafc0d0
 // and 0x00 0x03 if EARFCN-DL is between 65536 and 262143)".
 // ---------------------------------------------------------------------------------------------
 describe('TS 33.401 A.5 KeNB*: L1 is 2 octets up to EARFCN-DL 65535 and 3 octets from 65536', () => {
-  const api = new KeyDerivation(instantiateSync('ue'));
+  const api = new KeyDerivation(instantiateSync(UE_FILE));
   // S = FC ‖ PCI (2 octets) ‖ 0x00 0x02 ‖ EARFCN-DL (2 or 3 octets) ‖ 0x00 0x02|0x03, spelled out.
   const expected = (pci: number, s: string) => createHmac('sha256', KEY).update(Buffer.from('13' + pci.toString(16).padStart(4, '0') + '0002' + s, 'hex')).digest('hex');
   const cases: Array<[number, string]> = [
@@ -243,7 +243,7 @@ describe('TS 24.501 5.4.2.5 SECURITY MODE REJECT as sent', () => {
 // nas-vectors.test.ts) and compared with the firmware's 128-NIA3.
 // ---------------------------------------------------------------------------------------------
 describe('TS 33.501 D.3.1.3 128-NIA3 when LENGTH is a multiple of 32', () => {
-  const ue = instantiateSync('ue'), vec = instantiateSync('ue-vectors');
+  const ue = instantiateSync(UE_FILE), vec = instantiateSync(UE_VECTORS_FILE);
   const key = Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff);
   function eia3(count: number, bearer: number, direction: number, msg: Uint8Array, length: number): string {
     const c = [count >>> 24, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff];

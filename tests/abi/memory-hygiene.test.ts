@@ -5,6 +5,7 @@
 // are seeded pseudo-random bytes (SHA-256 of a label, node:crypto), so a chance match with a
 // constant table or a zero run is negligible (8-byte windows: 2^-64 per position).
 import { describe, expect, it } from 'vitest';
+import { UE_FILE } from '../helpers.js';
 import { createHash } from 'node:crypto';
 import { load, loadSync } from '../../host/index.js';
 import { instantiateSync, type Firmware } from '../../host/firmware/loader.js';
@@ -162,7 +163,7 @@ describe('no key bytes in module memory after any key-derivation call (issue 17)
   });
 
   it('between calls the mailboxes and the HMAC key context are all zeros', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const api = new (loadSync().constructor as any)(fw) as Api;
     for (const c of cases()) {
       c.run(api);
@@ -176,7 +177,7 @@ describe('no key bytes in module memory after any key-derivation call (issue 17)
   });
 
   it('sha256 streaming: a chunk not yet hashed stays only in the stream state (SHA_CTX) until digest()', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const api = new (loadSync().constructor as any)(fw) as Api;
     const s = api.sha256Stream();
     const chunk = seeded('chunk', 40);
@@ -193,7 +194,7 @@ describe('no key bytes in module memory after any key-derivation call (issue 17)
 
 describe('raw ABI: the firmware itself forgets the HMAC key context before every export returns', () => {
   it('kdf, hmac_sha256, derive_nas_keys: HMAC_KEY all zeros after the call; the key only in IO_IN where the host put it', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     const [hp, he] = region(fw, 'HMAC_KEY');
     const key = K32('raw'), longKey = seeded('raw-long', 80);
     const calls: Array<[string, () => number]> = [
@@ -217,7 +218,7 @@ describe('raw ABI: the firmware itself forgets the HMAC key context before every
 
 describe('NAS algorithm calls (128-NEA/NIA): key and message leave the mailboxes', () => {
   it('nasMac / nasCipher for every algorithm, and a refused call', () => {
-    const fw = instantiateSync('ue');
+    const fw = instantiateSync(UE_FILE);
     for (const alg of [0, 1, 2, 3]) {
       const key = K16(`nas-${alg}`), message = seeded(`msg-${alg}`, 64);
       const mac = nasMac(fw, { alg, key, count: 7, bearer: 1, direction: 0, message });
