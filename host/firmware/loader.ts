@@ -214,7 +214,8 @@ export function compiledModule(name: ModuleFile, variant: 'release' | 'debug' = 
 
 /** Instantiate a module synchronously (no imports are needed or given). A plain
  *  WebAssembly.Instance: the modules export only integers and constant globals, so nothing of
- *  @assemblyscript/loader's string/array helpers is needed, and it cost more than the instance. */
+ *  @assemblyscript/loader's string/array helpers is needed (it was a devDependency for that
+ *  wrapper only, which added its own work to every instance). */
 export function instantiateSync<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
   const module = compiledModule(name, variant);
   return new Firmware<ExportsOf<N>>(new WebAssembly.Instance(module, {}).exports as unknown as RawExports, module);

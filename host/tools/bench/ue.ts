@@ -50,12 +50,12 @@ function ueSideOnly() {
 /**
  * `loadSync()` per instance (the public API over a fresh instance: new KeyDerivation(instantiateSync(…)))
  * against a bare `new WebAssembly.Instance` of the same compiled module (issue 12: ≤ 1.5×). The two
- * alternate in batches of 250 so that a change of machine load hits both; the ratio is the median
- * of the per-batch ratios. Instances are dropped as they are made (the GC's share is in both).
+ * alternate in batches of 40 so that a change of machine load (and the GC of earlier batches' pages)
+ * hits both alike; the ratio is the median of the per-batch ratios. Instances are dropped as they are made (the GC's share is in both).
  */
 function loadCost(file: 'ue-fast' | 'ue', total: number): { bare: number; load: number; ratio: number } {
   const module = compiledModule(file);
-  const batch = 250, rounds = Math.ceil(total / batch);
+  const batch = 40, rounds = Math.ceil(total / batch);
   const time = (f: () => unknown) => { const t0 = process.hrtime.bigint(); for (let i = 0; i < batch; i++) f(); return Number(process.hrtime.bigint() - t0) / batch; };
   const bareF = () => new WebAssembly.Instance(module, {}), loadF = () => new KeyDerivation(instantiateSync(file));
   time(bareF); time(loadF); // warm-up
