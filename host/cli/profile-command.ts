@@ -1,20 +1,40 @@
-/** `ue-keys profile [--json]`: sizes, memory, stack and executed-instruction counts (profile.ts). */
-import { applySpecs, split, unexpected, type FlagSpec } from './args.js';
+/**
+ * `ue-keys profile [--variant fast|small] [--json] [--compare]`: sizes, memory, stack and
+ * executed-instruction counts (host/inspect/profile.ts) of the small build (ue.wasm, usim.wasm) and
+ * the fast build (ue-fast.wasm, usim-fast.wasm), each against its goals (host/inspect/goals.ts).
+ *  - no --variant: both builds (text: goals of both, the comparison, then each build's details;
+ *    --json: an object keyed by variant, {"fast": report, "small": report});
+ *  - --variant: that build only (--json: one report, the shape `profile --json` always had);
+ *  - --compare: only the side-by-side table (instructions per operation, bytes per module, ratio).
+ */
+import { applySpecs, split, unexpected, UsageError, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
-import { profile, renderText, stableJson } from '../inspect/profile.js';
+import { compare, profile, profileBoth, renderBoth, renderCompare, renderText, stableJson, VARIANTS, type Variant } from '../inspect/profile.js';
 
-const FLAGS: FlagSpec[] = [{ name: 'json', kind: 'bool' }];
+const FLAGS: FlagSpec[] = [
+  { name: 'json', kind: 'bool' },
+  { name: 'compare', kind: 'bool' },
+  { name: 'variant', kind: 'enum', values: VARIANTS },
+];
 
 export const profileCommand: Command = {
   name: 'profile',
-  summary: 'module sizes by section/function, static memory, value-stack depth, executed wasm instructions per operation (--json: sorted keys)',
-  usage: 'ue-keys profile [--json]',
+  summary: 'module sizes by section/function, static memory, value-stack depth, executed wasm instructions per operation, for the fast and the small build (--json: sorted keys)',
+  usage: 'ue-keys profile [--variant fast|small] [--json] [--compare]',
   run(argv) {
-    const p = split(argv, new Set(['json']));
+    const p = split(argv, new Set(['json', 'compare']));
     if (p.positionals.length) throw unexpected('profile', p.positionals[0]);
     const a = applySpecs(FLAGS, p.flags, 'profile');
-    const r = profile();
-    console.log(a.json ? stableJson(r) : renderText(r));
+    const variant = a.variant as Variant | undefined;
+    if (a.compare && variant) throw new UsageError('--compare', 'compares both builds: leave out --variant');
+    if (variant) {
+      const r = profile(variant);
+      console.log(a.json ? stableJson(r) : renderText(r, variant));
+      return 0;
+    }
+    const both = profileBoth();
+    if (a.compare) console.log(a.json ? stableJson(compare(both)) : renderCompare(compare(both)));
+    else console.log(a.json ? stableJson(both) : renderBoth(both));
     return 0;
   },
 };

@@ -6,9 +6,12 @@
 import type { UeModule } from './loader.js';
 import type { Access } from '../types.js';
 import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from '../validate.js';
-import { InputError } from '../errors.js';
+import { checkStatus, InputError } from '../errors.js';
 
 const KEY = 32;
+/** The kdf export writes its 32-octet result at IO_OUT and nothing else there
+ *  (assembly/me/abi/kdf.ts: kdfRun(…, IO_OUT_PTR)), so only those octets need wiping after it. */
+const KDF_OUT = 32;
 /** ABBA (TS 24.501 9.11.3.10) is at least 2 octets. */
 const ABBA_MIN = 2;
 const ANY_LEN = [0, 4096] as const;
@@ -42,6 +45,11 @@ type KeyAndIntExport = 'derive_kamf_from_kasme_idle' | 'derive_ksn' | 'derive_ka
 /** Methods that take positional arguments; every other public method takes one inputs object. */
 const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'wipeScratch', 'twoKeys', 'keyAndInt']);
 
+let named: ReadonlySet<string> | undefined;
+/** The methods that take one inputs object (computed once, not per instance). */
+const namedMethods = (): ReadonlySet<string> => (named ??= new Set(Object.getOwnPropertyNames(KeyDerivation.prototype)
+  .filter((n) => n !== 'constructor' && n !== 'memoryImage' && !POSITIONAL.has(n))));
+
 export class KeyDerivation {
   constructor(private readonly fw: UeModule) {
     // Bound own methods: `const { kdf, kamf } = await load()` works, and `kamf()` / `kamf(null)` is an
@@ -49,9 +57,17 @@ export class KeyDerivation {
     // (issue 17): every method ends with both mailboxes wiped — also when it throws (a bad field after
     // a key was already copied in, a firmware status) — and the firmware forgets its HMAC key context
     // before each export returns.
-    const methods = Object.getOwnPropertyNames(KeyDerivation.prototype).filter((n) => n !== 'constructor' && n !== 'memoryImage' && !POSITIONAL.has(n));
-    bindMethods(this, new Set(methods), () => this.fw.clearMailboxes());
+    bindMethods(this, namedMethods(), () => this.fw.clearMailboxes());
+    this.rawKdf = fw.raw.kdf as (keyOff: number, keyLen: number, fc: number, tableOff: number, paramCount: number) => number;
+    // kdf() again, bound, wiping IO_IN as far as it was written and the 32 octets of IO_OUT the
+    // export writes (instead of the whole 4 KiB) — fixed arity, no rest/spread
+    const kdf = KeyDerivation.prototype.kdf;
+    const bound = (key: Uint8Array, fc: number, params: Uint8Array[]): Uint8Array => {
+      try { return kdf.call(this, key, fc, params); } finally { fw.clearWritten(KDF_OUT); }
+    };
+    Object.defineProperty(this, 'kdf', { value: bound, writable: false, enumerable: false, configurable: true });
   }
+  private readonly rawKdf: (keyOff: number, keyLen: number, fc: number, tableOff: number, paramCount: number) => number;
 
   /**
    * A copy of the module's whole 64 KiB memory page, as an emulator snapshot or a forensic memory
@@ -98,13 +114,22 @@ export class KeyDerivation {
   /** TS 33.220 B.2 KDF: HMAC-SHA-256(key, FC ‖ P0 ‖ L0 ‖ …); FC one octet, any number of
    *  parameters (each < 65536 octets; S within the module's 4608-byte S buffer). */
   kdf(key: Uint8Array, fc: number, params: Uint8Array[]): Uint8Array {
-    const fw = this.fw.begin();
-    bytes('key', key, ANY_LEN);
-    int('fc', fc, 0, 0xff);
+    // The hot path of every caller that drives the KDF itself (issue 12: the host overhead per
+    // call was about what the firmware's two compressions cost). The quick checks accept exactly
+    // what bytes()/int() accept (a view of a detached buffer has length 0, so any length > 0 is
+    // live); anything else goes through them for the error naming the field. No per-call
+    // allocation but the result; the export is called raw (no rest/spread wrapper).
+    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > ANY_LEN[1]) bytes('key', key, ANY_LEN);
+    if (typeof fc !== 'number' || !(fc >= 0 && fc <= 0xff) || (fc | 0) !== fc) int('fc', fc, 0, 0xff);
     if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
     const n = params.length;
     let total = key.length + 8 * n;
-    for (let i = 0; i < n; i++) { bytes(`params[${i}]`, params[i], PARAM_LEN); total += params[i].length + 3; }
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      if (!(p instanceof Uint8Array) || p.length === 0 || p.length > PARAM_LEN[1]) bytes(`params[${i}]`, p, PARAM_LEN);
+      total += p.length + 3;
+    }
+    const fw = this.fw.begin();
     if (total > fw.inLen) throw new InputError('params', `key, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
     // Layout: key, then the (offset, length) table, then the parameters it points at.
     const k = fw.put(key);
@@ -113,8 +138,8 @@ export class KeyDerivation {
       fw.putU32(table + 8 * i, fw.put(params[i]));
       fw.putU32(table + 8 * i + 4, params[i].length);
     }
-    fw.exports.kdf(k, key.length, fc, table, n);
-    return fw.take(0, 32);
+    checkStatus(this.rawKdf(k, key.length, fc, table, n), 'kdf');
+    return fw.take(0, KDF_OUT);
   }
 
   /** TS 33.501 A.2 KAUSF = KDF(CK‖IK, 0x6A, SNN, SQN⊕AK). */

@@ -1,10 +1,9 @@
 /**
- * Loads a firmware module (build/ue.wasm or build/usim.wasm) with @assemblyscript/loader and wraps
- * its mailbox. The modules have no imports, one fixed page and a documented static memory map
+ * Loads a firmware module (build/ue.wasm or build/usim.wasm; the fast build's ue-fast / usim-fast)
+ * and wraps its mailbox; each module file is compiled once per process. The modules have no imports, one fixed page and a documented static memory map
  * (assembly/me/memory.ts); callers never see a pointer or a view into module memory: inputs are
  * copied into IO_IN, results copied out of IO_OUT.
  */
-import { instantiate as asInstantiate, instantiateSync as asInstantiateSync } from '@assemblyscript/loader';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +46,26 @@ export type RawExports = Record<string, any> & { memory: WebAssembly.Memory };
 /** Any module's functions, typed by name only (host/firmware/abi.generated.ts has the real ones). */
 export type AnyExports = Record<string, (...args: number[]) => number>;
 
+/** Export names and mailbox constants of a compiled module (the same for each of its instances). */
+interface Shape { functions: readonly string[]; inPtr: number; inLen: number; outPtr: number; outLen: number }
+const shapes = new WeakMap<WebAssembly.Module, Shape>();
+function shapeOf(module: WebAssembly.Module, raw: RawExports): Shape {
+  let s = shapes.get(module);
+  if (!s) {
+    const c = (name: string): number => {
+      const g = raw[name];
+      if (g === undefined) throw new Error(`module does not export ${name}`);
+      return typeof g === 'object' && 'value' in g ? Number(g.value) : Number(g);
+    };
+    s = {
+      functions: Object.freeze(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name)),
+      inPtr: c('IO_IN_PTR'), inLen: c('IO_IN_LEN'), outPtr: c('IO_OUT_PTR'), outLen: c('IO_OUT_LEN'),
+    };
+    shapes.set(module, s);
+  }
+  return s;
+}
+
 /**
  * One instance of a firmware module with its mailbox. `exports` holds its functions, typed by
  * host/firmware/abi.generated.ts, each turning a non-zero status into a typed error; `put`/`take`
@@ -55,11 +74,21 @@ export type AnyExports = Record<string, (...args: number[]) => number>;
 export class Firmware<E extends object = AnyExports> {
   readonly raw: RawExports;
   /** The module's functions with their generated signatures: a non-zero status throws the
-   *  mapped error (host/errors.ts), success returns STATUS.OK. */
-  readonly exports: E;
+   *  mapped error (host/errors.ts), success returns STATUS.OK. Built on first use (one wrapper per
+   *  export), so an instance costs little more than the bare WebAssembly.Instance. */
+  get exports(): E {
+    return (this.checked ??= Object.fromEntries(this.functions.map((name) => {
+      const fn = this.raw[name] as (...args: number[]) => number;
+      return [name, (...args: number[]) => { const status = fn(...args); checkStatus(status, name); return status; }];
+    })) as E);
+  }
   /** The same functions returning their raw status (0 = success) without throwing, for callers
    *  that branch on a status (e.g. the USIM's synchronisation failure). */
-  readonly unchecked: E;
+  get unchecked(): E {
+    return (this.uncheckedFns ??= Object.fromEntries(this.functions.map((n) => [n, this.raw[n]])) as E);
+  }
+  private checked: E | undefined;
+  private uncheckedFns: E | undefined;
   private readonly mem: Uint8Array;
   private readonly view: DataView;
   readonly inPtr: number;
@@ -67,8 +96,10 @@ export class Firmware<E extends object = AnyExports> {
   readonly outPtr: number;
   readonly outLen: number;
   private cursor = 0;
+  /** IO_IN bytes written by the host since the mailboxes were last cleared (clearMailboxes). */
+  private inUsed = 0;
 
-  /** Names of the functions the module itself exports (the loader adds helpers of its own). */
+  /** Names of the functions the module itself exports. */
   readonly functions: readonly string[];
 
   /** The build/ file it was instantiated from (instantiate / instantiateSync), e.g. 'ue-fast';
@@ -78,21 +109,17 @@ export class Firmware<E extends object = AnyExports> {
   constructor(instanceExports: RawExports, module: WebAssembly.Module, file?: ModuleFile) {
     this.raw = instanceExports;
     this.file = file;
-    this.functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    // What every instance of a compiled module shares (export names, the mailbox constants) is
+    // read once per module (issue 12: an instance should cost about a bare WebAssembly.Instance).
+    const shape = shapeOf(module, instanceExports);
+    this.functions = shape.functions;
     // Memory never grows (initial = maximum = 1 page), so one view stays valid for the instance.
     this.mem = new Uint8Array(this.raw.memory.buffer);
     this.view = new DataView(this.raw.memory.buffer);
-    this.inPtr = this.constant('IO_IN_PTR');
-    this.inLen = this.constant('IO_IN_LEN');
-    this.outPtr = this.constant('IO_OUT_PTR');
-    this.outLen = this.constant('IO_OUT_LEN');
-    const checked: Record<string, (...args: number[]) => number> = {};
-    for (const name of this.functions) {
-      const fn = this.raw[name] as (...args: number[]) => number;
-      checked[name] = (...args) => { const status = fn(...args); checkStatus(status, name); return status; };
-    }
-    this.exports = checked as E;
-    this.unchecked = Object.fromEntries(this.functions.map((n) => [n, this.raw[n]])) as E;
+    this.inPtr = shape.inPtr;
+    this.inLen = shape.inLen;
+    this.outPtr = shape.outPtr;
+    this.outLen = shape.outLen;
   }
 
   /** Value of an exported constant global (e.g. IO_IN_PTR). */
@@ -107,10 +134,14 @@ export class Firmware<E extends object = AnyExports> {
 
   /** Copy bytes into IO_IN at the next 4-aligned offset; returns that offset (relative to IO_IN). */
   put(bytes: Uint8Array): number {
-    const off = this.cursor;
-    if (off + bytes.length > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
-    this.mem.set(bytes, this.inPtr + off);
-    this.cursor = (off + bytes.length + 3) & ~3;
+    const off = this.cursor, n = bytes.length;
+    if (off + n > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
+    // short inputs (keys, counts) by hand: cheaper than TypedArray.prototype.set's set-up
+    const mem = this.mem, at = this.inPtr + off;
+    if (n <= 64) for (let i = 0; i < n; i++) mem[at + i] = bytes[i];
+    else mem.set(bytes, at);
+    this.cursor = (off + n + 3) & ~3;
+    if (this.cursor > this.inUsed) this.inUsed = this.cursor;
     return off;
   }
 
@@ -120,14 +151,17 @@ export class Firmware<E extends object = AnyExports> {
     const off = this.cursor;
     if (off + len > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
     this.cursor = (off + len + 3) & ~3;
+    if (this.cursor > this.inUsed) this.inUsed = this.cursor;
     return off;
   }
 
   /** Write a little-endian u32 at an IO_IN offset (ABI tables are little-endian u32 pairs). */
-  putU32(off: number, v: number): void { this.view.setUint32(this.inPtr + off, v, true); }
+  putU32(off: number, v: number): void { this.view.setUint32(this.inPtr + off, v, true); this.used(off + 4); }
 
   /** Write bytes at an explicit IO_IN offset (for hand-built tables). */
-  putAt(off: number, bytes: Uint8Array): void { this.mem.set(bytes, this.inPtr + off); }
+  putAt(off: number, bytes: Uint8Array): void { this.mem.set(bytes, this.inPtr + off); this.used(off + bytes.length); }
+
+  private used(end: number): void { if (end > this.inUsed) this.inUsed = Math.min(end, this.inLen); }
 
   /** Copy `len` bytes out of IO_OUT starting at `off`. */
   take(off: number, len: number): Uint8Array { return this.mem.slice(this.outPtr + off, this.outPtr + off + len); }
@@ -153,6 +187,19 @@ export class Firmware<E extends object = AnyExports> {
   clearMailboxes(): void {
     this.mem.fill(0, this.inPtr, this.inPtr + this.inLen);
     this.mem.fill(0, this.outPtr, this.outPtr + this.outLen);
+    this.inUsed = 0;
+  }
+
+  /** The hot-path form of {@link clearMailboxes} for a caller that knows its export: zero the IO_IN
+   *  octets this host wrote since the last clear and the first `outUsed` octets of IO_OUT. Complete
+   *  when every call of the instance is cleared this way or the full way (the rest of both
+   *  mailboxes is zero already): the firmware writes nothing but zeros into IO_IN (ctx_install wipes
+   *  the KAMF it read, io_clear the mailbox) and the export called wrote at most `outUsed` octets
+   *  of IO_OUT. Two small fills instead of 8 KiB (issue 12: per-call host overhead). */
+  clearWritten(outUsed: number): void {
+    this.mem.fill(0, this.inPtr, this.inPtr + this.inUsed);
+    this.inUsed = 0;
+    this.mem.fill(0, this.outPtr, this.outPtr + Math.min(outUsed, this.outLen));
   }
 }
 
@@ -162,16 +209,37 @@ export type ExportsOf<N extends ModuleFile> = N extends 'usim' | 'usim-fast' ? U
 export type UeModule = Firmware<UeExports>;
 export type UsimModule = Firmware<UsimExports>;
 
-/** Instantiate a module synchronously from its bytes (no imports are needed or given). */
-export function instantiateSync<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
-  const module = new WebAssembly.Module(wasmBytes(name, variant));
-  const inst = asInstantiateSync(module, {});
-  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module, name);
+const compiled = new Map<string, WebAssembly.Module>();
+/** The compiled module of a build file (compiled once per process: every instance shares it). */
+export function compiledModule(name: ModuleFile, variant: 'release' | 'debug' = 'release'): WebAssembly.Module {
+  const key = `${name}:${variant}`;
+  let m = compiled.get(key);
+  if (!m) { m = new WebAssembly.Module(wasmBytes(name, variant)); compiled.set(key, m); }
+  return m;
 }
 
+/** Instantiate a module synchronously (no imports are needed or given). A plain
+ *  WebAssembly.Instance: the modules export only integers and constant globals, so nothing of
+ *  @assemblyscript/loader's string/array helpers is needed (it was a devDependency for that
+ *  wrapper only, which added its own work to every instance). */
+export function instantiateSync<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Firmware<ExportsOf<N>> {
+  const module = compiledModule(name, variant);
+  return new Firmware<ExportsOf<N>>(new WebAssembly.Instance(module, {}).exports as unknown as RawExports, module, name);
+}
+
+const compiling = new Map<string, Promise<WebAssembly.Module>>();
 /** Instantiate a module (async form, for callers that prefer `await load()`). */
 export async function instantiate<N extends ModuleFile>(name: N, variant: 'release' | 'debug' = 'release'): Promise<Firmware<ExportsOf<N>>> {
-  const module = await WebAssembly.compile(wasmBytes(name, variant));
-  const inst = await asInstantiate(module, {});
-  return new Firmware<ExportsOf<N>>(inst.instance.exports as unknown as RawExports, module, name);
+  const key = `${name}:${variant}`;
+  const ready = compiled.get(key);
+  let module: WebAssembly.Module;
+  if (ready) module = ready;
+  else {
+    let p = compiling.get(key);
+    if (!p) { p = WebAssembly.compile(wasmBytes(name, variant)); compiling.set(key, p); }
+    try { module = await p; } finally { compiling.delete(key); }
+    compiled.set(key, module);
+  }
+  const inst = await WebAssembly.instantiate(module, {});
+  return new Firmware<ExportsOf<N>>(inst.exports as unknown as RawExports, module, name);
 }

@@ -5,12 +5,12 @@
  * build's name section (parameter names as written in assembly/abi/*.ts).
  */
 import { readFileSync } from 'node:fs';
-import { buildPath, wasmBytes, type ModuleName } from '../firmware/loader.js';
+import { buildPath, wasmBytes, type ModuleFile } from '../firmware/loader.js';
 import { readNames, readWasm } from './wasm.js';
 
 export interface Region { name: string; ptr: number; len: number }
 export interface ExportFn { name: string; params: string[] }
-export interface ModuleAbi { module: ModuleName; regions: Region[]; statuses: Array<{ name: string; code: number }>; functions: ExportFn[]; constants: Array<{ name: string; value: number }> }
+export interface ModuleAbi { module: ModuleFile; regions: Region[]; statuses: Array<{ name: string; code: number }>; functions: ExportFn[]; constants: Array<{ name: string; value: number }> }
 
 /** Export name → function index, and each function's parameter count, from the binary. */
 function exportsAndArity(b: Uint8Array): { exports: Map<string, number>; arity: Map<number, number> } {
@@ -23,7 +23,7 @@ function exportsAndArity(b: Uint8Array): { exports: Map<string, number>; arity: 
 }
 
 /** Describe a module's ABI from its release build (values) and debug build (parameter names). */
-export function describeModule(name: ModuleName): ModuleAbi {
+export function describeModule(name: ModuleFile): ModuleAbi {
   const rel = wasmBytes(name, 'release');
   const inst = new WebAssembly.Instance(new WebAssembly.Module(rel), {});
   const globals = Object.entries(inst.exports).filter(([, v]) => v instanceof WebAssembly.Global).map(([k, v]) => [k, Number((v as WebAssembly.Global).value)] as const);
@@ -45,7 +45,7 @@ export function describeModule(name: ModuleName): ModuleAbi {
 }
 
 /** Region notes gathered from the memory-map files at build time (build/abi-notes.json). */
-export function regionNotes(module: ModuleName): Record<string, string> {
+export function regionNotes(module: ModuleFile): Record<string, string> {
   try { return JSON.parse(readFileSync(buildPath('abi-notes.json'), 'utf8'))[module] ?? {}; } catch { return {}; }
 }
 

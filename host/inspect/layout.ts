@@ -13,7 +13,7 @@
  * segments are used.
  */
 import { describeModule } from './abi.js';
-import { wasmBytes, type ModuleName } from '../firmware/loader.js';
+import { wasmBytes, type ModuleFile } from '../firmware/loader.js';
 import { readNames, readWasm } from './wasm.js';
 
 export interface Block { name: string; ptr: number; len: number; kind: 'region' | 'static' | 'constant' | 'table' }
@@ -21,7 +21,7 @@ export interface Layout { blocks: Block[]; staticEnd: number; free: number; belo
 
 export const PAGE = 65536;
 
-export function staticLayout(module: ModuleName): Layout {
+export function staticLayout(module: ModuleFile): Layout {
   const abi = describeModule(module);
   const rel = readWasm(wasmBytes(module, 'release'));
   const dbgBytes = wasmBytes(module, 'debug');

@@ -9,17 +9,22 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { wasmBytes, wasmPath, type ModuleName } from '../firmware/loader.js';
+import { wasmBytes, wasmPath, type ModuleFile } from '../firmware/loader.js';
 import { readNames, readWasm } from './wasm.js';
 
-/** Entry files, as in host/tools/build.mjs. */
-const ENTRIES: Record<ModuleName, string> = { ue: 'assembly/me/index.ts', usim: 'assembly/usim/index.ts', 'ue-vectors': 'assembly/me/vectors.ts' };
+/** Entry files and extra release flags, as in host/tools/build.mjs (the fast build: the table-driven
+ *  primitives, optimised for speed). */
+const FAST = ['--use', 'UE_KEYS_FAST=1', '--shrinkLevel', '0'];
+const ENTRIES: Record<ModuleFile, [string, string[]]> = {
+  ue: ['assembly/me/index.ts', []], usim: ['assembly/usim/index.ts', []], 'ue-vectors': ['assembly/me/vectors.ts', []],
+  'ue-fast': ['assembly/me/index.ts', FAST], 'usim-fast': ['assembly/usim/index.ts', FAST],
+};
 
 export interface FunctionNames { names: Map<number, string>; source: 'name section of the release build rebuilt with --debug' | 'export names only' }
 
 const startsWith = (a: Uint8Array, prefix: Uint8Array) => a.length > prefix.length && prefix.every((x, i) => a[i] === x);
 
-export function releaseFunctionNames(module: ModuleName): FunctionNames {
+export function releaseFunctionNames(module: ModuleFile): FunctionNames {
   const rel = wasmBytes(module, 'release');
   const buildDir = dirname(wasmPath(module));
   const root = dirname(buildDir);
@@ -28,10 +33,11 @@ export function releaseFunctionNames(module: ModuleName): FunctionNames {
   if (!named || !startsWith(named, rel)) {
     named = null;
     const asc = join(root, 'node_modules', '.bin', 'asc');
-    if (existsSync(asc) && existsSync(join(root, ENTRIES[module])) && existsSync(join(root, 'asconfig.json'))) {
+    const [entry, flags] = ENTRIES[module];
+    if (existsSync(asc) && existsSync(join(root, entry)) && existsSync(join(root, 'asconfig.json'))) {
       try {
         mkdirSync(dirname(out), { recursive: true });
-        execFileSync(asc, [ENTRIES[module], '--config', 'asconfig.json', '--target', 'release', '--debug', '-o', out], { cwd: root, stdio: 'pipe' });
+        execFileSync(asc, [entry, '--config', 'asconfig.json', '--target', 'release', ...flags, '--debug', '-o', out], { cwd: root, stdio: 'pipe' });
         const b = new Uint8Array(readFileSync(out));
         if (startsWith(b, rel)) named = b;
       } catch { /* fall back to export names */ }

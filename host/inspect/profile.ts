@@ -6,26 +6,36 @@
  *    is the engine's wasm value stack: per function its frame (parameters + locals + the deepest
  *    operand stack, from the binary) and, per export, the deepest chain of direct calls;
  *  - cost: executed wasm instructions per operation (operations.ts) on the instrumented build
- *    (meter.ts), with the instructions of each function.
+ *    (meter.ts), with the instructions of each function;
+ *  - per build (issue 12): the small build (build/ue.wasm, build/usim.wasm) or the fast one
+ *    (build/ue-fast.wasm, build/usim-fast.wasm), each against its own goals (goals.ts); `compare`
+ *    puts the two side by side (instructions per operation, bytes per module, ratios).
  */
-import { Firmware, wasmBytes, type ModuleName, type RawExports } from '../firmware/loader.js';
+import { Firmware, wasmBytes, type ModuleFile, type RawExports } from '../firmware/loader.js';
+import { OPERATION_GOALS, SIZE_GOALS, VARIANTS, type Role, type Variant } from './goals.js';
 import { PAGE, staticLayout, type Block } from './layout.js';
 import { meterModule } from './meter.js';
 import { releaseFunctionNames } from './names.js';
 import { OPERATIONS, type Operation } from './operations.js';
 import { analyseBody, funcType, readWasm, typeBytes, type WasmInfo } from './wasm.js';
 
-export const MODULES: ModuleName[] = ['ue', 'usim'];
-export const SIZE_GOALS: Partial<Record<ModuleName, number>> = { ue: 20 * 1024, usim: 8 * 1024 };
+/** Module roles; each build has one file per role (MODULE_FILES). */
+export const MODULES: Role[] = ['ue', 'usim'];
+export const MODULE_FILES: Record<Variant, Record<Role, ModuleFile>> = {
+  small: { ue: 'ue', usim: 'usim' },
+  fast: { ue: 'ue-fast', usim: 'usim-fast' },
+};
+export { SIZE_GOALS, OPERATION_GOALS, VARIANTS, type Variant };
 const TOP_FUNCTIONS = 20;
 
 export interface StackChain { slots: number; bytes: number; depth: number; chain: string[]; recursive: boolean }
 export interface OperationResult {
-  module: ModuleName; title: string; instructions: number; goal?: { limit: number; met: boolean; over: number };
+  module: Role; title: string; instructions: number; goal?: { limit: number; met: boolean; over: number };
   functions: Record<string, number>; exports: string[]; stack: StackChain;
 }
 export interface ModuleReport {
-  file: string; bytes: number; goal: { limit: number; met: boolean };
+  /** goal: the size budget (small build only; the fast build has none beyond the page, see memory.free). */
+  file: string; bytes: number; goal?: { limit: number; met: boolean };
   sections: Record<string, number>;
   functions: { count: number; codeBytes: number; names: string; top: Array<{ name: string; bytes: number; instructions: number }> };
   memory: { page: number; blocks: Block[]; staticEnd: number; free: number; belowFirst: number; layoutFrom: string };
@@ -68,10 +78,10 @@ function stackBounds(b: Uint8Array, info: WasmInfo, names: Map<number, string>) 
 }
 
 interface Metered { module: WebAssembly.Module; functions: number; importedFuncs: number; bytes: number; imports: number; pages: { min: number; max: number | null } }
-const meteredCache = new Map<ModuleName, Metered>();
+const meteredCache = new Map<ModuleFile, Metered>();
 
-/** The instrumented build of a module (compiled once per process). */
-export function metered(m: ModuleName): Metered {
+/** The instrumented build of a module file (compiled once per process). */
+export function metered(m: ModuleFile): Metered {
   let x = meteredCache.get(m);
   if (!x) {
     const r = meterModule(wasmBytes(m));
@@ -84,9 +94,10 @@ export function metered(m: ModuleName): Metered {
 
 export interface Counted { instructions: number; perFunction: Map<number, number>; exports: string[]; fw: Firmware }
 
-/** Run one operation on a fresh instrumented instance: setup (not counted), then run (counted). */
-export function countOperation(op: Operation): Counted {
-  const mt = metered(op.module);
+/** Run one operation on a fresh instrumented instance of the given build: setup (not counted),
+ *  then run (counted). */
+export function countOperation(op: Operation, variant: Variant = 'small'): Counted {
+  const mt = metered(MODULE_FILES[variant][op.module]);
   const inst = new WebAssembly.Instance(mt.module, {});
   const ex = inst.exports as Record<string, any>;
   const called = new Set<string>();
@@ -107,15 +118,17 @@ export function countOperation(op: Operation): Counted {
   return { instructions, perFunction, exports: [...called].sort(), fw };
 }
 
-export function profile(operations: Operation[] = OPERATIONS): ProfileReport {
+/** The report of one build (modules keyed by role, 'ue' and 'usim'; `file` names the build's file). */
+export function profile(variant: Variant, operations: Operation[] = OPERATIONS): ProfileReport {
   const modules: Record<string, ModuleReport> = {};
-  const bounds = {} as Record<ModuleName, (f: number) => StackChain>;
-  const exportIndex = {} as Record<ModuleName, Map<string, number>>;
-  const fnNames = {} as Record<ModuleName, Map<number, string>>;
-  const selfCounts = {} as Record<ModuleName, Map<number, number>>;
+  const bounds = {} as Record<Role, (f: number) => StackChain>;
+  const exportIndex = {} as Record<Role, Map<string, number>>;
+  const fnNames = {} as Record<Role, Map<number, string>>;
+  const selfCounts = {} as Record<Role, Map<number, number>>;
   for (const m of MODULES) {
-    const b = wasmBytes(m), info = readWasm(b);
-    const { names, source } = releaseFunctionNames(m);
+    const file = MODULE_FILES[variant][m];
+    const b = wasmBytes(file), info = readWasm(b);
+    const { names, source } = releaseFunctionNames(file);
     fnNames[m] = names;
     bounds[m] = stackBounds(b, info, names);
     exportIndex[m] = new Map(info.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index]));
@@ -124,13 +137,14 @@ export function profile(operations: Operation[] = OPERATIONS): ProfileReport {
     for (const s of info.sections) sections[s.name] = (sections[s.name] ?? 0) + s.size;
     const top = [...info.bodies].sort((x, y) => y.size - x.size || x.index - y.index).slice(0, TOP_FUNCTIONS)
       .map((x) => ({ name: names.get(x.index) ?? `f${x.index}`, bytes: x.size, instructions: selfCounts[m].get(x.index) ?? 0 }));
-    const lay = staticLayout(m);
+    const lay = staticLayout(file);
     const exps: Record<string, StackChain> = {};
     for (const [n, i] of exportIndex[m]) exps[n] = bounds[m](i);
     const deepestExport = Object.entries(exps).sort((x, y) => y[1].bytes - x[1].bytes || x[0].localeCompare(y[0]))[0];
-    const mt = metered(m);
+    const mt = metered(file);
+    const limit = SIZE_GOALS[variant][m];
     modules[m] = {
-      file: `build/${m}.wasm`, bytes: b.length, goal: { limit: SIZE_GOALS[m]!, met: b.length <= SIZE_GOALS[m]! },
+      file: `build/${file}.wasm`, bytes: b.length, ...(limit !== undefined ? { goal: { limit, met: b.length <= limit } } : {}),
       sections,
       functions: { count: info.bodies.length, codeBytes: sections.code ?? 0, names: source, top },
       memory: { page: PAGE, blocks: lay.blocks, staticEnd: lay.staticEnd, free: lay.free, belowFirst: lay.belowFirst, layoutFrom: lay.fromDebug ? 'debug build data segments, shifted onto the release addresses' : 'exported regions and release data segments' },
@@ -141,14 +155,15 @@ export function profile(operations: Operation[] = OPERATIONS): ProfileReport {
 
   const ops: Record<string, OperationResult> = {};
   for (const op of operations) {
-    const c = countOperation(op);
+    const c = countOperation(op, variant);
+    const goal = OPERATION_GOALS[variant][op.id];
     const functions: Record<string, number> = {};
     for (const [f, n] of c.perFunction) { const nm = fnNames[op.module].get(f) ?? `f${f}`; functions[nm] = (functions[nm] ?? 0) + n; }
     const stacks = c.exports.map((e) => bounds[op.module](exportIndex[op.module].get(e)!)).sort((x, y) => y.bytes - x.bytes);
     ops[op.id] = {
       module: op.module, title: op.title, instructions: c.instructions, functions, exports: c.exports,
       stack: stacks[0] ?? { slots: 0, bytes: 0, depth: 0, chain: [], recursive: false },
-      ...(op.goal !== undefined ? { goal: { limit: op.goal, met: c.instructions <= op.goal, over: Math.max(0, c.instructions - op.goal) } } : {}),
+      ...(goal !== undefined ? { goal: { limit: goal, met: c.instructions <= goal, over: Math.max(0, c.instructions - goal) } } : {}),
     };
   }
   const deepestOperation = Object.entries(ops).sort((x, y) => y[1].stack.bytes - x[1].stack.bytes || x[0].localeCompare(y[0]))[0]?.[0] ?? '';
@@ -173,14 +188,71 @@ const n = (x: number) => x.toLocaleString('en-US');
 const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
 const lpad = (s: string, w: number) => (s.length >= w ? s : ' '.repeat(w - s.length) + s);
 
-export function renderText(r: ProfileReport): string {
-  const L: string[] = [];
-  L.push('ue-keys profile', '');
-  L.push('Goals');
-  for (const x of Object.values(r.modules)) L.push(`  ${pad(x.file, 18)} ${lpad(n(x.bytes), 7)} B   goal ≤ ${n(x.goal.limit)} B (${x.goal.limit / 1024} KiB): ${x.goal.met ? 'met' : `NOT met (+${n(x.bytes - x.goal.limit)} B)`}`);
-  for (const [id, o] of Object.entries(r.operations)) {
-    if (o.goal) L.push(`  ${pad(id, 18)} ${lpad(n(o.instructions), 7)} instructions   goal ≤ ${n(o.goal.limit)}: ${o.goal.met ? 'met' : `NOT met (+${n(o.goal.over)}, ${(o.instructions / o.goal.limit).toFixed(2)}×)`}`);
+/** Both builds' reports, keyed by variant (`profile --json` without --variant). */
+export function profileBoth(operations: Operation[] = OPERATIONS): Record<Variant, ProfileReport> {
+  return Object.fromEntries(VARIANTS.map((v) => [v, profile(v, operations)])) as Record<Variant, ProfileReport>;
+}
+
+/** One figure in both builds: `ratio` = small / fast (> 1: the fast build executes fewer
+ *  instructions; < 1: the fast module has more bytes). */
+export interface Pair { small: number; fast: number; ratio: number }
+export interface CompareReport { modules: Record<string, Pair & { files: Record<Variant, string> }>; operations: Record<string, Pair & { module: Role }>; ratio: string }
+
+const pair = (small: number, fast: number): Pair => ({ small, fast, ratio: Math.round((small / fast) * 100) / 100 });
+
+/** `profile --compare`: each operation's instructions and each module's bytes, small vs fast. */
+export function compare(r: Record<Variant, ProfileReport>): CompareReport {
+  const modules: CompareReport['modules'] = {};
+  for (const m of MODULES) modules[m] = { ...pair(r.small.modules[m].bytes, r.fast.modules[m].bytes), files: { small: r.small.modules[m].file, fast: r.fast.modules[m].file } };
+  const operations: CompareReport['operations'] = {};
+  for (const [id, o] of Object.entries(r.small.operations)) {
+    const f = r.fast.operations[id];
+    if (f) operations[id] = { module: o.module, ...pair(o.instructions, f.instructions) };
   }
+  return { modules, operations, ratio: 'small ÷ fast, rounded to 2 decimals: for instructions the fast build\'s speed-up, for bytes below 1 (the fast module is larger)' };
+}
+
+export function renderCompare(c: CompareReport): string {
+  const L: string[] = [];
+  const label = (m: string, x: CompareReport['modules'][string]) => `${m} (${x.files.small.slice(6)} / ${x.files.fast.slice(6)})`;
+  const w = Math.max(...Object.keys(c.operations).map((k) => k.length), ...Object.entries(c.modules).map(([m, x]) => label(m, x).length));
+  L.push('Small build vs fast build (ratio = small ÷ fast: above 1, the fast build executes fewer instructions; below 1, its module is larger)');
+  L.push(`  ${pad('module', w)}  ${lpad('small B', 12)}  ${lpad('fast B', 12)}  ${lpad('ratio', 6)}`);
+  for (const [m, x] of Object.entries(c.modules)) L.push(`  ${pad(label(m, x), w)}  ${lpad(n(x.small), 12)}  ${lpad(n(x.fast), 12)}  ${lpad(x.ratio.toFixed(2), 5)}×`);
+  L.push(`  ${pad('operation', w)}  ${lpad('small instr', 12)}  ${lpad('fast instr', 12)}  ${lpad('ratio', 6)}`);
+  for (const [id, x] of Object.entries(c.operations)) L.push(`  ${pad(id, w)}  ${lpad(n(x.small), 12)}  ${lpad(n(x.fast), 12)}  ${lpad(x.ratio.toFixed(2), 5)}×`);
+  return L.join('\n');
+}
+
+/** The goal lines of one build. */
+function renderGoals(variant: Variant, r: ProfileReport): string[] {
+  const L: string[] = [];
+  for (const x of Object.values(r.modules)) {
+    L.push(x.goal
+      ? `  ${pad(x.file, 24)} ${lpad(n(x.bytes), 7)} B   goal ≤ ${n(x.goal.limit)} B (${x.goal.limit / 1024} KiB): ${x.goal.met ? 'met' : `NOT met (+${n(x.bytes - x.goal.limit)} B)`}`
+      : `  ${pad(x.file, 24)} ${lpad(n(x.bytes), 7)} B   no size budget; static data fits the one page: ${x.memory.free >= 0 ? `met (${n(x.memory.free)} B free)` : 'NOT met'}`);
+  }
+  for (const [id, o] of Object.entries(r.operations)) {
+    if (o.goal) L.push(`  ${pad(id, 24)} ${lpad(n(o.instructions), 7)} instructions   goal ≤ ${n(o.goal.limit)}: ${o.goal.met ? 'met' : `NOT met (+${n(o.goal.over)}, ${(o.instructions / o.goal.limit).toFixed(2)}×)`}`);
+  }
+  const all = [...Object.values(r.modules).map((x) => x.goal?.met ?? x.memory.free >= 0), ...Object.values(r.operations).filter((o) => o.goal).map((o) => o.goal!.met)];
+  L.unshift(`Goals of the ${variant} build: ${all.filter(Boolean).length} of ${all.length} met`);
+  return L;
+}
+
+/** Default text: the goals of both builds, the comparison, then each build's details. */
+export function renderBoth(r: Record<Variant, ProfileReport>): string {
+  const L: string[] = ['ue-keys profile (both builds; --variant fast|small for one)', ''];
+  for (const v of VARIANTS) L.push(...renderGoals(v, r[v]), '');
+  L.push(renderCompare(compare(r)));
+  for (const v of VARIANTS) L.push('', '', renderText(r[v], v));
+  return L.join('\n');
+}
+
+/** One build's report as text. */
+export function renderText(r: ProfileReport, variant: Variant): string {
+  const L: string[] = [];
+  L.push(`ue-keys profile — the ${variant} build`, '', ...renderGoals(variant, r));
   L.push('', 'Executed wasm instructions per operation (deterministic: the same on every run and machine)');
   const w = Math.max(...Object.keys(r.operations).map((k) => k.length), 9);
   L.push(`  ${pad('operation', w)}  ${pad('module', 6)}  ${lpad('instructions', 12)}  largest share`);

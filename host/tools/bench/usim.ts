@@ -1,5 +1,6 @@
 /** USIM module per-call times: MILENAGE and TUAK through the module, vs the node:crypto MILENAGE. */
 import { UsimModule } from '../../firmware/usim-module.js';
+import { instantiateSync } from '../../firmware/loader.js';
 import { milenageRef, generateAuthVector } from '../../reference/milenage.js';
 import { fromHex } from '../../hex.js';
 import { measure, table } from './harness.js';
@@ -7,13 +8,16 @@ import { measure, table } from './harness.js';
 export function benchUsim(): void {
   const k = fromHex('465b5ce8b199b49faa5f0a2ee238a6bc'), opc = fromHex('cd63cb71954a9f4e48a5994e37a02baf');
   const rand = fromHex('23553cbe9637a89d218ae64dae47bf35'), sqn = fromHex('ff9bb4d0b607'), amf = fromHex('b9b9');
-  const m = new UsimModule();
+  const m = new UsimModule(), f = new UsimModule(instantiateSync('usim-fast'));
+  const topc = new Uint8Array(32).fill(0x55);
   table('MILENAGE f1–f5* (TS 35.206), one call', [
     measure('node:crypto MILENAGE (reference)', () => milenageRef(k, opc, rand, sqn, amf), 100, 5),
-    measure('usim.wasm milenage()', () => m.milenage({ k, opc, rand, sqn, amf }), 100, 5),
+    measure('usim-fast.wasm milenage()', () => f.milenage({ k, opc, rand, sqn, amf }), 100, 5),
+    measure('usim.wasm (small) milenage()', () => m.milenage({ k, opc, rand, sqn, amf }), 100, 5),
   ]);
   table('TUAK f1–f5* (TS 35.231, 1 Keccak iteration), one call', [
-    measure('usim.wasm tuak()', () => m.tuak({ k, topc: new Uint8Array(32).fill(0x55), rand, sqn, amf }), 100, 5),
+    measure('usim.wasm (small) tuak()', () => m.tuak({ k, topc, rand, sqn, amf }), 100, 5),
+    measure('usim-fast.wasm tuak()', () => f.tuak({ k, topc, rand, sqn, amf }), 100, 5),
   ]);
   // AUTHENTICATE on a personalised card: a fresh AUTN each call (SQN array scheme, TS 33.102 C.2)
   const card = new UsimModule();
