@@ -36,7 +36,7 @@ const M_LD = (flash: string, ram: string) => ['-nostartfiles', '--specs=nano.spe
 export const TARGET_INFO: Record<Target, TargetInfo> = {
   'cortex-m4': { cc: 'arm-none-eabi-gcc', size: 'arm-none-eabi-size', nm: 'arm-none-eabi-nm', cflags: ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=soft'], ldflags: M_LD('0x00000000', '0x20000000'), run: 'qemu-system', packages: ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'qemu-system-arm'], tools: ['arm-none-eabi-gcc', 'qemu-system-arm'] },
   'cortex-m33': { cc: 'arm-none-eabi-gcc', size: 'arm-none-eabi-size', nm: 'arm-none-eabi-nm', cflags: ['-mcpu=cortex-m33', '-mthumb', '-mfloat-abi=soft'], ldflags: M_LD('0x10000000', '0x38000000'), run: 'qemu-system', packages: ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'qemu-system-arm'], tools: ['arm-none-eabi-gcc', 'qemu-system-arm'] },
-  'cortex-a7': { cc: 'arm-linux-gnueabihf-gcc', size: 'arm-linux-gnueabihf-size', nm: 'arm-linux-gnueabihf-nm', cflags: ['-mcpu=cortex-a7', '-mthumb'], ldflags: ['-static'], run: 'qemu-user', packages: ['gcc-arm-linux-gnueabihf', 'qemu-user'], tools: ['arm-linux-gnueabihf-gcc', 'qemu-arm'] },
+  'cortex-a7': { cc: 'arm-linux-gnueabihf-gcc', size: 'arm-linux-gnueabihf-size', nm: 'arm-linux-gnueabihf-nm', cflags: ['-mcpu=cortex-a7', '-mthumb'], ldflags: ['-static'], run: 'qemu-user', packages: ['gcc-arm-linux-gnueabihf', 'libc6-dev-armhf-cross', 'qemu-user'], tools: ['arm-linux-gnueabihf-gcc', 'qemu-arm'] },
   'x86-64': { cc: 'gcc', size: 'size', nm: 'nm', cflags: [], ldflags: [], run: 'callgrind', packages: ['gcc', 'valgrind'], tools: ['gcc', 'valgrind'] },
 };
 
@@ -63,7 +63,9 @@ export function checkTools(targets: readonly Target[]): void {
   if (!has('gcc')) missing.add('gcc'); // the QEMU plugin is built with the host compiler
   for (const t of targets) {
     const i = TARGET_INFO[t];
-    if (!has(i.cc)) for (const p of i.packages.filter((p) => p.startsWith('gcc'))) missing.add(p);
+    if (!has(i.cc)) for (const p of i.packages.filter((p) => p.startsWith('gcc') || p.startsWith('lib'))) missing.add(p);
+    // the C library (--no-install-recommends leaves it out of gcc-arm-linux-gnueabihf)
+    if (i.run === 'qemu-user' && has(i.cc) && !(spawnSync(i.cc, ['-print-file-name=libc.a'], { encoding: 'utf8' }).stdout ?? '').trim().startsWith('/')) missing.add('libc6-dev-armhf-cross');
     if (i.run === 'qemu-system' && !has('qemu-system-arm')) missing.add('qemu-system-arm');
     if (i.run === 'qemu-system' && has(i.cc)) {
       const lib = spawnSync(i.cc, [...i.cflags, '--specs=nano.specs', '-print-file-name=libc_nano.a'], { encoding: 'utf8' }).stdout?.trim() ?? '';

@@ -1,8 +1,9 @@
 /* Minimal wasm2c runtime (wabt 1.0.32 ABI, wasm-rt.h) for bare metal and for callgrind: it replaces
  * Debian's wasm-rt-impl.c, which does not build against newlib (sys/mman.h) and reserves 8 GiB of
  * address space per memory on 64-bit hosts. The firmware modules have one 64 KiB page, initial =
- * maximum, and no tables that grow, so every memory is a static, 64 KiB-aligned array (the `mask`
- * bounds-check variant relies on that: `addr & 0xffff` stays inside the page).
+ * maximum, and no tables that grow, so every memory is a static 64 KiB array (the `mask` bounds-check
+ * variant indexes it with `addr & 0xffff`, which always stays inside the page). Not aligned to 64 KiB:
+ * valgrind 3.19 ignores the symbols of an executable with a 64 KiB-aligned segment.
  *
  * A trap (unreachable, out-of-bounds with the stock checks, call-depth exhaustion) ends the program
  * through harness_trap(): the profile harness reports it and the operation is not counted.
@@ -16,7 +17,7 @@
 void harness_trap(int code) __attribute__((noreturn));
 
 #define MEMORIES 2 /* ue + usim, one instance of each at a time */
-static uint8_t pages[MEMORIES][65536] __attribute__((aligned(65536)));
+static uint8_t pages[MEMORIES][65536] __attribute__((aligned(8)));
 static wasm_rt_memory_t *owner[MEMORIES];
 
 #if WASM_RT_USE_STACK_DEPTH_COUNT
