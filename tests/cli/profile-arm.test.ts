@@ -43,6 +43,13 @@ describe('profile --target: arguments (issue 15: "--target cortex-m4|cortex-m33|
       expect(r.err).toContain(field);
     });
   }
+  it('--target (both spellings) reaches the target profile, not the wasm profile', () => {
+    for (const args of [['--target', 'cortex-m7'], ['--target=cortex-m7']]) {
+      const r = runCli(['profile', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('--target must be cortex-m4|cortex-m33|cortex-a7|x86-64');
+    }
+  });
   it('a missing toolchain: one line naming the Debian packages to install, exit 2', () => {
     // PATH without the cross compilers, QEMU or gcc (node itself is run by its absolute path)
     const r = spawnSync(process.execPath, [join(repoRoot, 'build', 'cli.mjs'), 'profile', '--target', 'cortex-m4'], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
