@@ -11,52 +11,22 @@
  * cortex-m4 a cycle range is modelled from the executed mix with the Cortex-M4 TRM timings (zero wait
  * states; host/tools/arm/counter.c) — a model, not a measurement.
  *
+ * The command line (flags, defaults, output) is host/cli/profile-target.ts.
  * Defaults: cortex-m4, mask, both -Os and -O2, both builds (small: build/ue.wasm + usim.wasm, fast:
  * build/ue-fast.wasm + usim-fast.wasm). With --checks, --opt and --variant all given (and one target)
  * --json prints exactly one object; otherwise a table of every combination (--json: an array).
  */
 import { existsSync } from 'node:fs';
-import { UsageError, applySpecs, split, unexpected, type FlagSpec } from '../cli/args.js';
+import { InputError } from '../errors.js';
 import { Firmware, buildPath, wasmBytes, type RawExports } from '../firmware/loader.js';
 import { meterModule } from './meter.js';
-import { OPERATIONS, type Operation } from './operations.js';
+import type { Operation } from './operations.js';
 import { moduleFile, opsC, recordAll, type Recorded, type Variant } from './arm-record.js';
-import { CHECKS, OPTS, TARGETS, buildAndRun, checkTools, toolVersions, type Checks, type Opt, type Target } from './arm-toolchain.js';
+import { buildAndRun, checkTools, toolVersions, type Checks, type Opt, type Target } from './arm-toolchain.js';
 
 export const VARIANTS: readonly Variant[] = ['small', 'fast'];
 
-const FLAGS: FlagSpec[] = [
-  { name: 'target', kind: 'text', help: 'cortex-m4|cortex-m33|cortex-a7|x86-64, or a comma list, or all' },
-  { name: 'checks', kind: 'enum', values: CHECKS },
-  { name: 'opt', kind: 'enum', values: OPTS },
-  { name: 'variant', kind: 'enum', values: VARIANTS },
-  { name: 'ops', kind: 'text', help: 'comma list of operation ids (default: every operation)' },
-  { name: 'json', kind: 'bool' },
-  { name: 'compare', kind: 'bool' },
-];
-export const ARM_USAGE = 'ue-keys profile --target cortex-m4|cortex-m33|cortex-a7|x86-64[,…]|all [--checks stock|mask|none] [--opt Os|O2] [--variant small|fast] [--ops ID,…] [--json] [--compare]';
-
 export interface ArmOptions { targets: Target[]; checks: Checks[]; opts: Opt[]; variants: Variant[]; ops: Operation[]; json: boolean; compare: boolean; single: boolean }
-
-export function parseArmArgs(argv: string[]): ArmOptions {
-  const p = split(argv, new Set(['json', 'compare']));
-  if (p.positionals.length) throw unexpected('profile', p.positionals[0]);
-  const a = applySpecs(FLAGS, p.flags, 'profile --target');
-  const raw = String(a.target ?? 'cortex-m4');
-  const targets = (raw === 'all' ? [...TARGETS] : raw.split(',').map((t) => t.trim())) as Target[];
-  for (const t of targets) if (!TARGETS.includes(t)) throw new UsageError('--target', `must be ${TARGETS.join('|')} (or a comma list, or all), got ${t.length <= 20 ? JSON.stringify(t) : 'a long value'}`);
-  if (new Set(targets).size !== targets.length) throw new UsageError('--target', 'lists a target twice');
-  let ops = OPERATIONS;
-  if (a.ops !== undefined) {
-    const ids = String(a.ops).split(',').map((s) => s.trim());
-    for (const id of ids) if (!OPERATIONS.some((o) => o.id === id)) throw new UsageError('--ops', `names an unknown operation ${id.length <= 40 ? JSON.stringify(id) : '(long value)'} (ue-keys profile --json lists them)`);
-    ops = OPERATIONS.filter((o) => ids.includes(o.id));
-  }
-  const checks: Checks[] = a.checks ? [a.checks] : ['mask'];
-  const opts: Opt[] = a.opt ? [a.opt] : [...OPTS];
-  const variants: Variant[] = a.variant ? [a.variant] : [...VARIANTS];
-  return { targets, checks, opts, variants, ops, json: !!a.json, compare: !!a.compare, single: !!(a.checks && a.opt && a.variant) && targets.length === 1 };
-}
 
 export interface ArmOperation { instructions: number | null; cyclesMin: number | null; cyclesMax: number | null; verified: boolean }
 export interface ArmResult {
@@ -87,9 +57,9 @@ export function armRun(o: ArmOptions): ArmResult[] {
   checkTools(o.targets);
   for (const v of o.variants) for (const m of ['ue', 'usim'] as const) {
     const f = moduleFile(m, v);
-    try { buildPath(`${f}.wasm`); } catch { throw new UsageError('--variant', `${v} needs build/${f}.wasm (run npm run build)`); }
+    try { buildPath(`${f}.wasm`); } catch { throw new InputError('--variant', `${v} needs build/${f}.wasm (run npm run build)`); }
   }
-  if (!existsSync(buildPath('ue_keys.h'))) throw new UsageError('profile --target', 'needs build/ue_keys.h (run npm run build)');
+  if (!existsSync(buildPath('ue_keys.h'))) throw new InputError('profile --target', 'needs build/ue_keys.h (run npm run build)');
   const recs = new Map<Variant, Recorded[]>();
   const results: ArmResult[] = [];
   for (const target of o.targets) {
@@ -200,25 +170,4 @@ export function renderCompare(results: ArmResult[], wasm: Record<Variant, Record
     L.push('');
   }
   return L.join('\n');
-}
-
-/** JSON in the issue's key order (operations keep the order of operations.ts). */
-function json(v: unknown): string { return JSON.stringify(v, null, 1); }
-
-export function armProfile(argv: string[]): number {
-  const o = parseArmArgs(argv);
-  const results = armRun(o);
-  if (o.json) {
-    const shaped = results.map((r) => ({ target: r.target, checks: r.checks, opt: r.opt, variant: r.variant, tools: r.tools, modules: r.modules, operations: r.operations }));
-    const out: unknown = o.single ? shaped[0] : shaped;
-    if (o.compare) {
-      const wasm = Object.fromEntries(o.variants.map((v) => [v, wasmCounts(v, o.ops)]));
-      console.log(json({ results: out, wasm }));
-    } else console.log(json(out));
-  } else {
-    console.log(renderArm(results));
-    if (o.compare) console.log(renderCompare(results, Object.fromEntries(o.variants.map((v) => [v, wasmCounts(v, o.ops)])) as Record<Variant, Record<string, number>>));
-  }
-  const bad = results.some((r) => Object.values(r.operations).some((x) => !x.verified));
-  return bad ? 1 : 0;
 }

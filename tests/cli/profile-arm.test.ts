@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { assemble, parseArmArgs } from '../../host/inspect/arm-profile.js';
+import { assemble } from '../../host/inspect/arm-profile.js';
+import { parseArmArgs } from '../../host/cli/profile-target.js';
 import { fnv1a64, opsC, recordAll } from '../../host/inspect/arm-record.js';
 import { buildAndRun } from '../../host/inspect/arm-toolchain.js';
 import { OPERATIONS } from '../../host/inspect/operations.js';
