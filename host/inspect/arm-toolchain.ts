@@ -88,7 +88,7 @@ const firstLine = (cmd: string, args = ['--version']) => {
 export function toolVersions(target: Target): Record<string, string> {
   const i = TARGET_INFO[target];
   const v: Record<string, string> = { wasm2c: `wabt ${firstLine(wabt()?.wasm2c ?? 'wasm2c')}`, cc: firstLine(i.cc) };
-  if (i.run === 'qemu-system') { v.qemu = firstLine('qemu-system-arm'); v.libc = `newlib-nano (${i.cc} --specs=nano.specs)`; }
+  if (i.run === 'qemu-system') { v.qemu = firstLine('qemu-system-arm'); v.libc = `newlib-nano ${firstLine('dpkg-query', ['-W', '-f=${Version}', 'libnewlib-arm-none-eabi'])} (--specs=nano.specs)`; }
   if (i.run === 'qemu-user') v.qemu = firstLine('qemu-arm');
   if (i.run === 'callgrind') v.valgrind = firstLine('valgrind');
   return v;
