@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { assemble } from '../../host/inspect/arm-profile.js';
 import { parseArmArgs } from '../../host/cli/profile-target.js';
 import { fnv1a64, opsC, recordAll } from '../../host/inspect/arm-record.js';
-import { buildAndRun } from '../../host/inspect/arm-toolchain.js';
+import { buildAndRun, wabt } from '../../host/inspect/arm-toolchain.js';
 import { OPERATIONS } from '../../host/inspect/operations.js';
 import { repoRoot, runCli } from '../helpers.js';
 
 const IN_CI = !!process.env.CI;
 const ok = (cmd: string) => { try { return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0; } catch { return false; } };
-const TOOLS = ok('arm-none-eabi-gcc') && ok('qemu-system-arm') && ok('wasm2c') && ok('gcc');
+// Debian's wabt (not the npm wasm2c that `npm test` puts on PATH): its runtime header is the one used
+const TOOLS = ok('arm-none-eabi-gcc') && ok('qemu-system-arm') && wabt() !== null && ok('gcc');
 
 describe('profile --target: arguments (issue 15: "--target cortex-m4|cortex-m33|cortex-a7|x86-64 [--checks stock|mask|none] [--opt Os|O2]")', () => {
   it('defaults: cortex-m4, mask, both -Os and -O2, both builds; a table, not one object', () => {
