@@ -10,6 +10,7 @@
 import { applySpecs, split, unexpected, UsageError, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 import { compare, profile, profileBoth, renderBoth, renderCompare, renderText, stableJson, VARIANTS, type Variant } from '../inspect/profile.js';
+import { armProfile } from './profile-target.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'json', kind: 'bool' },
@@ -19,9 +20,11 @@ const FLAGS: FlagSpec[] = [
 
 export const profileCommand: Command = {
   name: 'profile',
-  summary: 'module sizes by section/function, static memory, value-stack depth, executed wasm instructions per operation, for the fast and the small build (--json: sorted keys)',
-  usage: 'ue-keys profile [--variant fast|small] [--json] [--compare]',
+  summary: 'module sizes by section/function, static memory, value-stack depth, executed wasm instructions per operation, for the fast and the small build (--json: sorted keys); --target: instructions on an ARM core or x86-64',
+  usage: 'ue-keys profile [--variant fast|small] [--json] [--compare] | ue-keys profile --target cortex-m4|cortex-m33|cortex-a7|x86-64[,…]|all [--checks stock|mask|none] [--opt Os|O2] [--variant small|fast] [--ops ID,…] [--json] [--compare]',
   run(argv) {
+    // --target: the firmware compiled for a CPU and counted there (issue 15, profile-target.ts)
+    if (argv.some((a) => a === '--target' || a.startsWith('--target='))) return armProfile(argv);
     const p = split(argv, new Set(['json', 'compare']));
     if (p.positionals.length) throw unexpected('profile', p.positionals[0]);
     const a = applySpecs(FLAGS, p.flags, 'profile');
