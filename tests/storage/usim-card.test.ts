@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { generateAuthVector, sqnBytes } from '../../host/reference/milenage.js';
 import { Usim, UsimPoweredOffError, checkUsimImage } from '../../host/usim/usim.js';
 import {
@@ -18,6 +18,8 @@ import { FID_5GAUTHKEYS, FID_5GS3GPPLOCI, FID_5GS3GPPNSC, FID_5GSN3GPPLOCI, FID_
 import { AtomicStore } from '../../host/storage/atomic-store.js';
 import { MemoryMedium } from '../../host/storage/medium.js';
 import { ImageFileError, NotAnImageError } from '../../host/storage/errors.js';
+import { ImageLock } from '../../host/storage/image-lock.js';
+import { MAX_MEDIUM_SIZE } from '../../host/storage/medium.js';
 import { InputError } from '../../host/errors.js';
 import { hex, toHex } from '../helpers.js';
 
@@ -253,3 +255,43 @@ describe('the card\'s file system (TS 31.102 4.2.2 EF IMSI, 4.2.8 EF UST, 4.4.11
   });
 });
 
+describe('images this process may read but not lock, sizes that are no image, files the card does not know', () => {
+  it('check and read-only open take the image lock when they can; a directory without write permission (EACCES/EPERM/EROFS) is read without it, any other lock error propagates', () => {
+    const img = join(dir, 'nolock.img');
+    Usim.create(img, { supi: SUPI, k: hex(K), opc: hex(OPC) }).powerOff();
+    for (const code of ['EACCES', 'EPERM', 'EROFS']) {
+      const spy = vi.spyOn(ImageLock, 'acquire').mockImplementation(() => { throw new ImageFileError(img, code, `cannot lock it (${code})`); });
+      try {
+        expect(checkUsimImage(img).banks.length, code).toBeGreaterThan(0);
+        expect(Usim.open(img, { access: 'read' }).supi, code).toBe(SUPI);
+        expect(() => Usim.open(img), `${code}: a writer needs the lock`).toThrow(new RegExp(`\\(${code}\\)`));
+      } finally { spy.mockRestore(); }
+    }
+    const spy = vi.spyOn(ImageLock, 'acquire').mockImplementation(() => { throw new ImageFileError(img, 'EIO', 'cannot lock it (EIO)'); });
+    try {
+      expect(() => checkUsimImage(img)).toThrow(/\(EIO\)/);
+      expect(() => Usim.open(img, { access: 'read' })).toThrow(/\(EIO\)/);
+    } finally { spy.mockRestore(); }
+  });
+  it('a file larger than any image, or of a size no image has, is "not a USIM image" for check and for open (write access too), and is left as it was', () => {
+    const big = join(dir, 'big.img');
+    writeFileSync(big, new Uint8Array(MAX_MEDIUM_SIZE + 2));
+    expect(() => checkUsimImage(big)).toThrow(/is not a USIM image \(larger than any image\)/);
+    expect(() => Usim.open(big, { access: 'read' })).toThrow(/is not a USIM image \(larger than any image\)/);
+    const odd = join(dir, 'odd.img');
+    writeFileSync(odd, new Uint8Array(1001).fill(7));
+    expect(() => Usim.open(odd)).toThrow(NotAnImageError);
+    expect(() => Usim.open(odd)).toThrow(/odd\.img is not a USIM image \(medium size/);
+    expect(readFileSync(odd)).toEqual(Buffer.alloc(1001, 7));
+    // the lock was released: a writer can take the image at once
+    expect(() => Usim.open(odd, { waitMs: 0 })).toThrow(NotAnImageError);
+  });
+  it('show: an EF the model does not name is listed as "EF <fid>", clause TS 31.102, no fields; image entries that are not EFs are not listed', () => {
+    const c = card();
+    c.storage.store.update([['EF6FAD', Uint8Array.of(0, 0, 0, 2)], ['notes', Uint8Array.of(1)]]);
+    const files = c.show().files;
+    expect(files.find((f) => f.file === 'EF6FAD')).toEqual({ file: 'EF6FAD', fid: '6FAD', name: 'EF 6FAD', clause: 'TS 31.102', hex: '00000002', fields: {} });
+    expect(files.map((f) => f.file)).not.toContain('notes');
+    expect(files.map((f) => f.file)).not.toContain('cardState');
+  });
+});
