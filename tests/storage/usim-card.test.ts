@@ -295,3 +295,24 @@ describe('images this process may read but not lock, sizes that are no image, fi
     expect(files.map((f) => f.file)).not.toContain('cardState');
   });
 });
+
+describe('card file system rules found unpinned by the host/usim Stryker run', () => {
+  it('EF IMSI of a 6-digit SUPI: length 04, type/parity nibble 1 (even), F filler, the rest of the 9 octets FF (TS 31.102 4.2.2)', () => {
+    expect(toHex(encodeImsi('001010'))).toBe('04011010f0ffffffff');
+  });
+  it('EF UST: the last service of the table (bit 8 of the last octet, n°136 in 17 octets) is read back', () => {
+    expect([...decodeUst(encodeUst([136]))]).toEqual([136]);
+    expect([...decodeUst(encodeUst([1, 136]))]).toEqual([1, 136]);
+  });
+  it('an update that replaces a security context together with another EF erases the previous generation (TS 33.501 6.8.1.1.1: the old KAMF does not survive on the medium)', () => {
+    const m = new MemoryMedium(8192);
+    const c = Usim.create(m, { supi: SUPI, k: hex(K), opc: hex(OPC) });
+    const ctx = (b: number) => encodeNscRecord({ ngKsi: 1, kamf: new Uint8Array(32).fill(b), ulNasCount: 0, dlNasCount: 0, nasAlgs: { ciphering: 2, integrity: 2 }, epsNasAlgs: null });
+    c.storage.updateRecord(FID_5GS3GPPNSC, 1, ctx(0xab));
+    const has = (b: number) => Buffer.from(m.bytes).includes(Buffer.alloc(32, b));
+    expect(has(0xab)).toBe(true);
+    c.storage.update([{ fid: FID_5GS3GPPLOCI, data: new Uint8Array(20).fill(0) }, { fid: FID_5GS3GPPNSC, record: 1, data: ctx(0xcd) }]);
+    expect(has(0xcd)).toBe(true);
+    expect(has(0xab)).toBe(false);
+  });
+});
