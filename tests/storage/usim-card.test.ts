@@ -124,7 +124,7 @@ describe('Usim.create / open / powerOff in process', () => {
       expect(again.authenticate(v.rand, v.autn).kind).toBe('sync-failure');
     } finally { again.powerOff(); }
     expect(checkUsimImage(img).banks.length).toBeGreaterThan(0);
-    expect(checkUsimImage(img).verdict.message).toMatch(/^USIM image, generation \d+ in bank [01]/); // the store's kind names the card
+    expect(checkUsimImage(img).message).toMatch(/^USIM image, generation \d+ in bank [01]/); // the store's kind names the card
   });
   it('create on a path: an existing file without force → EEXIST, with force it is replaced; a missing directory → ENOENT naming it; a file as directory → ENOTDIR; "" → InputError', () => {
     const img = join(dir, 'exists.img');
