@@ -38,6 +38,9 @@ export { Usim } from './usim/usim.js';
 export { UsimModule } from './firmware/usim-module.js';
 export { UeAka, servingNetworkName } from './ue/ue-aka.js';
 export { Udm, Ausf, Seaf, Amf, NetworkNasContext } from './network/index.js';
+// SUCI Profile A/B (TS 33.501 Annex C): the SIDF (deconceal) and the UE side (conceal), node:crypto
+export { concealSupi, deconcealSuci, loadHomeNetworkKey, homeNetworkPublicKey, SuciMacError, type ConcealedSuci, type HomeNetworkKey, type HomeNetworkPublicKey } from './network/index.js';
+export { suciNullScheme, suciProtected, decodeSuci } from './nas/identity.js';
 export { runMobility, type MobilityOptions, type MobilitySummary } from './scenarios/mobility.js';
 export { nasMac, nasCipher } from './firmware/nas-algorithms.js';
 export * as messages from './nas/messages.js';

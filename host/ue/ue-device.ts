@@ -250,8 +250,17 @@ export class UeDevice {
     return response;
   }
 
-  /** The SUPI concealed with the null scheme (TS 33.501 6.12.2), encoded per TS 24.501 9.11.3.4. */
-  suci(): Uint8Array { return suciNullScheme(this.usim.supi, this.mncDigits); }
+  /** The SUCI calculation of a protection scheme other than the null scheme (TS 33.501 6.12.2,
+   *  Annex C: Profile A/B), given the SUPI and MNC length, returning the 5GS mobile identity value —
+   *  e.g. `suciProtected(concealSupi(supi, hnPublicKey, undefined, { mncDigits }))` of
+   *  host/network/suci-profiles.ts with the home network public key a USIM would provision
+   *  (EF SUCI_Calc_Info, TS 31.102). Called for every SUCI sent, so each is fresh. Null (default):
+   *  the null scheme. The UE layer does not import the ECIES code: the caller plugs it in. */
+  suciCalculation: ((supi: string, mncDigits: number) => Uint8Array) | null = null;
+
+  /** The SUPI concealed (TS 33.501 6.12.2) with `suciCalculation`, or with the null scheme when
+   *  none is set, encoded per TS 24.501 9.11.3.4. */
+  suci(): Uint8Array { return this.suciCalculation ? this.suciCalculation(this.usim.supi, this.mncDigits) : suciNullScheme(this.usim.supi, this.mncDigits); }
 
   /** A downlink message protected with the current context → plain. */
   downlink(message: Uint8Array): Uint8Array { return this.fw.unprotect('current', '3gpp', message).message; }
