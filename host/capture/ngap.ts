@@ -81,6 +81,25 @@ export function downlinkNasTransport(amfUeId: number, ranUeId: number, nas: Uint
   ]);
 }
 
+/** HandoverRequired (source gNB → source AMF): the UE's two NGAP ids only. The other mandatory IEs
+ *  (handover type, cause, target, PDU session list, transparent container) carry nothing a NAS
+ *  decipherer uses and are not written: a modelling simplification of the capture. */
+export function handoverRequired(amfUeId: number, ranUeId: number): Uint8Array {
+  return initiating(PROC.HandoverPreparation, CRIT.reject, [
+    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
+    ie(IE.RAN_UE_NGAP_ID, CRIT.reject, bigUint(ranUeId, 2)),
+  ]);
+}
+/** HandoverRequest (target AMF → target gNB) with the NASC (IE 37, TS 38.413 9.2.3.4): the
+ *  Intra N1 mode NAS transparent container of TS 24.501 9.11.3.70. Other mandatory IEs are not
+ *  written (as for handoverRequired). */
+export function handoverRequest(amfUeId: number, nasc: Uint8Array): Uint8Array {
+  return initiating(PROC.HandoverResourceAllocation, CRIT.reject, [
+    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
+    ie(IE.NASC, CRIT.reject, octetString(nasc)),
+  ]);
+}
+
 // ---- walking ----
 
 export interface NgapSummary {

@@ -8,7 +8,7 @@ import { amfOf, tapScenario, type TappedMessage } from './scenario-tap.js';
 import { n2Frames, type N2Message } from './n2-capture.js';
 
 export function toN2Messages(tapped: TappedMessage[]): N2Message[] {
-  return tapped.filter((m) => m.nas[0] === 0x7e).map((m) => ({ dir: m.dir, amf: amfOf(m), nas: m.nas, initial: m.initial }));
+  return tapped.filter((m) => m.nas[0] === 0x7e || m.nasc).map((m) => ({ dir: m.dir, amf: amfOf(m), nas: m.nas, initial: m.initial, nasc: m.nasc }));
 }
 
 /** Open `path` first (so a bad path fails before the run), run, write; returns the frame count

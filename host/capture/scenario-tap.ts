@@ -20,6 +20,8 @@ export interface TappedMessage {
   trace: Trace;
   /** Starts a new UE-associated N2 connection (a REGISTRATION REQUEST goes in InitialUEMessage). */
   initial?: boolean;
+  /** The Intra N1 mode NAS transparent container of an N2 handover (TS 24.501 9.11.3.70), not a NAS message. */
+  nasc?: boolean;
 }
 
 type Fn = (...a: any[]) => any;
@@ -108,6 +110,10 @@ export function tapScenario<T>(run: () => T): { result: T; messages: TappedMessa
     const plain = o.apply(self, a);
     add(self, { dir: 'dl', nas: a[0], plain }, at);
     return plain;
+  });
+  wrap('n2Handover', (o, self, a) => {
+    add(self, { dir: 'dl', nas: a[0], nasc: true });
+    return o.apply(self, a);
   });
   wrap('uplink', (o, self, a) => {
     const at = self.trace.steps.length;
