@@ -13,7 +13,7 @@ import { UeFirmware } from '../firmware/ue-firmware.js';
 import { nasCipher, nasMac } from '../firmware/nas-algorithms.js';
 import { Usim } from '../usim/usim.js';
 import { MemoryMedium } from '../storage/atomic-store.js';
-import { parseAuthenticationRequest } from '../nas/messages.js';
+import { parseAuthenticationRequest, parseAuthenticationResult } from '../nas/messages.js';
 import { AT, EAP_CODE, SUBTYPE, attr, fixed16, parseEap } from '../nas/eap.js';
 import { toHex } from '../hex.js';
 import { gutiOf, identityOf, messageName, smcFields, snnOfPlmn, type MobileIdentity } from './nas-view.js';
@@ -57,6 +57,8 @@ interface UeState {
   /** KAMF of each authentication run, by ngKSI, until an SMC takes it into use. */
   pending: Map<number, Uint8Array>;
   current: Context | null;
+  /** The context before the last SMC or NASC: the UE goes back to it when a registration fails. */
+  previous?: Context | null;
   candidate: Context | null;
   /** UL COUNT of the last REGISTRATION REQUEST protected with the current context (HDP, seed 000). */
   regReqCount: number | null;
@@ -155,7 +157,10 @@ export class Decipherer {
       smcInner = m.subarray(7);
       ctx = this.smcContext(ue, smcInner, note);
     } else if (sht === 4) ctx = ue.candidate ?? ue.current;
-    if (!ctx && smcInner) {
+    const unknownKsi = this.unknownKsi;
+    this.unknownKsi = false;
+    // An SMC naming a ngKSI the UE has no KAMF for is rejected by the UE too (TS 24.501 5.4.2.5): it keeps its context
+    if (!ctx && smcInner && !unknownKsi) {
       // the UE most likely took the SMC's context into use: what follows cannot be followed either
       ue.lost = `follows an SMC (frame ${frame}) whose context is unknown`;
       ue.current = null; ue.candidate = null;
@@ -169,11 +174,20 @@ export class Decipherer {
       return r;
     }
     const d = dir === 'UL' ? 0 : 1;
-    const count = this.estimate(ctx, dir, sqn, note);
+    let count = this.peekCount(ctx, dir, sqn);
+    let macOk = ctx.nia === 0 ? null : Buffer.from(this.macOf(ctx, dir, count, body)).equals(Buffer.from(macGot));
+    if (macOk === false && !smcInner && sht !== 4 && ue.previous && ue.previous !== ctx) {
+      // A failed registration rolls the UE back to its previous context (seed 000, TS 33.501 6.9.3):
+      // a message that fails with the current context but verifies with the previous one switches back
+      const prev = ue.previous, c2 = this.peekCount(prev, dir, sqn);
+      if (Buffer.from(this.macOf(prev, dir, c2, body)).equals(Buffer.from(macGot))) {
+        note('verified with the previous context: the UE went back to it');
+        ue.previous = ue.current; ue.current = prev; ctx = prev; count = c2; macOk = true;
+      }
+    }
+    this.commitCount(ctx, dir, count, note);
     r.count = count;
     r.algorithm = `${ALG[ctx.nea]}/${ALGI[ctx.nia]}`;
-    const want = nasMac(this.fw.module, { alg: ctx.nia, key: ctx.knasint, count, bearer: 1, direction: d, message: body });
-    const macOk = ctx.nia === 0 ? null : Buffer.from(want).equals(Buffer.from(macGot));
     let plain: Uint8Array;
     if (sht === 2 || sht === 4) {
       plain = nasCipher(this.fw.module, { alg: ctx.nea, key: ctx.knasenc, count, bearer: 1, direction: d, message: m.subarray(7) });
@@ -187,6 +201,7 @@ export class Decipherer {
     // state changes the UE makes on this message
     if (smcInner && macOk) ue.candidate = ctx;
     if (sht === 4 && dir === 'UL' && macOk && ctx === ue.candidate) {
+      if (ue.current !== ctx) ue.previous = ue.current;
       ue.current = ctx; ue.candidate = null; ue.kamfs.set(ctx.ngKsi, ctx.kamf); ue.pending.delete(ctx.ngKsi); ue.lost = undefined;
     }
     if (dir === 'UL' && plain[2] === 0x41 && plain[0] === 0x7e) { ue.regReqCount = count; this.learnIdentity(ue, plain); }
@@ -205,17 +220,32 @@ export class Decipherer {
    *  one when the SQN went back (wrap); the same COUNT twice is flagged (a retransmission or
    *  replay), a jump forward says how many messages the capture lacks. */
   private estimate(ctx: Context, dir: 'UL' | 'DL', sqn: number, note: (s: string) => void): number {
+    const count = this.peekCount(ctx, dir, sqn);
+    this.commitCount(ctx, dir, count, note);
+    return count;
+  }
+
+  private peekCount(ctx: Context, dir: 'UL' | 'DL', sqn: number): number {
     const key = dir === 'UL' ? 'ul' : 'dl';
     const last = ctx[key];
     let count = last === null ? sqn : (last & ~0xff) | sqn;
     if (last !== null && count < last && !ctx.seen[key].has(count)) count += 0x100;
+    return count;
+  }
+
+  private commitCount(ctx: Context, dir: 'UL' | 'DL', count: number, note: (s: string) => void): void {
+    const key = dir === 'UL' ? 'ul' : 'dl';
+    const last = ctx[key];
     if (ctx.seen[key].has(count)) note(`duplicate ${dir} COUNT ${count}: retransmission or replay`);
     else if (last !== null && count > last + 1) note(`${dir} COUNT gap: ${count - last - 1} message(s) missing before COUNT ${count}`);
     else if (last === null && count > 0) note(`first ${dir} COUNT seen is ${count}`);
     ctx.seen[key].add(count);
     if (ctx.seen[key].size > 512) ctx.seen[key].delete(ctx.seen[key].values().next().value!);
     if (last === null || count > last) ctx[key] = count;
-    return count;
+  }
+
+  private macOf(ctx: Context, dir: 'UL' | 'DL', count: number, body: Uint8Array): Uint8Array {
+    return nasMac(this.fw.module, { alg: ctx.nia, key: ctx.knasint, count, bearer: 1, direction: dir === 'UL' ? 0 : 1, message: body });
   }
 
   private newContext(kamf: Uint8Array, ngKsi: number, nea: number, nia: number): Context {
@@ -228,7 +258,7 @@ export class Decipherer {
   private smcContext(ue: UeState, inner: Uint8Array, note: (s: string) => void): Context | null {
     let f: ReturnType<typeof smcFields>;
     try { f = smcFields(inner); } catch (e) { note((e as Error).message); return null; }
-    if (f.eap && ue.pending.size === 0) this.eapSuccess(ue, f.eap, f.ngKsi, f.abba);
+    if (f.eap) this.eapSuccess(ue, f.eap, f.ngKsi, f.abba);
     const ksi = f.ngKsi & 7;
     if (f.ngKsi & 8) { note(`SMC names a mapped context (TSC 1, KSI ${ksi}): it comes from an EPS KASME this N2 capture does not carry`); return null; }
     if (f.hdp) {
@@ -239,7 +269,7 @@ export class Decipherer {
       return this.newContext(kamf, ksi, f.nea, f.nia);
     }
     const kamf = ue.pending.get(ksi) ?? ue.kamfs.get(ksi) ?? (ue.current && ue.current.ngKsi === ksi ? ue.current.kamf : undefined);
-    if (!kamf) { note(`SMC names ngKSI ${ksi}, which no authentication in the capture gave this UE`); return null; }
+    if (!kamf) { note(`SMC names ngKSI ${ksi}, which no authentication in the capture gave this UE`); this.unknownKsi = true; return null; }
     const c = this.newContext(kamf, ksi, f.nea, f.nia);
     if (ue.current && ue.current.kamf === kamf && ue.current.nea === f.nea && ue.current.nia === f.nia) { c.ul = ue.current.ul; c.dl = ue.current.dl; c.seen = ue.current.seen; }
     return c;
@@ -288,12 +318,12 @@ export class Decipherer {
       }
       return;
     }
-    if (dir === 'DL' && t === 0x5a) { // AUTHENTICATION RESULT (EAP-Success)
-      const eapAt = m.indexOf(0x78, 4);
-      if (eapAt > 0) this.eapSuccess(ue, m.subarray(eapAt + 3, eapAt + 3 + ((m[eapAt + 1] << 8) | m[eapAt + 2])), m[3] & 7);
+    if (dir === 'DL' && t === 0x5a) { // AUTHENTICATION RESULT (TS 24.501 8.2.5): EAP message (LV-E), ABBA
+      try { const r = parseAuthenticationResult(m); this.eapSuccess(ue, r.eap, r.ngKsi & 7, r.abba); } catch (e) { note((e as Error).message); }
     }
   }
 
+  private unknownKsi = false;
   private readonly eapKausf = new Map<UeState, { kausf: Uint8Array; ngKsi: number; abba: Uint8Array; supi: string; snn: string }>();
 
   /** EAP-Success → KSEAF = A.6(KAUSF), KAMF = A.7(KSEAF, SUPI, ABBA) (TS 33.501 6.1.3.1 steps 9–12). */
@@ -328,6 +358,7 @@ export class Decipherer {
     if (ok === false) return r; // the UE aborts the handover and keeps its context (TS 33.501 6.9.2.3.4)
     if (kacf) next.dl = 0; // 6.9.2.3.3: the NASC takes DL 0 of KAMF′; counts start again
     else { next.ul = cur.ul; next.dl = cur.dl; next.seen = cur.seen; }
+    ue.previous = cur;
     ue.current = next;
     ue.kamfs.set(next.ngKsi, kamf);
     return r;
