@@ -229,7 +229,9 @@ export class Decipherer {
     const key = dir === 'UL' ? 'ul' : 'dl';
     const last = ctx[key];
     let count = last === null ? sqn : (last & ~0xff) | sqn;
-    if (last !== null && count < last && !ctx.seen[key].has(count)) count += 0x100;
+    // TS 24.501 4.4.3.1: an SQN below the last one means the overflow counter went up — unless it is
+    // only a little below (a retransmission or reordering, within half the SQN space)
+    if (last !== null && count < last && last - count >= 0x80) count += 0x100;
     return count;
   }
 

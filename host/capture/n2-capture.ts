@@ -14,14 +14,16 @@ import { LINKTYPE, PcapWriter } from './pcap-write.js';
 export interface N2Message { dir: 'ul' | 'dl'; amf: string; nas: Uint8Array; initial?: boolean; nasc?: boolean }
 export interface N2Frame { timeUs: number; data: Uint8Array; ranUeId: number; amfUeId: number | null; amf: string; dir: 'ul' | 'dl' }
 
-export const GNB: Node = { ip: '10.0.0.1', mac: 1 };
+export const DEFAULT_GNB: Node = { ip: '10.0.0.1', mac: 1 };
 export const START_US = Date.UTC(2026, 0, 1) * 1000;   // fixed: a run with --seed gives the same capture
 export const STEP_US = 10_000;
 
-export function n2Frames(messages: N2Message[], startUs = START_US): N2Frame[] {
+/** `gnb`, `ranBase`, `amfIdBase`: another gNB and other UE ids (captures of several UEs). */
+export function n2Frames(messages: N2Message[], startUs = START_US, o: { gnb?: Node; ranBase?: number; amfIdBase?: number } = {}): N2Frame[] {
+  const GNB = o.gnb ?? DEFAULT_GNB;
   const amfs = new Map<string, { node: Node; nextUeId: number; tsn: number }>();
   const tsnGnb = new Map<string, number>();
-  let nextRan = 1;
+  let nextRan = o.ranBase ?? 1;
   const conn = new Map<string, { ran: number; amfId: number | null }>();
   const out: N2Frame[] = [];
   let last: string | null = null;   // the AMF of the connection used last (the source of a handover)
@@ -34,7 +36,7 @@ export function n2Frames(messages: N2Message[], startUs = START_US): N2Frame[] {
     out.push({ timeUs: startUs + t++ * STEP_US, data, ranUeId: c.ran, amfUeId: c.amfId, amf, dir: fromGnb ? 'ul' : 'dl' });
   };
   messages.forEach((m) => {
-    if (!amfs.has(m.amf)) amfs.set(m.amf, { node: { ip: `10.0.1.${amfs.size + 1}`, mac: 0x10 + amfs.size }, nextUeId: 1 + 100 * amfs.size, tsn: 1 });
+    if (!amfs.has(m.amf)) amfs.set(m.amf, { node: { ip: `10.0.1.${amfs.size + 1}`, mac: 0x10 + amfs.size }, nextUeId: (o.amfIdBase ?? 1) + 100 * amfs.size, tsn: 1 });
     if (m.nasc) {
       // N2 handover (TS 23.502 4.9.1.3): HandoverRequired to the source AMF, then the target AMF's
       // HandoverRequest with the NASC (TS 33.501 6.9.2.3.3); the target AMF's UE id is assigned here
