@@ -82,7 +82,9 @@ export const decipherCommand: Command = {
     const s = run.d.summary;
     if (a.json) console.log(JSON.stringify({ summary: { ...s, notes } }));
     else printSummary(s, notes.length);
-    if (run.framesRead === 0) throw new InputError('CAPTURE', `${shown(path)}: nothing could be read${notes.length ? ` (${notes[0]})` : ' (no frames)'}`);
+    // exit 2 only when nothing could be read: no frame at all, or no frame whose link layer was understood
+    if (run.framesRead === 0 || (s.nasMessages === 0 && notes.length >= run.framesRead))
+      throw new InputError('CAPTURE', `${shown(path)}: nothing could be read (${notes.length ? notes[0] : 'no frames'})`);
     if (s.akaRuns > 0 && s.autnMacFailures === s.akaRuns) {
       process.stderr.write(`--k/--opc: every AUTN in the capture (${s.akaRuns}) failed the USIM's MAC check: wrong K or OPc/OP for this subscriber\n`);
       return 1;
