@@ -32,7 +32,7 @@ export interface DecipherRun {
   /** Called for each NAS message in capture order. */
   onReport?: (r: NasReport) => void;
   onNote?: (n: FrameNote) => void;
-  onProgress?: (frames: number) => void;
+  onProgress?: (frames: number, offset: number) => void;
 }
 
 export function decipherCapture(path: string, o: DecipherOptions, cb: Omit<DecipherRun, 'decipherer'> & { outPath?: string }): { d: Decipherer; framesRead: number } {
@@ -51,7 +51,7 @@ export function decipherCapture(path: string, o: DecipherOptions, cb: Omit<Decip
       const rec = ev.record;
       framesRead++;
       d.summary.frames = framesRead;
-      if (cb.onProgress && framesRead % 2048 === 0) cb.onProgress(framesRead);
+      if (cb.onProgress && framesRead % 2048 === 0) cb.onProgress(framesRead, rec.offset);
       const dec = decodeFrame(rec.linkType, rec.data);
       if (dec.note) note(rec.frame, dec.note);
       for (const p of dec.payloads) {

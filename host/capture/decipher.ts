@@ -260,7 +260,7 @@ export class Decipherer {
   private smcContext(ue: UeState, inner: Uint8Array, note: (s: string) => void): Context | null {
     let f: ReturnType<typeof smcFields>;
     try { f = smcFields(inner); } catch (e) { note((e as Error).message); return null; }
-    if (f.eap) this.eapSuccess(ue, f.eap, f.ngKsi, f.abba);
+    if (f.eap) this.eapSuccess(ue, f.eap, f.abba);
     const ksi = f.ngKsi & 7;
     if (f.ngKsi & 8) { note(`SMC names a mapped context (TSC 1, KSI ${ksi}): it comes from an EPS KASME this N2 capture does not carry`); return null; }
     if (f.hdp) {
@@ -321,7 +321,7 @@ export class Decipherer {
       return;
     }
     if (dir === 'DL' && t === 0x5a) { // AUTHENTICATION RESULT (TS 24.501 8.2.5): EAP message (LV-E), ABBA
-      try { const r = parseAuthenticationResult(m); this.eapSuccess(ue, r.eap, r.ngKsi & 7, r.abba); } catch (e) { note((e as Error).message); }
+      try { const r = parseAuthenticationResult(m); this.eapSuccess(ue, r.eap, r.abba); } catch (e) { note((e as Error).message); }
     }
   }
 
@@ -329,13 +329,13 @@ export class Decipherer {
   private readonly eapKausf = new Map<UeState, { kausf: Uint8Array; ngKsi: number; abba: Uint8Array; supi: string; snn: string }>();
 
   /** EAP-Success → KSEAF = A.6(KAUSF), KAMF = A.7(KSEAF, SUPI, ABBA) (TS 33.501 6.1.3.1 steps 9–12). */
-  private eapSuccess(ue: UeState, eap: Uint8Array, ngKsi: number, abba?: Uint8Array): void {
+  private eapSuccess(ue: UeState, eap: Uint8Array, abba?: Uint8Array): void {
     const run = this.eapKausf.get(ue);
     if (!run || eap[0] !== EAP_CODE.SUCCESS) return;
     this.eapKausf.delete(ue);
     const kseaf = this.fw.keys.kseaf({ kausf: run.kausf, snn: run.snn });
+    // the ngKSI of the run is the one its AUTHENTICATION REQUEST assigned (TS 24.501 5.4.1.2.2.3)
     ue.pending.set(run.ngKsi, this.fw.keys.kamf({ kseaf, supi: run.supi, abba: abba ?? run.abba }));
-    void ngKsi;
   }
 
   /** N2 handover: the NASC (TS 24.501 9.11.3.70 Intra N1 mode NAS transparent container: NAS-MAC,

@@ -158,20 +158,14 @@ export function walkNgap(d: Uint8Array): NgapSummary {
   return out;
 }
 
-/** PDUSessionResourceSetupListSUReq / …CxtReq: SEQUENCE (SIZE(1..256)) OF items whose root starts
- *  ext bit, optional-field flags, pDUSessionID (0..255), then pDUSessionNAS-PDU when its flag is set.
- *  Only SUReq items carry a NAS-PDU as their first optional field (flags: NAS-PDU, iE-Extensions);
- *  CxtReq items (flags: NAS-PDU, iE-Extensions too) have the same prefix. */
+/** PDUSessionResourceSetupListSUReq / …CxtReq (TS 38.413 9.3.1.x): SEQUENCE (SIZE(1..256)) OF items
+ *  whose root starts with the extension bit, the optional-field flags (NAS-PDU first), padding and
+ *  pDUSessionID (0..255, one octet), then the NAS-PDU when its flag is set. The rest of an item
+ *  (S-NSSAI, transfer) is not walked, so only the first item's NAS-PDU is read. */
 function sessionListNas(v: Uint8Array): Uint8Array[] {
   const c = new Cursor(v);
-  const n = c.byte() + 1;
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const flags = c.byte();
-    c.byte(); // pDUSessionID
-    if (!(flags & 0x40)) return out; // no NAS-PDU in this item: the rest of the item is not walked, stop
-    out.push(c.bytes(c.length()));
-    return out; // the item's further fields are not walked: one NAS-PDU per list is what this walker reads
-  }
-  return out;
+  c.byte();                      // item count − 1
+  const flags = c.byte();
+  c.byte();                      // pDUSessionID
+  return flags & 0x40 ? [c.bytes(c.length())] : [];
 }

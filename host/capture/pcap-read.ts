@@ -13,6 +13,8 @@ export interface CaptureRecord {
   linkType: number;
   iface: number;
   data: Uint8Array;       // a copy: safe to keep
+  /** File offset after this record (progress). */
+  offset: number;
 }
 
 export class CaptureFormatError extends Error {}
@@ -71,7 +73,7 @@ function* readPcap(r: ChunkReader): Generator<ReadEvent> {
     if (len > 0x4000000) { yield { kind: 'note', frame, text: `record length ${len} is not plausible: capture ends here` }; return; }
     if (!r.need(len)) { yield { kind: 'note', frame, text: `truncated record (${r.remaining} of ${len} octets): capture ends here` }; return; }
     const data = new Uint8Array(r.take(len));
-    yield { kind: 'record', record: { frame, timeUs: u32(rh, 0) * 1e6 + (nano ? u32(rh, 4) / 1000 : u32(rh, 4)), linkType, iface: 0, data } };
+    yield { kind: 'record', record: { frame, timeUs: u32(rh, 0) * 1e6 + (nano ? u32(rh, 4) / 1000 : u32(rh, 4)), linkType, iface: 0, data, offset: r.offset } };
   }
 }
 
@@ -121,7 +123,7 @@ function* readPcapng(r: ChunkReader): Generator<ReadEvent> {
       const ifc = ifaces[iface];
       if (!ifc) { yield { kind: 'note', frame, text: `packet names interface ${iface}, which no Interface Description Block defined: skipped` }; continue; }
       if (off + cap > body.length) { yield { kind: 'note', frame, text: 'packet block shorter than its captured length: skipped' }; continue; }
-      yield { kind: 'record', record: { frame, timeUs: Number(ts) / (ifc.unitsPerSec / 1e6), linkType: ifc.linkType, iface, data: new Uint8Array(body.subarray(off, off + cap)) } };
+      yield { kind: 'record', record: { frame, timeUs: Number(ts) / (ifc.unitsPerSec / 1e6), linkType: ifc.linkType, iface, data: new Uint8Array(body.subarray(off, off + cap)), offset: r.offset } };
     }
   }
 }

@@ -71,7 +71,10 @@ export const decipherCommand: Command = {
         outPath: a.o,
         onReport: (r) => console.log(a.json ? JSON.stringify(r) : line(r)),
         onNote: (n) => { notes.push(`frame ${n.frame}: ${n.note}`); if (!a.json) console.log(`${String(n.frame).padStart(6)}  note: ${n.note}`); },
-        onProgress: tty && size > 1 << 20 ? (f) => process.stderr.write(`\r${f} frames read…`) : undefined,
+        onProgress: tty && size > 1 << 20 ? (f, at) => {
+          const pct = Math.min(100, Math.floor((100 * at) / size)), bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
+          process.stderr.write(`\r[${bar}] ${String(pct).padStart(3)} %  ${f} frames`);
+        } : undefined,
       });
     } catch (e) {
       if (e instanceof CaptureFormatError) throw new InputError('CAPTURE', `${shown(path)} ${e.message}`);
