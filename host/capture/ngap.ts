@@ -100,6 +100,20 @@ export function handoverRequest(amfUeId: number, nasc: Uint8Array): Uint8Array {
   ]);
 }
 
+/** PDUSessionResourceSetupRequest (TS 38.413 9.2.1.1) with one PDUSessionResourceSetupItemSUReq
+ *  carrying a NAS-PDU (a 5GSM message in a DL NAS TRANSPORT): pDUSessionID, the NAS-PDU, S-NSSAI
+ *  (SST only) and an empty PDUSessionResourceSetupRequestTransfer. For hand-made test captures. */
+export function pduSessionResourceSetupRequest(amfUeId: number, ranUeId: number, pduSessionId: number, nas: Uint8Array, sst = 1): Uint8Array {
+  // item: ext 0, NAS-PDU present 1, iE-Extensions 0, pad; pDUSessionID; NAS-PDU;
+  // S-NSSAI: ext 0, sD 0, iE-Extensions 0, sST (8 bits, not aligned), pad; transfer (open: 3 octets, no IEs)
+  const item = [0x40, pduSessionId & 0xff, ...octetString(nas), (sst >> 3) & 0x1f, (sst << 5) & 0xe0, 3, 0x00, 0x00, 0x00];
+  return initiating(PROC.PDUSessionResourceSetup, CRIT.reject, [
+    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
+    ie(IE.RAN_UE_NGAP_ID, CRIT.reject, bigUint(ranUeId, 2)),
+    ie(IE.PDUSessionResourceSetupListSUReq, CRIT.reject, [0x00, ...item]),
+  ]);
+}
+
 // ---- walking ----
 
 export interface NgapSummary {

@@ -15,6 +15,8 @@ import { n2Frames, type N2Message } from '../../host/capture/n2-capture.js';
 import { pcapBytes, pcapngBytes, LINKTYPE } from '../../host/capture/pcap-write.js';
 import { decodeFrame } from '../../host/capture/packet.js';
 import { ethernet, ipv6Packet, mac, n2Frame } from '../../host/capture/n2-build.js';
+import { pduSessionResourceSetupRequest } from '../../host/capture/ngap.js';
+import { spawnSync } from 'node:child_process';
 import { World, guti, withSubscriber } from '../../host/scenarios/setup.js';
 import { Amf } from '../../host/network/amf.js';
 
@@ -126,6 +128,25 @@ describe('decipher: hand-made captures', () => {
       const last2 = reports.slice(-2);
       expect(last2.map((r) => r.frame)).toEqual([frames.length - 1, frames.length - 1]);
       expect(last2.map((r) => r.mac)).toEqual(['verified', 'verified']);
+    } finally { t.done(); }
+  });
+
+  it('a NAS-PDU inside a PDUSessionResourceSetupRequest item (TS 38.413 9.2.1.1): found by the walker, verified; tshark sees the same PDU session and NAS message', () => {
+    const t = tempDir();
+    try {
+      const frames = n2Frames(registeredUe(9, 1).messages);
+      const last = frames[frames.length - 1];
+      const p = decodeFrame(LINKTYPE.ETHERNET, last.data).payloads[0];
+      if (p.kind !== 'ngap') throw new Error('not NGAP');
+      const dlNas = registeredUe(9, 1).dl[0].message; // the same seed: the same keys and message
+      const m = pduSessionResourceSetupRequest(last.amfUeId!, last.ranUeId, 5, dlNas);
+      const f = capture([...frames.slice(0, -1), { timeUs: last.timeUs, data: n2Frame({ ip: p.src, mac: 0x10 }, { ip: p.dst, mac: 1 }, false, [{ stream: 1, tsn: p.tsn, data: m }], 0x1001) }], t.dir);
+      const r = decipher(f).reports.at(-1)!;
+      expect(r).toMatchObject({ frame: frames.length, direction: 'DL', mac: 'verified', plain: hex(CUC) });
+      if (spawnSync('tshark', ['-v']).status === 0 || process.env.CI) {
+        const ts = spawnSync('tshark', ['-r', f, '-Y', `frame.number == ${frames.length}`, '-T', 'fields', '-e', 'ngap.procedureCode', '-e', 'ngap.pDUSessionID', '-e', 'nas_5gs.security_header_type', '-e', '_ws.expert.severity', '-e', '_ws.malformed'], { encoding: 'utf8' });
+        expect(ts.stdout.replace(/\n$/, '').split('\t')).toEqual(['29', '5', '2', '', '']); // no expert info, not malformed
+      }
     } finally { t.done(); }
   });
 
