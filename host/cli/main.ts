@@ -19,8 +19,9 @@ import { profileCommand } from './profile-command.js';
 import { conformanceCommand } from './conformance-command.js';
 import { takeVariant } from './variant-flag.js';
 import { defaultVariant, setDefaultVariant, type Variant } from '../firmware/variant.js';
+import { decipherCommand } from './decipher-command.js';
 
-const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, runCommand, abiCommand, ...usimCommands, profileCommand, conformanceCommand];
+const commands: Command[] = [demoCommand, kdfCommand, deriveCommand, nasCommand, runCommand, abiCommand, ...usimCommands, profileCommand, conformanceCommand, decipherCommand];
 const batchOps: BatchOp[] = [...kdfBatchOps, ...nasBatchOps, ...usimBatchOps];
 
 /** The answer object for one batch input line. Errors never carry the line's text: a JSON

@@ -4,6 +4,8 @@
  */
 import { runMobility, type MobilityOptions, type MobilitySummary } from '../scenarios/mobility.js';
 import { shown } from '../errors.js';
+import { withSubscriber } from '../scenarios/setup.js';
+import { runWithCapture } from '../capture/scenario-capture.js';
 import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
 import type { Command } from './registry.js';
 
@@ -16,6 +18,15 @@ export function authOptions(a: Record<string, any>): { auth?: '5g-aka' | 'eap-ak
   if (a['eap-success'] !== undefined && a.auth !== 'eap-aka-prime') throw new UsageError('--eap-success', 'needs --auth eap-aka-prime');
   return { auth: a.auth, eapSuccessIn: a['eap-success'] };
 }
+
+/** Every scenario: write its NAS messages as an N2 capture, and choose the subscriber (so a user
+ *  can decipher the run's own capture). Defaults: the sample subscriber of host/scenarios/setup.ts. */
+export const CAPTURE_FLAGS: FlagSpec[] = [
+  { name: 'pcap', kind: 'text', help: 'write the NAS messages as an N2 capture (Ethernet/IPv4/SCTP/NGAP) to FILE' },
+  { name: 'k', kind: 'hex', len: 16, help: 'subscriber K (default: TS 35.208 Test Set 1)' },
+  { name: 'opc', kind: 'hex', len: 16, help: 'subscriber OPc (default: TS 35.208 Test Set 1)' },
+  { name: 'supi', kind: 'text', help: 'subscriber IMSI, 6–15 digits, MNC of 2 digits (default 001010000000001)' },
+];
 
 const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'horizontal', kind: 'bool', help: 'source AMF policy: derive KAMF′ (default)' },
@@ -105,7 +116,8 @@ export const runCommand: Command = {
     const [name, ...extra] = p.positionals;
     if (!name || p.flags.has('help')) {
       // --help asked for: stdout, exit 0; no scenario named: usage on stderr, exit 2 (issue 17)
-      const text = ['ue-keys run SCENARIO [flags] [--json]', '', ...Object.entries(scenarios).map(([n, s]) => `  run ${n} ${usage(s.flags)}`)].join('\n');
+      const text = ['ue-keys run SCENARIO [flags] [--json]', '', ...Object.entries(scenarios).map(([n, s]) => `  run ${n} ${usage(s.flags)}`),
+        '', `  every scenario also takes ${usage(CAPTURE_FLAGS)}`].join('\n');
       if (name || p.flags.has('help')) { console.log(text); return 0; }
       process.stderr.write(text + '\n');
       return 2;
@@ -113,7 +125,19 @@ export const runCommand: Command = {
     const s = Object.hasOwn(scenarios, name) ? scenarios[name] : undefined;
     if (!s) throw new UsageError('SCENARIO', `must be one of ${Object.keys(scenarios).join(', ')}, got ${shown(name)}`);
     if (extra.length) throw unexpected(`run ${name}`, extra[0]);
-    s.run(applySpecs(s.flags, p.flags, `run ${name}`));
+    const a = applySpecs([...s.flags, ...CAPTURE_FLAGS], p.flags, `run ${name}`);
+    const supi = a.supi === undefined ? undefined : String(a.supi).replace(/^imsi-/, '');
+    if (supi !== undefined && !/^[0-9]{6,15}$/.test(supi)) throw new UsageError('--supi', `must be an IMSI of 6–15 digits, got ${supi.length} characters`);
+    if (a.pcap !== undefined && a.compare) throw new UsageError('--pcap', 'cannot be used with --compare (a table of many runs)');
+    const go = () => withSubscriber({ supi, k: a.k, opc: a.opc }, () => s.run(a));
+    if (a.pcap === undefined) { go(); return 0; }
+    let frames: number;
+    try { frames = runWithCapture(a.pcap, go).frames; } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code && typeof (e as NodeJS.ErrnoException).syscall === 'string') throw new UsageError('--pcap', `cannot write ${shown(a.pcap)} (${code})`);
+      throw e;
+    }
+    process.stderr.write(`wrote ${frames} N2 frame${frames === 1 ? '' : 's'} to ${a.pcap}\n`);
     return 0;
   },
 };

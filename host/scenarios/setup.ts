@@ -28,6 +28,17 @@ export const SUBSCRIBER = {
 };
 export const PLMN = Uint8Array.of(0x00, 0xf1, 0x10);
 
+/** Run `f` with another subscriber (`ue-keys run … --k --opc --supi`, so a user can decipher the
+ *  run's own capture): the UDM, the USIM and the SUCI/SNN use it; MCC/MNC come from the SUPI with a
+ *  2-digit MNC (DEFAULT_MNC_DIGITS). The sample subscriber is restored afterwards. */
+export function withSubscriber<T>(s: { supi?: string; k?: Uint8Array; opc?: Uint8Array }, f: () => T): T {
+  const saved = { ...SUBSCRIBER };
+  if (s.supi) Object.assign(SUBSCRIBER, { supi: s.supi, mcc: s.supi.slice(0, 3), mnc: s.supi.slice(3, 5) });
+  if (s.k) SUBSCRIBER.k = s.k;
+  if (s.opc) SUBSCRIBER.opc = s.opc;
+  try { return f(); } finally { Object.assign(SUBSCRIBER, saved); }
+}
+
 export function guti(amfRegionId: number, tmsi: number): Uint8Array {
   return M.encodeGuti({ plmn: PLMN, amfRegionId, amfSetId: 1, amfPointer: 1, tmsi });
 }

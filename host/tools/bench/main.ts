@@ -32,5 +32,6 @@ if (!only || only === 'kdf') benchKdf();
 if (!only || only === 'nas') benchNas();
 if (!only || only === 'usim') benchUsim();
 if (!only || only === 'ue') benchUe();
+if (!only || only.startsWith('decipher')) { (await import('./decipher.js')).benchDecipher(process.argv.slice(2)); if (only === 'decipher-child') process.exit(0); }
 sizes();
 console.log(`\nload average at the end: ${load()}`);
