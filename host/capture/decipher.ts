@@ -124,10 +124,11 @@ export class Decipherer {
     if (!id) return;
     if (id.kind === 'suci') {
       ue.snn ??= snnOfPlmn(id.plmn);
-      const supi = id.supi ?? this.o.deconceal?.(id);
+      let supi = id.supi, why = '';
+      try { supi ??= this.o.deconceal?.(id); } catch (e) { why = e instanceof Error ? e.message : 'not recovered'; }
       if (supi) ue.supi ??= supi;
       else if (!this.o.supi) {
-        ue.suciNote = `concealed SUCI (protection scheme ${id.scheme}): give --supi or --hn-key`;
+        ue.suciNote = why ? `concealed SUCI (protection scheme ${id.scheme}): --hn-key did not recover the SUPI: ${why}` : `concealed SUCI (protection scheme ${id.scheme}): give --supi or --hn-key`;
         if (!this.summary.concealedSuci.includes(`UE ${ue.id}: ${ue.suciNote}`)) this.summary.concealedSuci.push(`UE ${ue.id}: ${ue.suciNote}`);
       }
     } else if (id.kind === 'guti') ue.snn ??= snnOfPlmn(id.plmn);
