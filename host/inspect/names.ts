@@ -17,7 +17,7 @@ import { readNames, readWasm } from './wasm.js';
 const FAST = ['--use', 'UE_KEYS_FAST=1', '--shrinkLevel', '0'];
 const ENTRIES: Record<ModuleFile, [string, string[]]> = {
   ue: ['assembly/me/index.ts', []], usim: ['assembly/usim/index.ts', []], 'ue-vectors': ['assembly/me/vectors.ts', []],
-  'ue-fast': ['assembly/me/index.ts', FAST], 'usim-fast': ['assembly/usim/index.ts', FAST],
+  'ue-fast': ['assembly/me/index.ts', FAST], 'usim-fast': ['assembly/usim/index.ts', FAST], 'ue-vectors-fast': ['assembly/me/vectors.ts', FAST],
 };
 
 export interface FunctionNames { names: Map<number, string>; source: 'name section of the release build rebuilt with --debug' | 'export names only' }
