@@ -14,9 +14,11 @@
 //    16 bits in the upper half, s_L) computed once when the cell is made: X1 = s11L ‖ s9H is one OR
 //    where crypto/zuc.ts shifts both cells every round (each cell takes part in eight rounds);
 //  - the LFSR feedback 2^15 s15 + 2^17 s13 + 2^21 s10 + 2^20 s4 + (1 + 2^8) s0 (3.2) is summed in
-//    64 bits (< 2^53) and reduced once, s16 = (f − 1) mod (2^31 − 1) + 1: the value in
-//    [1, 2^31 − 1] congruent to f, which is also the "if s16 = 0 then s16 = 2^31 − 1" rule of 3.2
-//    (f ≥ 257 since every cell is ≥ 1, so f − 1 does not wrap);
+//    64 bits (f < 2^53) and reduced by two folds x = (x mod 2^31) + (x >> 31) (2^31 ≡ 1): the
+//    first leaves < 2^31 + 2^22, the second the value in [1, 2^31 − 1] congruent to f (a positive
+//    multiple of 2^31 − 1 folds to 2^31 − 1, never 0), which is also the "if s16 = 0 then
+//    s16 = 2^31 − 1" rule of 3.2 (every cell is ≥ 1, so f ≥ 257). No division: a hardware divide
+//    can take operand-dependent time, and f is key-derived;
 //  - S = (S0, S1, S0, S1) by byte (3.4.2): L1/L2's result is stored once and its four bytes read
 //    back as table indices (the S-box lookups cost no shift-and-mask per byte);
 //  - 128-EIA3 (Doc 1, 4.4) takes 32 message bits per keystream word, inside the round that makes
@@ -151,7 +153,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c0 * 257 + (((((((c10 << 1) + c4) << 3) + c13) << 2) + c15) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c0 = (f - 1) % P31 + 1; w = <u32>c0; h0 = w >>> 15; l0 = w << 16;
+    f = (f & P31) + (f >> 31); c0 = (f & P31) + (f >> 31); w = <u32>c0; h0 = w >>> 15; l0 = w << 16;
     // round 1: s_i is c1, c2, …, c0
     W = (((h0 << 16) | (l15 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 4) ^ be32(W ^ (l3 | h1)), 4);
@@ -160,7 +162,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c1 * 257 + (((((((c11 << 1) + c5) << 3) + c14) << 2) + c0) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c1 = (f - 1) % P31 + 1; w = <u32>c1; h1 = w >>> 15; l1 = w << 16;
+    f = (f & P31) + (f >> 31); c1 = (f & P31) + (f >> 31); w = <u32>c1; h1 = w >>> 15; l1 = w << 16;
     // round 2: s_i is c2, c3, …, c1
     W = (((h1 << 16) | (l0 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 8) ^ be32(W ^ (l4 | h2)), 8);
@@ -169,7 +171,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c2 * 257 + (((((((c12 << 1) + c6) << 3) + c15) << 2) + c1) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c2 = (f - 1) % P31 + 1; w = <u32>c2; h2 = w >>> 15; l2 = w << 16;
+    f = (f & P31) + (f >> 31); c2 = (f & P31) + (f >> 31); w = <u32>c2; h2 = w >>> 15; l2 = w << 16;
     // round 3: s_i is c3, c4, …, c2
     W = (((h2 << 16) | (l1 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 12) ^ be32(W ^ (l5 | h3)), 12);
@@ -178,7 +180,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c3 * 257 + (((((((c13 << 1) + c7) << 3) + c0) << 2) + c2) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c3 = (f - 1) % P31 + 1; w = <u32>c3; h3 = w >>> 15; l3 = w << 16;
+    f = (f & P31) + (f >> 31); c3 = (f & P31) + (f >> 31); w = <u32>c3; h3 = w >>> 15; l3 = w << 16;
     // round 4: s_i is c4, c5, …, c3
     W = (((h3 << 16) | (l2 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 16) ^ be32(W ^ (l6 | h4)), 16);
@@ -187,7 +189,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c4 * 257 + (((((((c14 << 1) + c8) << 3) + c1) << 2) + c3) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c4 = (f - 1) % P31 + 1; w = <u32>c4; h4 = w >>> 15; l4 = w << 16;
+    f = (f & P31) + (f >> 31); c4 = (f & P31) + (f >> 31); w = <u32>c4; h4 = w >>> 15; l4 = w << 16;
     // round 5: s_i is c5, c6, …, c4
     W = (((h4 << 16) | (l3 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 20) ^ be32(W ^ (l7 | h5)), 20);
@@ -196,7 +198,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c5 * 257 + (((((((c15 << 1) + c9) << 3) + c2) << 2) + c4) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c5 = (f - 1) % P31 + 1; w = <u32>c5; h5 = w >>> 15; l5 = w << 16;
+    f = (f & P31) + (f >> 31); c5 = (f & P31) + (f >> 31); w = <u32>c5; h5 = w >>> 15; l5 = w << 16;
     // round 6: s_i is c6, c7, …, c5
     W = (((h5 << 16) | (l4 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 24) ^ be32(W ^ (l8 | h6)), 24);
@@ -205,7 +207,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c6 * 257 + (((((((c0 << 1) + c10) << 3) + c3) << 2) + c5) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c6 = (f - 1) % P31 + 1; w = <u32>c6; h6 = w >>> 15; l6 = w << 16;
+    f = (f & P31) + (f >> 31); c6 = (f & P31) + (f >> 31); w = <u32>c6; h6 = w >>> 15; l6 = w << 16;
     // round 7: s_i is c7, c8, …, c6
     W = (((h6 << 16) | (l5 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 28) ^ be32(W ^ (l9 | h7)), 28);
@@ -214,7 +216,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c7 * 257 + (((((((c1 << 1) + c11) << 3) + c4) << 2) + c6) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c7 = (f - 1) % P31 + 1; w = <u32>c7; h7 = w >>> 15; l7 = w << 16;
+    f = (f & P31) + (f >> 31); c7 = (f & P31) + (f >> 31); w = <u32>c7; h7 = w >>> 15; l7 = w << 16;
     // round 8: s_i is c8, c9, …, c7
     W = (((h7 << 16) | (l6 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 32) ^ be32(W ^ (l10 | h8)), 32);
@@ -223,7 +225,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c8 * 257 + (((((((c2 << 1) + c12) << 3) + c5) << 2) + c7) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c8 = (f - 1) % P31 + 1; w = <u32>c8; h8 = w >>> 15; l8 = w << 16;
+    f = (f & P31) + (f >> 31); c8 = (f & P31) + (f >> 31); w = <u32>c8; h8 = w >>> 15; l8 = w << 16;
     // round 9: s_i is c9, c10, …, c8
     W = (((h8 << 16) | (l7 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 36) ^ be32(W ^ (l11 | h9)), 36);
@@ -232,7 +234,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c9 * 257 + (((((((c3 << 1) + c13) << 3) + c6) << 2) + c8) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c9 = (f - 1) % P31 + 1; w = <u32>c9; h9 = w >>> 15; l9 = w << 16;
+    f = (f & P31) + (f >> 31); c9 = (f & P31) + (f >> 31); w = <u32>c9; h9 = w >>> 15; l9 = w << 16;
     // round 10: s_i is c10, c11, …, c9
     W = (((h9 << 16) | (l8 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 40) ^ be32(W ^ (l12 | h10)), 40);
@@ -241,7 +243,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c10 * 257 + (((((((c4 << 1) + c14) << 3) + c7) << 2) + c9) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c10 = (f - 1) % P31 + 1; w = <u32>c10; h10 = w >>> 15; l10 = w << 16;
+    f = (f & P31) + (f >> 31); c10 = (f & P31) + (f >> 31); w = <u32>c10; h10 = w >>> 15; l10 = w << 16;
     // round 11: s_i is c11, c12, …, c10
     W = (((h10 << 16) | (l9 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 44) ^ be32(W ^ (l13 | h11)), 44);
@@ -250,7 +252,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c11 * 257 + (((((((c5 << 1) + c15) << 3) + c8) << 2) + c10) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c11 = (f - 1) % P31 + 1; w = <u32>c11; h11 = w >>> 15; l11 = w << 16;
+    f = (f & P31) + (f >> 31); c11 = (f & P31) + (f >> 31); w = <u32>c11; h11 = w >>> 15; l11 = w << 16;
     // round 12: s_i is c12, c13, …, c11
     W = (((h11 << 16) | (l10 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 48) ^ be32(W ^ (l14 | h12)), 48);
@@ -259,7 +261,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c12 * 257 + (((((((c6 << 1) + c0) << 3) + c9) << 2) + c11) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c12 = (f - 1) % P31 + 1; w = <u32>c12; h12 = w >>> 15; l12 = w << 16;
+    f = (f & P31) + (f >> 31); c12 = (f & P31) + (f >> 31); w = <u32>c12; h12 = w >>> 15; l12 = w << 16;
     // round 13: s_i is c13, c14, …, c12
     W = (((h12 << 16) | (l11 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 52) ^ be32(W ^ (l15 | h13)), 52);
@@ -268,7 +270,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c13 * 257 + (((((((c7 << 1) + c1) << 3) + c10) << 2) + c12) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c13 = (f - 1) % P31 + 1; w = <u32>c13; h13 = w >>> 15; l13 = w << 16;
+    f = (f & P31) + (f >> 31); c13 = (f & P31) + (f >> 31); w = <u32>c13; h13 = w >>> 15; l13 = w << 16;
     // round 14: s_i is c14, c15, …, c13
     W = (((h13 << 16) | (l12 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 56) ^ be32(W ^ (l0 | h14)), 56);
@@ -277,7 +279,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c14 * 257 + (((((((c8 << 1) + c2) << 3) + c11) << 2) + c13) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c14 = (f - 1) % P31 + 1; w = <u32>c14; h14 = w >>> 15; l14 = w << 16;
+    f = (f & P31) + (f >> 31); c14 = (f & P31) + (f >> 31); w = <u32>c14; h14 = w >>> 15; l14 = w << 16;
     // round 15: s_i is c15, c0, …, c14
     W = (((h14 << 16) | (l13 >>> 16)) ^ R1) + R2;
     if (mode == ZUC_MODE_XOR) store<u32>(dst, load<u32>(src, 60) ^ be32(W ^ (l1 | h15)), 60);
@@ -286,7 +288,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c15 * 257 + (((((((c9 << 1) + c3) << 3) + c12) << 2) + c14) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c15 = (f - 1) % P31 + 1; w = <u32>c15; h15 = w >>> 15; l15 = w << 16;
+    f = (f & P31) + (f >> 31); c15 = (f & P31) + (f >> 31); w = <u32>c15; h15 = w >>> 15; l15 = w << 16;
     src += 64; dst += 64;
   }
   let r = n & 15;
@@ -299,7 +301,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c0 * 257 + (((((((c10 << 1) + c4) << 3) + c13) << 2) + c15) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c0 = (f - 1) % P31 + 1; w = <u32>c0; h0 = w >>> 15; l0 = w << 16;
+    f = (f & P31) + (f >> 31); c0 = (f & P31) + (f >> 31); w = <u32>c0; h0 = w >>> 15; l0 = w << 16;
     if (r == 1) break;
     // round 1: s_i is c1, c2, …, c0
     W = (((h0 << 16) | (l15 >>> 16)) ^ R1) + R2;
@@ -309,7 +311,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c1 * 257 + (((((((c11 << 1) + c5) << 3) + c14) << 2) + c0) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c1 = (f - 1) % P31 + 1; w = <u32>c1; h1 = w >>> 15; l1 = w << 16;
+    f = (f & P31) + (f >> 31); c1 = (f & P31) + (f >> 31); w = <u32>c1; h1 = w >>> 15; l1 = w << 16;
     if (r == 2) break;
     // round 2: s_i is c2, c3, …, c1
     W = (((h1 << 16) | (l0 >>> 16)) ^ R1) + R2;
@@ -319,7 +321,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c2 * 257 + (((((((c12 << 1) + c6) << 3) + c15) << 2) + c1) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c2 = (f - 1) % P31 + 1; w = <u32>c2; h2 = w >>> 15; l2 = w << 16;
+    f = (f & P31) + (f >> 31); c2 = (f & P31) + (f >> 31); w = <u32>c2; h2 = w >>> 15; l2 = w << 16;
     if (r == 3) break;
     // round 3: s_i is c3, c4, …, c2
     W = (((h2 << 16) | (l1 >>> 16)) ^ R1) + R2;
@@ -329,7 +331,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c3 * 257 + (((((((c13 << 1) + c7) << 3) + c0) << 2) + c2) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c3 = (f - 1) % P31 + 1; w = <u32>c3; h3 = w >>> 15; l3 = w << 16;
+    f = (f & P31) + (f >> 31); c3 = (f & P31) + (f >> 31); w = <u32>c3; h3 = w >>> 15; l3 = w << 16;
     if (r == 4) break;
     // round 4: s_i is c4, c5, …, c3
     W = (((h3 << 16) | (l2 >>> 16)) ^ R1) + R2;
@@ -339,7 +341,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c4 * 257 + (((((((c14 << 1) + c8) << 3) + c1) << 2) + c3) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c4 = (f - 1) % P31 + 1; w = <u32>c4; h4 = w >>> 15; l4 = w << 16;
+    f = (f & P31) + (f >> 31); c4 = (f & P31) + (f >> 31); w = <u32>c4; h4 = w >>> 15; l4 = w << 16;
     if (r == 5) break;
     // round 5: s_i is c5, c6, …, c4
     W = (((h4 << 16) | (l3 >>> 16)) ^ R1) + R2;
@@ -349,7 +351,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c5 * 257 + (((((((c15 << 1) + c9) << 3) + c2) << 2) + c4) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c5 = (f - 1) % P31 + 1; w = <u32>c5; h5 = w >>> 15; l5 = w << 16;
+    f = (f & P31) + (f >> 31); c5 = (f & P31) + (f >> 31); w = <u32>c5; h5 = w >>> 15; l5 = w << 16;
     if (r == 6) break;
     // round 6: s_i is c6, c7, …, c5
     W = (((h5 << 16) | (l4 >>> 16)) ^ R1) + R2;
@@ -359,7 +361,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c6 * 257 + (((((((c0 << 1) + c10) << 3) + c3) << 2) + c5) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c6 = (f - 1) % P31 + 1; w = <u32>c6; h6 = w >>> 15; l6 = w << 16;
+    f = (f & P31) + (f >> 31); c6 = (f & P31) + (f >> 31); w = <u32>c6; h6 = w >>> 15; l6 = w << 16;
     if (r == 7) break;
     // round 7: s_i is c7, c8, …, c6
     W = (((h6 << 16) | (l5 >>> 16)) ^ R1) + R2;
@@ -369,7 +371,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c7 * 257 + (((((((c1 << 1) + c11) << 3) + c4) << 2) + c6) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c7 = (f - 1) % P31 + 1; w = <u32>c7; h7 = w >>> 15; l7 = w << 16;
+    f = (f & P31) + (f >> 31); c7 = (f & P31) + (f >> 31); w = <u32>c7; h7 = w >>> 15; l7 = w << 16;
     if (r == 8) break;
     // round 8: s_i is c8, c9, …, c7
     W = (((h7 << 16) | (l6 >>> 16)) ^ R1) + R2;
@@ -379,7 +381,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c8 * 257 + (((((((c2 << 1) + c12) << 3) + c5) << 2) + c7) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c8 = (f - 1) % P31 + 1; w = <u32>c8; h8 = w >>> 15; l8 = w << 16;
+    f = (f & P31) + (f >> 31); c8 = (f & P31) + (f >> 31); w = <u32>c8; h8 = w >>> 15; l8 = w << 16;
     if (r == 9) break;
     // round 9: s_i is c9, c10, …, c8
     W = (((h8 << 16) | (l7 >>> 16)) ^ R1) + R2;
@@ -389,7 +391,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c9 * 257 + (((((((c3 << 1) + c13) << 3) + c6) << 2) + c8) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c9 = (f - 1) % P31 + 1; w = <u32>c9; h9 = w >>> 15; l9 = w << 16;
+    f = (f & P31) + (f >> 31); c9 = (f & P31) + (f >> 31); w = <u32>c9; h9 = w >>> 15; l9 = w << 16;
     if (r == 10) break;
     // round 10: s_i is c10, c11, …, c9
     W = (((h9 << 16) | (l8 >>> 16)) ^ R1) + R2;
@@ -399,7 +401,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c10 * 257 + (((((((c4 << 1) + c14) << 3) + c7) << 2) + c9) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c10 = (f - 1) % P31 + 1; w = <u32>c10; h10 = w >>> 15; l10 = w << 16;
+    f = (f & P31) + (f >> 31); c10 = (f & P31) + (f >> 31); w = <u32>c10; h10 = w >>> 15; l10 = w << 16;
     if (r == 11) break;
     // round 11: s_i is c11, c12, …, c10
     W = (((h10 << 16) | (l9 >>> 16)) ^ R1) + R2;
@@ -409,7 +411,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c11 * 257 + (((((((c5 << 1) + c15) << 3) + c8) << 2) + c10) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c11 = (f - 1) % P31 + 1; w = <u32>c11; h11 = w >>> 15; l11 = w << 16;
+    f = (f & P31) + (f >> 31); c11 = (f & P31) + (f >> 31); w = <u32>c11; h11 = w >>> 15; l11 = w << 16;
     if (r == 12) break;
     // round 12: s_i is c12, c13, …, c11
     W = (((h11 << 16) | (l10 >>> 16)) ^ R1) + R2;
@@ -419,7 +421,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c12 * 257 + (((((((c6 << 1) + c0) << 3) + c9) << 2) + c11) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c12 = (f - 1) % P31 + 1; w = <u32>c12; h12 = w >>> 15; l12 = w << 16;
+    f = (f & P31) + (f >> 31); c12 = (f & P31) + (f >> 31); w = <u32>c12; h12 = w >>> 15; l12 = w << 16;
     if (r == 13) break;
     // round 13: s_i is c13, c14, …, c12
     W = (((h12 << 16) | (l11 >>> 16)) ^ R1) + R2;
@@ -429,7 +431,7 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c13 * 257 + (((((((c7 << 1) + c1) << 3) + c10) << 2) + c12) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c13 = (f - 1) % P31 + 1; w = <u32>c13; h13 = w >>> 15; l13 = w << 16;
+    f = (f & P31) + (f >> 31); c13 = (f & P31) + (f >> 31); w = <u32>c13; h13 = w >>> 15; l13 = w << 16;
     if (r == 14) break;
     // round 14: s_i is c14, c15, …, c13
     W = (((h13 << 16) | (l12 >>> 16)) ^ R1) + R2;
@@ -439,9 +441,10 @@ export function zucFastTablesInit(s0: usize, s1: usize): void {
     R1 = sbox(ctx, L1((W1 << 16) | (W2 >>> 16))); R2 = sbox(ctx, L2((W2 << 16) | (W1 >>> 16)));
     f = c14 * 257 + (((((((c8 << 1) + c2) << 3) + c11) << 2) + c13) << 15);
     if (mode == ZUC_MODE_INIT) f += <u64>(W >>> 1);
-    c14 = (f - 1) % P31 + 1; w = <u32>c14; h14 = w >>> 15; l14 = w << 16;
+    f = (f & P31) + (f >> 31); c14 = (f & P31) + (f >> 31); w = <u32>c14; h14 = w >>> 15; l14 = w << 16;
     if (r == 15) break;
   } while (false);
+
 
 
   // s_i is now c_((r + i) mod 16): c_k goes to slot k and its mirror, the base is r
