@@ -10,13 +10,14 @@
 
 import { loadBe32, storeBe32, clearTailBits } from "../lib/util";
 import { FAST } from "./variant";
-import { zucFastTablesInit, zucInitRoundsFast, eea3XorFast, eia3Fast } from "./zuc-fast";
+import { zucFastTablesInit, zucInitRoundsFast, eea3XorFast, eia3WordsFast } from "./zuc-fast";
 
 // ---- context layout ---------------------------------------------------------------------------
 const ZUC_S: usize = 0;        // 32 x u32 doubled ring holding s0..s15
 const ZUC_R1: usize = 128;
 const ZUC_R2: usize = 132;
 const ZUC_BASE: usize = 136;   // slot of s0 (0..15)
+const ZUC_ZP: usize = 140;     // fast build: the last keystream word of crypto/zuc-fast.ts
 const ZUC_IV: usize = 144;     // 16 bytes: the IV built by 128-EEA3 / 128-EIA3
 /** Bytes of a ZUC context (EEA3 and EIA3 need nothing more). */
 export const ZUC_CTX_LEN: usize = 160;
@@ -204,15 +205,18 @@ export function eia3(ctx: usize, ik: usize, count: u32, bearer: u32, direction: 
   let dirBit = (direction & 1) << 31;
   storeBe32(iv, count); storeBe32(iv + 4, w1); storeBe32(iv + 8, count ^ dirBit); storeBe32(iv + 12, w1 ^ (dirBit >>> 16));
   zucInit(ctx, ik, iv);
-  if (FAST) return eia3Fast(ctx, msg, bitLen);
   // z_i = the 32 keystream bits starting at bit i: taken from the window of words z[j] || z[j+1]
-  let zj = zucNext(ctx), zj1 = zucNext(ctx);
+  let zj = zucNext(ctx);
   let nBytes = (<usize>bitLen + 7) >>> 3;
   let T: u32 = 0;
   // T = ⊕ over i < LENGTH with M[i] = 1 of z_i, then T = T ⊕ z_LENGTH: the same as a message with
   // one extra bit M[LENGTH] = 1, so run over words 0 .. floor(LENGTH / 32) with that bit appended.
   let lastWord = <usize>(bitLen >>> 5);
-  for (let j: usize = 0; j <= lastWord; j++) {
+  let j: usize = 0;
+  // the fast build does the whole words (crypto/zuc-fast.ts), this loop the last one
+  if (FAST) { T = eia3WordsFast(ctx, msg, <u32>lastWord, zj); zj = load<u32>(ctx + ZUC_ZP); j = lastWord; }
+  let zj1 = zucNext(ctx);
+  for (; j <= lastWord; j++) {
     let m = messageWord(msg, nBytes, j);
     if (j == lastWord) {
       let r = bitLen & 31;  // message bits in this word

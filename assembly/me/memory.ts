@@ -34,8 +34,8 @@
 // | FS0 (FS0..3)  | 4096  | AES S-box in each byte position, computed at start                     |
 // | SNOW_TABLES   | 6144  | SNOW 3G S2 tables, full MULα and DIVα, computed at start              |
 // | SNOW_SCRATCH  | 2048  | f9 multiplication tables of one call; wiped                           |
-// | ZS0 (ZS0..3)  | 4096  | ZUC S-box in each byte position, computed at start                    |
-// | ZUC_SCRATCH   | 192   | EIA3 keystream words and window table of one call; wiped              |
+// | ZSB           | 512   | ZUC S-boxes S0 ‖ S1, copied at start (crypto/zuc-fast.ts)             |
+// | ZUC_SCRATCH   | 128   | EIA3 window table of one call; wiped                                  |
 
 /** Request mailbox (host → firmware). */
 export const IO_IN_PTR: usize = memory.data(4096, 16);

@@ -128,6 +128,19 @@ describe('fast build: NEA/NIA 1–3 against node:crypto (NEA2/NIA2) and host/ref
       }
     }
   });
+  it('128-NEA3/NIA3 on messages up to 4,032 octets (host/reference/zuc): the fast ZUC round engine runs n = 16q + r rounds in one call, r = n mod 16 in a tail copy that leaves after round r; every r with q = 15 and q = 62, and a bit tail in each last word', () => {
+    // NEA3 runs floor(LENGTH / 32) rounds in the engine, NIA3 floor(LENGTH / 32) (one per whole
+    // message word, 128-EIA3 Doc 1 4.4); LENGTH = 32(16q + r) + t with t in 0..31 covers both.
+    const key = seeded('zuc-long', 16), msg = seeded('zuc-long-msg', 4032);
+    for (const q of [15, 62]) {
+      for (let r = 0; r < 16; r++) {
+        const bits = 32 * (16 * q + r) + ((r * 7) & 31);
+        const x = { alg: 3, key, count: 0x5a5a0000 + bits, bearer: r, direction: q & 1, message: msg, bits };
+        expect(toHex(nasMac(fast, x)), `NIA3 bits=${bits}`).toBe(toHex(nia3Ref(key, x.count, x.bearer, x.direction, msg, bits)));
+        expect(toHex(nasCipher(fast, x)), `NEA3 bits=${bits}`).toBe(toHex(nea3Ref(key, x.count, x.bearer, x.direction, msg, bits)));
+      }
+    }
+  });
   it('128-NEA2: the 64-bit counter carries across its low 32 bits (COUNT ‖ BEARER ‖ DIRECTION ‖ 0^26 ends in ffffffff after 2^26 blocks; here the carry is forced by COUNT = ffffffff with a long message)', () => {
     // T1 = COUNT ‖ BEARER ‖ DIRECTION ‖ 0^26 ‖ 0^64: the low 64 bits start at 0, so the carry out of
     // the low 32 bits never happens for NAS lengths; node:crypto's aes-128-ctr increments all 128
