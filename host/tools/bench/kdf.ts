@@ -77,7 +77,6 @@ export function benchKdf(): void {
     measure('ue.wasm (small) kdf() via public API', () => small.kdf(key, 0x72, [DIR, COUNT])),
     measure('HMAC on @chainsafe/as-sha256 digest', () => hmacAsSha256(key, S)),
   ]);
-  console.log('  ue-fast.wasm kdf() with a firmware key handle (caller-owned key context): not in this build yet (row reserved)');
   table('KDF (A.13 KAMF′ input), a new key every call', [
     measure('node:crypto createHmac, S prepared once', (i) => createHmac('sha256', keys[i & 1023]).update(S).digest()),
     measure('ue-fast.wasm kdf() via public API', (i) => api.kdf(keys[i & 1023], 0x72, [DIR, COUNT])),
