@@ -186,7 +186,11 @@ export class Decipherer {
         ue.previous = ue.current; ue.current = prev; ctx = prev; count = c2; macOk = true;
       }
     }
-    this.commitCount(ctx, dir, count, note);
+    // TS 24.501 4.4.3.1 / 4.4.3.3: the receiver takes the estimated COUNT as its new value only
+    // for a message whose MAC verifies; a forged or foreign message must not move the overflow
+    // counter (it is still deciphered and reported, with the estimate)
+    if (macOk !== false) this.commitCount(ctx, dir, count, note);
+    else if (ctx.seen[dir === 'UL' ? 'ul' : 'dl'].has(count)) note(`duplicate ${dir} COUNT ${count}: retransmission or replay`);
     r.count = count;
     r.algorithm = `${ALG[ctx.nea]}/${ALGI[ctx.nia]}`;
     let plain: Uint8Array;
@@ -266,6 +270,10 @@ export class Decipherer {
     if (f.ngKsi & 8) { note(`SMC names a mapped context (TSC 1, KSI ${ksi}): it comes from an EPS KASME this N2 capture does not carry`); return null; }
     if (f.hdp) {
       if (!ue.current) { note('SMC with HDP = 1 but no current context to derive KAMF′ from'); return null; }
+      // seed 000: KAMF′ comes from "the current active KAMF identified by the received ngKSI". A UE
+      // rejects an SMC whose ngKSI names no current KAMF; the decipherer still tries the current
+      // one (it reports what is in the capture) and says so
+      if (ue.current.ngKsi !== ksi) note(`SMC with HDP = 1 names ngKSI ${ksi}, but the current context has ngKSI ${ue.current.ngKsi} (a UE rejects it); KAMF′ tried from the current KAMF`);
       if (ue.regReqCount === null) { note('SMC with HDP = 1 but no protected REGISTRATION REQUEST seen: its UL COUNT is unknown'); return null; }
       // seed 000 / TS 33.501 6.9.3: KAMF′ = A.13(KAMF, direction 0x00, UL COUNT of the Registration Request)
       const kamf = this.fw.keys.kamfPrime({ kamf: ue.current.kamf, direction: 0, count: ue.regReqCount });
@@ -274,7 +282,9 @@ export class Decipherer {
     const kamf = ue.pending.get(ksi) ?? ue.kamfs.get(ksi) ?? (ue.current && ue.current.ngKsi === ksi ? ue.current.kamf : undefined);
     if (!kamf) { note(`SMC names ngKSI ${ksi}, which no authentication in the capture gave this UE`); this.unknownKsi = true; return null; }
     const c = this.newContext(kamf, ksi, f.nea, f.nia);
-    if (ue.current && ue.current.kamf === kamf && ue.current.nea === f.nea && ue.current.nia === f.nia) { c.ul = ue.current.ul; c.dl = ue.current.dl; c.seen = ue.current.seen; }
+    // NAS COUNTs belong to the KAMF (TS 33.501 6.4.5, 6.7.2): an SMC that keeps the current KAMF
+    // and only changes the algorithms continues its COUNTs; only a new KAMF starts them at 0
+    if (ue.current && Buffer.from(ue.current.kamf).equals(Buffer.from(kamf))) { c.ul = ue.current.ul; c.dl = ue.current.dl; c.seen = ue.current.seen; }
     return c;
   }
 

@@ -102,6 +102,21 @@ describe('decipher: hand-made captures', () => {
     } finally { t.done(); }
   });
 
+  it('a message whose MAC fails does not move the COUNT (TS 24.501 4.4.3.1: the estimate is taken into use only for a message that passes the integrity check): a forged SQN 0x05 after DL COUNT 240 leaves COUNT 241 verifiable', () => {
+    const t = tempDir();
+    try {
+      const { messages, dl } = registeredUe(5, 241);
+      const tail = messages.length - 3; // the messages of DL COUNT 240, 241, 242
+      expect(dl.slice(-3).map((d) => d.count)).toEqual([240, 241, 242]);
+      // a copy of COUNT 240's message with its sequence number set to 0x05: it would be COUNT 0x105
+      const forged = Uint8Array.from(messages[tail].nas); forged[6] = 0x05;
+      const { reports } = decipher(capture(n2Frames([...messages.slice(0, tail + 1), { ...messages[tail], nas: forged }, ...messages.slice(tail + 1)]), t.dir));
+      const last = reports.slice(-3);
+      expect(last.map((r) => r.mac)).toEqual(['failed', 'verified', 'verified']);
+      expect(last.slice(1).map((r) => r.count)).toEqual([241, 242]);
+    } finally { t.done(); }
+  });
+
   it('two UEs interleaved (two gNBs, two SUPIs, one K): each tracked by its NGAP ids, every MAC verified', () => {
     const t = tempDir();
     try {

@@ -5,9 +5,9 @@
 // point where the paths must differ (deciphering).
 import { describe, expect, it } from 'vitest';
 import { countOperation } from '../../host/inspect/profile.js';
-import type { Firmware, ModuleName } from '../../host/firmware/loader.js';
+import type { Firmware } from '../../host/firmware/loader.js';
 // the build under test (tests/vitest.config.mjs: once per build); countOperation meters that file
-import { UE_FILE } from '../helpers.js';
+import { VARIANT } from '../helpers.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
 
 const KAMF = Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i);
@@ -20,7 +20,7 @@ function setup(fw: Firmware): void {
 }
 function unprotectCount(msg: Uint8Array): { instructions: number; status: number } {
   let status = -1;
-  const c = countOperation({ id: 'x', module: UE_FILE as ModuleName, title: '', setup, run: (fw) => { fw.begin(); const m = fw.put(msg); status = fw.tryCall('nas_unprotect', 0, 1, m, msg.length); } });
+  const c = countOperation({ id: 'x', module: 'ue', title: '', setup, run: (fw) => { fw.begin(); const m = fw.put(msg); status = fw.tryCall('nas_unprotect', 0, 1, m, msg.length); } }, VARIANT);
   return { instructions: c.instructions, status };
 }
 

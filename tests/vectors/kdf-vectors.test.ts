@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../../host/firmware/loader.js';
 import { KeyDerivation } from '../../host/firmware/keys.js';
-import { hex, toHex, vectorCases, UE_FILE } from '../helpers.js';
+import { hex, toHex, vectorCases, UE_FILE, VARIANT } from '../helpers.js';
 import { createHmac } from 'node:crypto';
 import { countOperation } from '../../host/inspect/profile.js';
 import type { Operation } from '../../host/inspect/operations.js';
@@ -118,9 +118,9 @@ describe('KDF examples from open-source test suites (not 3GPP-published)', () =>
 describe('HMAC pads computed once per key within one export (RFC 2104 key setup, kdfHold)', () => {
   it('derive_nas_keys (A.8 × 2 on one KAMF) costs < 1.75 × derive_alg_key (A.8 × 1), and their outputs agree', () => {
     const kamf = Uint8Array.from({ length: 32 }, (_, i) => 0x5b ^ (i * 13));
-    const op = (id: string, run: (fw: Firmware) => void): Operation => ({ id, module: UE_FILE as Operation['module'], title: id, run });
-    const one = countOperation(op('one', (fw) => { fw.begin(); const k = fw.put(kamf); fw.call('derive_alg_key', k, 2, 2); }));
-    const both = countOperation(op('both', (fw) => { fw.begin(); const k = fw.put(kamf); fw.call('derive_nas_keys', k, 2, 2); }));
+    const op = (id: string, run: (fw: Firmware) => void): Operation => ({ id, module: 'ue', title: id, run });
+    const one = countOperation(op('one', (fw) => { fw.begin(); const k = fw.put(kamf); fw.call('derive_alg_key', k, 2, 2); }), VARIANT);
+    const both = countOperation(op('both', (fw) => { fw.begin(); const k = fw.put(kamf); fw.call('derive_nas_keys', k, 2, 2); }), VARIANT);
     // the same KNASint either way (and A.8 as node:crypto computes it: KDF(KAMF, 0x69 ‖ 0x02 ‖ 0x00 0x01 ‖ 0x02 ‖ 0x00 0x01), 128 LSB)
     const want = createHmac('sha256', kamf).update(Buffer.from('69020001020001', 'hex')).digest('hex').slice(32);
     expect(toHex(one.fw.take(0, 16))).toBe(want);
