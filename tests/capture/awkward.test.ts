@@ -117,6 +117,33 @@ describe('decipher: hand-made captures', () => {
     } finally { t.done(); }
   });
 
+  it('an SMC that keeps the KAMF and changes the algorithms continues its NAS COUNTs (they belong to the KAMF, TS 33.501 6.4.5): the SMC at DL COUNT 260 verifies', () => {
+    const t = tempDir();
+    try {
+      let smc: Uint8Array = new Uint8Array(0);
+      const { messages, dl } = registeredUe(6, 258);
+      withSubscriber({}, () => {
+        // the same registration again (same seed: same keys and COUNTs), then the AMF's second SMC
+        tapScenario(() => {
+          const w = new World(6);
+          const amf = new Amf('AMF', w.trace);
+          const g = guti(1, 6);
+          w.initialRegistration(amf, g);
+          const nas = amf.find(g)!.nas;
+          for (let i = 0; i < 258; i++) nas.protectDownlink(2, CUC);
+          const next = nas.clone(); next.nea = 0; // same KAMF and KNASint (128-NIA2), 128-NEA0 selected
+          smc = w.securityModeCommand(amf, next);
+        });
+      });
+      expect(dl[dl.length - 1].count).toBe(259);
+      const { reports } = decipher(capture(n2Frames([...messages, { dir: 'dl', amf: 'AMF', nas: smc }]), t.dir));
+      const r = reports[reports.length - 1];
+      expect(r.messageType).toMatch(/SECURITY MODE COMMAND/);
+      expect(r.count).toBe(260);
+      expect(r.mac).toBe('verified');
+    } finally { t.done(); }
+  });
+
   it('two UEs interleaved (two gNBs, two SUPIs, one K): each tracked by its NGAP ids, every MAC verified', () => {
     const t = tempDir();
     try {
