@@ -94,15 +94,17 @@ export function buildDriver(bytes: Uint8Array, cases: Case[], { ioIn, ioOut }: {
     });
   }));
 
-  const section = (id: number, payload: number[]) => [id, ...uleb(payload.length), ...payload];
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  // concat, not push(...spread): the fast build's code section (about 90 KB) overflows the call
+  // stack when its bytes are spread as arguments
+  const section = (id: number, payload: number[]) => [id, ...uleb(payload.length)].concat(payload);
+  let out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   for (const x of secs) {
     if (x.id === 0) continue; // custom sections (names) are not needed
-    if (x.id === 1) out.push(...section(1, [...uleb(types.count + newTypes.length), ...types.rest, ...newTypes.flat()]));
-    else if (x.id === 3) out.push(...section(3, [...uleb(funcs.count + fnTypes.length), ...funcs.rest, ...fnTypes.flat()]));
-    else if (x.id === 7) out.push(...section(7, vec(exports)));
-    else if (x.id === 10) out.push(...section(10, [...uleb(code.count + bodies.length), ...code.rest, ...bodies.flat()]));
-    else out.push(...section(x.id, [...x.body]));
+    if (x.id === 1) out = out.concat(section(1, uleb(types.count + newTypes.length).concat(Array.from(types.rest), newTypes.flat())));
+    else if (x.id === 3) out = out.concat(section(3, uleb(funcs.count + fnTypes.length).concat(Array.from(funcs.rest), fnTypes.flat())));
+    else if (x.id === 7) out = out.concat(section(7, vec(exports)));
+    else if (x.id === 10) out = out.concat(section(10, uleb(code.count + bodies.length).concat(Array.from(code.rest), bodies.flat())));
+    else out = out.concat(section(x.id, Array.from(x.body)));
   }
   return { wasm: Uint8Array.from(out), exports: list };
 }
