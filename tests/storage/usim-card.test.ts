@@ -96,6 +96,7 @@ describe('Usim.create / open / powerOff in process', () => {
   });
   it('options that are not an object → InputError "options"; a bad K leaves nothing written and the medium blank', () => {
     expect(() => Usim.create(new MemoryMedium(8192), null as any)).toThrow(/^options must be an object/);
+    expect(() => Usim.create(new MemoryMedium(8192), 7 as any)).toThrow(/^options must be an object/);
     const m = new MemoryMedium(8192);
     expect(() => Usim.create(m, { supi: SUPI, k: new Uint8Array(15), opc: hex(OPC) })).toThrow(/^k must be 16 bytes/);
     expect(AtomicStore.open(m, { type: 'USIM' }).isBlank).toBe(true);
@@ -300,6 +301,8 @@ describe('images this process may read but not lock, sizes that are no image, fi
 describe('card file system rules found unpinned by the host/usim Stryker run', () => {
   it('EF IMSI of a 6-digit SUPI: length 04, type/parity nibble 1 (even), F filler, the rest of the 9 octets FF (TS 31.102 4.2.2)', () => {
     expect(toHex(encodeImsi('001010'))).toBe('04011010f0ffffffff');
+    expect(toHex(encodeImsi('0010101'))).toBe('0409101010ffffffff'); // odd count: parity 1, no filler
+    expect(() => encodeImsi(1234567 as any)).toThrow(/^supi must be an IMSI of 6\.\.15 digits/); // digits as a number are not a SUPI string
   });
   it('EF UST: the last service of the table (bit 8 of the last octet, n°136 in 17 octets) is read back', () => {
     expect([...decodeUst(encodeUst([136]))]).toEqual([136]);
