@@ -61,14 +61,17 @@ export function tapScenario<T>(run: () => T): { result: T; messages: TappedMessa
     add(t, { dir: 'ul', nas: r.message, plain: a[0], initial: true }, at);
     return r;
   });
-  wrapFw('securityModeCommand', (o, self, a, t) => {
+  // SECURITY MODE COMMAND in, COMPLETE/REJECT out, tapped at the device or (interworking) the
+  // firmware; a plain SECURITY MODE REJECT (no previous context) is its own plaintext
+  const smc = (o: Fn, self: object, a: any[], t: { trace: Trace }) => {
     const m: Uint8Array = a[0];
     add(t, { dir: 'dl', nas: m, plain: m.length > 7 ? m.subarray(7) : undefined });
     const at = t.trace.steps.length;
     const r = o.apply(self, a);
     add(t, { dir: 'ul', nas: r.response, plain: r.response[1] === 0 ? r.response : undefined }, at);
     return r;
-  });
+  };
+  wrapFw('securityModeCommand', smc);
 
   wrap('registrationRequest', (o, self, a) => {
     const at = self.trace.steps.length;
@@ -90,15 +93,7 @@ export function tapScenario<T>(run: () => T): { result: T; messages: TappedMessa
     return r;
   });
   for (const name of ['authenticationReject', 'authenticationResult']) wrap(name, (o, self, a) => { add(self, { dir: 'dl', nas: a[0], plain: a[0] }); return o.apply(self, a); });
-  wrap('securityModeCommand', (o, self, a) => {
-    const m: Uint8Array = a[0];
-    add(self, { dir: 'dl', nas: m, plain: m.length > 7 ? m.subarray(7) : undefined });
-    const at = self.trace.steps.length;
-    const r = o.apply(self, a);
-    // a plain SECURITY MODE REJECT (no previous context) is its own plaintext
-    add(self, { dir: 'ul', nas: r.response, plain: r.response[1] === 0 ? r.response : undefined }, at);
-    return r;
-  });
+  wrap('securityModeCommand', (o, self, a) => smc(o, self, a, self));
   wrap('identityRequest', (o, self, a) => {
     add(self, { dir: 'dl', nas: M.identityRequest(1), plain: M.identityRequest(1) });
     const r = o.apply(self, a);

@@ -10,12 +10,13 @@
 import { Firmware, wasmBytes, type ModuleFile, type RawExports } from '../firmware/loader.js';
 import { OPERATIONS, type Operation } from './operations.js';
 
-export type Variant = 'small' | 'fast';
+import { variantFile, type Variant } from '../firmware/variant.js';
+export type { Variant };
 export interface RecordedCall { writes: Array<{ addr: number; bytes: Uint8Array }>; fn: string; args: number[]; status: number; counted: boolean }
 export interface Recorded { id: string; module: 'ue' | 'usim'; calls: RecordedCall[]; hash: bigint }
 
 export function moduleFile(module: 'ue' | 'usim', variant: Variant): ModuleFile {
-  return variant === 'fast' ? (module === 'ue' ? 'ue-fast' : 'usim-fast') : module;
+  return variantFile(module, variant);
 }
 
 /** FNV-1a, 64-bit (the harness computes the same over the instance memory). */

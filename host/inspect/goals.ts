@@ -6,8 +6,9 @@
  *    size budget beyond the one page of memory (the static data must fit it, shown per module).
  * Operations are named by their OPERATIONS id (operations.ts).
  */
-export type Variant = 'fast' | 'small';
-export const VARIANTS: readonly Variant[] = ['fast', 'small'];
+// the builds themselves are named once, in the loader's room (firmware/variant.ts)
+import { VARIANTS, type Variant } from '../firmware/variant.js';
+export { VARIANTS, type Variant };
 
 /** Module roles: the ME firmware and the USIM module. */
 export type Role = 'ue' | 'usim';

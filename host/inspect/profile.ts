@@ -13,6 +13,7 @@
  */
 import { Firmware, wasmBytes, type ModuleFile, type RawExports } from '../firmware/loader.js';
 import { OPERATION_GOALS, SIZE_GOALS, VARIANTS, type Role, type Variant } from './goals.js';
+import { variantFile } from '../firmware/variant.js';
 import { PAGE, staticLayout, type Block } from './layout.js';
 import { meterModule } from './meter.js';
 import { releaseFunctionNames } from './names.js';
@@ -22,8 +23,8 @@ import { analyseBody, funcType, readWasm, typeBytes, type WasmInfo } from './was
 /** Module roles; each build has one file per role (MODULE_FILES). */
 export const MODULES: Role[] = ['ue', 'usim'];
 export const MODULE_FILES: Record<Variant, Record<Role, ModuleFile>> = {
-  small: { ue: 'ue', usim: 'usim' },
-  fast: { ue: 'ue-fast', usim: 'usim-fast' },
+  small: { ue: variantFile('ue', 'small'), usim: variantFile('usim', 'small') },
+  fast: { ue: variantFile('ue', 'fast'), usim: variantFile('usim', 'fast') },
 };
 export { SIZE_GOALS, OPERATION_GOALS, VARIANTS, type Variant };
 const TOP_FUNCTIONS = 20;
