@@ -224,12 +224,6 @@ export class Decipherer {
   /** COUNT from the 8-bit SQN (TS 24.501 4.4.3.1): the overflow counter of the last COUNT, plus
    *  one when the SQN went back (wrap); the same COUNT twice is flagged (a retransmission or
    *  replay), a jump forward says how many messages the capture lacks. */
-  private estimate(ctx: Context, dir: 'UL' | 'DL', sqn: number, note: (s: string) => void): number {
-    const count = this.peekCount(ctx, dir, sqn);
-    this.commitCount(ctx, dir, count, note);
-    return count;
-  }
-
   private peekCount(ctx: Context, dir: 'UL' | 'DL', sqn: number): number {
     const key = dir === 'UL' ? 'ul' : 'dl';
     const last = ctx[key];
@@ -357,7 +351,7 @@ export class Decipherer {
     this.summary.nasMessages++;
     if (c.length < 7 || !ue.current) { this.verdict(r, 'unverifiable', !ue.current ? 'NASC before any security context of this UE' : 'NASC shorter than 7 octets'); return r; }
     const cur = ue.current, kacf = (c[5] & 0x10) !== 0, nea = c[4] >> 4, nia = c[4] & 15;
-    const dlCount = this.estimate(cur, 'DL', c[6], () => {});   // the source AMF's DL COUNT, spent on the handover
+    const dlCount = this.peekCount(cur, 'DL', c[6]);   // the source AMF's DL COUNT, spent on the handover
     r.count = dlCount;
     r.algorithm = `${ALG[nea]}/${ALGI[nia]}`;
     if ((c[5] & 15) !== cur.ngKsi) { this.verdict(r, 'unverifiable', `NASC names ngKSI ${c[5] & 15}, not the current context's ${cur.ngKsi}: the UE aborts the handover (TS 33.501 6.9.2.3.4)`); return r; }
@@ -369,6 +363,7 @@ export class Decipherer {
     if (ok === null) this.verdict(r, 'unverifiable', '128-NIA0 (null integrity): no MAC to check');
     else this.verdict(r, ok ? 'verified' : 'failed');
     if (ok === false) return r; // the UE aborts the handover and keeps its context (TS 33.501 6.9.2.3.4)
+    this.commitCount(cur, 'DL', dlCount, () => {}); // as for any message: taken into use only once the MAC verifies
     if (kacf) next.dl = 0; // 6.9.2.3.3: the NASC takes DL 0 of KAMF′; counts start again
     else { next.ul = cur.ul; next.dl = cur.dl; next.seen = cur.seen; }
     ue.previous = cur;
