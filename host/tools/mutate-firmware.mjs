@@ -11,13 +11,20 @@
 // release build, the size is not; the size and profile suites are therefore not in the subsets).
 //
 // Usage: node host/tools/mutate-firmware.mjs [--sample N] [--seed S] [--json] [--files PREFIX,…]
-//          [--only TEXT] [--min PERCENT] [--report FILE] [--list]
+//          [--only TEXT] [--min PERCENT] [--report FILE] [--incremental FILE] [--list]
 //   --sample N   a seeded random sample of N mutants (default: all)
 //   --json       the last stdout line is {"total","killed","survived","equivalent","survivors"}
 //   --min P      exit 1 when killed / (killed + survived) is below P percent
 //   --report F   write every mutant with its outcome to F (JSON)
+//   --incremental F  keep every mutant's outcome in F (JSON, rewritten as results come in) and
+//                reuse an outcome while the mutated file and the test files of its two stages are
+//                unchanged (Stryker's incremental rule): a full run of several hours can be stopped
+//                and resumed, and a later run re-tests only the mutants of changed files. Like
+//                Stryker, it does not see a change in another firmware file or in host code that
+//                the tests go through; delete F for a clean run.
 //   --list       print the mutants and exit (nothing built)
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -29,7 +36,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Arguments
 // ---------------------------------------------------------------------------------------------
 function parseArgs(argv) {
-  const o = { sample: 0, seed: 1, json: false, files: [], only: [], min: null, report: '', list: false, jobs: 2, lane: false };
+  const o = { sample: 0, seed: 1, json: false, files: [], only: [], min: null, report: '', incremental: '', list: false, jobs: 2, lane: false };
   const num = (name, v) => {
     if (v === undefined || !/^\d+$/.test(v)) { process.stderr.write(`mutate-firmware: --${name} must be a non-negative integer, got ${JSON.stringify(v ?? '')}\n`); process.exit(2); }
     return Number(v);
@@ -46,8 +53,12 @@ function parseArgs(argv) {
     else if (a === '--files') o.files = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--only') o.only.push(argv[++i] ?? ''); // repeatable
     else if (a === '--report') o.report = argv[++i] ?? '';
+    else if (a === '--incremental') {
+      o.incremental = argv[++i] ?? '';
+      if (!o.incremental) { process.stderr.write('mutate-firmware: --incremental needs a FILE\n'); process.exit(2); }
+    }
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run mutate:firmware [-- --sample N --seed S --json --files assembly/me/nas/ --only TEXT --min 95 --report FILE --list --jobs 2]\n');
+      process.stdout.write('usage: npm run mutate:firmware [-- --sample N --seed S --json --files assembly/me/nas/ --only TEXT --min 95 --report FILE --incremental FILE --list --jobs 2]\n');
       process.exit(0);
     } else { process.stderr.write(`mutate-firmware: unknown option ${JSON.stringify(a)}\n`); process.exit(2); }
   }
@@ -251,6 +262,32 @@ function stagesFor(file) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// --incremental: one entry per mutant id, valid while its key (the mutated file and the test files
+// of its stages, by content) is unchanged. The stored status is the runner's own (killed,
+// survived, equivalent when binary-identical, invalid); tests/MUTANTS.md is applied afresh on
+// every run, so listing or unlisting an equivalent needs no re-run.
+// ---------------------------------------------------------------------------------------------
+const sha = (...parts) => { const h = createHash('sha256'); for (const p of parts) h.update(p).update('\0'); return h.digest('hex').slice(0, 16); };
+const contentHash = new Map();
+const hashOf = (rel) => {
+  if (!contentHash.has(rel)) contentHash.set(rel, sha(readFileSync(join(root, rel))));
+  return contentHash.get(rel);
+};
+function keyOf(m) {
+  const tests = stagesFor(m.file).flat();
+  return sha(hashOf(m.file), ...tests.map((t) => `${t}=${hashOf(t)}`));
+}
+function readIncremental(file) {
+  if (!existsSync(file)) return {};
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    if (j && j.version === 1 && j.mutants && typeof j.mutants === 'object') return j.mutants;
+  } catch { /* unreadable: start afresh, said below */ }
+  process.stderr.write(`mutate-firmware: ${file} is not an incremental file of this runner; starting afresh\n`);
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
 // Work area, compiler
 // ---------------------------------------------------------------------------------------------
 function makeWorkArea() {
@@ -444,24 +481,45 @@ async function main() {
   }
 
   const eq = readEquivalents();
-  const used = [...new Set(mutants.flatMap((m) => stagesFor(m.file).flat()))];
+  const inc = o.incremental ? readIncremental(o.incremental) : null;
+  // a run over every mutant (no --sample/--files/--only) drops the entries of mutants that no
+  // longer exist; a partial run keeps the others as they are
+  if (inc && !o.sample && !o.files.length && !o.only.length) {
+    const ids = new Set(mutants.map(idOf));
+    for (const id of Object.keys(inc)) if (!ids.has(id)) delete inc[id];
+  }
+  const keys = inc ? mutants.map(keyOf) : [];
+  const cached = inc ? mutants.map((m, i) => (inc[idOf(m)]?.key === keys[i] ? inc[idOf(m)] : null)) : [];
+  const reused = cached.filter(Boolean).length;
+  const toRun = mutants.map((_, i) => i).filter((i) => !cached[i]);
+  const writeIncremental = () => {
+    // one mutant per line, sorted, so a diff of the tracked file shows which outcomes changed
+    const lines = Object.entries(inc).sort(([a], [b]) => a.localeCompare(b)).map(([id, e]) => `${JSON.stringify(id)}:${JSON.stringify(e)}`);
+    writeFileSync(o.incremental, `{"version":1,"mutants":{\n${lines.join(',\n')}\n}}\n`);
+  };
+  const used = [...new Set(toRun.flatMap((i) => stagesFor(mutants[i].file).flat()))];
   const s = { killed: 0, survived: 0, equivalent: 0, invalid: 0 }, results = new Array(mutants.length), survivors = [];
   const t0 = Date.now();
   let next = 0, done = 0;
   const lanes = new Set();
   const cleanup = () => { for (const l of lanes) l.kill(); };
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); if (inc) writeIncremental(); process.exit(130); });
 
-  const record = (i, status, detail, ms) => {
-    const m = mutants[i];
+  const record = (i, status, detail, ms, quiet = false) => {
+    const m = mutants[i], raw = status, rawDetail = detail;
     if (status === 'survived' && isListed(m, eq)) { status = 'equivalent'; detail = 'tests/MUTANTS.md'; }
     s[status]++;
     results[i] = { id: idOf(m), status, detail, ms, original: m.original, mutated: m.mutated };
     done++;
+    if (inc && !cached[i]) {
+      // the runner's own verdict, before tests/MUTANTS.md; no machine path in a tracked file
+      inc[idOf(m)] = { key: keys[i], status: raw, detail: String(rawDetail ?? '').replace(/\/\S*ue-keys-mutate-[^/\s]*\/repo\//g, '').slice(0, 200) };
+      if (done % 10 === 0) writeIncremental();
+    }
     if (status === 'survived') process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}survived: ${idOf(m)}\n`);
     // the report is rewritten as results come in, so an interrupted run still leaves them
     if (o.report && (done % 10 === 0 || done === mutants.length)) writeReport(true);
-    progress(done, mutants.length, s, t0);
+    if (!quiet) progress(done, mutants.length, s, t0);
   };
   const writeReport = (partial) => writeFileSync(o.report, JSON.stringify({ partial, done, of: mutants.length, seconds: Math.round((Date.now() - t0) / 1000), ...s, results: results.filter(Boolean) }, null, 1) + '\n');
 
@@ -479,14 +537,14 @@ async function main() {
       child.stdout.on('data', (d) => { lane.out = (lane.out + d).slice(-4000); });
       child.stderr.on('data', (d) => { lane.out = (lane.out + d).slice(-4000); });
       const give = () => {
-        if (next >= mutants.length) { lane.kill(); if (!lanes.size) finish(); return; }
-        lane.current = next++;
+        if (next >= toRun.length) { lane.kill(); if (!lanes.size) finish(); return; }
+        lane.current = toRun[next++];
         lane.timer = setTimeout(() => { // overran: counted as killed (the old runner's rule too)
           const i = lane.current; lane.current = -1; lane.kill();
           record(i, 'killed', 'timeout', lane.timeout);
           // a replacement only while mutants are left (a lane's start runs the baseline once per
           // build: waiting for one with nothing to do held the summary back by a minute)
-          if (next < mutants.length) startLane(); else if (!lanes.size) finish();
+          if (next < toRun.length) startLane(); else if (!lanes.size) finish();
         }, lane.timeout);
         child.send({ m: mutants[lane.current] });
       };
@@ -506,16 +564,18 @@ async function main() {
         fail(new Error(`a lane stopped (${signal ?? code})${lane.current >= 0 ? ` on ${idOf(mutants[lane.current])}` : ''}:\n${lane.out.slice(-3000)}`));
       });
     };
-    if (!mutants.length) finish();
-    for (let j = 0; j < Math.min(o.jobs, mutants.length); j++) startLane();
-  }).finally(cleanup);
+    for (const [i, c] of cached.entries()) if (c) record(i, c.status, c.detail, 0, true);
+    if (reused) progress(done, mutants.length, s, t0);
+    if (!toRun.length) finish();
+    for (let j = 0; j < Math.min(o.jobs, toRun.length); j++) startLane();
+  }).finally(() => { cleanup(); if (inc) writeIncremental(); });
   if (process.stderr.isTTY) process.stderr.write('\n');
   for (const r of results) if (r.status === 'survived') survivors.push(r.id);
 
   const total = s.killed + s.survived + s.equivalent;
   const score = s.killed + s.survived ? (100 * s.killed) / (s.killed + s.survived) : 100;
   const secs = Math.round((Date.now() - t0) / 1000);
-  const summary = `firmware mutants: ${total} run (${s.invalid} more did not compile), ${s.killed} killed, ${s.survived} survived, ${s.equivalent} equivalent; score ${score.toFixed(1)} % of non-equivalent in ${secs} s with ${o.jobs} lane(s)${o.sample ? ` (sample ${o.sample} of ${all}, seed ${o.seed})` : o.files.length || o.only.length ? ` (${mutants.length} of ${all})` : ` (all ${all})`}`;
+  const summary = `firmware mutants: ${total} run (${s.invalid} more did not compile), ${s.killed} killed, ${s.survived} survived, ${s.equivalent} equivalent; score ${score.toFixed(1)} % of non-equivalent in ${secs} s with ${o.jobs} lane(s)${o.sample ? ` (sample ${o.sample} of ${all}, seed ${o.seed})` : o.files.length || o.only.length ? ` (${mutants.length} of ${all})` : ` (all ${all})`}${inc ? `; ${reused} outcome(s) reused from ${o.incremental}` : ''}`;
   if (o.report) writeFileSync(o.report, JSON.stringify({ summary, score, ...s, total, seconds: secs, results }, null, 1) + '\n');
   if (o.json) { process.stderr.write(summary + '\n'); process.stdout.write(JSON.stringify({ total, killed: s.killed, survived: s.survived, equivalent: s.equivalent, survivors }) + '\n'); }
   else process.stdout.write(summary + '\n');
