@@ -10,6 +10,7 @@ import { variantFile, variantOf, type VariantOptions } from './firmware/variant.
 export * from './errors.js';
 export { KeyDerivation, supiValue } from './firmware/keys.js';
 export type { CellTarget, MobilityMode } from './firmware/keys.js';
+export { KdfKey } from './firmware/kdf-key.js';
 export type { Access, SrvccVariant } from './types.js';
 export { kdfRef, ref as reference } from './reference/kdf.js';
 export { nea2Ref, nia2Ref, aesCmacBits } from './reference/nas.js';

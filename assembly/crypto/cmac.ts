@@ -9,6 +9,7 @@
 // not the last one (SP 800-38B 6.2 treats the last block differently).
 
 import { aesExpandKey, aesEncryptBlock, AES_RK_LEN, AES_BLOCK_LEN } from "./aes";
+import { bswap64 } from "../lib/util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const CMAC_RK: usize = 0;                       // AES-128 round keys (176 bytes)
@@ -28,11 +29,11 @@ const PAD_FIRST_BYTE: u8 = 0x80;
 /** dst = src << 1 over 128 bits, XOR R_128 into the last byte if the top bit of src was set
  *  (SP 800-38B 6.1 steps 2 and 3). Big-endian byte order. */
 function doubleBlock(src: usize, dst: usize): void {
-  let hi = bswap<u64>(load<u64>(src)), lo = bswap<u64>(load<u64>(src, 8));
+  let hi = bswap64(load<u64>(src)), lo = bswap64(load<u64>(src, 8));
   let carry = hi >>> 63;
   hi = (hi << 1) | (lo >>> 63);
   lo = (lo << 1) ^ (<u64>R_128 & (0 - carry));
-  store<u64>(dst, bswap<u64>(hi)); store<u64>(dst, bswap<u64>(lo), 8);
+  store<u64>(dst, bswap64(hi)); store<u64>(dst, bswap64(lo), 8);
 }
 
 // @ts-ignore: decorator

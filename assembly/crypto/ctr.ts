@@ -4,6 +4,7 @@
 // significant bits", SP 800-38A B.1 with m = 64). One call handles one message.
 
 import { aesExpandKey, aesEncryptBlock, AES_RK_LEN, AES_BLOCK_LEN } from "./aes";
+import { bswap64 } from "../lib/util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const CTR_RK: usize = 0;                        // AES-128 round keys (176 bytes)
@@ -21,8 +22,8 @@ export function ctrInit(ctx: usize, key: usize, t1: usize): void {
 
 /** Counter block T1 = hi64 || lo64 written at `t1` (big-endian halves). */
 export function ctrBlock(t1: usize, hi: u64, lo: u64): void {
-  store<u64>(t1, bswap<u64>(hi));
-  store<u64>(t1, bswap<u64>(lo), 8);
+  store<u64>(t1, bswap64(hi));
+  store<u64>(t1, bswap64(lo), 8);
 }
 
 /**
@@ -35,7 +36,7 @@ export function ctrXor(ctx: usize, src: usize, dst: usize, len: usize): void {
   while (i < len) {
     aesEncryptBlock(rk, t, o);
     // T_(j+1) = T_j + 1 mod 2^64 on the low 64 bits
-    store<u64>(t, bswap<u64>(bswap<u64>(load<u64>(t, 8)) + 1), 8);
+    store<u64>(t, bswap64(bswap64(load<u64>(t, 8)) + 1), 8);
     if (len - i >= AES_BLOCK_LEN) {
       store<u64>(dst + i, load<u64>(src + i) ^ load<u64>(o));
       store<u64>(dst + i, load<u64>(src + i, 8) ^ load<u64>(o, 8), 8);

@@ -7,7 +7,7 @@
 //   [ 96..104)  total bytes absorbed (u64); the block position is always count & 63 (STYLE 9:
 //               one counter, never a parallel "buffer length" that can drift)
 //   [112..368)  the message schedule W0..W63 (scratch, wiped by sha256Wipe)
-import { wipe, copy } from "../lib/util";
+import { wipe, copy, bswap64 } from "../lib/util";
 import { FAST } from "./variant";
 import { sha256CompressFast } from "./sha256-fast";
 
@@ -164,9 +164,16 @@ export function sha256Final(ctx: usize, out: usize): void {
   } else {
     zeroTail(buf, pos + 1, 56);
   }
-  store<u64>(buf + 56, bswap<u64>(count << 3));
+  store<u64>(buf + 56, bswap64(count << 3));
   sha256Compress(ctx, buf);
-  for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, be32(load<u32>(ctx + H_OFF + i)));
+  if (FAST) {
+    // the fast build writes the eight words without the loop (two of these per KDF)
+    const h = ctx + H_OFF;
+    store<u32>(out, be32(load<u32>(h, 0)), 0); store<u32>(out, be32(load<u32>(h, 4)), 4);
+    store<u32>(out, be32(load<u32>(h, 8)), 8); store<u32>(out, be32(load<u32>(h, 12)), 12);
+    store<u32>(out, be32(load<u32>(h, 16)), 16); store<u32>(out, be32(load<u32>(h, 20)), 20);
+    store<u32>(out, be32(load<u32>(h, 24)), 24); store<u32>(out, be32(load<u32>(h, 28)), 28);
+  } else for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, be32(load<u32>(ctx + H_OFF + i)));
 }
 
 /** Zero buf[from..to): bytes up to the next 8-byte boundary, then whole words. */

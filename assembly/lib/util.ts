@@ -49,6 +49,18 @@ export function equalCt(a: usize, b: usize, len: usize): bool {
 @inline export function storeBe32(ptr: usize, v: u32): void { store<u32>(ptr, bswap<u32>(v)); }
 // @ts-ignore: decorator
 @inline export function loadBe32(ptr: usize): u32 { return bswap<u32>(load<u32>(ptr)); }
+/** Byte swap of a u64 (big-endian 64-bit fields: COUNT‖BEARER‖DIRECTION, SHA-256's length,
+ *  the CTR counter, CMAC's doubling). The small build swaps the two halves with the 32-bit swap it
+ *  has anyway (AssemblyScript's 64-bit polyfill carries four 64-bit mask constants, ~45 bytes more);
+ *  the fast build keeps the polyfill (fewer instructions). */
+// @ts-ignore: decorator
+@inline export function bswap64(x: u64): u64 {
+  // @ts-ignore: UE_KEYS_FAST is defined on the asc command line or not at all (crypto/variant.ts)
+  return isDefined(UE_KEYS_FAST) ? bswap<u64>(x) : bswap64Small(x);
+}
+function bswap64Small(x: u64): u64 {
+  return (<u64>bswap<u32>(<u32>x) << 32) | <u64>bswap<u32>(<u32>(x >>> 32));
+}
 // @ts-ignore: decorator
 @inline export function storeBe16(ptr: usize, v: u32): void {
   store<u8>(ptr, <u8>(v >>> 8)); store<u8>(ptr + 1, <u8>v);

@@ -7,6 +7,7 @@ import type { UeModule } from './loader.js';
 import type { Access } from '../types.js';
 import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from '../validate.js';
 import { checkStatus, InputError } from '../errors.js';
+import { KdfKey } from './kdf-key.js';
 
 const KEY = 32;
 /** The kdf export writes its 32-octet result at IO_OUT and nothing else there
@@ -43,7 +44,7 @@ type TwoKeyExport = 'derive_nh' | 'derive_kamf_from_kasme_ho' | 'derive_nh_eps';
 type KeyAndIntExport = 'derive_kamf_from_kasme_idle' | 'derive_ksn' | 'derive_kasme_srvcc' | 'derive_kenb' | 'derive_s_kgnb';
 
 /** Methods that take positional arguments; every other public method takes one inputs object. */
-const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'wipeScratch', 'twoKeys', 'keyAndInt']);
+const POSITIONAL = new Set(['sha256', 'sha256Stream', 'hmacSha256', 'kdf', 'kdfKey', 'wipeScratch', 'twoKeys', 'keyAndInt']);
 
 let named: ReadonlySet<string> | undefined;
 /** The methods that take one inputs object (computed once, not per instance). */
@@ -141,6 +142,11 @@ export class KeyDerivation {
     checkStatus(this.rawKdf(k, key.length, fc, table, n), 'kdf');
     return fw.take(0, KDF_OUT);
   }
+
+  /** A caller-owned key context for `key` (host/firmware/kdf-key.ts): `k.derive(fc, params)` equals
+   *  `kdf(key, fc, params)` at half the firmware's cost (the HMAC pads are made once, here, and kept
+   *  by the caller, not in the module); `k.dispose()` wipes them. */
+  kdfKey(key: Uint8Array): KdfKey { return new KdfKey(this.fw, key); }
 
   /** TS 33.501 A.2 KAUSF = KDF(CK‖IK, 0x6A, SNN, SQN⊕AK). */
   kausf(a: { ck: Uint8Array; ik: Uint8Array; snn: string | Uint8Array; sqnXorAk: Uint8Array }): Uint8Array {

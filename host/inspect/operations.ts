@@ -44,6 +44,26 @@ function kdfCall(fw: Firmware): void {
   fw.call('kdf', k, 32, 0x6c, t, 1);
 }
 
+/** The key context of KEY (kdf export with fc = 0x200, host/firmware/kdf-key.ts), made by the
+ *  uncounted setup of kdf.key_reused: the caller holds it, the module keeps nothing (issue 17). */
+let keyContext: Uint8Array | undefined;
+function makeKeyContext(fw: Firmware): void {
+  fw.begin();
+  fw.call('kdf', fw.put(KEY), 32, 0x200, 0, 0);
+  keyContext = fw.take(0, 64);
+  fw.clearMailboxes();
+}
+
+/** kdfCall's derivation with the caller-owned key context instead of the key (fc = 0x100 | FC):
+ *  the same output (tests/vectors/kdf-key-context.test.ts), two compressions instead of four. */
+function kdfWithContext(fw: Firmware): void {
+  if (keyContext === undefined) throw new Error('kdf.key_reused: the setup made no key context');
+  fw.begin();
+  const c = fw.put(keyContext), p = fw.put(SNN), t = fw.reserve(8);
+  fw.putU32(t, p); fw.putU32(t + 4, SNN.length);
+  fw.call('kdf', c, 64, 0x100 | 0x6c, t, 1);
+}
+
 function keyOp(exp: string, ...args: number[]) {
   return (fw: Firmware) => { fw.begin(); const k = fw.put(KEY); fw.call(exp, k, ...args); };
 }
@@ -62,7 +82,7 @@ const K16 = fill(16, 11), OPC = fill(16, 12), RAND = fill(16, 13), SQN = fill(6,
 const TUAK_PARAMS = 0x11080801;
 
 export const OPERATIONS: Operation[] = [
-  { id: 'kdf.key_reused', module: 'ue', title: 'one KDF, same key as the previous call (generic kdf(), S = 35 octets; the key context does not outlive a call, issue 17)', setup: kdfCall, run: kdfCall },
+  { id: 'kdf.key_reused', module: 'ue', title: 'one KDF, key reused through a caller-owned key context (ue.kdfKey(key).derive(), kdf() with fc 0x100 | FC; S = 35 octets)', setup: makeKeyContext, run: kdfWithContext },
   { id: 'kdf.new_key', module: 'ue', title: 'one KDF, new key (generic kdf(), S = 35 octets)', run: kdfCall },
   { id: 'derive.nas_keys', module: 'ue', title: 'KNASenc + KNASint from KAMF (derive_nas_keys, A.8 ×2)', run: keyOp('derive_nas_keys', 2, 2) },
   { id: 'derive.kamf_prime', module: 'ue', title: "KAMF′ (derive_kamf_prime, A.13)", run: keyOp('derive_kamf_prime', 0, 5) },

@@ -61,9 +61,10 @@ describe('instruction counts', () => {
     // two SHA-256 compressions can not cost less than ~2 × 3,000 opcodes nor should cost 2 × 20,000
     expect(reused).toBeGreaterThan(6_000);
     expect(reused).toBeLessThan(40_000);
-    // the HMAC key context (key bytes and ipad/opad states) is forgotten before every call returns
-    // (issue 17: nothing secret stays in module memory), so the same key again costs a new key
-    expect(reused).toBe(fresh);
+    // the module forgets the HMAC key context before every call returns (issue 17), so a reused key
+    // goes through the caller-owned key context (kdf fc 0x100 | FC): its pads come from the caller,
+    // saving the two pad compressions (each > 3,000 instructions) a new key pays
+    expect(reused).toBeLessThan(fresh - 6_000);
     // within one call the pads are computed once: the NAS key pair is two KDFs on one key, the
     // second without the key setup (two compressions, > 6,000 instructions, saved)
     expect(c('derive.nas_keys')).toBeGreaterThan(fresh);

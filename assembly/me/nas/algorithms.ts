@@ -15,7 +15,7 @@
 
 import { CIPHER_CTX_PTR, CIPHER_CTX_LEN } from "../memory";
 import { STATUS_OK, STATUS_ERR_ALGORITHM, STATUS_ERR_VALUE } from "../../lib/status";
-import { copy, wipe } from "../../lib/util";
+import { copy, wipe, bswap64 } from "../../lib/util";
 import { cmacInit, cmacUpdate, cmacFinal } from "../../crypto/cmac";
 import { ctrInit, ctrBlock, ctrXor } from "../../crypto/ctr";
 import { uea2F8, uia2F9 } from "../../crypto/snow3g";
@@ -117,7 +117,7 @@ export function nia(alg: u32, key: usize, count: u32, bearer: u32, direction: u3
     // 128-EIA2 (33.401 B.2.3): AES-CMAC over M = COUNT ‖ BEARER ‖ DIRECTION ‖ 0^26 ‖ MESSAGE,
     // BLENGTH = LENGTH + 64; MAC = the 32 most significant bits of T
     let header = CIPHER_CTX_PTR + BLOCK;
-    store<u64>(header, bswap<u64>(countBearerDirection(count, bearer, direction)));
+    store<u64>(header, bswap64(countBearerDirection(count, bearer, direction)));
     cmacInit(ctx, key);
     cmacUpdate(ctx, header, 8);
     cmacUpdate(ctx, msg, (<usize>bitLen + 7) >>> 3);

@@ -2,7 +2,7 @@
 // 6.9.3 with the change seed 000 proposes (not in the published text)). The banners below follow the
 // order of the checks in those clauses.
 import { NAS_MSG_PTR, NAS_MSG_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, INITIAL_MSG_PTR } from "../memory";
-import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP, STATUS_ERR_MAC, STATUS_ERR_REPLAY } from "../../lib/status";
+import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP } from "../../lib/status";
 import {
   SLOT_CURRENT, SLOT_NEW, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_FULL_NATIVE, CTX_PARTIAL_NATIVE, CTX_MAPPED,
   OFF_TYPE, OFF_KAMF, OFF_EPS_ALGS, OFF_KGNB, OFF_NCC, slotPtr, ctxType, ctxNgKsi, ctxUsable, ctxInit, ctxCopy,
@@ -164,7 +164,9 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   const status = unprotect(cand, access, msg, len, NAS_MSG_PTR, IO_OUT_PTR + SMC_OUT_DL_COUNT, true);
   if (status != STATUS_OK) {
     ctxWipe(SLOT_CAND); // unprotect wrote nothing else on failure
-    return status == STATUS_ERR_REPLAY ? STATUS_ERR_REPLAY : status == STATUS_ERR_COUNT_WRAP ? STATUS_ERR_COUNT_WRAP : STATUS_ERR_MAC;
+    // REPLAY, COUNT_WRAP or MAC: its STATE and FORMAT outcomes cannot occur here (the candidate is
+    // a full native or mapped context, and the header was checked above)
+    return status;
   }
   const smcDlCount = load<u32>(IO_OUT_PTR + SMC_OUT_DL_COUNT);
   wipe(NAS_MSG_PTR, len);
@@ -210,13 +212,16 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   if (source == SLOT_NEW) setUeFlag(FLAG_REAUTH_REQUIRED, false); // a new authentication ran
   ctxActivate(source, keepOld);
 
-  store<u8>(IO_OUT_PTR + SMC_OUT_RESULT, 0);
-  store<u8>(IO_OUT_PTR + SMC_OUT_CAUSE, 0);
-  store<u8>(IO_OUT_PTR + SMC_OUT_FLAGS, flags);
-  store<u8>(IO_OUT_PTR + SMC_OUT_NGKSI, <u8>ngKsi);
-  store<u32>(IO_OUT_PTR + SMC_OUT_RESP_LEN, plainLen + SEC_HEADER_LEN);
-  store<u32>(IO_OUT_PTR + SMC_OUT_DL_COUNT, smcDlCount);
-  store<u32>(IO_OUT_PTR + SMC_OUT_UL_COUNT, ulOfComplete);
+  return outcome(0, 0, flags, ngKsi, plainLen + SEC_HEADER_LEN, smcDlCount, ulOfComplete);
+}
+
+/** Write the outcome record at IO_OUT[0..16) (layout above; one writer for both outcomes). */
+function outcome(result: u32, cause: u32, flags: u32, ngKsi: u32, respLen: u32, dl: u32, ul: u32): i32 {
+  // SMC_OUT_RESULT, _CAUSE, _FLAGS, _NGKSI are the octets 0..3: one little-endian word
+  store<u32>(IO_OUT_PTR + SMC_OUT_RESULT, result | cause << 8 | flags << 16 | ngKsi << 24);
+  store<u32>(IO_OUT_PTR + SMC_OUT_RESP_LEN, respLen);
+  store<u32>(IO_OUT_PTR + SMC_OUT_DL_COUNT, dl);
+  store<u32>(IO_OUT_PTR + SMC_OUT_UL_COUNT, ul);
   return STATUS_OK;
 }
 
@@ -274,12 +279,5 @@ function reject(cause: u8, flags: u8, ngKsi: u32, access: u32): i32 {
     copy(IO_OUT_PTR + SMC_OUT_RESP, b, 4);
   }
   wipe(b, 4);
-  store<u8>(IO_OUT_PTR + SMC_OUT_RESULT, 1);
-  store<u8>(IO_OUT_PTR + SMC_OUT_CAUSE, cause);
-  store<u8>(IO_OUT_PTR + SMC_OUT_FLAGS, flags);
-  store<u8>(IO_OUT_PTR + SMC_OUT_NGKSI, <u8>ngKsi);
-  store<u32>(IO_OUT_PTR + SMC_OUT_RESP_LEN, respLen);
-  store<u32>(IO_OUT_PTR + SMC_OUT_DL_COUNT, NO_COUNT);
-  store<u32>(IO_OUT_PTR + SMC_OUT_UL_COUNT, ul);
-  return STATUS_OK;
+  return outcome(1, cause, flags, ngKsi, respLen, NO_COUNT, ul);
 }

@@ -1,0 +1,89 @@
+/**
+ * A caller-owned KDF key context (issue 12): `const k = ue.kdfKey(kamf); k.derive(fc, params);
+ * k.dispose()`. It holds the two HMAC-SHA-256 chaining states of one key, H(K0 ⊕ ipad) ‖
+ * H(K0 ⊕ opad) (RFC 2104 2, the HMAC inside the TS 33.220 B.2 KDF), in a host-side Uint8Array; every
+ * derive() hands them to the kdf export in IO_IN (fc = KDF_WITH_CONTEXT | FC), so a derivation costs
+ * the firmware two SHA-256 compressions instead of four.
+ *
+ * Why the caller holds them (issue 17, "secrets never travel"): the module keeps no key-derived
+ * byte after any export returns — no hidden cross-call cache. The states are key-equivalent (with
+ * them anyone computes every KDF output under that key), so they are handed only to the caller who
+ * already holds the key, and both mailboxes are wiped after each call as for every other method.
+ * dispose() overwrites the host copy with zeros; a disposed context derives nothing.
+ */
+import type { UeModule } from './loader.js';
+import { bytes, int } from '../validate.js';
+import { checkStatus, InputError, StateError } from '../errors.js';
+
+/** Modes of the kdf export, in its `fc` argument above the FC octet (assembly/me/abi/kdf.ts). */
+export const KDF_WITH_CONTEXT = 0x100;
+export const KDF_MAKE_CONTEXT = 0x200;
+/** Octets of a key context: the inner and the outer chaining state, 32 each. */
+export const KDF_KEY_CONTEXT_LEN = 64;
+/** The kdf export writes the derived key (32 octets) or a key context (64) at IO_OUT + 0. */
+const KDF_OUT = 32;
+/** Li is two octets: a KDF parameter is at most 65535 octets (TS 33.220 B.2.1.1). */
+const PARAM_MAX = 0xffff;
+/** ERR_STATE (assembly/lib/status.ts): what a disposed context answers. */
+const STATUS_ERR_STATE = 8;
+
+type RawKdf = (keyOff: number, keyLen: number, fc: number, tableOff: number, paramCount: number) => number;
+
+export class KdfKey {
+  private readonly fw: UeModule;
+  private readonly rawKdf: RawKdf;
+  /** The key context; all zeros once disposed. */
+  private readonly ctx: Uint8Array;
+  private live = true;
+
+  /** Use {@link KeyDerivation.kdfKey}. `key` is any HMAC key of 0–4096 octets (KAMF, KAUSF, …). */
+  constructor(fw: UeModule, key: Uint8Array) {
+    this.fw = fw;
+    this.rawKdf = fw.raw.kdf as RawKdf;
+    bytes('key', key, [0, fw.inLen]);
+    try {
+      fw.begin();
+      const k = fw.put(key);
+      checkStatus(this.rawKdf(k, key.length, KDF_MAKE_CONTEXT, 0, 0), 'kdf');
+      this.ctx = fw.take(0, KDF_KEY_CONTEXT_LEN);
+    } finally { fw.clearWritten(KDF_KEY_CONTEXT_LEN); }
+  }
+
+  /** False once {@link dispose} ran. */
+  get alive(): boolean { return this.live; }
+
+  /**
+   * TS 33.220 B.2 KDF under this context's key: HMAC-SHA-256(key, FC ‖ P0 ‖ L0 ‖ …), the same
+   * value `kdf(key, fc, params)` returns. FC one octet; each parameter 1–65535 octets; the context,
+   * the table and the parameters together fit the 4096-byte mailbox.
+   */
+  derive(fc: number, params: Uint8Array[]): Uint8Array {
+    if (!this.live) throw new StateError(STATUS_ERR_STATE, 'KdfKey.derive', 'the key context was disposed');
+    // The same quick checks as KeyDerivation.kdf (the hot path); anything unusual goes through the
+    // validators for the error naming the field.
+    if (typeof fc !== 'number' || !(fc >= 0 && fc <= 0xff) || (fc | 0) !== fc) int('fc', fc, 0, 0xff);
+    if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
+    const n = params.length, fw = this.fw;
+    let total = KDF_KEY_CONTEXT_LEN + 8 * n;
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      if (!(p instanceof Uint8Array) || p.length === 0 || p.length > PARAM_MAX) bytes(`params[${i}]`, p, [0, PARAM_MAX]);
+      total += p.length + 3;
+    }
+    if (total > fw.inLen) throw new InputError('params', `key context, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
+    try {
+      fw.begin();
+      const k = fw.put(this.ctx);
+      const table = fw.reserve(8 * n);
+      for (let i = 0; i < n; i++) {
+        fw.putU32(table + 8 * i, fw.put(params[i]));
+        fw.putU32(table + 8 * i + 4, params[i].length);
+      }
+      checkStatus(this.rawKdf(k, KDF_KEY_CONTEXT_LEN, KDF_WITH_CONTEXT | fc, table, n), 'kdf');
+      return fw.take(0, KDF_OUT);
+    } finally { fw.clearWritten(KDF_OUT); }
+  }
+
+  /** Overwrite the key context with zeros. Idempotent; derive() afterwards throws StateError. */
+  dispose(): void { this.ctx.fill(0); this.live = false; }
+}
