@@ -1,7 +1,8 @@
 /**
  * A minimal NGAP (TS 38.413) ALIGNED PER codec (ITU-T X.691) for the messages that carry NAS: it
- * builds InitialUEMessage, UplinkNASTransport, DownlinkNASTransport and HandoverRequest (NASC),
- * and walks any NGAP-PDU for its RAN-UE-NGAP-ID, AMF-UE-NGAP-ID, NAS-PDU(s) and NASC. Other IEs are
+ * builds InitialUEMessage, UplinkNASTransport, DownlinkNASTransport, HandoverRequired/Request (NASC)
+ * and UEContextReleaseCommand/Complete, and walks any NGAP-PDU for its RAN-UE-NGAP-ID,
+ * AMF-UE-NGAP-ID (also inside UE-NGAP-IDs), NAS-PDU(s) and NASC. Other IEs are
  * skipped by their open-type length, so a message with IEs this walker does not know still yields
  * its NAS. Procedure codes and IE ids are those of TS 38.413 9.4.7 (NGAP-Constants).
  */
@@ -15,7 +16,7 @@ export const PROC_NAMES: Record<number, string> = Object.fromEntries(Object.entr
 export const IE = {
   AMF_UE_NGAP_ID: 10, NASC: 37, NAS_PDU: 38, RAN_UE_NGAP_ID: 85, RRCEstablishmentCause: 90, UserLocationInformation: 121,
   PDUSessionResourceSetupListSUReq: 74, PDUSessionResourceSetupListCxtReq: 71, PDUSessionResourceModifyListModReq: 64,
-  UE_NGAP_IDs: 114,
+  UE_NGAP_IDs: 114, Cause: 15,
 } as const;
 const CRIT = { reject: 0, ignore: 1, notify: 2 } as const;
 
@@ -100,6 +101,36 @@ export function handoverRequest(amfUeId: number, nasc: Uint8Array): Uint8Array {
   ]);
 }
 
+/** Cause (TS 38.413 9.3.1.2) CHOICE index 2 (nas) with CauseNas normal-release: 3 choice bits 010,
+ *  the enumeration's extension bit 0 and its root index 0 in 2 bits, padded — the cause an AMF gives
+ *  when it releases the N1/N2 connection of a UE at the end of a procedure (TS 23.502 4.2.6). */
+const CAUSE_NAS_NORMAL_RELEASE = [0x40];
+
+/** UE-NGAP-IDs (TS 38.413 9.3.3.x, IE 114): CHOICE { uE-NGAP-ID-pair, aMF-UE-NGAP-ID,
+ *  choice-Extensions } — no extension marker, so a 2-bit index. The pair is a SEQUENCE with an
+ *  extension bit and one optional-field bit (iE-Extensions, absent); then AMF-UE-NGAP-ID
+ *  (0..2^40−1: octet count − 1 in 3 bits, octets aligned) and RAN-UE-NGAP-ID (0..2^32−1: 2 bits). */
+function ueNgapIds(amfUeId: number, ranUeId?: number): number[] {
+  const [amfLen, ...amfOctets] = bigUint(amfUeId, 3);
+  if (ranUeId === undefined) return [0x40 | (amfLen >> 2), ...amfOctets]; // 01, then the 3 length bits
+  return [amfLen >> 4, ...amfOctets, ...bigUint(ranUeId, 2)];              // 00 0 0, then the 3 length bits
+}
+
+/** UEContextReleaseCommand (AMF → gNB, TS 38.413 9.2.2.5): UE NGAP IDs (the pair, or the
+ *  AMF-UE-NGAP-ID only) and Cause (nas: normal-release). */
+export function ueContextReleaseCommand(amfUeId: number, ranUeId?: number): Uint8Array {
+  return initiating(PROC.UEContextRelease, CRIT.reject, [
+    ie(IE.UE_NGAP_IDs, CRIT.reject, ueNgapIds(amfUeId, ranUeId)),
+    ie(IE.Cause, CRIT.ignore, CAUSE_NAS_NORMAL_RELEASE),
+  ]);
+}
+/** UEContextReleaseComplete (gNB → AMF, TS 38.413 9.2.2.6): successfulOutcome with the two ids. */
+export function ueContextReleaseComplete(amfUeId: number, ranUeId: number): Uint8Array {
+  const ies = [ie(IE.AMF_UE_NGAP_ID, CRIT.ignore, bigUint(amfUeId, 3)), ie(IE.RAN_UE_NGAP_ID, CRIT.ignore, bigUint(ranUeId, 2))];
+  const value = [0x00, 0x00, ies.length, ...ies.flat()];
+  return Uint8Array.from([0x20, PROC.UEContextRelease, CRIT.reject << 6, ...lengthDet(value.length), ...value]);
+}
+
 /** PDUSessionResourceSetupRequest (TS 38.413 9.2.1.1) with one PDUSessionResourceSetupItemSUReq
  *  carrying a NAS-PDU (a 5GSM message in a DL NAS TRANSPORT): pDUSessionID, the NAS-PDU, S-NSSAI
  *  (SST only) and an empty PDUSessionResourceSetupRequestTransfer. For hand-made test captures. */
@@ -167,9 +198,22 @@ export function walkNgap(d: Uint8Array): NgapSummary {
     else if (id === IE.AMF_UE_NGAP_ID) out.amfUeId = readBigUint(v, 3);
     else if (id === IE.NAS_PDU) { const vc = new Cursor(v); out.nasPdus.push(vc.bytes(vc.length())); }
     else if (id === IE.NASC) { const vc = new Cursor(v); out.nasc = vc.bytes(vc.length()); }
+    else if (id === IE.UE_NGAP_IDs) Object.assign(out, readUeNgapIds(v));
     else if (id === IE.PDUSessionResourceSetupListSUReq || id === IE.PDUSessionResourceSetupListCxtReq) out.nasPdus.push(...sessionListNas(v));
   }
   return out;
+}
+
+/** UE-NGAP-IDs (see ueNgapIds): the pair or the AMF-UE-NGAP-ID alone; a choice extension throws. */
+function readUeNgapIds(v: Uint8Array): { amfUeId: number; ranUeId?: number } {
+  if (v.length < 2) throw new Error('UE-NGAP-IDs truncated');
+  const choice = v[0] >> 6;
+  if (choice === 1) return { amfUeId: readBigUint(Uint8Array.of((v[0] << 2) & 0xe0, ...v.subarray(1, 7)), 3) };
+  if (choice !== 0) throw new Error(`UE-NGAP-IDs choice ${choice} (an extension) not supported`);
+  if (v[0] & 0x20) throw new Error('UE-NGAP-ID-pair extension not supported');
+  const n = ((v[0] >> 1) & 7) + 1;
+  const amfUeId = readBigUint(Uint8Array.of(v[0] << 4 & 0xe0, ...v.subarray(1, 1 + n)), 3);
+  return { amfUeId, ranUeId: readBigUint(v.subarray(1 + n), 2) };
 }
 
 /** PDUSessionResourceSetupListSUReq / …CxtReq (TS 38.413 9.3.1.x): SEQUENCE (SIZE(1..256)) OF items
