@@ -12,7 +12,8 @@
  * releases the source connection (a modelling choice: the scenarios do not say when the AMF
  * releases the N1 connection).
  */
-import { downlinkNasTransport, handoverRequest, handoverRequired, initialUeMessage, ueContextReleaseCommand, ueContextReleaseComplete, uplinkNasTransport } from './ngap.js';
+import { downlinkNasTransport, initialUeMessage, ueContextReleaseCommand, ueContextReleaseComplete, uplinkNasTransport } from './ngap.js';
+import { handoverRequest, handoverRequired } from './ngap-handover.js';
 import { n2Frame, type Node } from './n2-build.js';
 import { LINKTYPE, PcapWriter } from './pcap-write.js';
 

@@ -1,7 +1,7 @@
 /**
  * A minimal NGAP (TS 38.413) ALIGNED PER codec (ITU-T X.691) for the messages that carry NAS: it
- * builds InitialUEMessage, UplinkNASTransport, DownlinkNASTransport, HandoverRequired/Request (NASC)
- * and UEContextReleaseCommand/Complete, and walks any NGAP-PDU for its RAN-UE-NGAP-ID,
+ * builds InitialUEMessage, UplinkNASTransport, DownlinkNASTransport and UEContextReleaseCommand/
+ * Complete (HandoverRequired/Request: ngap-handover.ts), and walks any NGAP-PDU for its RAN-UE-NGAP-ID,
  * AMF-UE-NGAP-ID (also inside UE-NGAP-IDs), NAS-PDU(s) and NASC. Other IEs are
  * skipped by their open-type length, so a message with IEs this walker does not know still yields
  * its NAS. Procedure codes and IE ids are those of TS 38.413 9.4.7 (NGAP-Constants).
@@ -18,29 +18,29 @@ export const IE = {
   PDUSessionResourceSetupListSUReq: 74, PDUSessionResourceSetupListCxtReq: 71, PDUSessionResourceModifyListModReq: 64,
   UE_NGAP_IDs: 114, Cause: 15,
 } as const;
-const CRIT = { reject: 0, ignore: 1, notify: 2 } as const;
+export const CRIT = { reject: 0, ignore: 1, notify: 2 } as const;
 
 // ---- encoding ----
 
 /** APER length determinant for an unconstrained length (X.691 11.9.4.1; < 16384 octets). */
-function lengthDet(n: number): number[] {
+export function lengthDet(n: number): number[] {
   if (n < 128) return [n];
   if (n < 16384) return [0x80 | (n >> 8), n & 0xff];
   throw new Error(`NGAP open type of ${n} octets needs fragmentation (not supported)`);
 }
 /** INTEGER (0..2^32-1) and (0..2^40-1): octet count in 2 or 3 bits, then the octets (X.691 11.5.7.4). */
-function bigUint(v: number, lenBits: 2 | 3): number[] {
+export function bigUint(v: number, lenBits: 2 | 3): number[] {
   const bytes: number[] = [];
   let x = v;
   do { bytes.unshift(x % 256); x = Math.floor(x / 256); } while (x > 0);
   return [(bytes.length - 1) << (8 - lenBits), ...bytes];
 }
-const ie = (id: number, crit: number, value: number[] | Uint8Array) => [id >> 8, id & 0xff, crit << 6, ...lengthDet(value.length), ...value];
-const octetString = (b: Uint8Array) => [...lengthDet(b.length), ...b];
+export const ie = (id: number, crit: number, value: number[] | Uint8Array) => [id >> 8, id & 0xff, crit << 6, ...lengthDet(value.length), ...value];
+export const octetString = (b: Uint8Array) => [...lengthDet(b.length), ...b];
 
 /** NGAP-PDU initiatingMessage (choice 0) with procedureCode, criticality and the open-type value
  *  SEQUENCE { protocolIEs, ... } (extension bit 0, IE count in 16 bits). */
-function initiating(proc: number, crit: number, ies: number[][]): Uint8Array {
+export function initiating(proc: number, crit: number, ies: number[][]): Uint8Array {
   const value = [0x00, ies.length >> 8, ies.length & 0xff, ...ies.flat()];
   return Uint8Array.from([0x00, proc, crit << 6, ...lengthDet(value.length), ...value]);
 }
@@ -79,25 +79,6 @@ export function downlinkNasTransport(amfUeId: number, ranUeId: number, nas: Uint
     ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
     ie(IE.RAN_UE_NGAP_ID, CRIT.reject, bigUint(ranUeId, 2)),
     ie(IE.NAS_PDU, CRIT.reject, octetString(nas)),
-  ]);
-}
-
-/** HandoverRequired (source gNB → source AMF): the UE's two NGAP ids only. The other mandatory IEs
- *  (handover type, cause, target, PDU session list, transparent container) carry nothing a NAS
- *  decipherer uses and are not written: a modelling simplification of the capture. */
-export function handoverRequired(amfUeId: number, ranUeId: number): Uint8Array {
-  return initiating(PROC.HandoverPreparation, CRIT.reject, [
-    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
-    ie(IE.RAN_UE_NGAP_ID, CRIT.reject, bigUint(ranUeId, 2)),
-  ]);
-}
-/** HandoverRequest (target AMF → target gNB) with the NASC (IE 37, TS 38.413 9.2.3.4): the
- *  Intra N1 mode NAS transparent container of TS 24.501 9.11.3.70. Other mandatory IEs are not
- *  written (as for handoverRequired). */
-export function handoverRequest(amfUeId: number, nasc: Uint8Array): Uint8Array {
-  return initiating(PROC.HandoverResourceAllocation, CRIT.reject, [
-    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
-    ie(IE.NASC, CRIT.reject, octetString(nasc)),
   ]);
 }
 

@@ -71,7 +71,7 @@ describe('NGAP UEContextRelease (TS 38.413 9.2.2.5 / 9.2.2.6): built, walked, de
       expect(v).toMatch(/nas: normal-release \(0\)/);
       expect(spawnSync('tshark', ['-r', f, '-Y', 'frame.number == 5', '-V'], { encoding: 'utf8' }).stdout).toMatch(/UEContextReleaseComplete/);
     } finally { t.done(); }
-  });
+  }, 60_000);
 });
 
 describe('decipher: a released connection\'s NGAP ids reused by another UE (TS 38.413 8.3.3)', () => {
@@ -100,7 +100,7 @@ describe('decipher: a released connection\'s NGAP ids reused by another UE (TS 3
         expect(released.slice(0, 4)).toEqual(released.slice(4)); // the same ids released twice
       }
     } finally { t.done(); }
-  });
+  }, 60_000);
 
   it('the first UE comes back after the second used its ids: its REGISTRATION REQUEST with its 5G-GUTI in a new InitialUEMessage continues its security context (verified, same UE, COUNTs go on)', () => {
     const g = guti(1, 51);
@@ -126,5 +126,5 @@ describe('decipher: a released connection\'s NGAP ids reused by another UE (TS 3
       expect(last[1].plain).toBe('7e0054');
       if (TSHARK) expect(tshark(f).filter(([p, , , sev, mal]) => !p || sev || mal)).toEqual([]);
     } finally { t.done(); }
-  });
+  }, 60_000);
 });
