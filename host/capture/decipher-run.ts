@@ -1,6 +1,7 @@
 /**
  * `ue-keys decipher` over a capture file: read (streaming), decode each frame to its NGAP PDUs,
- * walk them for NAS-PDUs and UE NGAP ids, hand each NAS message to the Decipherer, and write the
+ * walk them for NAS-PDUs and UE NGAP ids (a UEContextRelease ends a connection: its ids may be
+ * reused by another UE), hand each NAS message to the Decipherer, and write the
  * plain messages as an exported-PDU capture (link type 252, dissector `nas-5gs`, original frame
  * number and time kept), which stock Wireshark decodes without any preference.
  */
@@ -65,8 +66,11 @@ export function decipherCapture(path: string, o: DecipherOptions, cb: Omit<Decip
         }
         let s;
         try { s = walkNgap(p.data); } catch (e) { note(rec.frame, `NGAP: ${(e as Error).message}`); continue; }
-        const ul = s.pdu === 'initiatingMessage' && UPLINK.has(s.procedureCode);
+        // UEContextReleaseComplete is the gNB's answer (successfulOutcome, gNB → AMF)
+        const release = s.procedureCode === PROC.UEContextRelease && s.pdu !== 'unsuccessfulOutcome';
+        const ul = s.pdu === 'initiatingMessage' ? UPLINK.has(s.procedureCode) : release;
         const { gnb, amf } = ends(p, ul);
+        if (release) { d.release(gnb, amf, s.amfUeId, s.ranUeId); continue; }
         if (s.nasPdus.length === 0 && !s.nasc) {
           if (s.procedureCode === PROC.HandoverPreparation && s.pdu === 'initiatingMessage' && s.ranUeId !== undefined) pendingHandover = d.ueFor(`${gnb}|${amf}|${s.ranUeId}`, null);
           continue;

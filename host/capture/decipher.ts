@@ -72,6 +72,8 @@ export interface Summary {
   frames: number; nasMessages: number; plain: number; verified: number; failed: number; unverifiable: number;
   deciphered: number; undeciphered: number; reasons: Record<string, number>; ues: number; akaRuns: number; autnMacFailures: number;
   frameNotes: number; concealedSuci: string[];
+  /** UE-associated N2 connections ended by a UEContextReleaseCommand or …Complete. */
+  released: number;
 }
 
 const ALG = ['null', '128-NEA1', '128-NEA2', '128-NEA3'];
@@ -85,7 +87,7 @@ export class Decipherer {
   private readonly ues: UeState[] = [];
   private readonly byConn = new Map<string, UeState>();
   private readonly byGuti = new Map<string, UeState>();
-  readonly summary: Summary = { frames: 0, nasMessages: 0, plain: 0, verified: 0, failed: 0, unverifiable: 0, deciphered: 0, undeciphered: 0, reasons: {}, ues: 0, akaRuns: 0, autnMacFailures: 0, frameNotes: 0, concealedSuci: [] };
+  readonly summary: Summary = { frames: 0, nasMessages: 0, plain: 0, verified: 0, failed: 0, unverifiable: 0, deciphered: 0, undeciphered: 0, reasons: {}, ues: 0, akaRuns: 0, autnMacFailures: 0, frameNotes: 0, concealedSuci: [], released: 0 };
 
   constructor(private readonly o: DecipherOptions) {}
 
@@ -108,6 +110,22 @@ export class Decipherer {
     this.byConn.set(conn, ue);
     if (amfConn) this.byConn.set(amfConn, ue);
     return ue;
+  }
+
+  /** The end of a UE-associated N2 connection (UEContextReleaseCommand / …Complete, TS 38.413
+   *  8.3.3): its NGAP ids (the pair, or the AMF-UE-NGAP-ID alone) stop naming the UE, since the gNB
+   *  and the AMF may give them to another UE afterwards; the UE's security state stays, keyed by
+   *  its 5G-GUTI, for its next InitialUEMessage (TS 24.501 5.3.1: the NAS security context
+   *  outlives the N1 connection). The UE's connections through other AMFs (the target side of a
+   *  handover) stay. Returns whether a connection was open under those ids. */
+  release(gnb: string, amf: string, amfUeId: number | undefined, ranUeId: number | undefined): boolean {
+    const amfConn = amfUeId !== undefined ? `${amf}|amf|${amfUeId}` : undefined;
+    const ranConn = ranUeId !== undefined ? `${gnb}|${amf}|${ranUeId}` : undefined;
+    const ue = (amfConn && this.byConn.get(amfConn)) || (ranConn && this.byConn.get(ranConn));
+    if (!ue) return false;
+    for (const [k, v] of this.byConn) if (v === ue && (k === amfConn || k.startsWith(`${gnb}|${amf}|`))) this.byConn.delete(k);
+    this.summary.released++;
+    return true;
   }
 
   private usim(supi: string): Usim {

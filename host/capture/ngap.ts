@@ -1,7 +1,8 @@
 /**
  * A minimal NGAP (TS 38.413) ALIGNED PER codec (ITU-T X.691) for the messages that carry NAS: it
- * builds InitialUEMessage, UplinkNASTransport, DownlinkNASTransport and HandoverRequest (NASC),
- * and walks any NGAP-PDU for its RAN-UE-NGAP-ID, AMF-UE-NGAP-ID, NAS-PDU(s) and NASC. Other IEs are
+ * builds InitialUEMessage, UplinkNASTransport, DownlinkNASTransport and UEContextReleaseCommand/
+ * Complete (HandoverRequired/Request: ngap-handover.ts), and walks any NGAP-PDU for its RAN-UE-NGAP-ID,
+ * AMF-UE-NGAP-ID (also inside UE-NGAP-IDs), NAS-PDU(s) and NASC. Other IEs are
  * skipped by their open-type length, so a message with IEs this walker does not know still yields
  * its NAS. Procedure codes and IE ids are those of TS 38.413 9.4.7 (NGAP-Constants).
  */
@@ -15,31 +16,31 @@ export const PROC_NAMES: Record<number, string> = Object.fromEntries(Object.entr
 export const IE = {
   AMF_UE_NGAP_ID: 10, NASC: 37, NAS_PDU: 38, RAN_UE_NGAP_ID: 85, RRCEstablishmentCause: 90, UserLocationInformation: 121,
   PDUSessionResourceSetupListSUReq: 74, PDUSessionResourceSetupListCxtReq: 71, PDUSessionResourceModifyListModReq: 64,
-  UE_NGAP_IDs: 114,
+  UE_NGAP_IDs: 114, Cause: 15,
 } as const;
-const CRIT = { reject: 0, ignore: 1, notify: 2 } as const;
+export const CRIT = { reject: 0, ignore: 1, notify: 2 } as const;
 
 // ---- encoding ----
 
 /** APER length determinant for an unconstrained length (X.691 11.9.4.1; < 16384 octets). */
-function lengthDet(n: number): number[] {
+export function lengthDet(n: number): number[] {
   if (n < 128) return [n];
   if (n < 16384) return [0x80 | (n >> 8), n & 0xff];
   throw new Error(`NGAP open type of ${n} octets needs fragmentation (not supported)`);
 }
 /** INTEGER (0..2^32-1) and (0..2^40-1): octet count in 2 or 3 bits, then the octets (X.691 11.5.7.4). */
-function bigUint(v: number, lenBits: 2 | 3): number[] {
+export function bigUint(v: number, lenBits: 2 | 3): number[] {
   const bytes: number[] = [];
   let x = v;
   do { bytes.unshift(x % 256); x = Math.floor(x / 256); } while (x > 0);
   return [(bytes.length - 1) << (8 - lenBits), ...bytes];
 }
-const ie = (id: number, crit: number, value: number[] | Uint8Array) => [id >> 8, id & 0xff, crit << 6, ...lengthDet(value.length), ...value];
-const octetString = (b: Uint8Array) => [...lengthDet(b.length), ...b];
+export const ie = (id: number, crit: number, value: number[] | Uint8Array) => [id >> 8, id & 0xff, crit << 6, ...lengthDet(value.length), ...value];
+export const octetString = (b: Uint8Array) => [...lengthDet(b.length), ...b];
 
 /** NGAP-PDU initiatingMessage (choice 0) with procedureCode, criticality and the open-type value
  *  SEQUENCE { protocolIEs, ... } (extension bit 0, IE count in 16 bits). */
-function initiating(proc: number, crit: number, ies: number[][]): Uint8Array {
+export function initiating(proc: number, crit: number, ies: number[][]): Uint8Array {
   const value = [0x00, ies.length >> 8, ies.length & 0xff, ...ies.flat()];
   return Uint8Array.from([0x00, proc, crit << 6, ...lengthDet(value.length), ...value]);
 }
@@ -81,23 +82,34 @@ export function downlinkNasTransport(amfUeId: number, ranUeId: number, nas: Uint
   ]);
 }
 
-/** HandoverRequired (source gNB → source AMF): the UE's two NGAP ids only. The other mandatory IEs
- *  (handover type, cause, target, PDU session list, transparent container) carry nothing a NAS
- *  decipherer uses and are not written: a modelling simplification of the capture. */
-export function handoverRequired(amfUeId: number, ranUeId: number): Uint8Array {
-  return initiating(PROC.HandoverPreparation, CRIT.reject, [
-    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
-    ie(IE.RAN_UE_NGAP_ID, CRIT.reject, bigUint(ranUeId, 2)),
+/** Cause (TS 38.413 9.3.1.2) CHOICE index 2 (nas) with CauseNas normal-release: 3 choice bits 010,
+ *  the enumeration's extension bit 0 and its root index 0 in 2 bits, padded — the cause an AMF gives
+ *  when it releases the N1/N2 connection of a UE at the end of a procedure (TS 23.502 4.2.6). */
+const CAUSE_NAS_NORMAL_RELEASE = [0x40];
+
+/** UE-NGAP-IDs (TS 38.413 9.3.3.x, IE 114): CHOICE { uE-NGAP-ID-pair, aMF-UE-NGAP-ID,
+ *  choice-Extensions } — no extension marker, so a 2-bit index. The pair is a SEQUENCE with an
+ *  extension bit and one optional-field bit (iE-Extensions, absent); then AMF-UE-NGAP-ID
+ *  (0..2^40−1: octet count − 1 in 3 bits, octets aligned) and RAN-UE-NGAP-ID (0..2^32−1: 2 bits). */
+function ueNgapIds(amfUeId: number, ranUeId?: number): number[] {
+  const [amfLen, ...amfOctets] = bigUint(amfUeId, 3);
+  if (ranUeId === undefined) return [0x40 | (amfLen >> 2), ...amfOctets]; // 01, then the 3 length bits
+  return [amfLen >> 4, ...amfOctets, ...bigUint(ranUeId, 2)];              // 00 0 0, then the 3 length bits
+}
+
+/** UEContextReleaseCommand (AMF → gNB, TS 38.413 9.2.2.5): UE NGAP IDs (the pair, or the
+ *  AMF-UE-NGAP-ID only) and Cause (nas: normal-release). */
+export function ueContextReleaseCommand(amfUeId: number, ranUeId?: number): Uint8Array {
+  return initiating(PROC.UEContextRelease, CRIT.reject, [
+    ie(IE.UE_NGAP_IDs, CRIT.reject, ueNgapIds(amfUeId, ranUeId)),
+    ie(IE.Cause, CRIT.ignore, CAUSE_NAS_NORMAL_RELEASE),
   ]);
 }
-/** HandoverRequest (target AMF → target gNB) with the NASC (IE 37, TS 38.413 9.2.3.4): the
- *  Intra N1 mode NAS transparent container of TS 24.501 9.11.3.70. Other mandatory IEs are not
- *  written (as for handoverRequired). */
-export function handoverRequest(amfUeId: number, nasc: Uint8Array): Uint8Array {
-  return initiating(PROC.HandoverResourceAllocation, CRIT.reject, [
-    ie(IE.AMF_UE_NGAP_ID, CRIT.reject, bigUint(amfUeId, 3)),
-    ie(IE.NASC, CRIT.reject, octetString(nasc)),
-  ]);
+/** UEContextReleaseComplete (gNB → AMF, TS 38.413 9.2.2.6): successfulOutcome with the two ids. */
+export function ueContextReleaseComplete(amfUeId: number, ranUeId: number): Uint8Array {
+  const ies = [ie(IE.AMF_UE_NGAP_ID, CRIT.ignore, bigUint(amfUeId, 3)), ie(IE.RAN_UE_NGAP_ID, CRIT.ignore, bigUint(ranUeId, 2))];
+  const value = [0x00, 0x00, ies.length, ...ies.flat()];
+  return Uint8Array.from([0x20, PROC.UEContextRelease, CRIT.reject << 6, ...lengthDet(value.length), ...value]);
 }
 
 /** PDUSessionResourceSetupRequest (TS 38.413 9.2.1.1) with one PDUSessionResourceSetupItemSUReq
@@ -167,9 +179,22 @@ export function walkNgap(d: Uint8Array): NgapSummary {
     else if (id === IE.AMF_UE_NGAP_ID) out.amfUeId = readBigUint(v, 3);
     else if (id === IE.NAS_PDU) { const vc = new Cursor(v); out.nasPdus.push(vc.bytes(vc.length())); }
     else if (id === IE.NASC) { const vc = new Cursor(v); out.nasc = vc.bytes(vc.length()); }
+    else if (id === IE.UE_NGAP_IDs) Object.assign(out, readUeNgapIds(v));
     else if (id === IE.PDUSessionResourceSetupListSUReq || id === IE.PDUSessionResourceSetupListCxtReq) out.nasPdus.push(...sessionListNas(v));
   }
   return out;
+}
+
+/** UE-NGAP-IDs (see ueNgapIds): the pair or the AMF-UE-NGAP-ID alone; a choice extension throws. */
+function readUeNgapIds(v: Uint8Array): { amfUeId: number; ranUeId?: number } {
+  if (v.length < 2) throw new Error('UE-NGAP-IDs truncated');
+  const choice = v[0] >> 6;
+  if (choice === 1) return { amfUeId: readBigUint(Uint8Array.of((v[0] << 2) & 0xe0, ...v.subarray(1, 7)), 3) };
+  if (choice !== 0) throw new Error(`UE-NGAP-IDs choice ${choice} (an extension) not supported`);
+  if (v[0] & 0x20) throw new Error('UE-NGAP-ID-pair extension not supported');
+  const n = ((v[0] >> 1) & 7) + 1;
+  const amfUeId = readBigUint(Uint8Array.of(v[0] << 4 & 0xe0, ...v.subarray(1, 1 + n)), 3);
+  return { amfUeId, ranUeId: readBigUint(v.subarray(1 + n), 2) };
 }
 
 /** PDUSessionResourceSetupListSUReq / …CxtReq (TS 38.413 9.3.1.x): SEQUENCE (SIZE(1..256)) OF items

@@ -22,6 +22,8 @@ export interface TappedMessage {
   initial?: boolean;
   /** The Intra N1 mode NAS transparent container of an N2 handover (TS 24.501 9.11.3.70), not a NAS message. */
   nasc?: boolean;
+  /** The UE rejected this NASC and aborted the handover (TS 33.501 6.9.2.3.4): it stays with the source AMF. */
+  aborted?: boolean;
 }
 
 type Fn = (...a: any[]) => any;
@@ -108,7 +110,8 @@ export function tapScenario<T>(run: () => T): { result: T; messages: TappedMessa
   });
   wrap('n2Handover', (o, self, a) => {
     add(self, { dir: 'dl', nas: a[0], nasc: true });
-    return o.apply(self, a);
+    const m = messages[messages.length - 1];
+    try { return o.apply(self, a); } catch (e) { m.aborted = true; throw e; }
   });
   wrap('uplink', (o, self, a) => {
     const at = self.trace.steps.length;

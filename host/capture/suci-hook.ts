@@ -6,7 +6,10 @@
  */
 import type { MobileIdentity } from '../capture/nas-view.js';
 import { plmnDigits } from './nas-view.js';
-import { deconcealSuci, loadHomeNetworkKey, type HomeNetworkKey } from '../network/suci-profiles.js';
+import { concealSupi, deconcealSuci, homeNetworkPublicKey, loadHomeNetworkKey, type HomeNetworkKey, type SuciProfile } from '../network/suci-profiles.js';
+import { suciProtected } from '../nas/identity.js';
+import { UeDevice } from '../ue/ue-device.js';
+import { createHash } from 'node:crypto';
 
 export type ConcealedSuciFields = Extract<MobileIdentity, { kind: 'suci' }>;
 
@@ -19,4 +22,40 @@ export function supiFromConcealedSuci(suci: ConcealedSuciFields, hnKeyText: stri
   const key: HomeNetworkKey = loadHomeNetworkKey(hnKeyText, suci.scheme);
   const { mcc, mnc } = plmnDigits(suci.plmn);
   return deconcealSuci({ scheme: suci.scheme, hnKeyId: suci.hnKeyId, mcc, mnc, routingIndicator: suci.routingIndicator, schemeOutput: suci.schemeOutput }, key).supi;
+}
+
+/**
+ * The home-network private keys of TS 33.501 Annex C.4 (C.4.3 Profile A, X25519; C.4.4 Profile B,
+ * P-256): published test data, the default key pair of `run … --suci-profile A|B`, so a capture
+ * of a default run deciphers with `decipher --hn-key` given the same published key. Never a real
+ * network's key.
+ */
+export const ANNEX_C4_HN_PRIVATE_KEY: Record<SuciProfile, string> = {
+  1: 'c53c22208b61860b06c62e5406a7b330c2b577aa5558981510d128247d38bd1d',
+  2: 'f1ab1074477ebcc7f554ea1c5fc368b1616730155e0041ac447d6301975fecda',
+};
+/** Home network public key identifier the UE sends with the SUCI (TS 24.501 9.11.3.4; a modelling choice). */
+export const RUN_HN_KEY_ID = 1;
+
+/**
+ * `run SCENARIO --suci-profile A|B [--hn-key FILE]`: while `run` runs, every SUCI the UE sends
+ * (REGISTRATION REQUEST, IDENTITY RESPONSE) is concealed with Profile A or B (TS 33.501 6.12.2,
+ * C.3.2) for the public key of `hnKeyText` (the --hn-key file's text, PEM or hex; default the Annex
+ * C.4 key of that profile) instead of the null scheme. The ephemeral key pair is fresh for each
+ * SUCI; with `seed` it comes from SHA-256("suci-ephemeral" ‖ seed ‖ n), so a seeded run writes the
+ * same capture. A scenario that set its own SUCI calculation keeps it.
+ */
+export function withConcealedSuci<T>(scheme: SuciProfile, hnKeyText: string | undefined, seed: number | undefined, run: () => T): T {
+  const pub = homeNetworkPublicKey(loadHomeNetworkKey(hnKeyText ?? ANNEX_C4_HN_PRIVATE_KEY[scheme], scheme), RUN_HN_KEY_ID);
+  let n = 0;
+  const ephemeral = () => seed === undefined ? undefined
+    : Uint8Array.from(createHash('sha256').update('suci-ephemeral').update(String(seed)).update(String(n++)).digest());
+  const proto = UeDevice.prototype as unknown as { suci(this: UeDevice): Uint8Array };
+  const saved = proto.suci;
+  proto.suci = function (this: UeDevice): Uint8Array {
+    if (this.suciCalculation) return saved.call(this);
+    const self = this as unknown as { usim: { supi: string }; mncDigits: 2 | 3 };
+    return suciProtected(concealSupi(self.usim.supi, pub, ephemeral(), { mncDigits: self.mncDigits }));
+  };
+  try { return run(); } finally { proto.suci = saved; }
 }

@@ -32,7 +32,7 @@ function line(r: NasReport): string {
 }
 
 function printSummary(s: Summary, notes: number): void {
-  console.log(`\n${s.frames} frames, ${s.ues} UE${s.ues === 1 ? '' : 's'}, ${s.nasMessages} NAS messages: ${s.plain} plain, ${s.verified} MAC verified, ${s.failed} MAC failed, ${s.unverifiable} unverifiable; ${s.deciphered} deciphered, ${s.undeciphered} left ciphered; ${s.akaRuns} AKA run${s.akaRuns === 1 ? '' : 's'}; ${notes} frame note${notes === 1 ? '' : 's'}`);
+  console.log(`\n${s.frames} frames, ${s.ues} UE${s.ues === 1 ? '' : 's'}, ${s.nasMessages} NAS messages: ${s.plain} plain, ${s.verified} MAC verified, ${s.failed} MAC failed, ${s.unverifiable} unverifiable; ${s.deciphered} deciphered, ${s.undeciphered} left ciphered; ${s.akaRuns} AKA run${s.akaRuns === 1 ? '' : 's'}; ${s.released} N2 connection${s.released === 1 ? '' : 's'} released; ${notes} frame note${notes === 1 ? '' : 's'}`);
   for (const [why, n] of Object.entries(s.reasons)) console.log(`  ${n} × ${why}`);
   for (const c of s.concealedSuci) console.log(`  ${c}`);
 }

@@ -3,7 +3,10 @@
  * models, printed as a message sequence with keys, COUNTs and USIM bytes at each step.
  */
 import { runMobility, type MobilityOptions, type MobilitySummary } from '../scenarios/mobility.js';
-import { shown } from '../errors.js';
+import { InputError, shown } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { loadHomeNetworkKey } from '../network/suci-profiles.js';
+import { withConcealedSuci } from '../capture/suci-hook.js';
 import { withSubscriber } from '../scenarios/setup.js';
 import { runWithCapture } from '../capture/scenario-capture.js';
 import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
@@ -26,7 +29,27 @@ export const CAPTURE_FLAGS: FlagSpec[] = [
   { name: 'k', kind: 'hex', len: 16, help: 'subscriber K (default: TS 35.208 Test Set 1)' },
   { name: 'opc', kind: 'hex', len: 16, help: 'subscriber OPc (default: TS 35.208 Test Set 1)' },
   { name: 'supi', kind: 'text', help: 'subscriber IMSI, 6–15 digits, MNC of 2 digits (default 001010000000001)' },
+  { name: 'suci-profile', kind: 'enum', values: ['A', 'B'], help: 'the UE conceals its SUPI with SUCI Profile A (X25519) or B (P-256), TS 33.501 Annex C (default: null scheme)' },
+  { name: 'hn-key', kind: 'text', help: 'with --suci-profile: home-network private key FILE, PEM or hex (default: the TS 33.501 Annex C.4 test key of the profile)' },
 ];
+
+/** --suci-profile / --hn-key: the profile (1 = A, 2 = B) and the key file's text, checked before the run. */
+function suciOptions(a: Record<string, any>): { scheme: 1 | 2; hnKey?: string } | undefined {
+  if (a['suci-profile'] === undefined) {
+    if (a['hn-key'] !== undefined) throw new UsageError('--hn-key', 'needs --suci-profile A|B');
+    return undefined;
+  }
+  const scheme = a['suci-profile'] === 'A' ? 1 : 2;
+  let hnKey: string | undefined;
+  if (a['hn-key'] !== undefined) {
+    try { hnKey = readFileSync(a['hn-key'], 'utf8'); } catch (e) { throw new UsageError('--hn-key', `cannot read ${shown(a['hn-key'])} (${(e as NodeJS.ErrnoException).code ?? 'error'})`); }
+    try { loadHomeNetworkKey(hnKey, scheme); } catch (e) {
+      if (e instanceof InputError) throw new UsageError('--hn-key', (e.message.startsWith('hnKey ') ? e.message.slice(6) : e.message));
+      throw e;
+    }
+  }
+  return { scheme, hnKey };
+}
 
 const MOBILITY_FLAGS: FlagSpec[] = [
   { name: 'horizontal', kind: 'bool', help: 'source AMF policy: derive KAMF′ (default)' },
@@ -129,7 +152,8 @@ export const runCommand: Command = {
     const supi = a.supi === undefined ? undefined : String(a.supi).replace(/^imsi-/, '');
     if (supi !== undefined && !/^[0-9]{6,15}$/.test(supi)) throw new UsageError('--supi', `must be an IMSI of 6–15 digits, got ${supi.length} characters`);
     if (a.pcap !== undefined && a.compare) throw new UsageError('--pcap', 'cannot be used with --compare (a table of many runs)');
-    const go = () => withSubscriber({ supi, k: a.k, opc: a.opc }, () => s.run(a));
+    const suci = suciOptions(a);
+    const go = () => withSubscriber({ supi, k: a.k, opc: a.opc }, () => suci ? withConcealedSuci(suci.scheme, suci.hnKey, a.seed, () => s.run(a)) : s.run(a));
     if (a.pcap === undefined) { go(); return 0; }
     let frames: number;
     try { frames = runWithCapture(a.pcap, go).frames; } catch (e) {

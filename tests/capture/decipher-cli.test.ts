@@ -18,7 +18,8 @@ describe('ue-keys decipher (CLI)', () => {
 
   it('run --pcap writes the capture and says so on stderr (stdout stays the scenario output)', () => {
     expect(run.code).toBe(0);
-    expect(run.err).toBe(`wrote 10 N2 frames to ${cap}\n`);
+    // 10 NAS messages and two UEContextRelease Command/Complete pairs (before the mobility registration, at the end)
+    expect(run.err).toBe(`wrote 14 N2 frames to ${cap}\n`);
     expect(readFileSync(cap).readUInt32LE(0)).toBe(0xa1b2c3d4);
   });
 
@@ -31,8 +32,8 @@ describe('ue-keys decipher (CLI)', () => {
     expect(msgs).toHaveLength(10);
     for (const m of msgs) expect(Object.keys(m).filter((k) => k !== 'notes')).toEqual(['frame', 'ue', 'direction', 'count', 'securityHeaderType', 'algorithm', 'mac', 'messageType', 'plain']);
     expect(msgs.map((m) => m.mac)).toEqual([null, null, null, 'verified', 'verified', 'verified', 'verified', 'verified', 'verified', 'verified']);
-    expect(msgs[9]).toMatchObject({ frame: 10, ue: 1, direction: 'DL', securityHeaderType: 2, algorithm: '128-NEA2/128-NIA2', messageType: 'REGISTRATION ACCEPT' });
-    expect(lines.at(-1).summary).toMatchObject({ frames: 10, nasMessages: 10, verified: 7, failed: 0, deciphered: 4, undeciphered: 0, ues: 1, akaRuns: 1 });
+    expect(msgs[9]).toMatchObject({ frame: 12, ue: 1, direction: 'DL', securityHeaderType: 2, algorithm: '128-NEA2/128-NIA2', messageType: 'REGISTRATION ACCEPT' });
+    expect(lines.at(-1).summary).toMatchObject({ frames: 14, nasMessages: 10, verified: 7, failed: 0, deciphered: 4, undeciphered: 0, ues: 1, akaRuns: 1, released: 2 });
     expect(readFileSync(out).readUInt32LE(20)).toBe(252); // exported PDU
     expect(r.out + r.err).not.toContain(K);
   });
@@ -41,7 +42,7 @@ describe('ue-keys decipher (CLI)', () => {
     const r = runCli(['decipher', cap, '--k', K, '--opc', OPC]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('SECURITY MODE COMPLETE');
-    expect(r.out).toMatch(/10 frames, 1 UE, 10 NAS messages: 3 plain, 7 MAC verified, 0 MAC failed, 0 unverifiable; 4 deciphered, 0 left ciphered; 1 AKA run; 0 frame notes/);
+    expect(r.out).toMatch(/14 frames, 1 UE, 10 NAS messages: 3 plain, 7 MAC verified, 0 MAC failed, 0 unverifiable; 4 deciphered, 0 left ciphered; 1 AKA run; 2 N2 connections released; 0 frame notes/);
   });
 
   it('wrong K: every AUTN fails the USIM MAC check → one line naming --k/--opc, exit 1, never the key', () => {
@@ -72,8 +73,8 @@ describe('ue-keys decipher (CLI)', () => {
     const r = runCli(['decipher', cut, '--k', K, '--opc', OPC, '--json']);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(10); // 9 messages + summary
-    expect(lines.at(-1).summary.notes[0]).toMatch(/^frame 10: truncated record \(\d+ of \d+ octets\): capture ends here$/);
+    expect(lines).toHaveLength(11); // the 10 messages + summary (the cut is in the last frame, a UEContextReleaseComplete)
+    expect(lines.at(-1).summary.notes[0]).toMatch(/^frame 14: truncated record \(\d+ of \d+ octets\): capture ends here$/);
   });
 
   it('an unknown link type: every frame noted, nothing could be read → exit 2 with the first note', () => {
