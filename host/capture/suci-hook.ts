@@ -42,14 +42,14 @@ export const RUN_HN_KEY_ID = 1;
  * (REGISTRATION REQUEST, IDENTITY RESPONSE) is concealed with Profile A or B (TS 33.501 6.12.2,
  * C.3.2) for the public key of `hnKeyText` (the --hn-key file's text, PEM or hex; default the Annex
  * C.4 key of that profile) instead of the null scheme. The ephemeral key pair is fresh for each
- * SUCI; with `seed` it comes from SHA-256("suci-ephemeral" ‖ seed ‖ n), so a seeded run writes the
+ * SUCI; with `seed` it comes from SHA-256("suci-ephemeral" ‖ seed ‖ ":" ‖ n), so a seeded run writes the
  * same capture. A scenario that set its own SUCI calculation keeps it.
  */
 export function withConcealedSuci<T>(scheme: SuciProfile, hnKeyText: string | undefined, seed: number | undefined, run: () => T): T {
   const pub = homeNetworkPublicKey(loadHomeNetworkKey(hnKeyText ?? ANNEX_C4_HN_PRIVATE_KEY[scheme], scheme), RUN_HN_KEY_ID);
   let n = 0;
   const ephemeral = () => seed === undefined ? undefined
-    : Uint8Array.from(createHash('sha256').update('suci-ephemeral').update(String(seed)).update(String(n++)).digest());
+    : Uint8Array.from(createHash('sha256').update('suci-ephemeral').update(`${seed}:${n++}`).digest());
   const proto = UeDevice.prototype as unknown as { suci(this: UeDevice): Uint8Array };
   const saved = proto.suci;
   proto.suci = function (this: UeDevice): Uint8Array {

@@ -10,6 +10,8 @@
  * them anyone computes every KDF output under that key), so they are handed only to the caller who
  * already holds the key, and both mailboxes are wiped after each call as for every other method.
  * dispose() overwrites the host copy with zeros; a disposed context derives nothing.
+ * The firmware cannot check a context (any 64 octets are one): that is why this object keeps it
+ * private and never lets a caller pass one in.
  */
 import type { UeModule } from './loader.js';
 import { bytes, int } from '../validate.js';
@@ -54,7 +56,7 @@ export class KdfKey {
 
   /**
    * TS 33.220 B.2 KDF under this context's key: HMAC-SHA-256(key, FC ‖ P0 ‖ L0 ‖ …), the same
-   * value `kdf(key, fc, params)` returns. FC one octet; each parameter 1–65535 octets; the context,
+   * value `kdf(key, fc, params)` returns. FC one octet; each parameter 0–65535 octets (as `kdf()`); the context,
    * the table and the parameters together fit the 4096-byte mailbox.
    */
   derive(fc: number, params: Uint8Array[]): Uint8Array {

@@ -102,7 +102,7 @@ export class KeyDerivation {
     };
   }
 
-  /** HMAC-SHA-256 (RFC 2104). Pads are cached per key inside the module. */
+  /** HMAC-SHA-256 (RFC 2104). The pads are computed per call and forgotten before it returns (issue 17). */
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
     const fw = this.fw.begin();
     bytes('key', key, [0, fw.inLen]); bytes('data', data, [0, fw.inLen]);

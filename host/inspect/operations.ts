@@ -55,7 +55,7 @@ function makeKeyContext(fw: Firmware): void {
 }
 
 /** kdfCall's derivation with the caller-owned key context instead of the key (fc = 0x100 | FC):
- *  the same output (tests/vectors/kdf-key-context.test.ts), two compressions instead of four. */
+ *  the same output (tests/differential/kdf-key-context.test.ts), two compressions instead of four. */
 function kdfWithContext(fw: Firmware): void {
   if (keyContext === undefined) throw new Error('kdf.key_reused: the setup made no key context');
   fw.begin();
