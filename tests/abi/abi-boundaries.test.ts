@@ -107,6 +107,28 @@ describe('wipe_scratch zeroes every key-bearing region it names', () => {
   });
 });
 
+// wipe_scratch wipes IO_IN … TMP in one run (assembly/me/abi/kdf.ts): that relies on the memory map
+// declaring the scratch regions back to back. The contract's other half: the security contexts
+// (CTX_SLOTS, TS 33.501 6.2.3 — a wipe of scratch must not delete a context) and UE_STATE survive it,
+// byte for byte, and nothing outside the scratch regions changes.
+describe('wipe_scratch keeps the security contexts and the UE state', () => {
+  it('a context installed in slot 0: every byte outside IO_IN … TMP, CTX_SLOTS and UE_STATE included, is unchanged', () => {
+    fw.begin(); fw.putAt(64, KAMF);
+    expect(fw.tryCall('ctx_install', 0, 64, 1, 0x22, 2)).toBe(0);
+    const before = fw.snapshot().slice();
+    const slots = [fw.constant('CTX_SLOTS_PTR'), fw.constant('CTX_SLOTS_LEN')], state = [fw.constant('UE_STATE_PTR'), fw.constant('UE_STATE_LEN')];
+    expect(before.subarray(slots[0], slots[0] + slots[1]).some((b) => b !== 0), 'the slot holds the context').toBe(true);
+    expect(fw.tryCall('wipe_scratch')).toBe(0);
+    const after = fw.snapshot();
+    const scratchFrom = fw.constant('IO_IN_PTR'), scratchTo = fw.constant('TMP_PTR') + fw.constant('TMP_LEN');
+    for (const [p, l] of [slots, state]) expect(p >= scratchTo || p + l <= scratchFrom, 'the region lies outside the scratch run').toBe(true);
+    const changed: number[] = [];
+    for (let i = 0; i < after.length; i++) if ((i < scratchFrom || i >= scratchTo) && after[i] !== before[i]) changed.push(i);
+    expect(changed, 'bytes outside the scratch regions changed by wipe_scratch').toEqual([]);
+    fw.tryCall('ctx_wipe', 0);
+  });
+});
+
 // TS 33.501 A.2: KAUSF = HMAC-SHA-256(CK ‖ IK, 0x6A ‖ P0 ‖ L0 ‖ SQN⊕AK ‖ 0x00 0x06), P0 = the
 // serving network name (TS 24.501 9.12.1, "5G:…", never empty). The ABI refuses an empty P0 with a
 // LENGTH status and accepts every non-empty one, down to a single octet.
