@@ -9,6 +9,7 @@ import { SystemSimulator, SS_GUTI, SS_GUTI_2 } from '../../host/conformance/ss.j
 import { UeInterworking } from '../../host/firmware/ue-interworking.js';
 import * as M from '../../host/nas/messages.js';
 import { kdfRef } from '../../host/reference/kdf.js';
+import { FID_5GS3GPPLOCI } from '../../host/usim/files.js';
 import { processedUnprotected } from '../../host/ue/ue-nas.js';
 import { UeKeysError } from '../../host/errors.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
@@ -179,10 +180,11 @@ describe('TS 24.501 5.4.3.3: IDENTITY RESPONSE for the requested identity type (
     expect(p[2]).toBe(0x5c);
     return p.slice(5, 5 + ((p[3] << 8) | p[4]));
   };
-  it('5G-GUTI requested: the 5G-GUTI the network assigned', () => {
+  it('5G-GUTI requested: the 5G-GUTI the network assigned; IMEI requested (not modelled) with a 5G-GUTI held: still "No identity"', () => {
     const ss = new SystemSimulator();
     ss.register();
     expect(identityOf(ss, 2)).toEqual(SS_GUTI);
+    expect(identityOf(ss, 3)).toEqual(Uint8Array.of(0x00));
   });
   it('5G-GUTI requested before any was assigned, or IMEI (not modelled): "No identity" (type 000, 9.11.3.4)', () => {
     const ss = new SystemSimulator();
@@ -254,6 +256,15 @@ describe('TS 24.501 5.5.1.2.5 / 5.5.1.3.5: REGISTRATION REJECT by cause', () => 
     const s = ss.ue.store.stored()!;
     expect(s.valid).toBe(true);
     expect(s.content!.ngKsi).toBe(1);
+    expect(ss.trace.steps.some((t) => t.event.startsWith('Registration failed (REGISTRATION REJECT #11)'))).toBe(true);
+  });
+  it('#74 with an unreadable stored EF 5GS3GPPLOCI (reserved update status): the TAI is written deleted with no PLMN (FF FF FF)', () => {
+    const ss = new SystemSimulator();
+    ss.ueRegister();
+    // TS 31.102 4.4.11.2 with byte 20 = 07 (reserved): not a valid record
+    ss.ue.usim.storage.updateBinary(FID_5GS3GPPLOCI, Uint8Array.of(...new Array(13).fill(0xff), 0x00, 0xf1, 0x10, 0x00, 0x00, 0x01, 0x07));
+    ss.send(M.registrationReject(74));
+    expect([...ss.loci()!.slice(13, 20)]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 2]);
   });
   it('another cause after secure exchange: the connection ends, a following unprotected IDENTITY REQUEST (SUCI) is processed', () => {
     const ss = new SystemSimulator();
@@ -276,6 +287,13 @@ describe('TS 24.501 5.4.4.3: CONFIGURATION UPDATE COMMAND', () => {
     expect(ss.ue.guti).toEqual(SS_GUTI_2);
     const p = ss.decode(ss.send(ss.protect(plain5gmm(0x5b, 2))).sent).plain;
     expect(p.slice(5)).toEqual(SS_GUTI_2);
+  });
+  it('the indication after the 5G-GUTI IE is still read: 5G-GUTI stored and CONFIGURATION UPDATE COMPLETE sent', () => {
+    const ss = new SystemSimulator();
+    ss.register();
+    const u = ss.decode(ss.send(ss.protect(cuc(...gutiIe(SS_GUTI_2), 0xd1))).sent);
+    expect([...u.plain]).toEqual([0x7e, 0x00, 0x55]);
+    expect(ss.ue.guti).toEqual(SS_GUTI_2);
   });
   it('acknowledgement requested (bit 1): CONFIGURATION UPDATE COMPLETE, protected', () => {
     const ss = new SystemSimulator();
@@ -391,6 +409,11 @@ describe('TS 24.501 5.5.2.2.1: a mapped 5G NAS security context in use protects 
     expect(sent[1] & 0x0f).not.toBe(0);
     expect(ss.ue.store.stored()!.valid).toBe(false);
   });
+  it('local de-registration: the mapped context is not stored (only a full native one is, 6.8.1.1.1)', () => {
+    const ss = withMapped();
+    ss.nas.localDeregistration();
+    expect(ss.ue.store.stored()!.valid).toBe(false);
+  });
   it('USIM removal: protected', () => {
     const ss = withMapped();
     expect(ss.nas.usimRemoved()[1] & 0x0f).not.toBe(0);
@@ -498,3 +521,23 @@ describe('TS 33.501 6.14.2.1 / TS 24.501 9.11.3.51: the SOR transparent containe
   });
 });
 
+
+describe('TS 24.501 5.4.1.3.5: AUTHENTICATION REJECT after a network-initiated authentication while 5GMM-REGISTERED (5.4.1.1)', () => {
+  // "the UE shall set the update status to 5U3 ROAMING NOT ALLOWED, delete the stored 5G-GUTI, TAI list,
+  // last visited registered TAI and ngKSI … consider the USIM as invalid for 5GS services … enter
+  // 5GMM-DEREGISTERED". Before the fix the UE asked the firmware for a registration outcome although
+  // no registration was in progress, and receive() threw a StateError halfway through the deletions.
+  it('deletes the context, the 5G-GUTI and the stored copy, writes 5U3, enters 5GMM-DEREGISTERED, without an error', () => {
+    const ss = new SystemSimulator();
+    ss.register();
+    const rej = plain5gmm(0x58);
+    const r = ss.send(ss.protect(rej));
+    expect(r).toEqual({ sent: null, discarded: null, plain: rej });
+    expect(ss.nas.state).toBe('5GMM-DEREGISTERED');
+    expect(ss.ue.fw.header('current').type).toBe('none');
+    expect(ss.ue.guti).toBeNull();
+    expect(ss.ue.store.stored()!.valid).toBe(false);
+    expect(ss.loci()![19]).toBe(2); // TS 31.102 4.4.11.2 byte 20: 5U3 ROAMING NOT ALLOWED
+    expect(ss.ue.usimInvalidFor5gs).toBe(true);
+  });
+});
