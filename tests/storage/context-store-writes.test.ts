@@ -94,6 +94,26 @@ describe('ContextStore: every write step is reported, in order, on the medium th
     expect(s.me.readAuthKeys()).toBeNull();
     expect(s.me.readLoci('3gpp')).toBeNull();
   });
+  it('a new store has reported no write yet', () => {
+    const cs = new ContextStore(MeStorage.open(AtomicStore.open(new MemoryMedium(4096), { type: ME_IMAGE_TYPE })));
+    expect(cs.writes).toEqual([]);
+  });
+  it('REGISTRATION REJECT #3/#6/#7 with only EF 5GAUTHKEYS on the USIM (n°123 without n°122): only that write is a USIM step', () => {
+    const s = boot(newUsim([123]), new MemoryMedium(4096));
+    expect(writesOf(s, () => s.cs.deregister('reject'))).toEqual([w('usim', 'authKeys', 'delete'), w('me', 'nsc', 'mark-invalid'), w('me', 'loci', 'write-valid')]);
+  });
+  it('REGISTRATION REJECT #3/#6/#7 with n°122 but without n°123: context and LOCI on the card, KAUSF/KSEAF deleted from ME NVM', () => {
+    const meM = new MemoryMedium(4096);
+    const s0 = boot(newUsim([122]), meM);
+    s0.cs.storeAuthKeys(K);
+    expect(writesOf(s0, () => s0.cs.deregister('reject'))).toEqual([w('usim', 'nsc', 'mark-invalid'), w('usim', 'loci', 'write-valid'), w('me', 'authKeys', 'delete')]);
+  });
+  it('deleteAuthKeys without EF 5GAUTHKEYS deletes the ME NVM copy', () => {
+    const s = boot(newUsim([]), new MemoryMedium(4096));
+    s.cs.storeAuthKeys(K);
+    s.cs.deleteAuthKeys();
+    expect(s.me.readAuthKeys()).toBeNull();
+  });
   it('deleteAuthKeys removes the ME copy too when the USIM has EF 5GAUTHKEYS', () => {
     const s = boot(newUsim(), meWithCopies());
     s.cs.deleteAuthKeys();
@@ -153,11 +173,11 @@ describe('ContextStore: the context in RAM', () => {
     s.cs.beginRegistration();
     s.cs.registrationFailed(null);
     expect(s.cs.current).toBeNull();
-    s.cs.deregister('normal', A2);
+    s.cs.deregister('normal', { ...A2, kamf: A2.kamf.slice() });
     expect(s.cs.current).toEqual(A2);
     const got = s.cs.current!;
     got.kamf.fill(0); // the caller's copy: the store's KAMF is not changed through it
-    expect(s.cs.current!.kamf).toEqual(A.kamf);
+    expect(s.cs.current!.kamf).toEqual(fill(32, 0xaa));
     s.cs.deregister('normal', null);
     expect(s.cs.current).toBeNull();
   });
