@@ -128,6 +128,8 @@ export class UeFirmware {
 
   /** After SRVCC to UTRAN CS: no 5G context may be used until a new 5G AKA (TS 33.501 J.1). */
   reauthRequired(): boolean { return (this.rawState()[UE_STATE_OFF.FLAGS_OFF] & UE_FLAG.REAUTH_REQUIRED) !== 0; }
+  /** A REGISTRATION REQUEST was sent and its outcome (registrationComplete) is still due. */
+  registering(): boolean { return (this.rawState()[UE_STATE_OFF.FLAGS_OFF] & UE_FLAG.REGISTERING) !== 0; }
 
   wipe(slot: Slot): void { this.module.exports.ctx_wipe(slotNo(slot)); }
 

@@ -211,7 +211,9 @@ export class UeNas {
 
   private deleteAll(): void {
     for (const slot of ['current', 'new', 'non-current', 'mapped'] as const) this.ue.fw.wipe(slot);
-    this.ue.fw.registrationComplete(false);
+    // the registration in progress, if any, failed; an AUTHENTICATION REJECT also ends a network-
+    // initiated authentication while 5GMM-REGISTERED (5.4.1.1), where no registration outcome is due
+    if (this.ue.fw.registering()) this.ue.fw.registrationComplete(false);
     this.ue.aka.discardPending();
     this.ue.store.deregister('reject', null);
     this.ue.guti = null;
