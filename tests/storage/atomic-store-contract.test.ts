@@ -133,6 +133,8 @@ describe('inspect: what each bank holds (BankReport) and the verdict sentence', 
     expect(ok(mediumOf(gen(1, 1, { superseded: 0 }), gen(2, 2)), { ...T, kind: 'ME NVM' }).message)
       .toBe('ME NVM image, generation 2 in bank 1; bank 0 is intact (generation 1), superseded');
     expect(ok(mediumOf(gen(1, 1))).message).toBe('TEST image, generation 1 in bank 0; bank 1 is erased');
+    // cut after generation 2's commit step, before the superseded mark of generation 1's bank
+    expect(ok(mediumOf(gen(1, 1), gen(2, 2))).message).toBe('TEST image, generation 2 in bank 1; bank 0 is intact (generation 1)');
     const damaged = gen(1, 1); damaged[HEADER_LEN + 9] ^= 1;
     expect(ok(mediumOf(damaged, gen(2, 2))).message).toBe('TEST image, generation 2 in bank 1; bank 0 is damaged (generation 1): SHA-256 mismatch');
     expect(ok(mediumOf(gen(5, 5), fill(BANK, 0x41))).message).toBe("TEST image, generation 5 in bank 0; bank 1 is not a 'UEKS' bank");
@@ -147,7 +149,7 @@ describe('inspect: what each bank holds (BankReport) and the verdict sentence', 
   });
 
   it('another type only: status other-type; open refuses it with InputError "image type" (the value only summarised)', () => {
-    const m = mediumOf(gen(1, 1, { type: 'USIM' }));
+    const m = mediumOf(undefined, gen(2, 2, { type: 'USIM' }));
     const r = AtomicStore.inspect(m, T);
     expect([r.status, r.message]).toEqual(['other-type', "expected a 'TEST' image, the medium holds 'USIM'"]);
     const err = refusal(() => AtomicStore.open(m, T));
@@ -204,6 +206,7 @@ describe('inspect: what each bank holds (BankReport) and the verdict sentence', 
       const r = AtomicStore.inspect(mediumOf(gen(1, 1), torn), T);
       expect(r.banks[1], `${t} bytes`).toEqual({ bank: 1, state: 'uncommitted' });
       expect([r.status, r.generation]).toEqual(['ok', 1n]);
+      expect(r.message).toBe('TEST image, generation 1 in bank 0; bank 1 is an update cut before its commit');
     }
   });
 });
