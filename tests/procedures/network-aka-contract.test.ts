@@ -139,6 +139,10 @@ describe('TS 33.501 6.1.3.3.2 synchronisation failure, as traced', () => {
     expect(w.seaf.handleAuthenticationFailure(20)).toBeNull();
     expect(steps(w.trace, m)).toEqual([{ clause: 'TS 24.501 5.4.1.3.5', event: 'UE → SEAF: Authentication Failure (5GMM cause #20)', keys: [] }]);
     w.seaf.startAuthentication(SUPI);
+    const a = w.trace.steps.length;
+    expect(w.seaf.handleAuthenticationFailure(20, new Uint8Array(14))).toBeNull(); // an AUTS only means something with #21
+    expect(steps(w.trace, a)).toEqual([{ clause: 'TS 24.501 5.4.1.3.5', event: 'UE → SEAF: Authentication Failure (5GMM cause #20)', keys: ['auts'] }]);
+    w.seaf.startAuthentication(SUPI);
     expect(w.seaf.handleAuthenticationFailure(21)).toBeNull(); // #21 without AUTS: nothing to resynchronise
   });
 });
