@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../host/errors.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
+import { nea2Ref, nia2Ref } from '../../host/reference/nas.js';
 
 const KAMF = new Uint8Array(32).fill(0x11);
 const PLAIN = Uint8Array.of(0x7e, 0x00, 0x41); // a 3-octet plain 5GMM message (EPD, SHT 0, type)
@@ -137,5 +138,42 @@ describe('clone(): a context transfer carries the same keys and COUNTs, as an in
     c.dlNext['3gpp'] = 100; c.ulLast.non3gpp = 100;
     expect(n.dlNext['3gpp']).toBe(7);
     expect(n.ulLast.non3gpp).toBe(9);
+  });
+});
+
+describe('uplink with the real algorithms: replay estimation, deciphering, the EPS MAC (issue 16 survivors)', () => {
+  it('TS 24.501 4.4.3.1: once UL COUNT 0 was accepted, an SQN of 0 means the overflow counter went up (COUNT 0x100, not 0 again)', () => {
+    const n = nullCtx();
+    expect(n.verifyUplink(uplink(1, 0))!.count).toBe(0);
+    expect(n.verifyUplink(uplink(1, 0), '3gpp', true)!.count).toBe(0x100);
+  });
+  it('security header types 2 and 4 are deciphered with 128-NEA2 (UL COUNT, BEARER of the access, DIRECTION 0, TS 33.501 6.4.4); type 1 is not', () => {
+    const n = new NetworkNasContext(KAMF, 1, 2, 0);
+    for (const [sht, count, access, b] of [[2, 0, '3gpp', 1], [4, 1, '3gpp', 1], [4, 0, 'non3gpp', 2]] as const) {
+      const ct = nea2Ref(n.knasenc, count, b, 0, PLAIN, PLAIN.length * 8);
+      expect(ct).not.toEqual(PLAIN);
+      expect(n.verifyUplink(uplink(sht, count, ct), access), `${sht}/${access}`).toEqual({ plain: PLAIN, count, sht });
+    }
+    expect(n.verifyUplink(uplink(1, 2, PLAIN))!.plain).toEqual(PLAIN);
+  });
+  it('TS 33.501 8.6.1: the EPS TAU Request MAC is checked with the 3GPP access BEARER and UL COUNT; a wrong MAC changes nothing', () => {
+    const n = new NetworkNasContext(KAMF, 1, 0, 2);
+    const body = Uint8Array.of(0, 0x07, 0x48, 0x00); // SQN 0 ‖ plain EPS message
+    const mac = nia2Ref(n.knasint, 0, 1, 0, body, body.length * 8);
+    const msg = Uint8Array.of(0x17, ...mac, ...body);
+    const bad = msg.slice(); bad[1] ^= 1;
+    expect(n.verifyUplinkEps(bad)).toBeNull();
+    expect(n.ulLast['3gpp']).toBe(-1);
+    expect(n.verifyUplinkEps(msg)).toEqual({ plain: Uint8Array.of(0x07, 0x48, 0x00), count: 0 });
+    expect(n.ulLast).toEqual({ '3gpp': 0, non3gpp: -1 });
+  });
+  it('the plain message returned is a copy: changing it does not change the message received', () => {
+    const n = nullCtx();
+    const m = uplink(1, 0);
+    n.verifyUplink(m)!.plain.fill(0);
+    expect(m).toEqual(uplink(1, 0));
+    const m2 = uplink(2, 1);
+    n.verifyUplink(m2)!.plain.fill(0);
+    expect(m2).toEqual(uplink(2, 1));
   });
 });
