@@ -264,8 +264,9 @@ export class ContextStore {
   /** Delete KAUSF/KSEAF (EF 5GAUTHKEYS to 'FF', or the ME item). */
   deleteAuthKeys(): void {
     const usim = this.needUsim('deleteAuthKeys');
-    if (usim.hasEf(FID_5GAUTHKEYS)) usim.updateBinary(FID_5GAUTHKEYS, encodeNoAuthKeys(usim.fileSize(FID_5GAUTHKEYS)));
-    if (this.me.readAuthKeys() !== null) this.me.update([{ item: 'authKeys', keys: null }]);
+    // every write step is reported, in order, like the other writers of this module
+    if (usim.hasEf(FID_5GAUTHKEYS)) { usim.updateBinary(FID_5GAUTHKEYS, encodeNoAuthKeys(usim.fileSize(FID_5GAUTHKEYS))); this.log('usim', 'authKeys', 'delete'); }
+    if (this.me.readAuthKeys() !== null) { this.me.update([{ item: 'authKeys', keys: null }]); this.log('me', 'authKeys', 'delete'); }
   }
 
   /** Store the 5G-GUTI, last visited TAI and update status of this access (TS 24.501 C.1). */

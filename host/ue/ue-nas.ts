@@ -37,7 +37,8 @@ export const CAUSE_NGKSI_IN_USE = 71;
 
 /** Why a downlink message was not processed (for the trace and the SS's checks). */
 export type Discard = 'integrity check failed' | 'unprotected after secure exchange' | 'unprotected and not in the 4.4.4.3 list'
-  | 'ignored during de-registration' | 'unsupported' | 'AUTHENTICATION RESULT not usable';
+  | 'ignored during de-registration' | 'unsupported' | 'AUTHENTICATION RESULT not usable'
+  | 'REGISTRATION REJECT with no registration in progress';
 
 export interface UeReaction {
   /** What the UE sent in reply (as sent: protected or plain), or null. */
@@ -228,6 +229,11 @@ export class UeNas {
    *  starts an initial registration by itself; #74 sets 5U3 (a modelling choice for the update
    *  status); other causes: the attempt failed, the kept context stays. */
   private registrationReject(plain: Uint8Array): UeReaction {
+    // A REGISTRATION REJECT answers a REGISTRATION REQUEST (5.5.1.2.5 / 5.5.1.3.5): with none in
+    // progress it is not compatible with the protocol state, and the UE ignores it before deleting
+    // anything (a modelling choice: the 5GMM STATUS a UE may send back is not modelled) instead of
+    // applying the cause's deletions halfway (the firmware has no registration outcome to record).
+    if (!this.ue.fw.registering()) return this.drop('REGISTRATION REJECT with no registration in progress', plain);
     const cause = plain[3];
     if ((REJECT_DELETES_ALL as readonly number[]).includes(cause)) {
       this.ue.registrationRejectedDeleteAll(cause);

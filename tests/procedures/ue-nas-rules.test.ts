@@ -258,6 +258,28 @@ describe('TS 24.501 5.5.1.2.5 / 5.5.1.3.5: REGISTRATION REJECT by cause', () => 
     expect(s.content!.ngKsi).toBe(1);
     expect(ss.trace.steps.some((t) => t.event.startsWith('Registration failed (REGISTRATION REJECT #11)'))).toBe(true);
   });
+  // TS 24.501 5.5.1.2.5 / 5.5.1.3.5: a REGISTRATION REJECT is the network's answer to a REGISTRATION
+  // REQUEST. Once registered with none in progress, a (protected) REGISTRATION REJECT is not compatible
+  // with the protocol state: the UE must not apply the cause's deletions halfway (it threw a
+  // firmware StateError after wiping every slot, left 5GMM-REGISTERED with its 5G-GUTI); it is
+  // discarded and nothing changes (the model sends no 5GMM STATUS: README, a modelling choice).
+  for (const cause of [3, 9, 11, 74]) {
+    it(`REGISTRATION REJECT #${cause} while 5GMM-REGISTERED with no registration in progress: discarded, the context, state and 5G-GUTI unchanged`, () => {
+      const ss = new SystemSimulator();
+      ss.register();
+      expect(ss.nas.state).toBe('5GMM-REGISTERED');
+      const kamf = ss.ue.fw.read('current').kamf, guti = ss.ue.guti, loci = ss.loci();
+      const rej = M.registrationReject(cause);
+      const r = ss.send(ss.protect(rej));
+      expect(r.discarded).toBe('REGISTRATION REJECT with no registration in progress');
+      expect(r.sent).toBeNull();
+      expect(ss.nas.state).toBe('5GMM-REGISTERED');
+      expect(ss.ue.fw.read('current').kamf).toEqual(kamf);
+      expect(ss.ue.guti).toEqual(guti);
+      expect(ss.loci()).toEqual(loci);
+      expect(ss.ue.usimInvalidFor5gs).toBe(false);
+    });
+  }
   it('#74 with an unreadable stored EF 5GS3GPPLOCI (reserved update status): the TAI is written deleted with no PLMN (FF FF FF)', () => {
     const ss = new SystemSimulator();
     ss.ueRegister();

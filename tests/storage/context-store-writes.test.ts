@@ -111,12 +111,13 @@ describe('ContextStore: every write step is reported, in order, on the medium th
   it('deleteAuthKeys without EF 5GAUTHKEYS deletes the ME NVM copy', () => {
     const s = boot(newUsim([]), new MemoryMedium(4096));
     s.cs.storeAuthKeys(K);
-    s.cs.deleteAuthKeys();
+    expect(writesOf(s, () => s.cs.deleteAuthKeys())).toEqual([w('me', 'authKeys', 'delete')]);
     expect(s.me.readAuthKeys()).toBeNull();
   });
   it('deleteAuthKeys removes the ME copy too when the USIM has EF 5GAUTHKEYS', () => {
     const s = boot(newUsim(), meWithCopies());
-    s.cs.deleteAuthKeys();
+    // the USIM write first, then the ME copy (TS 33.501 6.8.1.1.1 order), both reported
+    expect(writesOf(s, () => s.cs.deleteAuthKeys())).toEqual([w('usim', 'authKeys', 'delete'), w('me', 'authKeys', 'delete')]);
     expect(s.me.readAuthKeys()).toBeNull();
     expect(s.cs.loadAuthKeys()).toMatchObject({ valid: false });
   });
