@@ -14,22 +14,17 @@
  * private and never lets a caller pass one in.
  */
 import type { UeModule } from './loader.js';
-import { bytes, int } from '../validate.js';
-import { checkStatus, InputError, StateError } from '../errors.js';
+import { bytes } from '../validate.js';
+import { checkStatus, StateError } from '../errors.js';
+import { callKdf, KDF_OUT, type RawKdf } from './kdf-call.js';
 
 /** Modes of the kdf export, in its `fc` argument above the FC octet (assembly/me/abi/kdf.ts). */
 export const KDF_WITH_CONTEXT = 0x100;
 export const KDF_MAKE_CONTEXT = 0x200;
 /** Octets of a key context: the inner and the outer chaining state, 32 each. */
 export const KDF_KEY_CONTEXT_LEN = 64;
-/** The kdf export writes the derived key (32 octets) or a key context (64) at IO_OUT + 0. */
-const KDF_OUT = 32;
-/** Li is two octets: a KDF parameter is at most 65535 octets (TS 33.220 B.2.1.1). */
-const PARAM_MAX = 0xffff;
 /** ERR_STATE (assembly/lib/status.ts): what a disposed context answers. */
 const STATUS_ERR_STATE = 8;
-
-type RawKdf = (keyOff: number, keyLen: number, fc: number, tableOff: number, paramCount: number) => number;
 
 export class KdfKey {
   private readonly fw: UeModule;
@@ -61,29 +56,9 @@ export class KdfKey {
    */
   derive(fc: number, params: Uint8Array[]): Uint8Array {
     if (!this.live) throw new StateError(STATUS_ERR_STATE, 'KdfKey.derive', 'the key context was disposed');
-    // The same quick checks as KeyDerivation.kdf (the hot path); anything unusual goes through the
-    // validators for the error naming the field.
-    if (typeof fc !== 'number' || !(fc >= 0 && fc <= 0xff) || (fc | 0) !== fc) int('fc', fc, 0, 0xff);
-    if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
-    const n = params.length, fw = this.fw;
-    let total = KDF_KEY_CONTEXT_LEN + 8 * n;
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      if (!(p instanceof Uint8Array) || p.length === 0 || p.length > PARAM_MAX) bytes(`params[${i}]`, p, [0, PARAM_MAX]);
-      total += p.length + 3;
-    }
-    if (total > fw.inLen) throw new InputError('params', `key context, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
     try {
-      fw.begin();
-      const k = fw.put(this.ctx);
-      const table = fw.reserve(8 * n);
-      for (let i = 0; i < n; i++) {
-        fw.putU32(table + 8 * i, fw.put(params[i]));
-        fw.putU32(table + 8 * i + 4, params[i].length);
-      }
-      checkStatus(this.rawKdf(k, KDF_KEY_CONTEXT_LEN, KDF_WITH_CONTEXT | fc, table, n), 'kdf');
-      return fw.take(0, KDF_OUT);
-    } finally { fw.clearWritten(KDF_OUT); }
+      return callKdf(this.fw, this.rawKdf, this.ctx, 'key context', KDF_WITH_CONTEXT, fc, params);
+    } finally { this.fw.clearWritten(KDF_OUT); }
   }
 
   /** Overwrite the key context with zeros. Idempotent; derive() afterwards throws StateError. */

@@ -8,16 +8,14 @@ import type { Access } from '../types.js';
 import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from '../validate.js';
 import { checkStatus, InputError } from '../errors.js';
 import { KdfKey } from './kdf-key.js';
+import { callKdf, KDF_OUT, type RawKdf } from './kdf-call.js';
 
 const KEY = 32;
-/** The kdf export writes its 32-octet result at IO_OUT and nothing else there
- *  (assembly/me/abi/kdf.ts: kdfRun(…, IO_OUT_PTR)), so only those octets need wiping after it. */
-const KDF_OUT = 32;
+// KDF_OUT (kdf-call.ts): the kdf export writes its 32-octet result at IO_OUT and nothing else there
+// (assembly/me/abi/kdf.ts: kdfRun(…, IO_OUT_PTR)), so only those octets need wiping after it.
 /** ABBA (TS 24.501 9.11.3.10) is at least 2 octets. */
 const ABBA_MIN = 2;
 const ANY_LEN = [0, 4096] as const;
-/** Li is two octets: a KDF parameter is at most 65535 octets (TS 33.220 B.2.1.1). */
-const PARAM_LEN = [0, 0xffff] as const;
 
 export type CellTarget = 'gnb' | 'ng-enb';
 export type MobilityMode = 'idle' | 'ho';
@@ -59,7 +57,7 @@ export class KeyDerivation {
     // a key was already copied in, a firmware status) — and the firmware forgets its HMAC key context
     // before each export returns.
     bindMethods(this, namedMethods(), () => this.fw.clearMailboxes());
-    this.rawKdf = fw.raw.kdf as (keyOff: number, keyLen: number, fc: number, tableOff: number, paramCount: number) => number;
+    this.rawKdf = fw.raw.kdf as RawKdf;
     // kdf() again, bound, wiping IO_IN as far as it was written and the 32 octets of IO_OUT the
     // export writes (instead of the whole 4 KiB) — fixed arity, no rest/spread
     const kdf = KeyDerivation.prototype.kdf;
@@ -68,7 +66,7 @@ export class KeyDerivation {
     };
     Object.defineProperty(this, 'kdf', { value: bound, writable: false, enumerable: false, configurable: true });
   }
-  private readonly rawKdf: (keyOff: number, keyLen: number, fc: number, tableOff: number, paramCount: number) => number;
+  private readonly rawKdf: RawKdf;
 
   /**
    * A copy of the module's whole 64 KiB memory page, as an emulator snapshot or a forensic memory
@@ -115,32 +113,9 @@ export class KeyDerivation {
   /** TS 33.220 B.2 KDF: HMAC-SHA-256(key, FC ‖ P0 ‖ L0 ‖ …); FC one octet, any number of
    *  parameters (each < 65536 octets; S within the module's 4608-byte S buffer). */
   kdf(key: Uint8Array, fc: number, params: Uint8Array[]): Uint8Array {
-    // The hot path of every caller that drives the KDF itself (issue 12: the host overhead per
-    // call was about what the firmware's two compressions cost). The quick checks accept exactly
-    // what bytes()/int() accept (a view of a detached buffer has length 0, so any length > 0 is
-    // live); anything else goes through them for the error naming the field. No per-call
-    // allocation but the result; the export is called raw (no rest/spread wrapper).
+    // the hot path (issue 12): quick checks, the validators only for the error (kdf-call.ts)
     if (!(key instanceof Uint8Array) || key.length === 0 || key.length > ANY_LEN[1]) bytes('key', key, ANY_LEN);
-    if (typeof fc !== 'number' || !(fc >= 0 && fc <= 0xff) || (fc | 0) !== fc) int('fc', fc, 0, 0xff);
-    if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
-    const n = params.length;
-    let total = key.length + 8 * n;
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      if (!(p instanceof Uint8Array) || p.length === 0 || p.length > PARAM_LEN[1]) bytes(`params[${i}]`, p, PARAM_LEN);
-      total += p.length + 3;
-    }
-    const fw = this.fw.begin();
-    if (total > fw.inLen) throw new InputError('params', `key, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
-    // Layout: key, then the (offset, length) table, then the parameters it points at.
-    const k = fw.put(key);
-    const table = fw.reserve(8 * n);
-    for (let i = 0; i < n; i++) {
-      fw.putU32(table + 8 * i, fw.put(params[i]));
-      fw.putU32(table + 8 * i + 4, params[i].length);
-    }
-    checkStatus(this.rawKdf(k, key.length, fc, table, n), 'kdf');
-    return fw.take(0, KDF_OUT);
+    return callKdf(this.fw, this.rawKdf, key, 'key', 0, fc, params);
   }
 
   /** A caller-owned key context for `key` (host/firmware/kdf-key.ts): `k.derive(fc, params)` equals
