@@ -19,12 +19,14 @@ export const KDF_OUT = 32;
 const PARAM_LEN = [0, 0xffff] as const;
 
 /** Validate `fc` (one octet) and `params`, lay out `key` (already validated by the caller; `keyName`
- *  names it in the mailbox-size error), call the export with `mode | fc` and return the result. */
-export function callKdf(fw: UeModule, rawKdf: RawKdf, key: Uint8Array, keyName: string, mode: number, fc: number, params: Uint8Array[]): Uint8Array {
+ *  names it in the mailbox-size error; a key context comes as the words KdfKey keeps), call the
+ *  export with `mode | fc` and return the result. */
+export function callKdf(fw: UeModule, rawKdf: RawKdf, key: Uint8Array | Uint32Array, keyName: string, mode: number, fc: number, params: Uint8Array[]): Uint8Array {
   if (typeof fc !== 'number' || !(fc >= 0 && fc <= 0xff) || (fc | 0) !== fc) int('fc', fc, 0, 0xff);
   if (!Array.isArray(params)) throw new InputError('params', 'must be an array of Uint8Array', params);
   const n = params.length;
-  let total = key.length + 8 * n;
+  const keyLen = key.byteLength;
+  let total = keyLen + 8 * n;
   for (let i = 0; i < n; i++) {
     const p = params[i];
     if (!(p instanceof Uint8Array) || p.length === 0 || p.length > PARAM_LEN[1]) bytes(`params[${i}]`, p, PARAM_LEN);
@@ -32,12 +34,12 @@ export function callKdf(fw: UeModule, rawKdf: RawKdf, key: Uint8Array, keyName: 
   }
   fw.begin();
   if (total > fw.inLen) throw new InputError('params', `${keyName}, parameters and table must fit the ${fw.inLen}-byte mailbox, got ${total}`);
-  const k = fw.put(key);
+  const k = key instanceof Uint32Array ? fw.putWords(key) : fw.put(key);
   const table = fw.reserve(8 * n);
   for (let i = 0; i < n; i++) {
     fw.putU32(table + 8 * i, fw.put(params[i]));
     fw.putU32(table + 8 * i + 4, params[i].length);
   }
-  checkStatus(rawKdf(k, key.length, mode | fc, table, n), 'kdf');
+  checkStatus(rawKdf(k, keyLen, mode | fc, table, n), 'kdf');
   return fw.take(0, KDF_OUT);
 }

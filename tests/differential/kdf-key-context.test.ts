@@ -32,8 +32,9 @@ function hit(image: Uint8Array, secret: Uint8Array): number {
   for (let i = 0; i + 8 <= secret.length; i++) { const at = buf.indexOf(Buffer.from(secret.subarray(i, i + 8))); if (at >= 0) return at; }
   return -1;
 }
-/** The context bytes a KdfKey holds (private: the tests look at what dispose() must wipe). */
-const ctxOf = (k: object): Uint8Array => (k as { ctx: Uint8Array }).ctx;
+/** The context bytes a KdfKey holds (private: the tests look at what dispose() must wipe), as its
+ *  64 octets: KdfKey keeps them as 16 native-endian words. */
+const ctxOf = (k: object): Uint8Array => { const w = (k as { ctx: Uint32Array }).ctx; return new Uint8Array(w.buffer, w.byteOffset, w.byteLength); };
 
 const params = fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 6 });
 
