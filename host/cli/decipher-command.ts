@@ -9,7 +9,7 @@ import { InputError, shown } from '../errors.js';
 import { decipherCapture } from '../capture/decipher-run.js';
 import { CaptureFormatError } from '../capture/pcap-read.js';
 import type { NasReport, Summary } from '../capture/decipher.js';
-import { supiFromConcealedSuci } from '../capture/suci-hook.js';
+import { supiFromConcealedSuci } from '../capture/suci-concealment.js';
 import type { Command } from './registry.js';
 
 const FLAGS: FlagSpec[] = [

@@ -6,7 +6,7 @@ import { runMobility, type MobilityOptions, type MobilitySummary } from '../scen
 import { InputError, shown } from '../errors.js';
 import { readFileSync } from 'node:fs';
 import { loadHomeNetworkKey } from '../network/suci-profiles.js';
-import { withConcealedSuci } from '../capture/suci-hook.js';
+import { concealedSuciCalculation } from '../capture/suci-concealment.js';
 import { withSubscriber } from '../scenarios/setup.js';
 import { runWithCapture } from '../capture/scenario-capture.js';
 import { applySpecs, split, unexpected, usage, UsageError, type FlagSpec } from './args.js';
@@ -153,7 +153,8 @@ export const runCommand: Command = {
     if (supi !== undefined && !/^[0-9]{6,15}$/.test(supi)) throw new UsageError('--supi', `must be an IMSI of 6–15 digits, got ${supi.length} characters`);
     if (a.pcap !== undefined && a.compare) throw new UsageError('--pcap', 'cannot be used with --compare (a table of many runs)');
     const suci = suciOptions(a);
-    const go = () => withSubscriber({ supi, k: a.k, opc: a.opc }, () => suci ? withConcealedSuci(suci.scheme, suci.hnKey, a.seed, () => s.run(a)) : s.run(a));
+    const suciCalculation = suci ? concealedSuciCalculation(suci.scheme, suci.hnKey, a.seed) : undefined;
+    const go = () => withSubscriber({ supi, k: a.k, opc: a.opc, suciCalculation }, () => s.run(a));
     if (a.pcap === undefined) { go(); return 0; }
     let frames: number;
     try { frames = runWithCapture(a.pcap, go).frames; } catch (e) {

@@ -20,22 +20,32 @@ import * as M from '../nas/messages.js';
 import { Trace } from '../trace.js';
 import { variantOf, type Variant } from '../firmware/variant.js';
 
-export const SUBSCRIBER = {
+/** How the UE calculates its SUCI from the SUPI (TS 33.501 6.12.2): UeDevice.suciCalculation. */
+export type SuciCalculation = (supi: string, mncDigits: number) => Uint8Array;
+
+export const SUBSCRIBER: {
+  supi: string; k: Uint8Array; opc: Uint8Array; mcc: string; mnc: string;
+  /** The USIM's SUCI calculation (what EF SUCI_Calc_Info provisions, TS 31.102 4.4.11.8: the
+   *  protection scheme and home-network public key); null: the null scheme. */
+  suciCalculation: SuciCalculation | null;
+} = {
   supi: '001010000000001',
   k: fromHex('465b5ce8b199b49faa5f0a2ee238a6bc'),   // TS 35.208 Test Set 1
   opc: fromHex('cd63cb71954a9f4e48a5994e37a02baf'),
   mcc: '001', mnc: '01',
+  suciCalculation: null,
 };
 export const PLMN = Uint8Array.of(0x00, 0xf1, 0x10);
 
 /** Run `f` with another subscriber (`ue-keys run … --k --opc --supi`, so a user can decipher the
  *  run's own capture): the UDM, the USIM and the SUCI/SNN use it; MCC/MNC come from the SUPI with a
  *  2-digit MNC (DEFAULT_MNC_DIGITS). The sample subscriber is restored afterwards. */
-export function withSubscriber<T>(s: { supi?: string; k?: Uint8Array; opc?: Uint8Array }, f: () => T): T {
+export function withSubscriber<T>(s: { supi?: string; k?: Uint8Array; opc?: Uint8Array; suciCalculation?: SuciCalculation }, f: () => T): T {
   const saved = { ...SUBSCRIBER };
   if (s.supi) Object.assign(SUBSCRIBER, { supi: s.supi, mcc: s.supi.slice(0, 3), mnc: s.supi.slice(3, 5) });
   if (s.k) SUBSCRIBER.k = s.k;
   if (s.opc) SUBSCRIBER.opc = s.opc;
+  if (s.suciCalculation) SUBSCRIBER.suciCalculation = s.suciCalculation;
   try { return f(); } finally { Object.assign(SUBSCRIBER, saved); }
 }
 
@@ -114,6 +124,7 @@ export class World {
     const me = MeStorage.open(AtomicStore.open(this.meMedium, { type: ME_IMAGE_TYPE }));
     const ue = new UeDevice(usim, me, this.trace, this.snn, undefined, { variant: this.build });
     ue.mncDigits = SUBSCRIBER.mnc.length; // the subscriber data's MNC length splits the SUPI for the SUCI
+    ue.suciCalculation = SUBSCRIBER.suciCalculation;
     ue.powerOn();
     return ue;
   }

@@ -16,7 +16,7 @@ import { World, guti } from '../../host/scenarios/setup.js';
 import { Amf } from '../../host/network/amf.js';
 import { concealSupi, homeNetworkPublicKey, loadHomeNetworkKey, type SuciProfile } from '../../host/network/suci-profiles.js';
 import { suciProtected } from '../../host/nas/identity.js';
-import { supiFromConcealedSuci, type ConcealedSuciFields } from '../../host/capture/suci-hook.js';
+import { supiFromConcealedSuci, type ConcealedSuciFields } from '../../host/capture/suci-concealment.js';
 
 const C4 = vectorCases('suci-ts33501-annexC4.json') as Array<{ scheme: SuciProfile; home_network_private_key: string }>;
 

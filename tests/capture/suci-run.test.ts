@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decipher, runToPcap, tempDir } from './helpers.js';
 import { runCli, vectorCases } from '../helpers.js';
-import { ANNEX_C4_HN_PRIVATE_KEY, supiFromConcealedSuci, type ConcealedSuciFields } from '../../host/capture/suci-hook.js';
+import { ANNEX_C4_HN_PRIVATE_KEY, supiFromConcealedSuci, type ConcealedSuciFields } from '../../host/capture/suci-concealment.js';
 import type { SuciProfile } from '../../host/network/suci-profiles.js';
 
 const C4 = vectorCases('suci-ts33501-annexC4.json') as Array<{ scheme: SuciProfile; home_network_private_key: string }>;
@@ -89,4 +89,22 @@ describe('run --pcap --suci-profile: a concealed SUCI in the capture, deconceale
       }
     } finally { t.done(); }
   }, 60_000);
+});
+
+describe('the SUCI calculation is subscriber data of the run, not a process-wide patch', () => {
+  it('withSubscriber gives the calculation to every UE of the run (also after a power cycle) and restores the null scheme afterwards (TS 33.501 6.12.2: the null scheme unless the home network provisioned a protection scheme)', async () => {
+    const { withSubscriber, World } = await import('../../host/scenarios/setup.js');
+    const { concealedSuciCalculation } = await import('../../host/capture/suci-concealment.js');
+    const calc = concealedSuciCalculation(1, undefined, 7);
+    withSubscriber({ suciCalculation: calc }, () => {
+      const w = new World(1);
+      expect(w.ue.suciCalculation).toBe(calc);
+      expect(w.newUe().suciCalculation, 'a power cycle reads the same card').toBe(calc);
+      expect(w.ue.suci()[0] & 0x07, 'type of identity SUCI').toBe(1);
+      expect(w.ue.suci()[6] & 0x0f, 'protection scheme: Profile A (TS 24.501 9.11.3.4 octet 10)').toBe(1);
+    });
+    const after = new World(1).ue;
+    expect(after.suciCalculation).toBeNull();
+    expect(after.suci()[6] & 0x0f, 'null scheme again').toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ import type { MobileIdentity } from '../capture/nas-view.js';
 import { plmnDigits } from './nas-view.js';
 import { concealSupi, deconcealSuci, homeNetworkPublicKey, loadHomeNetworkKey, type HomeNetworkKey, type SuciProfile } from '../network/suci-profiles.js';
 import { suciProtected } from '../nas/identity.js';
-import { UeDevice } from '../ue/ue-device.js';
+import type { SuciCalculation } from '../scenarios/setup.js';
 import { createHash } from 'node:crypto';
 
 export type ConcealedSuciFields = Extract<MobileIdentity, { kind: 'suci' }>;
@@ -38,24 +38,18 @@ export const ANNEX_C4_HN_PRIVATE_KEY: Record<SuciProfile, string> = {
 export const RUN_HN_KEY_ID = 1;
 
 /**
- * `run SCENARIO --suci-profile A|B [--hn-key FILE]`: while `run` runs, every SUCI the UE sends
- * (REGISTRATION REQUEST, IDENTITY RESPONSE) is concealed with Profile A or B (TS 33.501 6.12.2,
- * C.3.2) for the public key of `hnKeyText` (the --hn-key file's text, PEM or hex; default the Annex
- * C.4 key of that profile) instead of the null scheme. The ephemeral key pair is fresh for each
- * SUCI; with `seed` it comes from SHA-256("suci-ephemeral" ‖ seed ‖ ":" ‖ n), so a seeded run writes the
- * same capture. A scenario that set its own SUCI calculation keeps it.
+ * `run SCENARIO --suci-profile A|B [--hn-key FILE]`: the subscriber's SUCI calculation (what EF
+ * SUCI_Calc_Info provisions on the card, TS 31.102 4.4.11.8), given to the run's world as
+ * subscriber data (withSubscriber), so every SUCI the UE sends (REGISTRATION REQUEST, IDENTITY
+ * RESPONSE) is concealed with Profile A or B (TS 33.501 6.12.2, C.3.2) for the public key of
+ * `hnKeyText` (the --hn-key file's text, PEM or hex; default the Annex C.4 key of that profile)
+ * instead of the null scheme. The ephemeral key pair is fresh for each SUCI; with `seed` it comes
+ * from SHA-256("suci-ephemeral" ‖ seed ‖ ":" ‖ n), so a seeded run writes the same capture.
  */
-export function withConcealedSuci<T>(scheme: SuciProfile, hnKeyText: string | undefined, seed: number | undefined, run: () => T): T {
+export function concealedSuciCalculation(scheme: SuciProfile, hnKeyText: string | undefined, seed: number | undefined): SuciCalculation {
   const pub = homeNetworkPublicKey(loadHomeNetworkKey(hnKeyText ?? ANNEX_C4_HN_PRIVATE_KEY[scheme], scheme), RUN_HN_KEY_ID);
   let n = 0;
   const ephemeral = () => seed === undefined ? undefined
     : Uint8Array.from(createHash('sha256').update('suci-ephemeral').update(`${seed}:${n++}`).digest());
-  const proto = UeDevice.prototype as unknown as { suci(this: UeDevice): Uint8Array };
-  const saved = proto.suci;
-  proto.suci = function (this: UeDevice): Uint8Array {
-    if (this.suciCalculation) return saved.call(this);
-    const self = this as unknown as { usim: { supi: string }; mncDigits: 2 | 3 };
-    return suciProtected(concealSupi(self.usim.supi, pub, ephemeral(), { mncDigits: self.mncDigits }));
-  };
-  try { return run(); } finally { proto.suci = saved; }
+  return (supi, mncDigits) => suciProtected(concealSupi(supi, pub, ephemeral(), { mncDigits: mncDigits as 2 | 3 }));
 }
