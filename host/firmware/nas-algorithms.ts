@@ -63,7 +63,7 @@ export function nasMac(fw: UeModule, input: NasAlgorithmInput): Uint8Array {
     const args = load(fw, input);
     fw.exports.nas_mac(...args);
     return fw.take(0, MAC_LEN);
-  } finally { fw.clearMailboxes(); } // the key (and message) leave the mailboxes (issue 17)
+  } finally { fw.clearWritten(MAC_LEN); } // the key and message leave IO_IN, the MAC IO_OUT (issue 17)
 }
 
 /**
@@ -72,9 +72,11 @@ export function nasMac(fw: UeModule, input: NasAlgorithmInput): Uint8Array {
  * deciphering are the same operation. NEA0 returns the message itself.
  */
 export function nasCipher(fw: UeModule, input: NasAlgorithmInput): Uint8Array {
+  let written = 0; // nas_cipher writes exactly ceil(LENGTH / 8) octets of IO_OUT (tests/abi/nas-alg-abi.test.ts)
   try {
     const args = load(fw, input);
+    written = Math.ceil(args[6] / 8);
     fw.exports.nas_cipher(...args);
-    return fw.take(0, Math.ceil(args[6] / 8));
-  } finally { fw.clearMailboxes(); }
+    return fw.take(0, written);
+  } finally { fw.clearWritten(written); } // not the whole 8 KiB of both mailboxes: issue 12's per-call cost
 }
