@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   if (!name) { process.stderr.write(help() + '\n'); return 2; }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) throw new UsageError('COMMAND', `must be one of ${commands.map((c) => c.name).join(', ')}, got ${shown(name)}`);
-  let rest = args;
+  let rest = args, named: Variant | null = null;
   if (cmd.name === 'profile') {
     // profile shows both builds itself and reads its own --variant
     if (lead !== null) throw new UsageError('--variant', 'goes after profile (profile --variant fast|small)');
@@ -117,12 +117,13 @@ async function main(argv: string[]): Promise<number> {
     const t = takeVariant(args, cmd.name === 'run' && args[0] === 'srvcc');
     if (lead !== null && t.variant !== null) throw new UsageError('--variant', 'given more than once');
     rest = t.rest;
+    named = lead ?? t.variant;
     // the firmware environment default is checked here too: a bad UE_KEYS_VARIANT is exit 2 before any work
     setDefaultVariant(lead ?? t.variant ?? defaultVariant());
   }
   // derive, nas and run print their own detailed help (names, subcommands, scenarios)
   if (rest.includes('--help') && !['derive', 'nas', 'run'].includes(cmd.name)) { console.log(`usage: ${cmd.usage}\n\n${cmd.summary}`); return 0; }
-  return cmd.run(rest);
+  return cmd.run(rest, named);
 }
 
 // A reader that goes away (`ue-keys batch < in | head -1`) ends the run quietly with exit 0: the

@@ -46,7 +46,8 @@ export function describeModule(name: ModuleFile): ModuleAbi {
 
 /** Region notes gathered from the memory-map files at build time (build/abi-notes.json). */
 export function regionNotes(module: ModuleFile): Record<string, string> {
-  try { return JSON.parse(readFileSync(buildPath('abi-notes.json'), 'utf8'))[module] ?? {}; } catch { return {}; }
+  // the fast build's exported regions are the small build's (one memory map, issue 12)
+  try { const notes = JSON.parse(readFileSync(buildPath('abi-notes.json'), 'utf8')); return notes[module] ?? notes[module.replace(/-fast$/, '')] ?? {}; } catch { return {}; }
 }
 
 /** A block of the static layout (host/inspect/layout.ts): exported regions, other static blocks

@@ -96,4 +96,19 @@ describe('ue-keys --variant small|fast (issue 12)', { timeout: 60_000 }, () => {
     expect(bad.code).toBe(2);
     expect(bad.err.trim()).toBe('ue-keys: --variant must be one of fast|small (firmware build) or mme-derive|mme-concat|direct (SRVCC variant), got "xx"');
   });
+
+  it('abi describes the small build (the README tables, the C header) unless --variant names one; --variant fast shows the fast build\'s tables in its memory map', () => {
+    const region = (out: string, name: string) => out.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+    const small = runCli(['abi']), fast = runCli(['--variant', 'fast', 'abi']), named = runCli(['abi', '--variant', 'small']);
+    expect([small.code, fast.code, named.code]).toEqual([0, 0, 0]);
+    expect(named.out).toBe(small.out);
+    // the exported regions are the same in both builds (one memory map) …
+    for (const r of ['IO_IN', 'IO_OUT', 'CTX_SLOTS', 'NAS_MSG']) expect(region(fast.out, r)).toBe(region(small.out, r));
+    // … the fast build's AES T-table (FT0, crypto/aes-fast.ts) is only in its own static data
+    expect(region(small.out, 'FT0')).toBeUndefined();
+    expect(region(fast.out, 'FT0')).toMatch(/^\| `FT0` \| 0x[0-9a-f]{4} \| 4096 \|/);
+    const usimFast = runCli(['abi', '--module', 'usim', '--variant', 'fast']);
+    expect(region(usimFast.out, 'PERSIST')).toBe(region(runCli(['abi', '--module', 'usim']).out, 'PERSIST'));
+    expect(region(usimFast.out, 'FT0')).toBeDefined();
+  });
 });
