@@ -1,7 +1,7 @@
 /**
  * A caller-owned KDF key context (issue 12): `const k = ue.kdfKey(kamf); k.derive(fc, params);
  * k.dispose()`. It holds the two HMAC-SHA-256 chaining states of one key, H(K0 ⊕ ipad) ‖
- * H(K0 ⊕ opad) (RFC 2104 2, the HMAC inside the TS 33.220 B.2 KDF), in a host-side Uint8Array; every
+ * H(K0 ⊕ opad) (RFC 2104 2, the HMAC inside the TS 33.220 B.2 KDF), in a host-side Uint32Array (its 64 octets as 16 words); every
  * derive() hands them to the kdf export in IO_IN (fc = KDF_WITH_CONTEXT | FC), so a derivation costs
  * the firmware two SHA-256 compressions instead of four.
  *
