@@ -166,14 +166,15 @@ describe('the USIM\'s answer (TS 33.102 6.3.3) and the wipes', () => {
     expect([[...p.kausf], [...p.kseaf], [...p.kamf!]]).toEqual([[...c.keys.kausf], [...kseaf], [...ref.kamf(kseaf, SUPI, ABBA)]]);
     expect(aka.pending!.ngKsi).toBe(3);
   });
-  it('README "Secrets in module memory": after EAP-Success the ME module holds no 8 consecutive octets of KAUSF or KSEAF (wipe_scratch)', () => {
+  it('README "Secrets in module memory": after EAP-Success the ME module holds no 8 consecutive octets of KAUSF, KSEAF or KAMF', () => {
     const r = okResult();
     const { eap } = peer(() => r);
     const c = challenge(r);
     eap.handleRequest(c.eap, SNN);
     eap.handleSuccess(Uint8Array.of(3, 7, 0, 4), 1, ABBA, SNN);
     const img = Buffer.from(kd.memoryImage());
-    for (const key of [c.keys.kausf, ref.kseaf(c.keys.kausf, SNN)]) for (let i = 0; i + 8 <= key.length; i += 4) expect(img.indexOf(Buffer.from(key.subarray(i, i + 8)))).toBe(-1);
+    const kseaf = ref.kseaf(c.keys.kausf, SNN);
+    for (const key of [c.keys.kausf, kseaf, ref.kamf(kseaf, SUPI, ABBA)]) for (let i = 0; i + 8 <= key.length; i += 4) expect(img.indexOf(Buffer.from(key.subarray(i, i + 8)))).toBe(-1);
   });
   it('only a wrong AT_MAC becomes a Client-Error: a USIM answer the firmware refuses (CK of 15 octets) propagates as the firmware\'s InputError', () => {
     const r = { kind: 'ok' as const, res: rnd(8), ck: rnd(15), ik: rnd(16) };
