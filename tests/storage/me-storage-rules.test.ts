@@ -43,12 +43,16 @@ describe('power-on (TS 33.501 6.2.2.2, TS 24.501 C.1): the parameters are kept o
     expect(b.me.powerOn(SUPI_B)).toEqual({ deleted: true, reason: 'supi-mismatch' });
     expect([b.store.names(), has(b.medium, K.kausf)]).toEqual([[], false]);
   });
-  it('an NVM holding items but no SUPI (written by another tool) is deleted: an item never counts without the SUPI it was stored with', () => {
+  it('an NVM holding items but no SUPI (written by another tool) is deleted, with a USIM or without: an item never counts without the SUPI it was stored with', () => {
     const a = me();
     a.store.update([['5GAUTHKEYS', fill(68, 0x11)]]);
     expect(a.me.storedSupi).toBeNull();
     expect(a.me.powerOn(SUPI_A)).toEqual({ deleted: true, reason: 'supi-mismatch' });
     expect(a.store.names()).toEqual([]);
+    const b = me();
+    b.store.update([['LOCI/3gpp', fill(20, 0x22)]]);
+    expect(b.me.powerOn(null)).toEqual({ deleted: true, reason: 'no-usim' });
+    expect(b.store.names()).toEqual([]);
   });
   it('the SUPI must be an IMSI of 6..15 digits or null: anything else → InputError naming supi, nothing bound', () => {
     const a = me();
