@@ -25,7 +25,7 @@ const zero = (a: Uint8Array) => a.every((b) => b === 0);
 function card(next: () => AuthResult): UsimCard & { calls: number } {
   return { supi: SUPI, calls: 0, authenticate(this: { calls: number }) { this.calls++; return next(); } };
 }
-/** An AUTN whose AMF separation bit (TS 33.102 Annex H: bit 0 of the AMF = MSB of octet 6) is `bit`. */
+/** An AUTN whose AMF separation bit (TS 33.102 Annex H: bit 0 of the AMF, the most significant bit of AUTN octet 7 counted from 1 — index 6 here) is `bit`. */
 function autn(bit: 0 | 1): Uint8Array { const a = rnd(16); a[6] = bit ? a[6] | 0x80 : a[6] & 0x7f; return a; }
 const request = (over: Partial<AuthenticationRequest> = {}): AuthenticationRequest =>
   ({ ngKsi: 1, abba: Uint8Array.of(0, 0), rand: rnd(16), autn: autn(1), ...over });
@@ -68,7 +68,7 @@ describe('AUTHENTICATION REQUEST fields are checked before the USIM is asked (TS
   });
 });
 
-describe('TS 24.501 5.4.1.3.5 failure order and the wipes of CK, IK and RES', () => {
+describe('TS 24.501 5.4.1.3.5 failure causes (their order between #26 and #21 is the module\'s, a modelling choice) and the wipes of CK, IK and RES', () => {
   it('TS 33.501 6.1.3.2: a successful AUTHENTICATE with the AMF separation bit 0 → #26; RES, CK and IK handed over by the USIM are zeroed, nothing pending', () => {
     const r = okResult();
     const ue = new UeAka({ usim: card(() => r), kd });

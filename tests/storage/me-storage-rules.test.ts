@@ -94,7 +94,7 @@ describe('reads and writes need the bound SUPI to be the stored one', () => {
   });
 });
 
-describe('retired keys are erased (TS 33.501 6.2.2.2, 6.8.1.1.1: "a LOCI-only update keeps" the previous generation)', () => {
+describe('retired keys are erased — the project rule of the A/B bank store (a modelling choice; host/ue/me-storage.ts: a LOCI-only update keeps the previous generation)', () => {
   it('a transaction that replaces KAUSF/KSEAF together with LOCI erases the previous generation: the old KAUSF is nowhere on the medium', () => {
     const a = me();
     a.me.powerOn(SUPI_A);
