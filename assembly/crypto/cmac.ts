@@ -9,7 +9,7 @@
 // not the last one (SP 800-38B 6.2 treats the last block differently).
 
 import { aesExpandKey, aesEncryptBlock, AES_RK_LEN, AES_BLOCK_LEN } from "./aes";
-import { bswap64 } from "../lib/util";
+import { bswap64, wipe } from "../lib/util";
 
 // ---- context layout ---------------------------------------------------------------------------
 const CMAC_RK: usize = 0;                       // AES-128 round keys (176 bytes)
@@ -51,6 +51,27 @@ export function cmacInit(ctx: usize, key: usize): void {
   aesEncryptBlock(rk, x, ctx + CMAC_K1);        // L (kept in K1's slot, then doubled in place)
   doubleBlock(ctx + CMAC_K1, ctx + CMAC_K1);
   doubleBlock(ctx + CMAC_K1, ctx + CMAC_K2);
+  store<u32>(ctx + CMAC_COUNT, 0);
+}
+
+/** The subkeys K1 ‖ K2 of `key` (SP 800-38B 6.1) → 32 bytes at `out`, computed in `ctx` (a CMAC
+ *  context, wiped afterwards). The fast build keeps them beside the key they belong to
+ *  (context/slots.ts) and starts each MAC with cmacInitSubkeys, which saves L = CIPH_K(0^128). */
+export function cmacSubkeys(ctx: usize, key: usize, out: usize): void {
+  cmacInit(ctx, key);
+  store<u64>(out, load<u64>(ctx + CMAC_K1), 0); store<u64>(out, load<u64>(ctx + CMAC_K1, 8), 8);
+  store<u64>(out, load<u64>(ctx + CMAC_K2), 16); store<u64>(out, load<u64>(ctx + CMAC_K2, 8), 24);
+  wipe(ctx, CMAC_CTX_LEN);
+}
+
+/** cmacInit for a key whose K1 ‖ K2 (cmacSubkeys of the same key) are at `subkeys`: the round
+ *  keys are expanded, the subkeys copied. */
+export function cmacInitSubkeys(ctx: usize, key: usize, subkeys: usize): void {
+  let x = ctx + CMAC_X;
+  aesExpandKey(key, ctx + CMAC_RK);
+  store<u64>(ctx + CMAC_K1, load<u64>(subkeys)); store<u64>(ctx + CMAC_K1, load<u64>(subkeys, 8), 8);
+  store<u64>(ctx + CMAC_K2, load<u64>(subkeys, 16)); store<u64>(ctx + CMAC_K2, load<u64>(subkeys, 24), 8);
+  store<u64>(x, 0); store<u64>(x, 0, 8);
   store<u32>(ctx + CMAC_COUNT, 0);
 }
 
