@@ -6,8 +6,8 @@
 // the message, the bit '1', zeros, the 64-bit big-endian length in bits of everything hashed,
 // which includes the 64-octet pad block).
 
-import { sha256CompressFast } from "./sha256-fast";
-import { copy, wipe } from "../lib/util";
+import { sha256CompressFast, sha256CompressDigest96Fast } from "./sha256-fast";
+import { copy } from "../lib/util";
 
 /** The longest text that leaves room for the 0x80 octet and the 8-octet length in one block. */
 export const HMAC_SHORT_MAX: usize = 55;
@@ -32,20 +32,17 @@ export function hmacShortFast(states: usize, work: usize, msg: usize, len: usize
   store<u8>(blk + len, 0x80);
   store<u32>(blk, be32((64 + <u32>len) << 3), 60);
   sha256CompressFast(h, blk);
-  // outer hash: chaining value H(K0 ⊕ opad); block = inner digest (32) ‖ 0x80 ‖ 0… ‖ 96·8
-  store<u32>(blk, be32(load<u32>(h, 0)), 0); store<u32>(blk, be32(load<u32>(h, 4)), 4);
-  store<u32>(blk, be32(load<u32>(h, 8)), 8); store<u32>(blk, be32(load<u32>(h, 12)), 12);
-  store<u32>(blk, be32(load<u32>(h, 16)), 16); store<u32>(blk, be32(load<u32>(h, 20)), 20);
-  store<u32>(blk, be32(load<u32>(h, 24)), 24); store<u32>(blk, be32(load<u32>(h, 28)), 28);
-  store<u64>(blk, 0x80, 32); store<u64>(blk, 0, 40); store<u64>(blk, 0, 48); store<u32>(blk, 0, 56);
-  store<u32>(blk, be32(96 << 3), 60);
-  store<u64>(h, load<u64>(states, 32), 0); store<u64>(h, load<u64>(states, 40), 8);
-  store<u64>(h, load<u64>(states, 48), 16); store<u64>(h, load<u64>(states, 56), 24);
-  sha256CompressFast(h, blk);
-  store<u32>(out, be32(load<u32>(h, 0)), 0); store<u32>(out, be32(load<u32>(h, 4)), 4);
-  store<u32>(out, be32(load<u32>(h, 8)), 8); store<u32>(out, be32(load<u32>(h, 12)), 12);
-  store<u32>(out, be32(load<u32>(h, 16)), 16); store<u32>(out, be32(load<u32>(h, 20)), 20);
-  store<u32>(out, be32(load<u32>(h, 24)), 24); store<u32>(out, be32(load<u32>(h, 28)), 28);
+  // outer hash: chaining value H(K0 ⊕ opad), at blk (the inner block is done with); its last
+  // block is the inner digest (the words at h) and the padding of 96 octets
+  store<u64>(blk, load<u64>(states, 32), 0); store<u64>(blk, load<u64>(states, 40), 8);
+  store<u64>(blk, load<u64>(states, 48), 16); store<u64>(blk, load<u64>(states, 56), 24);
+  sha256CompressDigest96Fast(blk, h);
+  store<u32>(out, be32(load<u32>(blk, 0)), 0); store<u32>(out, be32(load<u32>(blk, 4)), 4);
+  store<u32>(out, be32(load<u32>(blk, 8)), 8); store<u32>(out, be32(load<u32>(blk, 12)), 12);
+  store<u32>(out, be32(load<u32>(blk, 16)), 16); store<u32>(out, be32(load<u32>(blk, 20)), 20);
+  store<u32>(out, be32(load<u32>(blk, 24)), 24); store<u32>(out, be32(load<u32>(blk, 28)), 28);
   // the chaining values and both blocks are key-derived
-  wipe(work, 96);
+  store<u64>(h, 0, 0); store<u64>(h, 0, 8); store<u64>(h, 0, 16); store<u64>(h, 0, 24);
+  store<u64>(blk, 0, 0); store<u64>(blk, 0, 8); store<u64>(blk, 0, 16); store<u64>(blk, 0, 24);
+  store<u64>(blk, 0, 32); store<u64>(blk, 0, 40); store<u64>(blk, 0, 48); store<u64>(blk, 0, 56);
 }
