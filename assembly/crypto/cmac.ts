@@ -9,7 +9,8 @@
 // not the last one (SP 800-38B 6.2 treats the last block differently).
 
 import { aesExpandKey, aesEncryptBlock, AES_RK_LEN, AES_BLOCK_LEN } from "./aes";
-import { bswap64 } from "../lib/util";
+import { bswap64, wipe, copy } from "../lib/util";
+import { FAST } from "./variant";
 
 // ---- context layout ---------------------------------------------------------------------------
 const CMAC_RK: usize = 0;                       // AES-128 round keys (176 bytes)
@@ -54,6 +55,27 @@ export function cmacInit(ctx: usize, key: usize): void {
   store<u32>(ctx + CMAC_COUNT, 0);
 }
 
+/** The subkeys K1 ‖ K2 of `key` (SP 800-38B 6.1) → 32 bytes at `out`, computed in `ctx` (a CMAC
+ *  context, wiped afterwards). The fast build keeps them beside the key they belong to
+ *  (context/slots.ts) and starts each MAC with cmacInitSubkeys, which saves L = CIPH_K(0^128). */
+export function cmacSubkeys(ctx: usize, key: usize, out: usize): void {
+  cmacInit(ctx, key);
+  store<u64>(out, load<u64>(ctx + CMAC_K1), 0); store<u64>(out, load<u64>(ctx + CMAC_K1, 8), 8);
+  store<u64>(out, load<u64>(ctx + CMAC_K2), 16); store<u64>(out, load<u64>(ctx + CMAC_K2, 8), 24);
+  wipe(ctx, CMAC_CTX_LEN);
+}
+
+/** cmacInit for a key whose K1 ‖ K2 (cmacSubkeys of the same key) are at `subkeys`: the round
+ *  keys are expanded, the subkeys copied. */
+export function cmacInitSubkeys(ctx: usize, key: usize, subkeys: usize): void {
+  let x = ctx + CMAC_X;
+  aesExpandKey(key, ctx + CMAC_RK);
+  store<u64>(ctx + CMAC_K1, load<u64>(subkeys)); store<u64>(ctx + CMAC_K1, load<u64>(subkeys, 8), 8);
+  store<u64>(ctx + CMAC_K2, load<u64>(subkeys, 16)); store<u64>(ctx + CMAC_K2, load<u64>(subkeys, 24), 8);
+  store<u64>(x, 0); store<u64>(x, 0, 8);
+  store<u32>(ctx + CMAC_COUNT, 0);
+}
+
 /** Absorb `len` whole bytes at `src`. */
 export function cmacUpdate(ctx: usize, src: usize, len: usize): void {
   let rk = ctx + CMAC_RK, x = ctx + CMAC_X, buf = ctx + CMAC_BUF;
@@ -70,8 +92,16 @@ export function cmacUpdate(ctx: usize, src: usize, len: usize): void {
         i += AES_BLOCK_LEN; count += <u32>AES_BLOCK_LEN;
       }
     }
-    store<u8>(buf + (count & 15), load<u8>(src + i));
-    count++; i++;
+    if (FAST) {
+      // the fast build fills the pending block up to its end (or the input's) in one copy
+      let pos = <usize>(count & 15);
+      let n = min<usize>(AES_BLOCK_LEN - pos, len - i);
+      copy(buf + pos, src + i, n);
+      count += <u32>n; i += n;
+    } else {
+      store<u8>(buf + (count & 15), load<u8>(src + i));
+      count++; i++;
+    }
   }
   store<u32>(ctx + CMAC_COUNT, count);
 }
@@ -100,7 +130,12 @@ export function cmacFinal(ctx: usize, tag: usize, unusedBits: u32): void {
       store<u8>(buf + n, PAD_FIRST_BYTE);
       n++;
     }
-    for (let k = n; k < 16; k++) store<u8>(buf + k, 0);
+    if (FAST) {
+      // bytes n..15 to zero with a mask on the u64 half that holds byte n (none when n = 16: a
+      // full last block with padding bits inside its last byte)
+      if (n < 8) { store<u64>(buf, load<u64>(buf) & ((<u64>1 << (<u64>n << 3)) - 1)); store<u64>(buf, 0, 8); }
+      else if (n < 16) store<u64>(buf, load<u64>(buf, 8) & ((<u64>1 << (<u64>(n - 8) << 3)) - 1), 8);
+    } else for (let k = n; k < 16; k++) store<u8>(buf + k, 0);
     xorBlock(buf, ctx + CMAC_K2);
   }
   // C_n = CIPH_K(C_(n-1) ⊕ M_n); T = MSB_Tlen(C_n) (the caller truncates)

@@ -12,7 +12,9 @@ import { NetworkNasContext } from '../../host/network/nas-security.js';
 import { ref } from '../../host/reference/kdf.js';
 import * as M from '../../host/nas/messages.js';
 import { toHex } from '../helpers.js';
+import { createCipheriv } from 'node:crypto';
 import { nia3Ref } from '../../host/reference/zuc.js';
+import { nia2Ref } from '../../host/reference/nas.js';
 import { UeInterworking } from '../../host/firmware/ue-interworking.js';
 import { tauRequest } from '../../host/scenarios/interworking.js';
 import { guti } from '../../host/scenarios/setup.js';
@@ -656,5 +658,47 @@ describe('TS 33.501 6.7.2 NOTE 3 and the unprotected REJECT: nothing but the rec
     expect(toHex(fw.take(0, 4))).toBe('0118' + '00' + '03'); // REJECT, #24, no flags, ngKSI 3
     expect(toHex(fw.take(16, 5))).toBe('7e005f18ff');
     fw.clearMailboxes();
+  });
+});
+
+// The fast build keeps the 128-NIA2 subkeys of a slot's KNASint in the slot (bytes 160..191, flag
+// at byte 7; assembly/me/context/slots.ts). TS 33.501 A.8 binds KNASint to the selected integrity
+// algorithm, so an SMC that changes the algorithm replaces the key, and the subkeys must follow:
+// made for the new key when it is 128-NIA2 (SP 800-38B 6.1: L = AES-128(K, 0^128), K1 = dbl(L),
+// K2 = dbl(K1), computed here with node:crypto), zeroed as retired key material otherwise.
+describe('TS 33.501 A.8 / SP 800-38B 6.1: the NIA2 subkeys a slot keeps follow its KNASint across SMCs', () => {
+  const dbl = (b: Buffer) => {
+    const o = Buffer.alloc(16);
+    for (let i = 0; i < 16; i++) o[i] = ((b[i] << 1) | (i < 15 ? b[i + 1] >> 7 : 0)) & 0xff;
+    if (b[0] & 0x80) o[15] ^= 0x87;
+    return o;
+  };
+  const subkeys = (k: Uint8Array) => {
+    const c = createCipheriv('aes-128-ecb', k, null); c.setAutoPadding(false);
+    const k1 = dbl(Buffer.concat([c.update(Buffer.alloc(16)), c.final()]));
+    return toHex(Buffer.concat([k1, dbl(k1)]));
+  };
+  // 128-NIA2 (node:crypto AES-CMAC reference) or 128-NIA3 (the independent ZUC)
+  const mac = (nia: number, key: Uint8Array, count: number, dir: number, m: Uint8Array) =>
+    nia === 2 ? nia2Ref(key, count, 1, dir, m, m.length * 8) : nia3Ref(key, count, 1, dir, m);
+  it('NIA2 → SMC selecting NIA3 (subkeys zeroed) → NIA2 (subkeys of the new KNASint) → NIA3 → NIA2; SMC and uplink MACs as the references compute them after each', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const ue = ueAfterRegistrationRequest(CAPS);
+    const fast = ue.module.file === 'ue-fast';
+    const kept = () => { const s = ue.rawSlot('current'); return { flag: s[7], sub: toHex(s.subarray(160, 192)) }; };
+    const zero = '00'.repeat(32);
+    expect(kept()).toEqual(fast ? { flag: 1, sub: subkeys(ref.nasKeys(KAMF, 2, 2).knasint) } : { flag: 0, sub: zero });
+    let dl = 4;
+    for (const nia of [3, 2, 3, 2]) {
+      const { knasint } = ref.nasKeys(KAMF, 2, nia);
+      const sqnBody = Uint8Array.of(dl, ...M.securityModeCommand({ nea: 2, nia, ngKsi: NGKSI, replayedCaps: CAPS }));
+      const r = ue.securityModeCommand(Uint8Array.of(0x7e, 0x03, ...mac(nia, knasint, dl, 1, sqnBody), ...sqnBody));
+      expect([r.result, r.dlCount]).toEqual(['complete', dl++]);
+      expect(kept()).toEqual(fast && nia === 2 ? { flag: 1, sub: subkeys(knasint) } : { flag: 0, sub: zero });
+      // the COMPLETE and a later uplink message (integrity only) carry the MAC of the new KNASint
+      expect(toHex(r.response.subarray(2, 6))).toBe(toHex(mac(nia, knasint, r.ulCount, 0, r.response.subarray(6))));
+      const out = ue.protect('current', '3gpp', 1, Uint8Array.of(0x7e, 0x00, 0x43));
+      expect(toHex(out.message.subarray(2, 6))).toBe(toHex(mac(nia, knasint, out.count, 0, out.message.subarray(6))));
+    }
   });
 });

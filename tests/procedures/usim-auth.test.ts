@@ -224,6 +224,9 @@ describe('personalisation and NVM image', () => {
       ['SEQ_MS(i) above SEQ_MS', bad((b, dv) => { dv.setBigUint64(NVM.SEQ_MS + 8, 99n, true); })],
       ['SQN_MS slot inconsistent', bad((b, dv) => { dv.setBigUint64(NVM.SEQ_MS + 16, 1n, true); })],
       ['reserved byte set', bad((b) => { b[12] = 1; })],
+      // the reserved run is bytes 10..15 (P_RESERVED = 10 up to Δ, assembly/usim/memory.ts): both ends
+      ['first reserved byte (10) set', bad((b) => { b[NVM.IND_BITS + 1] = 1; })],
+      ['last reserved byte before Δ set', bad((b) => { b[NVM.DELTA - 1] = 1; })],
       ['OPc tail set', bad((b) => { b[NVM.OPC + 20] = 1; })],
       ['blank with garbage', (() => { const b = new Uint8Array(384); b[100] = 1; return b; })()],
     ] as const) {

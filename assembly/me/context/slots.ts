@@ -26,10 +26,17 @@
 //   [ 96]  KgNB (32)
 //   [128]  NH (32)
 //   [  6]  PADS_OK: 1 while [192..256) holds the pads of this KAMF (kdf/kdf.ts key records)
-//   [160]  reserved
+//   [  7]  SUBKEYS_OK (fast build only, else 0): 1 while [160..192) holds the 128-NIA2 subkeys
+//   [160]  fast build: the AES-CMAC subkeys K1 ‖ K2 of KNASint (SP 800-38B 6.1) when NIA is
+//          128-NIA2, computed with the key by ctxSelectAlgorithms (the only writer of KNASint), so
+//          each MAC under the key skips L = AES(KNASint, 0^128); key-equivalent, wiped with the
+//          slot. The small build leaves [7] and [160..192) zero (reserved)
 //   [192]  HMAC inner and outer chaining states of KAMF (2 × 32): key-equivalent, like the KAMF
 //          beside them, and wiped with the slot
-import { CTX_SLOTS_PTR } from "../memory";
+import { CTX_SLOTS_PTR, CTX_SLOTS_LEN, CIPHER_CTX_PTR } from "../memory";
+import { FAST } from "../../crypto/variant";
+import { cmacSubkeys } from "../../crypto/cmac";
+import { NAS_ALG_AES } from "../nas/algorithms";
 import { copy, wipe } from "../../lib/util";
 import { deriveAlgKey5g } from "../kdf/annex_a";
 import { KEY_RECORD_SIZE, KEY_RECORD_KEY_OFF } from "../kdf/kdf";
@@ -61,6 +68,9 @@ export const OFF_KNASENC: usize = 64;
 export const OFF_KNASINT: usize = 80;
 export const OFF_KGNB: usize = 96;
 export const OFF_NH: usize = 128;
+/** Fast build: 1 while OFF_NIA2_SUBKEYS holds K1 ‖ K2 of this slot's KNASint (layout above). */
+const OFF_SUBKEYS_OK: usize = 7;
+const OFF_NIA2_SUBKEYS: usize = 160;
 
 /** ngKSI TSC bit (TS 24.501 9.11.3.32): 1 = mapped security context. */
 export const NGKSI_TSC_MAPPED: u32 = 0x08;
@@ -149,4 +159,23 @@ export function ctxSelectAlgorithms(ctx: usize, nea: u32, nia: u32): void {
   store<u8>(ctx + OFF_ALGS, <u8>((nea << 4) | nia));
   deriveAlgKey5g(ctx + OFF_KAMF, ALG_DIST_NAS_ENC, nea, ctx + OFF_KNASENC);
   deriveAlgKey5g(ctx + OFF_KAMF, ALG_DIST_NAS_INT, nia, ctx + OFF_KNASINT);
+  if (FAST) {
+    // the subkeys follow KNASint: made here with it, or cleared with the old key's
+    if (nia == NAS_ALG_AES) {
+      cmacSubkeys(CIPHER_CTX_PTR, ctx + OFF_KNASINT, ctx + OFF_NIA2_SUBKEYS);
+      store<u8>(ctx + OFF_SUBKEYS_OK, 1);
+    } else {
+      store<u8>(ctx + OFF_SUBKEYS_OK, 0);
+      wipe(ctx + OFF_NIA2_SUBKEYS, 32);
+    }
+  }
+}
+
+/** Fast build: where K1 ‖ K2 of `key` are kept when `key` is a slot's KNASint whose subkeys were
+ *  made with it (ctxSelectAlgorithms, 128-NIA2), else 0. */
+export function nia2Subkeys(key: usize): usize {
+  const rel = key - CTX_SLOTS_PTR;
+  if (rel >= <usize>CTX_SLOTS_LEN || (rel & (<usize>CTX_SIZE - 1)) != OFF_KNASINT) return 0;
+  const ctx = key - OFF_KNASINT;
+  return load<u8>(ctx + OFF_SUBKEYS_OK) == 1 ? ctx + OFF_NIA2_SUBKEYS : 0;
 }

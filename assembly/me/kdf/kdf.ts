@@ -8,6 +8,8 @@
 import { KDF_S_PTR, HMAC_KEY_PTR, HMAC_WORK_PTR, TMP_PTR, CTX_SLOTS_PTR, CTX_SLOTS_LEN } from "../memory";
 import { hmacSetKey, hmacMac, hmacForget, HMAC_HOLD_OFF, HMAC_ISTATE_OFF } from "../../crypto/hmac";
 import { copy, wipe, storeBe16, storeBe32 } from "../../lib/util";
+import { hmacShortFast, HMAC_SHORT_MAX } from "../../crypto/hmac-fast";
+import { FAST } from "../../crypto/variant";
 
 /** Start S with the one-octet function code FC. Returns the length of S so far. */
 export function sBegin(fc: u32): u32 {
@@ -65,7 +67,10 @@ export function kdfRun(key: usize, keyLen: u32, n: u32, out: usize): void {
     }
     kctx = rec + KEY_RECORD_PADS_OFF - HMAC_ISTATE_OFF;
   } else hmacSetKey(HMAC_KEY_PTR, HMAC_WORK_PTR, key, keyLen);
-  hmacMac(kctx, HMAC_WORK_PTR, KDF_S_PTR, n, out);
+  // the fast build computes a one-block S (every Annex A derivation but the long ones) with two
+  // compressions written out (crypto/hmac-fast.ts) instead of the streaming SHA-256 calls
+  if (FAST && <usize>n <= HMAC_SHORT_MAX) hmacShortFast(kctx + HMAC_ISTATE_OFF, HMAC_WORK_PTR, KDF_S_PTR, n, out);
+  else hmacMac(kctx, HMAC_WORK_PTR, KDF_S_PTR, n, out);
   wipe(KDF_S_PTR, n);
   // A derivation into a slot's KAMF field (KAMF′, K′AMF) replaces the key: its pads are stale.
   const dst = keyRecord(out);

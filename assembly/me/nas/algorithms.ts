@@ -12,11 +12,14 @@
 // | 0                 | 244  | primitive context: CMAC (244), CTR (208), SNOW 3G (144), ZUC (160)  |
 // | 256               | 16   | 128-EEA2 counter block T1 / 128-EIA2 header COUNT‖BEARER‖DIRECTION |
 // | 272               | 16   | 128-EIA2 tag T before truncation to 32 bits                        |
+// | 288               | 224  | not used (each call wipes the first CTX_USED bytes only)           |
 
-import { CIPHER_CTX_PTR, CIPHER_CTX_LEN } from "../memory";
+import { CIPHER_CTX_PTR } from "../memory";
 import { STATUS_OK, STATUS_ERR_ALGORITHM, STATUS_ERR_VALUE } from "../../lib/status";
 import { copy, wipe, bswap64 } from "../../lib/util";
-import { cmacInit, cmacUpdate, cmacFinal } from "../../crypto/cmac";
+import { cmacInit, cmacInitSubkeys, cmacUpdate, cmacFinal } from "../../crypto/cmac";
+import { FAST } from "../../crypto/variant";
+import { nia2Subkeys } from "../context/slots";
 import { ctrInit, ctrBlock, ctrXor } from "../../crypto/ctr";
 import { uea2F8, uia2F9 } from "../../crypto/snow3g";
 import { eea3, eia3 } from "../../crypto/zuc";
@@ -39,8 +42,10 @@ export const DIRECTION_MAX: u32 = 1;
 const PRIM_CTX: usize = 0;
 const BLOCK: usize = 256;
 const TAG: usize = 272;
+/** The bytes of CIPHER_CTX a call can write (table above): what it wipes before returning. */
+const CTX_USED: usize = TAG + 16;
 // Invariant: CMAC_CTX_LEN (244), CTR_CTX_LEN (208), SNOW3G_CTX_LEN (144) and ZUC_CTX_LEN (160) are
-// all <= BLOCK, and TAG + 16 <= CIPHER_CTX_LEN (512).
+// all <= BLOCK, and CTX_USED = TAG + 16 <= CIPHER_CTX_LEN (512).
 
 /** The checks both operations make before touching any state: the algorithm identity is one of
  *  the four defined, BEARER fits 5 bits, DIRECTION fits 1 bit. */
@@ -93,7 +98,7 @@ export function nea(alg: u32, key: usize, count: u32, bearer: u32, direction: u3
     eea3(ctx, key, count, bearer, direction, src, dst, bitLen);
   }
   clearTailBits(dst, bitLen);
-  wipe(CIPHER_CTX_PTR, CIPHER_CTX_LEN);
+  wipe(CIPHER_CTX_PTR, CTX_USED);
   return STATUS_OK;
 }
 
@@ -118,7 +123,10 @@ export function nia(alg: u32, key: usize, count: u32, bearer: u32, direction: u3
     // BLENGTH = LENGTH + 64; MAC = the 32 most significant bits of T
     let header = CIPHER_CTX_PTR + BLOCK;
     store<u64>(header, bswap64(countBearerDirection(count, bearer, direction)));
-    cmacInit(ctx, key);
+    // the fast build keeps a slot KNASint's subkeys K1 ‖ K2 with the key (context/slots.ts)
+    const subkeys = FAST ? nia2Subkeys(key) : 0;
+    if (FAST && subkeys != 0) cmacInitSubkeys(ctx, key, subkeys);
+    else cmacInit(ctx, key);
     cmacUpdate(ctx, header, 8);
     cmacUpdate(ctx, msg, (<usize>bitLen + 7) >>> 3);
     // the last message byte carries (8 - LENGTH mod 8) mod 8 bits that are not part of M
@@ -128,7 +136,7 @@ export function nia(alg: u32, key: usize, count: u32, bearer: u32, direction: u3
     // 128-EIA3 (33.401 B.2.4): KEY, COUNT, BEARER, DIRECTION, MESSAGE, LENGTH as for 128-EIA3
     mac = eia3(ctx, key, count, bearer, direction, msg, bitLen);
   }
-  wipe(CIPHER_CTX_PTR, CIPHER_CTX_LEN);
+  wipe(CIPHER_CTX_PTR, CTX_USED);
   store<u32>(macOut, bswap<u32>(mac));
   return STATUS_OK;
 }

@@ -8,12 +8,21 @@ import { ulCount } from "../nas/count";
 import { protect, SHT_INTEGRITY } from "../nas/protect";
 import { FLAG_REGISTERING, FLAG_REG_COUNT, FLAG_OLD_KEPT, FLAG_REAUTH_REQUIRED, REG_COUNT_OFF, REG_ACCESS_OFF, INITIAL_LEN_OFF, setUeFlag, ueFlag } from "../context/ue-state";
 import { copy, wipe } from "../../lib/util";
+import { FAST } from "../../crypto/variant";
 
 /** Outcome record at IO_OUT[0..16): [0] u32 message length, [4] u32 UL NAS COUNT used
  *  (0xFFFFFFFF: sent without protection), message at IO_OUT + 16. */
 export const REG_OUT_LEN: usize = 0;
 export const REG_OUT_COUNT: usize = 4;
 export const REG_OUT_MSG: usize = 16;
+
+/** Clear the kept initial message. Only this file writes INITIAL_MSG and INITIAL_LEN, always
+ *  together (a message of INITIAL_LEN octets, the rest zero), so the fast build clears the
+ *  INITIAL_LEN octets of the last message and not the whole 1 KiB; the small build keeps the
+ *  whole-region wipe (fewer code bytes). */
+function wipeInitialMsg(): void {
+  wipe(INITIAL_MSG_PTR, FAST ? <usize>load<u32>(UE_STATE_PTR + INITIAL_LEN_OFF) : <usize>INITIAL_MSG_LEN);
+}
 
 /**
  * Send an initial Registration Request (`len` octets of plain 5GMM message at `plain`). With a
@@ -43,7 +52,7 @@ export function registrationRequest(plain: usize, len: u32, access: u32): i32 {
     setUeFlag(FLAG_REG_COUNT, false);
   }
   store<u32>(UE_STATE_PTR + REG_ACCESS_OFF, access);
-  wipe(INITIAL_MSG_PTR, INITIAL_MSG_LEN);
+  wipeInitialMsg();
   copy(INITIAL_MSG_PTR, plain, len);
   store<u32>(UE_STATE_PTR + INITIAL_LEN_OFF, len);
   setUeFlag(FLAG_REGISTERING, true);
@@ -64,7 +73,7 @@ export function registrationOutcome(accepted: bool): i32 {
   }
   setUeFlag(FLAG_REGISTERING | FLAG_REG_COUNT | FLAG_OLD_KEPT, false);
   store<u32>(UE_STATE_PTR + REG_COUNT_OFF, 0);
-  wipe(INITIAL_MSG_PTR, INITIAL_MSG_LEN);
+  wipeInitialMsg();
   store<u32>(UE_STATE_PTR + INITIAL_LEN_OFF, 0);
   return STATUS_OK;
 }
