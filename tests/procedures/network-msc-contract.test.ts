@@ -66,6 +66,8 @@ describe('TS 33.501 J.1 step 1 / A.21: the AMF derives KASME_SRVCC = KDF(KAMF, 0
     const other = amf.handoverRequired(ue(), 'mme-derive', 0x7e);
     expect([toHex(other.kasmeSrvcc!), other.keySeparationWarning]).toEqual([kdf(KAMF, 0x7e, u32(0x2_17)), false]);
     expect([trace.steps[0].event, trace.steps[0].clause]).toEqual(['Handover Required (SRVCC): derives the SRVCC key with FC 0x7e (draft); ngKSI → eKSI; then DL NAS COUNT + 1', 'draft annex X.1 (seed 003)']);
+    amf.handoverRequired(ue(), 'direct', 0x0a); // the FC is printed as two hex digits
+    expect(trace.steps.at(-1)!.event).toBe('Handover Required (SRVCC): derives CKSRVCC ‖ IKSRVCC from KAMF (draft, AMF–MSC server interface, FC 0x0a); ngKSI → KSISRVCC');
     const n = trace.steps.length;
     const bad = amf.handoverRequired(ue(), 'mme-derive', 0x74);
     expect([toHex(bad.kasmeSrvcc!), bad.keySeparationWarning]).toEqual([kdf(KAMF, 0x74, u32(0x2_17)), true]);
