@@ -7,7 +7,7 @@
 // and K_aut with host/reference/eap-aka-prime.ts, MACs and KSEAF with node:crypto HMAC.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EapAusf } from '../../host/network/ausf-eap.js';
+import { EapAusf, atMac } from '../../host/network/ausf-eap.js';
 import { NetworkStateError } from '../../host/network/ausf.js';
 import { Udm } from '../../host/network/udm.js';
 import { eapAkaPrimeRef } from '../../host/reference/eap-aka-prime.js';
@@ -78,6 +78,21 @@ describe('TS 33.501 6.1.3.1 steps 1–5: the AKA′-Challenge', () => {
     expect(lastStep(trace).event).toBe('MK, K_aut (RFC 9048 3.3); AUSF → SEAF: EAP-Request/AKA′-Challenge (id 1) — AT_MAC corrupted');
   });
 
+  it('option amf: the vector\'s AMF field (AUTN octets 7–8) is the one given, e.g. without the separation bit', () => {
+    const { ausf } = server();
+    const p = ausf.start(SUPI, SNN, { amf: Uint8Array.of(0, 0) });
+    expect(toHex(p.slice(38, 40))).toBe('0000'); // AT_AUTN at 28, its value at 32 (after type, length, 2 reserved): SQN ⊕ AK (6), AMF (2)
+    expect(attributes(p)[1][1].slice(4 + 12, 4 + 16)).toBe('0000');
+  });
+
+  it('atMac (RFC 4187 10.15): the MAC over the packet with its MAC field zeroed, the caller\'s packet left as it was', () => {
+    const p = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const k = new Uint8Array(32).fill(7);
+    const z = p.slice(); z.fill(0, 20, 36);
+    expect(toHex(atMac(k, p, 20))).toBe(createHmac('sha256', k).update(z).digest('hex').slice(0, 32));
+    expect(toHex(p)).toBe(toHex(Uint8Array.from({ length: 40 }, (_, i) => i)));
+  });
+
   it('RFC 3748 4.1: each new request takes the next identifier, modulo 256', () => {
     const { ausf } = server();
     const ids = Array.from({ length: 257 }, () => ausf.start(SUPI, SNN)[1]);
@@ -135,6 +150,14 @@ describe('TS 33.501 6.1.3.1 steps 7–9: AT_MAC and AT_RES verified, then KAUSF 
       expect(() => ausf.handleResponse(challengeResponse(1, keys.kAut, f.res))).toThrow(NetworkStateError);
     });
   }
+
+  it('a malformed AT_RES is traced as an empty RES at step 7', () => {
+    const { ausf, trace } = server();
+    ausf.start(SUPI, SNN);
+    const { f, keys } = expected();
+    ausf.handleResponse(withMac(keys.kAut, packet(2, 1, 1, [[3, 3, 0, 200, ...f.res], AT_MAC_ZERO])));
+    expect(trace.steps.at(-2)!.values.res).toBe('');
+  });
 
   it('the step-7 trace says which check failed: AT_MAC WRONG, AT_RES ≠ XRES', () => {
     const { ausf, trace } = server();
