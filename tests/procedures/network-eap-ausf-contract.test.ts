@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EapAusf, atMac } from '../../host/network/ausf-eap.js';
 import { NetworkStateError } from '../../host/network/ausf.js';
+import { InputError } from '../../host/errors.js';
 import { Udm } from '../../host/network/udm.js';
 import { eapAkaPrimeRef } from '../../host/reference/eap-aka-prime.js';
 import { milenageRef, sqnBytes } from '../../host/reference/milenage.js';
@@ -180,7 +181,8 @@ describe('Annex F.2, RFC 9048 3.2, TS 33.501 6.1.3.3.2: the rounds before a veri
     const r = ausf.handleResponse(packet(2, 1, 5, [[14, (4 + id.length + 3) >> 2, 0, id.length, ...id, ...new Array((4 - ((4 + id.length) % 4)) % 4).fill(0)]]));
     if (r.kind !== 'request') throw new Error(JSON.stringify(r));
     expect([r.eap[1], r.eap[5]]).toEqual([2, 1]);
-    expect(trace.steps.find((s) => s.event.startsWith('SEAF → AUSF: EAP-Response/AKA′-Identity'))!.event).toBe(`SEAF → AUSF: EAP-Response/AKA′-Identity (0${SUPI}@nai.5gc)`);
+    const idStep = trace.steps.find((s) => s.event.startsWith('SEAF → AUSF: EAP-Response/AKA′-Identity'))!;
+    expect([idStep.clause, idStep.event]).toEqual(['TS 33.501 Annex F.2', `SEAF → AUSF: EAP-Response/AKA′-Identity (0${SUPI}@nai.5gc)`]);
     const { f, keys } = expected();
     expect(ausf.handleResponse(challengeResponse(2, keys.kAut, f.res)).kind).toBe('success');
   });
@@ -190,6 +192,25 @@ describe('Annex F.2, RFC 9048 3.2, TS 33.501 6.1.3.3.2: the rounds before a veri
     ausf.start(SUPI, SNN, { identityFirst: true });
     expect(ausf.handleResponse(packet(2, 1, 5, [])).kind).toBe('request');
     expect(trace.steps.some((s) => s.event === 'SEAF → AUSF: EAP-Response/AKA′-Identity ()')).toBe(true);
+  });
+
+  it('an AT_IDENTITY whose actual length overruns the attribute is refused naming AT_IDENTITY (RFC 4187 10.12)', () => {
+    const { ausf } = server();
+    ausf.start(SUPI, SNN, { identityFirst: true });
+    try { ausf.handleResponse(packet(2, 1, 5, [[14, 2, 0, 9, 0x30, 0x30, 0x30, 0x30]])); } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).field).toBe('AT_IDENTITY');
+      return;
+    }
+    throw new Error('expected an InputError');
+  });
+
+  it('RFC 9048 3.2 with the default offer (KDF 1 only): a response asking for KDF 1 gets a new challenge listing KDF 1, then the original list [1]', () => {
+    const { ausf } = server();
+    ausf.start(SUPI, SNN);
+    const r = ausf.handleResponse(packet(2, 1, 1, [[24, 1, 0, 1]]));
+    if (r.kind !== 'request') throw new Error(JSON.stringify(r));
+    expect(attributes(r.eap).filter(([t]) => t === 24).map(([, v]) => v)).toEqual(['0001', '0001']);
   });
 
   it('RFC 9048 3.2: a response without AT_MAC naming one offered KDF gets a new challenge listing that KDF first, then the original list; a KDF not offered is a failure', () => {
