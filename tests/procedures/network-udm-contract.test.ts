@@ -3,6 +3,7 @@
 // survivors): OPc/TOPc computed from OP/TOP at provisioning, SQN = SEQ_HE ‖ IND with IND round
 // robin (TS 33.102 C.1.1, C.3), CK and IK of 128 bits for 5G AKA and EAP-AKA′ (TS 33.501 A.2, A.3),
 // and the provisioning refusals naming their field.
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../host/errors.js';
 import { Udm } from '../../host/network/udm.js';
@@ -96,5 +97,54 @@ describe('provisioning and look-up refusals name the field', () => {
     const e = refusal(() => udm.seqHe(SUPI));
     expect([e.field, e.message]).toEqual(['supi', `supi has no subscription in this UDM: "${SUPI}"`]);
     expect(() => udm.generateHeAv(SUPI, SNN)).toThrow(InputError);
+  });
+});
+
+describe('TOPc from TOP with the subscription\'s Keccak iterations (TS 35.231 6.2: TOPc from TOP and K)', () => {
+  it('TUAK, TS 35.233 Test Set 6 given with TOP (keccak_iterations 2): AK* of a resynchronisation is f5* of the set', () => {
+    // Set 6 has 256-bit CK and IK, so it gets no 5G HE AV (A.2); the resynchronisation still
+    // computes AK* = f5*(K, TOPc, RAND) (TS 33.102 6.3.5), which needs TOPc made with 2 iterations.
+    const v = vectorCases('ts35233-tuak.json').find((c: { test_set: number }) => c.test_set === 6);
+    const L = v.in.lengths_bits;
+    const trace = new Trace();
+    const udm = new Udm(trace);
+    udm.provision({ supi: SUPI, algorithm: 'tuak', k: hex(v.in.K), op: hex(v.in.TOP), tuak: { iterations: v.in.keccak_iterations, macBits: L.MAC, resBits: L.RES, ckBits: L.CK, ikBits: L.IK } });
+    expect(udm.resynchronise(SUPI, hex(v.in.RAND), new Uint8Array(6 + 32))).toBeNull();
+    expect(trace.steps.at(-1)!.values.ak_star).toBe(v.out.f5star);
+  });
+
+  it('TUAK given TOP with no lengths or iterations (defaults: 1 iteration): AK* of a resynchronisation is f5* of TS 35.233 Test Set 1', () => {
+    const v = vectorCases('ts35233-tuak.json')[0];
+    const trace = new Trace();
+    const udm = new Udm(trace);
+    udm.provision({ supi: SUPI, algorithm: 'tuak', k: hex(v.in.K), op: hex(v.in.TOP) });
+    expect(udm.resynchronise(SUPI, hex(v.in.RAND), new Uint8Array(6 + 8))).toBeNull();
+    expect(trace.steps.at(-1)!.values.ak_star).toBe(v.out.f5star);
+  });
+});
+
+describe('the UDM/ARPF steps of the trace', () => {
+  it('are in the home network\'s column (actor AUSF: the trace has no separate UDM column)', () => {
+    const trace = new Trace();
+    const udm = new Udm(trace);
+    udm.provision({ supi: SUPI, algorithm: 'milenage', k: new Uint8Array(16), opc: new Uint8Array(16) });
+    udm.generateHeAv(SUPI, SNN);
+    udm.generateEapAv(SUPI, SNN);
+    udm.resynchronise(SUPI, new Uint8Array(16), new Uint8Array(14));
+    expect(trace.steps.map((s) => s.from)).toEqual(['AUSF', 'AUSF', 'AUSF']);
+  });
+
+  it('TS 33.501 A.3: CK′ ‖ IK′ = HMAC-SHA-256(CK ‖ IK, 0x20 ‖ SNN ‖ L0 ‖ SQN ⊕ AK ‖ L1) (node:crypto, from the traced CK, IK, SQN, AK)', () => {
+    const trace = new Trace();
+    const udm = new Udm(trace);
+    udm.provision({ supi: SUPI, algorithm: 'milenage', k: Uint8Array.from({ length: 16 }, (_, i) => i), opc: new Uint8Array(16).fill(0x5a) });
+    const av = udm.generateEapAv(SUPI, SNN);
+    const s = trace.steps.at(-1)!.values as Record<string, string>;
+    const snn = Buffer.from(SNN, 'utf8');
+    const conc = Buffer.from(hex(s.sqn).map((b, i) => b ^ hex(s.ak)[i]));
+    const l = (n: number) => Buffer.of(n >> 8, n & 0xff);
+    const s_ = Buffer.concat([Buffer.of(0x20), snn, l(snn.length), conc, l(6)]);
+    const key = createHmac('sha256', Buffer.concat([hex(s.ck), hex(s.ik)])).update(s_).digest();
+    expect([toHex(av.ckPrime), toHex(av.ikPrime)]).toEqual([key.subarray(0, 16).toString('hex'), key.subarray(16, 32).toString('hex')]);
   });
 });
