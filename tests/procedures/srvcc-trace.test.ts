@@ -4,10 +4,13 @@
 // findings, and check their values against the clause (J.1 step 1: the AMF increases the DL NAS
 // COUNT by one after the derivation; step 4: the HO command carries its 4 LSB) and against the
 // node:crypto references (A.7 KAMF, A.21 KASME_SRVCC).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runSrvcc } from '../../host/scenarios/srvcc.js';
 import { ref } from '../../host/reference/kdf.js';
 import { SUBSCRIBER } from '../../host/scenarios/setup.js';
+import { MscServer } from '../../host/network/msc.js';
+import { UeDevice } from '../../host/ue/ue-device.js';
+import { StateError } from '../../host/errors.js';
 import type { TraceStep } from '../../host/trace.js';
 import { hex, toHex } from '../helpers.js';
 
@@ -70,5 +73,62 @@ describe('trace of run srvcc (TS 33.501 J.1)', () => {
     const r = runSrvcc({ seed: 1, fc: 0x74 });
     expect(r.trace.at(-1)).toMatchObject({ from: 'UE', event: `${RESULT_SAME}; KEY SEPARATION FAILURE (FC 0x74 = A.14.2)` });
     expect(r.summary.ckIkEqualsKasmeSrvcc).toBe(false);
+  });
+});
+
+// The scenario's verdicts are what a user reads when a firmware or network change breaks J.1: each
+// one must turn when the thing it checks goes wrong. These runs break one thing on purpose.
+describe('run srvcc reports what goes wrong (the verdicts read the keys, the memory scan and the J.1 refusal)', () => {
+  const flip = (b: Uint8Array) => { const c = b.slice(); c[0] ^= 1; return c; };
+  afterEach(() => vi.restoreAllMocks());
+
+  for (const field of ['ck', 'ik', 'ksi'] as const) {
+    it(`an MSC server that stores another ${field.toUpperCase()} than the UE derived: agree false, the result says DO NOT hold the same`, () => {
+      const orig = MscServer.prototype.psToCsHandoverRequest;
+      vi.spyOn(MscServer.prototype, 'psToCsHandoverRequest').mockImplementation(function (this: MscServer, ...a) {
+        const c = orig.apply(this, a);
+        return field === 'ksi' ? { ...c, ksi: (c.ksi + 1) % 7 } : { ...c, [field]: flip(c[field]) };
+      });
+      const r = runSrvcc({ seed: 1 });
+      expect(r.summary.agree).toBe(false);
+      expect(r.trace.at(-1)!.event).toBe('Result: UE and MSC server DO NOT hold the same CKSRVCC/IKSRVCC/KSISRVCC');
+    });
+  }
+
+  for (const key of ['ck', 'ik'] as const) {
+    it(`failed handover: a UE memory image that still holds ${key.toUpperCase()}SRVCC makes the scan report it (ueMemoryClean false, memoryScanClean false)`, () => {
+      let held: Uint8Array | null = null;
+      const ho = UeDevice.prototype.srvccHoCommand, image = UeDevice.prototype.memoryImage;
+      vi.spyOn(UeDevice.prototype, 'srvccHoCommand').mockImplementation(function (this: UeDevice, ...a) { const k = ho.apply(this, a); held = k[key].slice(); return k; });
+      vi.spyOn(UeDevice.prototype, 'memoryImage').mockImplementation(function (this: UeDevice) {
+        const m = image.call(this);
+        return held ? Uint8Array.from([...m, ...held]) : m;
+      });
+      const r = runSrvcc({ seed: 1, outcome: 'failure' });
+      expect(r.summary.ueMemoryClean).toBe(false);
+      expect(step(r.trace, /^Deletes the mapped SRVCC context/).values).toEqual({ mappedContextValid: false, memoryScanClean: false });
+    });
+  }
+
+  it('a UE that accepts a downlink with the old 5G context after the call (against J.1): the trace says the rule was violated, fiveGRefusedBeforeReauth false', () => {
+    const down = UeDevice.prototype.downlink;
+    let first = true;
+    vi.spyOn(UeDevice.prototype, 'downlink').mockImplementation(function (this: UeDevice, m: Uint8Array) {
+      try { return down.call(this, m); } catch (e) { if (first && e instanceof StateError) { first = false; return new Uint8Array(0); } throw e; }
+    });
+    const r = runSrvcc({ seed: 1 });
+    expect(r.summary.fiveGRefusedBeforeReauth).toBe(false);
+    expect(step(r.trace, /^USED the old 5G context \(rule violated\)$/)).toMatchObject({ from: 'UE', clause: 'TS 33.501 J.1' });
+  });
+
+  it('a UE that protects an uplink with the old 5G context after the call (against J.1): fiveGRefusedBeforeReauth false', () => {
+    const up = UeDevice.prototype.uplink;
+    let first = true;
+    vi.spyOn(UeDevice.prototype, 'uplink').mockImplementation(function (this: UeDevice, p: Uint8Array, sht?: 1 | 2 | 4) {
+      try { return up.call(this, p, sht); } catch (e) { if (first && e instanceof StateError) { first = false; return { message: new Uint8Array(0), count: 0 } as unknown as ReturnType<UeDevice['uplink']>; } throw e; }
+    });
+    const r = runSrvcc({ seed: 1 });
+    expect(r.summary.fiveGRefusedBeforeReauth).toBe(false);
+    expect(steps(r.trace, /rule violated/)).toHaveLength(1);
   });
 });
