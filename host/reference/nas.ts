@@ -33,6 +33,14 @@ function dbl(b: Uint8Array): Uint8Array {
   return o;
 }
 
+/** The CMAC subkeys K1 ‖ K2 of `key` (SP 800-38B 6.1: L = AES-128(K, 0^128), K1 = dbl(L),
+ *  K2 = dbl(K1)): what the fast build keeps in a slot beside a 128-NIA2 KNASint. */
+export function cmacSubkeys(key: Uint8Array): Uint8Array {
+  const L = new Uint8Array(createCipheriv('aes-128-ecb', key, null).setAutoPadding(false).update(ZERO16));
+  const k1 = dbl(L);
+  return Uint8Array.from([...k1, ...dbl(k1)]);
+}
+
 /** AES-CMAC (SP 800-38B 6.2) of the first `bits` bits of `m`; returns the full 16-byte T. */
 export function aesCmacBits(key: Uint8Array, m: Uint8Array, bits: number): Uint8Array {
   const ecb = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);

@@ -13,6 +13,7 @@ import type { AmfUeContext } from '../../host/network/amf.js';
 import { Trace } from '../../host/trace.js';
 import { runN2Handover } from '../../host/scenarios/n2-handover.js';
 import { ref } from '../../host/reference/kdf.js';
+import { cmacSubkeys } from '../../host/reference/nas.js';
 import { CountWrapError, FirmwareError, MacFailureError } from '../../host/errors.js';
 import * as M from '../../host/nas/messages.js';
 import { hex, toHex } from '../helpers.js';
@@ -197,4 +198,33 @@ describe('TS 24.501 5.4.2.3 / TS 33.501 5.5.2: 5G-IA0 only for an emergency — 
     expect(() => iw.epsTo5gHo({ kasme: kamf, nh: kamf.map((b) => b ^ 0xff), nasc })).toThrow(FirmwareError);
     expect(slots()).toEqual(before);
   });
+});
+
+// The fast build keeps the 128-NIA2 subkeys K1 ‖ K2 of a slot's KNASint in the slot (bytes 160..191,
+// flag at byte 7; assembly/me/context/slots.ts). An N2 handover container may select other
+// algorithms and, with KACF = 1, a new KAMF′ (TS 33.501 6.9.2.3.4): KNASint changes with either
+// (A.8), so the subkeys must be those of the new KNASint under 128-NIA2 (SP 800-38B 6.1, node:crypto)
+// and zero (retired key material) under any other algorithm. The small build never keeps them.
+describe('N2 handover: the NIA2 subkeys a slot keeps follow its KNASint (TS 33.501 6.9.2.3.4, A.8)', () => {
+  const fast = ue.module.file === 'ue-fast';
+  const kept = () => { const s = ue.rawSlot('current'); return { flag: s[7], sub: toHex(s.subarray(160, 192)) }; };
+  const zero = { flag: 0, sub: '00'.repeat(32) };
+  for (const kacf of [false, true]) {
+    // the network model is AES-only (node:crypto), so the other algorithm is 5G-IA0, taken in an emergency (TS 33.501 5.5.2)
+    it(`KACF ${kacf ? 1 : 0}: NIA2 → container selecting 5G-IA0 (zeroed) → NIA2 again (the new KNASint's subkeys)`, () => {
+      const kamf = Uint8Array.from({ length: 32 }, (_, i) => 0x5a ^ (i * 3));
+      const src = setup(kamf, 2, 9, 4, 6);
+      expect(kept()).toEqual(fast ? { flag: 1, sub: toHex(cmacSubkeys(ref.nasKeys(kamf, 2, 2).knasint)) } : zero);
+      const to3 = n2HandoverTarget(src, { kacf, nea: 2, nia: 0 }, new Trace());
+      ue.configure({ ueSecurityCapabilities: CAPS, emergency: true });
+      try { iw.n2Handover(to3.nasc); } finally { ue.configure({ ueSecurityCapabilities: CAPS }); }
+      expect(kept()).toEqual(zero);
+      const now = ue.read('current').kamf; // KAMF′ = A.13(KAMF, 0x01, DL COUNT) with KACF 1, else KAMF
+      expect(toHex(now)).toBe(toHex(kacf ? ref.kamfPrime(kamf, 1, 6) : kamf));
+      const back = n2HandoverTarget({ ...src, nas: to3.nas }, { kacf, nea: 2, nia: 2 }, new Trace());
+      iw.n2Handover(back.nasc);
+      const after = ue.read('current').kamf;
+      expect(kept()).toEqual(fast ? { flag: 1, sub: toHex(cmacSubkeys(ref.nasKeys(after, 2, 2).knasint)) } : zero);
+    });
+  }
 });

@@ -12,9 +12,8 @@ import { NetworkNasContext } from '../../host/network/nas-security.js';
 import { ref } from '../../host/reference/kdf.js';
 import * as M from '../../host/nas/messages.js';
 import { toHex } from '../helpers.js';
-import { createCipheriv } from 'node:crypto';
 import { nia3Ref } from '../../host/reference/zuc.js';
-import { nia2Ref } from '../../host/reference/nas.js';
+import { cmacSubkeys, nia2Ref } from '../../host/reference/nas.js';
 import { UeInterworking } from '../../host/firmware/ue-interworking.js';
 import { tauRequest } from '../../host/scenarios/interworking.js';
 import { guti } from '../../host/scenarios/setup.js';
@@ -667,17 +666,7 @@ describe('TS 33.501 6.7.2 NOTE 3 and the unprotected REJECT: nothing but the rec
 // made for the new key when it is 128-NIA2 (SP 800-38B 6.1: L = AES-128(K, 0^128), K1 = dbl(L),
 // K2 = dbl(K1), computed here with node:crypto), zeroed as retired key material otherwise.
 describe('TS 33.501 A.8 / SP 800-38B 6.1: the NIA2 subkeys a slot keeps follow its KNASint across SMCs', () => {
-  const dbl = (b: Buffer) => {
-    const o = Buffer.alloc(16);
-    for (let i = 0; i < 16; i++) o[i] = ((b[i] << 1) | (i < 15 ? b[i + 1] >> 7 : 0)) & 0xff;
-    if (b[0] & 0x80) o[15] ^= 0x87;
-    return o;
-  };
-  const subkeys = (k: Uint8Array) => {
-    const c = createCipheriv('aes-128-ecb', k, null); c.setAutoPadding(false);
-    const k1 = dbl(Buffer.concat([c.update(Buffer.alloc(16)), c.final()]));
-    return toHex(Buffer.concat([k1, dbl(k1)]));
-  };
+  const subkeys = (k: Uint8Array) => toHex(cmacSubkeys(k));
   // 128-NIA2 (node:crypto AES-CMAC reference) or 128-NIA3 (the independent ZUC)
   const mac = (nia: number, key: Uint8Array, count: number, dir: number, m: Uint8Array) =>
     nia === 2 ? nia2Ref(key, count, 1, dir, m, m.length * 8) : nia3Ref(key, count, 1, dir, m);
