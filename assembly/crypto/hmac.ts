@@ -12,7 +12,7 @@
 // key pays the pad computation again (issue 17: nothing secret stays after a call returns). The
 // exception is a key the module keeps anyway: a context slot's KAMF owns its pads (kdf/kdf.ts).
 //
-// Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes; me/memory.ts sizes HMAC_KEY with it):
+// Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes, crypto/hmac-size.ts; me/memory.ts sizes HMAC_KEY with it):
 //   [  0.. 64)  the key bytes, for the equal-key compare (keys ≤ 64 bytes only; longer keys are
 //               hashed in the work context and never cached)
 //   [ 64.. 68)  key length + 1, or 0 when the context holds no cacheable key (so the zeroed
@@ -22,8 +22,8 @@
 //   [112..144)  outer chaining state after K0 ⊕ opad
 import { sha256, sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
 import { wipe, copy, equalCt } from "../lib/util";
+import { HMAC_KEY_CTX_SIZE } from "./hmac-size";
 
-export const HMAC_KEY_CTX_SIZE: u32 = 144;
 const KEYLEN_OFF: usize = 64;
 const ISTATE_OFF: usize = 80;
 const OSTATE_OFF: usize = 112; // = ISTATE_OFF + 32: the two states are one 64-byte run
