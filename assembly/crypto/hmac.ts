@@ -12,8 +12,9 @@
 // key pays the pad computation again (issue 17: nothing secret stays after a call returns). The
 // exception is a key the module keeps anyway: a context slot's KAMF owns its pads (kdf/kdf.ts).
 //
-// Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes):
-//   [  0.. 64)  the key bytes (keys ≤ 64 bytes only; longer keys are hashed and never cached)
+// Key context layout (HMAC_KEY_CTX_SIZE = 144 bytes, crypto/hmac-size.ts; me/memory.ts sizes HMAC_KEY with it):
+//   [  0.. 64)  the key bytes, for the equal-key compare (keys ≤ 64 bytes only; longer keys are
+//               hashed in the work context and never cached)
 //   [ 64.. 68)  key length + 1, or 0 when the context holds no cacheable key (so the zeroed
 //               region of a fresh module means "no key", never "the empty key")
 //   [ 68]       HOLD: 1 while an export derives several keys from one key (kdf/kdf.ts kdfHold)
@@ -21,9 +22,8 @@
 //   [112..144)  outer chaining state after K0 ⊕ opad
 import { sha256, sha256Init, sha256Update, sha256Final, sha256Compress, sha256SaveChain, sha256Resume, sha256Wipe } from "./sha256";
 import { wipe, copy, equalCt } from "../lib/util";
+import { HMAC_KEY_CTX_SIZE } from "./hmac-size";
 
-export const HMAC_KEY_CTX_SIZE: u32 = 144;
-const KEY_OFF: usize = 0;
 const KEYLEN_OFF: usize = 64;
 const ISTATE_OFF: usize = 80;
 const OSTATE_OFF: usize = 112; // = ISTATE_OFF + 32: the two states are one 64-byte run
@@ -32,34 +32,41 @@ export const HMAC_ISTATE_OFF: usize = ISTATE_OFF;
 const NO_KEY: u32 = 0;
 /** Offset of the HOLD flag (kdf/kdf.ts): inside the context, so forgetting the context drops it. */
 export const HMAC_HOLD_OFF: usize = 68;
-const BLOCK_OFF: usize = 32; // the SHA context's block buffer, reused to build K0 ⊕ pad
+const BLOCK_OFF: usize = 32; // the SHA context's block buffer, where K0 ⊕ pad is built
 
 /** Make `kctx` hold the pads of `key` (len bytes), using `work` (a SHA-256 context) as scratch.
  *  A key equal to the one the context was made from (same length, same bytes: a constant-time
- *  compare of the caller's own key) keeps the pads. */
+ *  compare of the caller's own key) keeps the pads: a holding export (kdf/kdf.ts kdfHold) that
+ *  derives twice from one key, e.g. RES* and KAUSF from CK ‖ IK, computes them once. Only a key
+ *  of ≤ 64 bytes is ever tagged (length + 1 ≤ 65), so a longer one never compares. */
 export function hmacSetKey(kctx: usize, work: usize, key: usize, len: usize): void {
-  if (len <= 64 && load<u32>(kctx + KEYLEN_OFF) == <u32>len + 1 && equalCt(kctx + KEY_OFF, key, len)) return;
+  if (load<u32>(kctx + KEYLEN_OFF) == <u32>len + 1 && equalCt(kctx, key, len)) return;
   const block = work + BLOCK_OFF;
-  // K0: the key padded with zeros to 64 bytes, or H(key) padded if the key is longer (RFC 2104).
+  // K0 (RFC 2104 / FIPS 198-1 step 1–3) in the block: the key padded with zeros to 64 bytes, or
+  // H(key) padded if the key is longer. sha256() leaves its last block (the key's tail, 0x80, the
+  // bit length) behind the digest, so the zero padding is what makes that K0 right.
   let n = len, tag = <u32>len + 1;
   if (len > 64) {
-    sha256(work, key, len, kctx + KEY_OFF); // temporarily holds H(key) (32 bytes)
+    sha256(work, key, len, block);
     n = 32; tag = NO_KEY;
-  } else copy(kctx + KEY_OFF, key, len);
-  wipe(kctx + KEY_OFF + n, 64 - n);
+  } else {
+    copy(kctx, key, len);
+    copy(block, kctx, len);
+  }
+  wipe(block + n, 64 - n);
   store<u32>(kctx + KEYLEN_OFF, tag);
-  // istate = compress(IV, K0 ⊕ ipad), ipad = 0x36 repeated; then ostate with opad = 0x5c repeated.
+  // istate = compress(IV, K0 ⊕ ipad), ipad = 0x36 repeated; then ostate = compress(IV, K0 ⊕ opad),
+  // opad = 0x5c repeated: the block holds K0 ⊕ ipad by then (compression reads it, never writes
+  // it), so xoring ipad ⊕ opad = 0x6a repeated turns it into K0 ⊕ opad.
   let pad: u64 = 0x3636363636363636;
   for (let st = ISTATE_OFF; st <= OSTATE_OFF; st += 32) {
-    for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(kctx + KEY_OFF + i) ^ pad);
+    for (let i: usize = 0; i < 64; i += 8) store<u64>(block + i, load<u64>(block + i) ^ pad);
     sha256Init(work);
     sha256Compress(work, block);
     sha256SaveChain(work, kctx + st);
-    pad = 0x5c5c5c5c5c5c5c5c;
+    pad = 0x6a6a6a6a6a6a6a6a;
   }
-  // A hashed long key is not kept: only the pads are.
-  if (len > 64) wipe(kctx + KEY_OFF, 64);
-  sha256Wipe(work);
+  sha256Wipe(work); // K0 ⊕ opad and, for a long key, H(key)
 }
 
 /** HMAC(K, msg) = H((K0 ⊕ opad) ‖ H((K0 ⊕ ipad) ‖ msg)) → 32 bytes at `out`. `out` must not

@@ -37,6 +37,8 @@
 // | ZSB           | 512   | ZUC S-boxes S0 ‖ S1, copied at start (crypto/zuc-fast.ts)             |
 // | ZUC_SCRATCH   | 128   | EIA3 window table of one call; wiped                                  |
 
+import { HMAC_KEY_CTX_SIZE } from "../crypto/hmac-size";
+
 /** Request mailbox (host → firmware). */
 export const IO_IN_PTR: usize = memory.data(4096, 16);
 export const IO_IN_LEN: u32 = 4096;
@@ -51,8 +53,9 @@ export const SHA_CTX_LEN: u32 = 368;
 export const HMAC_WORK_PTR: usize = memory.data(368, 16);
 export const HMAC_WORK_LEN: u32 = 368;
 /** HMAC key context of the running call (crypto/hmac.ts): all zeros once any export has returned. */
-export const HMAC_KEY_PTR: usize = memory.data(144, 16);
-export const HMAC_KEY_LEN: u32 = 144;
+export const HMAC_KEY_PTR: usize = memory.data(HMAC_KEY_CTX_SIZE, 16);
+/** = the layout's size (crypto/hmac-size.ts), so the region and what hmacForget wipes are one number. */
+export const HMAC_KEY_LEN: u32 = HMAC_KEY_CTX_SIZE;
 
 /** The KDF input string S. */
 export const KDF_S_PTR: usize = memory.data(4608, 16);

@@ -107,6 +107,23 @@ describe('wipe_scratch zeroes every key-bearing region it names', () => {
   });
 });
 
+// assembly/me/abi/kdf.ts wipe_scratch: "memory.ts declares them back to back, IO_IN first and TMP
+// last (… every size a multiple of the 16-byte alignment), with only CIPHER_CTX between KDF_S and
+// TMP". So each scratch region ends exactly where the next begins: no gap of alignment padding that
+// no region owns (memory.ts: "every byte the firmware touches is declared here"). HMAC_KEY is sized
+// by the key context (crypto/hmac-size.ts, layout in crypto/hmac.ts: 144 octets).
+describe('the wipe_scratch regions are declared back to back, each a multiple of 16 octets', () => {
+  it('IO_IN, IO_OUT, SHA_CTX, HMAC_WORK, HMAC_KEY, KDF_S, CIPHER_CTX, TMP: each _PTR + _LEN is the next _PTR', () => {
+    const run = ['IO_IN', 'IO_OUT', 'SHA_CTX', 'HMAC_WORK', 'HMAC_KEY', 'KDF_S', 'CIPHER_CTX', 'TMP'];
+    for (let i = 0; i < run.length; i++) {
+      const p = fw.constant(`${run[i]}_PTR`), l = fw.constant(`${run[i]}_LEN`);
+      expect(l % 16, `${run[i]}_LEN`).toBe(0);
+      if (i + 1 < run.length) expect(p + l, `${run[i]} ends where ${run[i + 1]} begins`).toBe(fw.constant(`${run[i + 1]}_PTR`));
+    }
+    expect(fw.constant('HMAC_KEY_LEN'), 'the HMAC key context of crypto/hmac.ts').toBe(144);
+  });
+});
+
 // wipe_scratch wipes IO_IN … TMP in one run (assembly/me/abi/kdf.ts): that relies on the memory map
 // declaring the scratch regions back to back. The contract's other half: the security contexts
 // (CTX_SLOTS, TS 33.501 6.2.3 — a wipe of scratch must not delete a context) and UE_STATE survive it,

@@ -691,3 +691,58 @@ describe('TS 33.501 A.8 / SP 800-38B 6.1: the NIA2 subkeys a slot keeps follow i
     }
   });
 });
+
+// TS 24.501 8.2.26 / 5.4.2.3: the SECURITY MODE COMPLETE carries the IMEISV when the SMC requests
+// it and, with RINMR = 1, "the entire initial NAS message" in the NAS message container. smc.ts
+// builds it without a length check because the largest one always fits NAS_MSG and IO_OUT: IMEISV
+// of 15 octets (ue_configure's IMEISV_MAX) and an initial message of 1,024 octets (INITIAL_MSG,
+// registration_request's limit) — 3 + 3 + 15 + 3 + 1,024 = 1,048 octets. This is that largest one.
+describe('TS 24.501 5.4.2.3 / 8.2.26: the largest SECURITY MODE COMPLETE (IMEISV 15 octets, a 1,024-octet initial message resent for RINMR)', () => {
+  it('COMPLETE of 1,048 plain octets, 1,055 protected: the whole initial message and the IMEISV in it, as the network verifies and deciphers it', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const imeisv = Uint8Array.from({ length: 15 }, (_, i) => 0x10 + i);
+    const rr = Uint8Array.from({ length: 1024 }, (_, i) => (i < RR.length ? RR[i] : (i * 7 + 1) & 0xff));
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS, imeisv });
+    ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    expect(ue.registrationRequest(rr).count).toBe(5);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, imeisvRequest: true, rinmr: true })).message);
+    expect([r.result, r.imeisvRequested, r.rinmr, r.response.length]).toEqual(['complete', true, true, 1055]);
+    const v = net.verifyUplink(r.response);
+    expect(v?.count).toBe(6);
+    const want = Buffer.concat([Buffer.of(0x7e, 0x00, 0x5e, 0x77, 0x00, 15), imeisv, Buffer.of(0x71, 0x04, 0x00), rr]);
+    expect(toHex(v!.plain)).toBe(toHex(want));
+  });
+});
+
+// TS 24.501 5.4.2.5 / TS 33.501 6.7.2: the SECURITY MODE REJECT is built in NAS_MSG and written to
+// IO_OUT + 16, nowhere else (smc.ts: "a refused SMC changes no state"). Two things it must not
+// touch: the initial NAS message kept for RINMR (INITIAL_MSG, declared right below NAS_MSG; TS 24.501
+// 5.4.2.3: the COMPLETE of a later SMC carries "the entire initial NAS message") and the memory
+// below IO_IN, which no export writes (README "Memory map").
+describe('TS 24.501 5.4.2.5: a SECURITY MODE REJECT writes only its record and response', () => {
+  it('a 1,024-octet initial message, an SMC rejected (#24, unknown ngKSI), then an SMC with RINMR: the COMPLETE resends the initial message whole, last octet included; nothing below IO_IN written', () => {
+    const CAPS = Uint8Array.of(0xe0, 0xe0);
+    const rr = Uint8Array.from({ length: 1024 }, (_, i) => (i < RR.length ? RR[i] : (i * 5 + 0x33) & 0xff | 0x01));
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    expect(ue.registrationRequest(rr).count).toBe(5);
+    const fw = ue.module;
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const unknown = new NetworkNasContext(KAMF, 5, 2, 2);
+    const rej = ue.securityModeCommand(unknown.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 5, replayedCaps: CAPS })).message);
+    expect([rej.result, rej.cause]).toEqual(['reject', 24]);
+    expect(toHex(ue.memory().subarray(0, fw.inPtr).filter((b) => b !== 0)), 'memory below IO_IN').toBe('');
+    expect(net.verifyUplink(rej.response)?.count, 'the REJECT protected with the current context').toBe(6);
+    const r = ue.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: NGKSI, replayedCaps: CAPS, rinmr: true })).message);
+    expect(r.result).toBe('complete');
+    const v = net.verifyUplink(r.response);
+    expect(toHex(v!.plain)).toBe(toHex(Buffer.concat([Buffer.of(0x7e, 0x00, 0x5e, 0x71, 0x04, 0x00), rr])));
+  });
+});

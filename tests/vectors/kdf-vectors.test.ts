@@ -39,6 +39,25 @@ describe('HMAC-SHA-256 (RFC 4231)', () => {
   }
 });
 
+// RFC 2104 section 2 (FIPS 198-1 5, steps 1–3): "(1) append zeros to the end of K to create a B
+// byte string"; a key longer than B = 64 bytes is first hashed, "and then use the resultant L
+// byte string as the actual key" (padded with zeros the same way). RFC 4231's keys are 4, 20, 25
+// and 131 bytes; this walks every length from 0 to 200, so each side of B (64/65), a hashed key
+// whose last block reaches past the digest's 32 bytes (131 mod 64 = 3 does not) and keys of
+// exactly 32 and 64 bytes are all checked against node:crypto.
+describe('HMAC-SHA-256 K0 for every key length 0–200 (RFC 2104 section 2: zero padding to B = 64, longer keys hashed first)', () => {
+  it('equals node:crypto for keys of 0..200 bytes, in one module, long and short keys interleaved', () => {
+    const msg = Uint8Array.from({ length: 45 }, (_, i) => (i * 71 + 3) & 0xff);
+    const lengths = Array.from({ length: 201 }, (_, i) => i);
+    // a short key right after a long one too (e.g. 100 then 20): no K0 octet of one key survives into the next
+    const order = lengths.flatMap((n) => [n, 200 - n]);
+    for (const n of order) {
+      const key = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n * 11 + 0x80) & 0xff || 0xa5);
+      expect(toHex(api.hmacSha256(key, msg)), `key of ${n} bytes`).toBe(createHmac('sha256', key).update(msg).digest('hex'));
+    }
+  });
+});
+
 /** Run one KDF example through the matching typed derivation. */
 function derive(e: any): string {
   const i = e.in;

@@ -1,7 +1,7 @@
 // UE handling of the SECURITY MODE COMMAND (TS 24.501 5.4.2.3 / 5.4.2.5, TS 33.501 6.7.2 and
 // 6.9.3 with the change seed 000 proposes (not in the published text)). The banners below follow the
 // order of the checks in those clauses.
-import { NAS_MSG_PTR, NAS_MSG_LEN, IO_OUT_PTR, IO_OUT_LEN, UE_STATE_PTR, INITIAL_MSG_PTR } from "../memory";
+import { NAS_MSG_PTR, IO_OUT_PTR, UE_STATE_PTR, INITIAL_MSG_PTR } from "../memory";
 import { STATUS_OK, STATUS_ERR_FORMAT, STATUS_ERR_COUNT_WRAP } from "../../lib/status";
 import {
   SLOT_CURRENT, SLOT_NEW, SLOT_NON_CURRENT, SLOT_MAPPED, SLOT_CAND, CTX_FULL_NATIVE, CTX_PARTIAL_NATIVE, CTX_MAPPED,
@@ -185,8 +185,10 @@ export function smcProcess(msg: usize, len: u32, access: u32): i32 {
   store<u8>(cand + OFF_NCC, 0);
 
   // Build the SECURITY MODE COMPLETE before any slot moves, so a spent COUNT changes nothing.
+  // It always fits NAS_MSG and IO_OUT: at most 3 + (3 + IMEISV_MAX 15) + (3 + INITIAL_MSG_LEN
+  // 1024) = 1,048 octets (ue_configure and registration_request refuse longer inputs), so the
+  // response ends at IO_OUT + 16 + 7 + 1,048 of 4,096.
   const plainLen = buildComplete(imeisvRequested, rinmr);
-  if (plainLen == 0 || <u32>SMC_OUT_RESP + SEC_HEADER_LEN + plainLen > IO_OUT_LEN) { ctxWipe(SLOT_CAND); wipe(NAS_MSG_PTR, NAS_MSG_LEN); return STATUS_ERR_FORMAT; }
   const ulOfComplete = ulCount(cand, access);
   const ps = protect(cand, access, SHT_INTEGRITY_CIPHERED_NEW_CTX, NAS_MSG_PTR, plainLen, IO_OUT_PTR + SMC_OUT_RESP);
   wipe(NAS_MSG_PTR, plainLen);
