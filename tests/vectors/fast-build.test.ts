@@ -247,6 +247,26 @@ describe('fast build: no key bytes left in the page after a call returns (issue 
     const t = u.tuak({ k: kt, top, rand, sqn, amf, iterations: 2, macBits: 128, resBits: 64, ckBits: 256, ikBits: 256 });
     expect(hit(fw.snapshot(), { kt, topc: t.opc, ck: t.ck, ik: t.ik, res: t.res, macA: t.macA })).toBeNull();
   });
+  // crypto/hmac-fast.ts computes a KDF whose S fits one block (≤ 55 octets) in HMAC_WORK and wipes
+  // its chaining values and blocks itself; the README memory map's rule for every scratch region
+  // is "all zeros once any export has returned". S of 10, 55 (the last one-block length), 56 and
+  // 300 octets, the key context and the NAS keys: afterwards the whole page is a fresh instance's.
+  it('after the KDFs (one-block S ≤ 55 and longer, a key context, the NAS keys) the page is the page of a fresh instance: HMAC_WORK, HMAC_KEY and KDF_S back to zero', () => {
+    const fresh = instantiateSync('ue-fast').snapshot();
+    const fw = instantiateSync('ue-fast');
+    const a = new KeyDerivation(fw), key = seeded('page-kdf', 32);
+    for (const n of [10, 55, 56, 300]) {
+      const p = seeded(`page-p${n}`, n - 3); // S = FC ‖ P0 ‖ L0: 1 + (n − 3) + 2 octets
+      expect(toHex(a.kdf(key, 0x72, [p]))).toBe(toHex(kdfRef(key, 0x72, [p])));
+    }
+    const k = a.kdfKey(key);
+    k.derive(0x72, [Uint8Array.of(1), Uint8Array.of(0, 0, 0, 5)]); k.dispose();
+    a.nasKeys({ kamf: key, nea: 2, nia: 2 });
+    const after = fw.snapshot();
+    const changed: number[] = [];
+    for (let i = 0; i < after.length; i++) if (after[i] !== fresh[i]) changed.push(i);
+    expect(changed.length === 0 ? null : `first changed byte at 0x${changed[0].toString(16)}`).toBeNull();
+  });
   it('the page after a call is the page of a fresh instance outside the mailboxes (only constant tables, no scratch left)', () => {
     const fresh = instantiateSync('ue-fast').snapshot();
     const fw = instantiateSync('ue-fast');
