@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decipher, runToPcap, tempDir } from './helpers.js';
 import { runCli, vectorCases } from '../helpers.js';
-import { ANNEX_C4_HN_PRIVATE_KEY, supiFromConcealedSuci, type ConcealedSuciFields } from '../../host/capture/suci-concealment.js';
+import { ANNEX_C4_HN_PRIVATE_KEY, concealedSuciCalculation, supiFromConcealedSuci, type ConcealedSuciFields } from '../../host/capture/suci-concealment.js';
+import { withSubscriber, World } from '../../host/scenarios/setup.js';
 import type { SuciProfile } from '../../host/network/suci-profiles.js';
 
 const C4 = vectorCases('suci-ts33501-annexC4.json') as Array<{ scheme: SuciProfile; home_network_private_key: string }>;
@@ -92,9 +93,7 @@ describe('run --pcap --suci-profile: a concealed SUCI in the capture, deconceale
 });
 
 describe('the SUCI calculation is subscriber data of the run, not a process-wide patch', () => {
-  it('withSubscriber gives the calculation to every UE of the run (also after a power cycle) and restores the null scheme afterwards (TS 33.501 6.12.2: the null scheme unless the home network provisioned a protection scheme)', async () => {
-    const { withSubscriber, World } = await import('../../host/scenarios/setup.js');
-    const { concealedSuciCalculation } = await import('../../host/capture/suci-concealment.js');
+  it('withSubscriber gives the calculation to every UE of the run (also after a power cycle) and restores the null scheme afterwards (TS 33.501 6.12.2: the null scheme unless the home network provisioned a protection scheme)', () => {
     const calc = concealedSuciCalculation(1, undefined, 7);
     withSubscriber({ suciCalculation: calc }, () => {
       const w = new World(1);
