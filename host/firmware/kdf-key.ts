@@ -16,7 +16,7 @@
 import type { UeModule } from './loader.js';
 import { bytes } from '../validate.js';
 import { checkStatus, StateError } from '../errors.js';
-import { callKdf, KDF_OUT, type RawKdf } from './kdf-call.js';
+import { beginKdf, finishKdf, KDF_OUT, type RawKdf } from './kdf-call.js';
 
 /** Modes of the kdf export, in its `fc` argument above the FC octet (assembly/me/abi/kdf.ts). */
 export const KDF_WITH_CONTEXT = 0x100;
@@ -58,7 +58,8 @@ export class KdfKey {
   derive(fc: number, params: Uint8Array[]): Uint8Array {
     if (!this.live) throw new StateError(STATUS_ERR_STATE, 'KdfKey.derive', 'the key context was disposed');
     try {
-      return callKdf(this.fw, this.rawKdf, this.ctx, 'key context', KDF_WITH_CONTEXT, fc, params);
+      beginKdf(this.fw, KDF_KEY_CONTEXT_LEN, 'key context', fc, params);
+      return finishKdf(this.fw, this.rawKdf, this.fw.putWords(this.ctx), KDF_KEY_CONTEXT_LEN, KDF_WITH_CONTEXT, fc, params);
     } finally { this.fw.clearWritten(KDF_OUT); }
   }
 

@@ -8,7 +8,7 @@ import type { Access } from '../types.js';
 import { bindMethods, bytes, int, u32, oneOf, text, TEXT_MAX } from '../validate.js';
 import { checkStatus, InputError } from '../errors.js';
 import { KdfKey } from './kdf-key.js';
-import { callKdf, KDF_OUT, type RawKdf } from './kdf-call.js';
+import { beginKdf, finishKdf, KDF_OUT, type RawKdf } from './kdf-call.js';
 
 const KEY = 32;
 // KDF_OUT (kdf-call.ts): the kdf export writes its 32-octet result at IO_OUT and nothing else there
@@ -115,7 +115,8 @@ export class KeyDerivation {
   kdf(key: Uint8Array, fc: number, params: Uint8Array[]): Uint8Array {
     // the hot path (issue 12): quick checks, the validators only for the error (kdf-call.ts)
     if (!(key instanceof Uint8Array) || key.length === 0 || key.length > ANY_LEN[1]) bytes('key', key, ANY_LEN);
-    return callKdf(this.fw, this.rawKdf, key, 'key', 0, fc, params);
+    beginKdf(this.fw, key.length, 'key', fc, params);
+    return finishKdf(this.fw, this.rawKdf, this.fw.put(key), key.length, 0, fc, params);
   }
 
   /** A caller-owned key context for `key` (host/firmware/kdf-key.ts): `k.derive(fc, params)` equals
