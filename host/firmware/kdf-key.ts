@@ -1,9 +1,10 @@
 /**
  * A caller-owned KDF key context (issue 12): `const k = ue.kdfKey(kamf); k.derive(fc, params);
  * k.dispose()`. It holds the two HMAC-SHA-256 chaining states of one key, H(K0 ⊕ ipad) ‖
- * H(K0 ⊕ opad) (RFC 2104 2, the HMAC inside the TS 33.220 B.2 KDF), in a host-side Uint32Array (its 64 octets as 16 words); every
- * derive() hands them to the kdf export in IO_IN (fc = KDF_WITH_CONTEXT | FC), so a derivation costs
- * the firmware two SHA-256 compressions instead of four.
+ * H(K0 ⊕ opad) (RFC 2104 2, the HMAC inside the TS 33.220 B.2 KDF), in a host-side Uint32Array
+ * (its 64 octets as 16 words); every derive() hands them to the kdf export in IO_IN
+ * (fc = KDF_WITH_CONTEXT | FC), so a derivation costs the firmware two SHA-256 compressions
+ * instead of four.
  *
  * Why the caller holds them (issue 17, "secrets never travel"): the module keeps no key-derived
  * byte after any export returns — no hidden cross-call cache. The states are key-equivalent (with
