@@ -94,6 +94,7 @@ export class Firmware<E extends object = AnyExports> {
   /** A 32-bit view of the same memory, made on first use (putWords/takeWords) so an instance
    *  that never needs it costs nothing more (loadSync's budget, issue 12). */
   private words: Uint32Array | undefined;
+  private get memWords(): Uint32Array { return (this.words ??= new Uint32Array(this.raw.memory.buffer)); }
   readonly inPtr: number;
   readonly inLen: number;
   readonly outPtr: number;
@@ -155,7 +156,7 @@ export class Firmware<E extends object = AnyExports> {
    * native-endian views of the same octets, so the octets round-trip unchanged on any host.
    */
   putWords(words: Uint32Array): number {
-    const off = this.cursor, n = words.length, w = (this.words ??= new Uint32Array(this.raw.memory.buffer));
+    const off = this.cursor, n = words.length, w = this.memWords;
     if (off + 4 * n > this.inLen) throw new RangeError(`request does not fit the ${this.inLen}-byte mailbox`);
     const at = (this.inPtr + off) >>> 2;
     for (let i = 0; i < n; i++) w[at + i] = words[i];
@@ -195,7 +196,7 @@ export class Firmware<E extends object = AnyExports> {
 
   /** Copy `n` 32-bit words out of IO_OUT starting at octet `off` (4-aligned); see {@link putWords}. */
   takeWords(off: number, n: number): Uint32Array {
-    const w = (this.words ??= new Uint32Array(this.raw.memory.buffer)), at = (this.outPtr + off) >>> 2;
+    const w = this.memWords, at = (this.outPtr + off) >>> 2;
     const r = new Uint32Array(n);
     for (let i = 0; i < n; i++) r[i] = w[at + i];
     return r;
@@ -241,7 +242,7 @@ export class Firmware<E extends object = AnyExports> {
     }
     // a KDF's or a MAC's few words: word stores, a third of two TypedArray fills' cost (issue 12);
     // rounded up to whole words, which stay inside their mailbox (both are whole words long)
-    const w = (this.words ??= new Uint32Array(this.raw.memory.buffer));
+    const w = this.memWords;
     for (let i = this.inPtr >>> 2, e = (this.inPtr + inEnd + 3) >>> 2; i < e; i++) w[i] = 0;
     for (let i = this.outPtr >>> 2, e = (this.outPtr + outEnd + 3) >>> 2; i < e; i++) w[i] = 0;
   }
