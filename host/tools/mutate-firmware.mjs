@@ -29,6 +29,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { renderSchema, sitesOf, sitesOfErrors, switchOffset, withSwitch } from './mutation/schema.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,7 +37,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Arguments
 // ---------------------------------------------------------------------------------------------
 function parseArgs(argv) {
-  const o = { sample: 0, seed: 1, json: false, files: [], only: [], min: null, report: '', incremental: '', list: false, jobs: 2, lane: false };
+  const o = { sample: 0, seed: 1, json: false, files: [], only: [], min: null, report: '', incremental: '', list: false, jobs: 2, lane: false, schema: true };
   const num = (name, v) => {
     if (v === undefined || !/^\d+$/.test(v)) { process.stderr.write(`mutate-firmware: --${name} must be a non-negative integer, got ${JSON.stringify(v ?? '')}\n`); process.exit(2); }
     return Number(v);
@@ -48,6 +49,7 @@ function parseArgs(argv) {
     else if (a === '--min') o.min = num('min', argv[++i]);
     else if (a === '--jobs') { o.jobs = num('jobs', argv[++i]); if (o.jobs < 1) { process.stderr.write('mutate-firmware: --jobs must be at least 1\n'); process.exit(2); } }
     else if (a === '--lane') o.lane = true; // internal: a worker process of the parent
+    else if (a === '--no-schema') o.schema = false;
     else if (a === '--json') o.json = true;
     else if (a === '--list') o.list = true;
     else if (a === '--files') o.files = (argv[++i] ?? '').split(',').filter(Boolean);
@@ -202,6 +204,8 @@ const FLAGS = { 'ue-fast': FAST, 'usim-fast': FAST, 'ue-vectors-fast': FAST };
  *  fast build, one in shared code against both (the second only while it survives the first). */
 const VARIANT_OF = { ue: 'small', usim: 'small', 'ue-vectors': 'small', 'ue-fast': 'fast', 'usim-fast': 'fast', 'ue-vectors-fast': 'fast' };
 const BUILDS = ['small', 'fast'];
+/** Mutants of one file a run must have to compile the file's schema (mutation/schema.mjs). */
+const SCHEMA_MIN = 8;
 
 /** Files each module compiles (relative import graph from its entry). */
 function moduleFiles() {
@@ -317,6 +321,15 @@ async function compile(work, mod, outFile) {
     '--optimizeLevel', '0', '--shrinkLevel', '0', '--memoryBase', MEMORY_BASE, ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
   return r.error ? null : readFileSync(outFile);
 }
+/** compile() that also gives the compiler's messages (the schema maps errors back to sites). */
+async function compileWithErrors(work, mod, outFile) {
+  asc ??= (await import(join(root, 'node_modules', 'assemblyscript', 'dist', 'asc.js'))).default;
+  const errs = [];
+  const stream = { write: (s) => { errs.push(String(s)); return true; } };
+  const r = await asc.main([ENTRIES[mod], '--baseDir', work, '--config', 'asconfig.json', '--target', 'release',
+    '--optimizeLevel', '0', '--shrinkLevel', '0', '--memoryBase', MEMORY_BASE, ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
+  return { bytes: r.error ? null : readFileSync(outFile), errors: errs.join('') };
+}
 
 /** The first exported constant (X_PTR, X_LEN, …) whose value differs between two builds, or null. */
 function sameLayout(a, b) {
@@ -341,7 +354,7 @@ const SKIP_TESTS = '^(?!.*(README ABI tables|≤ 8 KiB)).*$';
 // setup file resets the module registry before each test file so every file instantiates the
 // build/*.wasm of the current mutant. The lane proves both at start (canary below).
 // ---------------------------------------------------------------------------------------------
-async function laneMain() {
+async function laneMain({ schema: useSchema }) {
   const send = (msg) => new Promise((ok) => process.send(msg, ok));
   const { base, work } = makeWorkArea();
   const cleanup = () => rmSync(base, { recursive: true, force: true });
@@ -349,7 +362,7 @@ async function laneMain() {
   const initP = new Promise((ok) => process.once('message', ok));
   await send({ type: 'base', base });
   const init = await initP;
-  const used = init.used;
+  const used = init.used, schemaFiles = new Set(init.schemaFiles ?? []);
   const baseline = {};
   for (const mod of Object.keys(ENTRIES)) {
     const b = await compile(work, mod, join(work, 'build', `${mod}.wasm`));
@@ -371,16 +384,29 @@ async function laneMain() {
     testNamePattern: SKIP_TESTS, testTimeout: 120000, setupFiles: [reset], // a slow shared machine must not pass for a kill
   });
   await vitest.standalone();
-  const run = async (files) => {
+  const project = vitest.getRootProject();
+  /** Runs whole test files, or (ids given: file → test ids) only those tests of them. */
+  const run = async (files, ids = null) => {
     const t0 = Date.now(), paths = files.map((f) => join(work, f));
     // Vitest's state keeps every file of earlier runs: start these files afresh, and judge only them
-    vitest.state.clearFiles(vitest.getRootProject(), paths);
-    const r = await vitest.runTestFiles(paths);
+    vitest.state.clearFiles(project, paths);
+    const r = ids
+      ? await vitest.runTestSpecifications(files.map((f) => project.createSpecification(join(work, f), { testIds: ids.get(f) })))
+      : await vitest.runTestFiles(paths);
     const mods = r.testModules.filter((m) => paths.includes(m.moduleId));
-    const failed = mods.flatMap((m) => [...m.children.allTests('failed')].map((t) => `${relative(work, m.moduleId)} > ${t.fullName}`));
+    const failedTests = mods.flatMap((m) => [...m.children.allTests('failed')].map((t) => ({ file: relative(work, m.moduleId).split(sep).join('/'), id: t.id, name: t.fullName, ms: t.diagnostic()?.duration ?? 0 })));
+    const failed = failedTests.map((t) => `${t.file} > ${t.name}`);
     const broken = mods.filter((m) => m.errors().length).map((m) => `${relative(work, m.moduleId)}: ${String(m.errors()[0].message).split('\n')[0].slice(0, 120)}`);
+    const passed = new Set(mods.flatMap((m) => [...m.children.allTests('passed')].map((t) => t.id)));
     const ok = r.unhandledErrors.length === 0 && mods.length === files.length && mods.every((m) => m.ok() && m.state() === 'passed');
-    return { ok, ms: Date.now() - t0, detail: failed[0] ?? broken[0] ?? (r.unhandledErrors.length ? 'unhandled error' : 'test run failed') };
+    return { ok, ms: Date.now() - t0, passed, failedTests, detail: failed[0] ?? broken[0] ?? (r.unhandledErrors.length ? 'unhandled error' : 'test run failed') };
+  };
+  /** Killer tests (file, id) → per build: passes alone on the unmutated build? (checked once per lane) */
+  const verified = new Map();
+  const byFile = (tests) => {
+    const ids = new Map();
+    for (const t of tests) ids.set(t.file, [...(ids.get(t.file) ?? []), t.id]);
+    return ids;
   };
   // every suite the selected mutants use must pass on the unmutated -O0 build (else a "kill"
   // would mean nothing); canary: with every module replaced by a module that has no exports they
@@ -407,39 +433,203 @@ async function laneMain() {
   // a mutant may run the stages once per build: its time limit covers both
   await send({ type: 'ready', ms: Math.max(b0ms, 2 * b1.ms) });
 
-  process.on('message', async ({ m }) => {
-    const src = join(work, m.file), original = readFileSync(src, 'utf8');
-    const mods = Object.keys(ENTRIES).filter((k) => modFiles[k].has(m.file));
-    let status, detail = '';
+  // Mutant schemata (mutation/schema.mjs): one compile per file and module; each mutant then only
+  // patches the switch. file → { ids: mutant id → switch value, mods: module → bytes, at } or null.
+  const schemas = new Map();
+  const schemaFor = async (file, mods) => {
+    if (!useSchema || !schemaFiles.has(file)) return null;
+    if (schemas.has(file)) return schemas.get(file);
+    const src = join(work, file), original = readFileSync(src, 'utf8');
+    let entry = null;
     const t0 = Date.now();
+    await send({ type: 'pause' }); // compiling a schema is not the mutant's time (the parent's limit)
     try {
-      writeFileSync(src, applyMutant(m, original));
-      const built = [];
-      for (const mod of mods) built.push([mod, await compile(work, mod, join(work, 'build', `${mod}.wasm`))]);
-      if (built.some(([, b]) => b === null)) status = 'invalid';
-      else if (built.every(([mod, b]) => Buffer.compare(b, baseline[mod]) === 0)) { status = 'equivalent'; detail = 'binary-identical'; }
-      else {
-        let r = { ok: true };
-        // every build whose modules this mutant changed (small first), until one kills it
-        const builds = BUILDS.filter((v) => built.some(([mod, b]) => VARIANT_OF[mod] === v && Buffer.compare(b, baseline[mod]) !== 0));
-        for (const v of builds) {
-          useBuild(v);
-          for (const stage of stagesFor(m.file)) {
-            if (!stage.length) continue;
-            r = await run(stage);
-            if (!r.ok) { r.detail = `[${v}] ${r.detail}`; break; }
-          }
-          if (!r.ok) break;
+      const muts = mutantsOf(join(root, file), original);
+      const si = await sitesOf(file, original, muts);
+      const dropped = new Set();
+      for (let attempt = 0; si && si.sites.size > dropped.size && attempt < 12; attempt++) {
+        const { text, spans } = renderSchema(original, muts, si.sites, dropped);
+        writeFileSync(src, text);
+        const built = {};
+        let errors = null;
+        for (const mod of mods) {
+          const r = await compileWithErrors(work, mod, join(work, 'build', `${mod}.wasm`));
+          if (!r.bytes) { errors = r.errors; break; }
+          built[mod] = r.bytes;
         }
-        if (r.ok) status = 'survived';
-        else { status = 'killed'; detail = r.detail; }
+        if (errors !== null) {
+          const hit = sitesOfErrors(errors, file, text, spans);
+          if (!hit) break; // an error the schema cannot place: the file's mutants are built alone
+          for (const key of hit) dropped.add(key);
+          continue;
+        }
+        const at = {};
+        for (const mod of mods) {
+          at[mod] = switchOffset(built[mod]);
+          // the switch at 0 must lay memory out as the release build does, like every -O0 build
+          if (at[mod] < 0 || sameLayout(withSwitch(built[mod], at[mod], 0), baseline[mod])) { errors = 'layout'; break; }
+        }
+        if (errors !== null) break;
+        const ids = new Map();
+        muts.forEach((m, i) => { const key = si.siteOfMutant[i]; if (key && !dropped.has(key)) ids.set(idOf(m), i + 1); });
+        entry = { ids, mods: built, at, confirmed: new Map() };
+        break;
       }
     } finally {
       writeFileSync(src, original);
       for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), baseline[mod]);
     }
-    await send({ type: 'result', status, detail, ms: Date.now() - t0 });
+    await send({ type: 'resume' });
+    await send({ type: 'note', text: `schema ${file}: ${entry ? `${entry.ids.size} of ${mutantsOf(join(root, file), original).length} mutants switched` : 'none (each mutant built alone)'} (${Date.now() - t0} ms)` });
+    schemas.set(file, entry);
+    return entry;
+  };
+  const useModules = (entry, mods, k) => { for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), withSwitch(entry.mods[mod], entry.at[mod], k)); };
+  const restore = (mods) => { for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), baseline[mod]); };
+
+  process.on('message', async ({ m, killers = [] }) => {
+    const mods = Object.keys(ENTRIES).filter((k) => modFiles[k].has(m.file));
+    const builds = BUILDS.filter((v) => mods.some((mod) => VARIANT_OF[mod] === v));
+    const phases = { verify: 0, compile: 0, quick: 0, stages: 0, schema: 0 };
+    let tp = Date.now();
+    const phase = (k) => { const t = Date.now(); phases[k] += t - tp; tp = t; };
+    const t0 = Date.now();
+    let out = null;
+    try {
+      const entry = await schemaFor(m.file, mods);
+      phase('schema');
+      const k = entry?.ids.get(idOf(m));
+      if (k) out = await runSwitched(m, entry, k, mods, builds, killers, phase);
+      // no test failed with the switch at k: the mutant's own build decides only between
+      // equivalent (binary-identical), invalid and survived — the tests already ran on it
+      if (out === 'passed') out = await judgeAlone(m, mods, builds, phase);
+      if (!out) out = await runAlone(m, mods, builds, killers, phase);
+    } finally { restore(mods); }
+    await send({ type: 'result', ...out, phases, ms: Date.now() - t0 });
   });
+
+  /** The mutant as switch k of its file's schema: killed when a test fails with the switch at k and
+   *  passes alone with it at 0 (checked once per test, build and file); 'passed' when every stage
+   *  passes; null when the schema turned out unusable (the mutant is then built alone). */
+  const runSwitched = async (m, entry, k, mods, builds, killers, phase) => {
+    const attempt = async (v, r) => {
+      if (r.ok || !r.failedTests.length) return null;
+      const t = r.failedTests[0], key = `${v}|${t.file}|${t.id}`;
+      if (!entry.confirmed.has(key)) {
+        useModules(entry, mods, 0);
+        const c = await run([t.file], new Map([[t.file, [t.id]]]));
+        entry.confirmed.set(key, c.passed.has(t.id));
+        useModules(entry, mods, k);
+      }
+      if (!entry.confirmed.get(key)) { schemas.set(m.file, null); return 'broken'; }
+      return { status: 'killed', detail: `[${v}] ${r.detail}`, killer: t, bad: [] };
+    };
+    // every build's best killers first, then the stages build by build
+    for (const v of builds) {
+      if (!killers.length) break;
+      useBuild(v); useModules(entry, mods.filter((mod) => VARIANT_OF[mod] === v), k);
+      const got = await attempt(v, await run([...new Set(killers.map((t) => t.file))], byFile(killers)));
+      phase('quick');
+      if (got === 'broken') return null;
+      if (got) return got;
+    }
+    for (const v of builds) {
+      useBuild(v); useModules(entry, mods.filter((mod) => VARIANT_OF[mod] === v), k);
+      for (const stage of stagesFor(m.file)) {
+        if (!stage.length) continue;
+        const got = await attempt(v, await run(stage));
+        phase('stages');
+        if (got === 'broken') return null;
+        if (got) return got;
+      }
+    }
+    return 'passed';
+  };
+
+  /** Compiles the mutant alone, build by build: equivalent when every module is binary-identical
+   *  to the unmutated build, invalid when one does not compile, else survived. */
+  const judgeAlone = async (m, mods, builds, phase) => {
+    const src = join(work, m.file), original = readFileSync(src, 'utf8');
+    try {
+      writeFileSync(src, applyMutant(m, original));
+      let changed = false;
+      for (const v of builds) {
+        for (const mod of mods.filter((k) => VARIANT_OF[k] === v)) {
+          const b = await compile(work, mod, join(work, 'build', `${mod}.wasm`));
+          if (b === null) return { status: 'invalid', detail: '', killer: null, bad: [] };
+          if (Buffer.compare(b, baseline[mod]) !== 0) changed = true;
+        }
+        if (changed) break;
+      }
+      phase('compile');
+      return changed ? { status: 'survived', detail: 'every stage passed (schema)', killer: null, bad: [] }
+        : { status: 'equivalent', detail: 'binary-identical', killer: null, bad: [] };
+    } finally { writeFileSync(src, original); restore(mods); }
+  };
+
+  /** The mutant compiled on its own (no schema, or it survived its schema run). */
+  const runAlone = async (m, mods, builds, killers, phase) => {
+    const src = join(work, m.file), original = readFileSync(src, 'utf8');
+    let status, detail = '', killer = null;
+    const bad = [];
+    // Test prioritisation (as Stryker orders tests by what killed before): the tests that killed
+    // earlier mutants of this file run alone first; only a mutant they do not kill runs the stages.
+    // A killer must pass alone on the unmutated build (else a test that leans on an earlier test's
+    // state would "kill" every mutant): checked once per build and lane, before the mutant is made.
+    const quick = {};
+    for (const v of builds) {
+      useBuild(v);
+      const fresh = killers.filter((t) => !verified.has(`${v}|${t.file}|${t.id}`));
+      if (fresh.length) {
+        const r = await run([...new Set(fresh.map((t) => t.file))], byFile(fresh));
+        const failedIds = new Set(r.failedTests.map((t) => t.id));
+        // a test that did not run counts as not verified either
+        for (const t of fresh) verified.set(`${v}|${t.file}|${t.id}`, r.passed.has(t.id) && !failedIds.has(t.id));
+      }
+      quick[v] = killers.filter((t) => verified.get(`${v}|${t.file}|${t.id}`));
+      for (const t of killers) if (!verified.get(`${v}|${t.file}|${t.id}`)) bad.push(t);
+    }
+    phase('verify');
+    try {
+      writeFileSync(src, applyMutant(m, original));
+      // build by build (small first), compiling a build's modules only when it is its turn: a
+      // mutant the small build kills never pays for the fast build's compiles
+      let changed = false;
+      for (const v of builds) {
+        const built = [];
+        for (const mod of mods.filter((k) => VARIANT_OF[k] === v)) built.push([mod, await compile(work, mod, join(work, 'build', `${mod}.wasm`))]);
+        phase('compile');
+        if (built.some(([, b]) => b === null)) { status = 'invalid'; break; }
+        if (built.every(([mod, b]) => Buffer.compare(b, baseline[mod]) === 0)) continue;
+        changed = true;
+        useBuild(v);
+        let r = { ok: true };
+        if (quick[v].length) {
+          r = await run([...new Set(quick[v].map((t) => t.file))], byFile(quick[v]));
+          if (!r.ok && r.failedTests.length) { killer = r.failedTests[0]; }
+          else r = { ok: true };
+          phase('quick');
+        }
+        if (r.ok) {
+          for (const stage of stagesFor(m.file)) {
+            if (!stage.length) continue;
+            r = await run(stage);
+            if (!r.ok) { killer = r.failedTests[0] ?? null; break; }
+          }
+          phase('stages');
+        }
+        if (!r.ok) { status = 'killed'; detail = `[${v}] ${r.detail}`; break; }
+      }
+      if (!status) {
+        if (changed) status = 'survived';
+        else { status = 'equivalent'; detail = 'binary-identical'; }
+      }
+    } finally {
+      writeFileSync(src, original);
+      restore(mods);
+    }
+    return { status, detail, killer, bad };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,7 +654,7 @@ function rng(seed) { // mulberry32
 // ---------------------------------------------------------------------------------------------
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  if (o.lane) { await laneMain(); return null; }
+  if (o.lane) { await laneMain(o); return null; }
   const files = listTs(join(root, 'assembly')).filter((f) => !f.endsWith(join('me', 'vectors.ts')))
     .filter((f) => !o.files.length || o.files.some((p) => relative(root, f).startsWith(p)));
   let mutants = files.flatMap((f) => mutantsOf(f, readFileSync(f, 'utf8')));
@@ -498,6 +688,11 @@ async function main() {
     writeFileSync(o.incremental, `{"version":1,"mutants":{\n${lines.join(',\n')}\n}}\n`);
   };
   const used = [...new Set(toRun.flatMap((i) => stagesFor(mutants[i].file).flat()))];
+  // a schema costs a few compiles of its own: worth it for a file with many mutants to run, not
+  // for the one or two a sample draws
+  const perFile = new Map();
+  for (const i of toRun) perFile.set(mutants[i].file, (perFile.get(mutants[i].file) ?? 0) + 1);
+  const schemaFiles = [...perFile].filter(([, n]) => n >= SCHEMA_MIN).map(([f]) => f);
   const s = { killed: 0, survived: 0, equivalent: 0, invalid: 0 }, results = new Array(mutants.length), survivors = [];
   const t0 = Date.now();
   let next = 0, done = 0;
@@ -505,11 +700,11 @@ async function main() {
   const cleanup = () => { for (const l of lanes) l.kill(); };
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); if (inc) writeIncremental(); process.exit(130); });
 
-  const record = (i, status, detail, ms, quiet = false) => {
+  const record = (i, status, detail, ms, quiet = false, phases = undefined) => {
     const m = mutants[i], raw = status, rawDetail = detail;
     if (status === 'survived' && isListed(m, eq)) { status = 'equivalent'; detail = 'tests/MUTANTS.md'; }
     s[status]++;
-    results[i] = { id: idOf(m), status, detail, ms, original: m.original, mutated: m.mutated };
+    results[i] = { id: idOf(m), status, detail, ms, phases, original: m.original, mutated: m.mutated };
     done++;
     if (inc && !cached[i]) {
       // the runner's own verdict, before tests/MUTANTS.md; no machine path in a tracked file
@@ -523,9 +718,24 @@ async function main() {
   };
   const writeReport = (partial) => writeFileSync(o.report, JSON.stringify({ partial, done, of: mutants.length, seconds: Math.round((Date.now() - t0) / 1000), ...s, results: results.filter(Boolean) }, null, 1) + '\n');
 
+  // The tests that killed earlier mutants of a file, by kills per second of their run time: each
+  // lane runs the best few alone before a mutant's stages (a test that fails alone on the unmutated build is dropped).
+  const killers = new Map(), dropped = new Set();
+  const learn = (file, killer, bad = []) => {
+    for (const t of bad) dropped.add(`${t.file}|${t.id}`);
+    if (!killer || dropped.has(`${killer.file}|${killer.id}`)) return;
+    const k = killers.get(file) ?? new Map(), key = `${killer.file}|${killer.id}`;
+    const was = k.get(key);
+    // the test's time: the slowest seen (a fuzz campaign that kills at once may take seconds on a
+    // mutant that survives the first case of another test)
+    k.set(key, { file: killer.file, id: killer.id, n: (was?.n ?? 0) + 1, ms: Math.max(was?.ms ?? 0, killer.ms ?? 0) });
+    killers.set(file, k);
+  };
+  const killersFor = (file) => [...(killers.get(file)?.values() ?? [])].filter((t) => !dropped.has(`${t.file}|${t.id}`))
+    .sort((a, b) => b.n / Math.max(b.ms, 50) - a.n / Math.max(a.ms, 50)).slice(0, 3).map(({ file: f, id }) => ({ file: f, id }));
   await new Promise((finish, fail) => {
     const startLane = () => {
-      const child = fork(fileURLToPath(import.meta.url), ['--lane'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+      const child = fork(fileURLToPath(import.meta.url), ['--lane', ...(o.schema ? [] : ['--no-schema'])], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
       const lane = { child, base: '', current: -1, timer: null, timeout: 0, out: '', dead: false };
       lane.kill = () => {
         if (lane.dead) return;
@@ -536,9 +746,8 @@ async function main() {
       lanes.add(lane);
       child.stdout.on('data', (d) => { lane.out = (lane.out + d).slice(-4000); });
       child.stderr.on('data', (d) => { lane.out = (lane.out + d).slice(-4000); });
-      const give = () => {
-        if (next >= toRun.length) { lane.kill(); if (!lanes.size) finish(); return; }
-        lane.current = toRun[next++];
+      const arm = () => {
+        clearTimeout(lane.timer);
         lane.timer = setTimeout(() => { // overran: counted as killed (the old runner's rule too)
           const i = lane.current; lane.current = -1; lane.kill();
           record(i, 'killed', 'timeout', lane.timeout);
@@ -546,15 +755,24 @@ async function main() {
           // build: waiting for one with nothing to do held the summary back by a minute)
           if (next < toRun.length) startLane(); else if (!lanes.size) finish();
         }, lane.timeout);
-        child.send({ m: mutants[lane.current] });
+      };
+      const give = () => {
+        if (next >= toRun.length) { lane.kill(); if (!lanes.size) finish(); return; }
+        lane.current = toRun[next++];
+        arm();
+        child.send({ m: mutants[lane.current], killers: killersFor(mutants[lane.current].file) });
       };
       child.on('message', (msg) => {
-        if (msg.type === 'base') { lane.base = msg.base; child.send({ used }); }
+        if (msg.type === 'base') { lane.base = msg.base; child.send({ used, schemaFiles }); }
         else if (msg.type === 'ready') { lane.timeout = 2 * msg.ms + 30_000; give(); }
+        else if (msg.type === 'pause') clearTimeout(lane.timer);
+        else if (msg.type === 'note') process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}${msg.text}\n`);
+        else if (msg.type === 'resume') arm();
         else if (msg.type === 'result') {
           clearTimeout(lane.timer);
           const i = lane.current; lane.current = -1;
-          record(i, msg.status, msg.detail, msg.ms);
+          learn(mutants[i].file, msg.killer, msg.bad);
+          record(i, msg.status, msg.detail, msg.ms, false, msg.phases);
           give();
         }
       });

@@ -1,0 +1,198 @@
+// Mutant schemata for the firmware mutation runner (issue 16): all of one file's mutants compiled
+// into one module behind a switch, so a mutant costs a test run instead of a compile (asc is most
+// of a killed mutant's time: 2–6 modules at ~0.5 s each).
+//
+// Each mutated AST node (a literal, a binary or unary operator, a call, a statement) becomes a
+// *site*; its text is rendered as
+//   expression:  (__mutant == 3 ? (<the mutant's text>) : __mutant == 7 ? (…) : (<original>))
+//   statement:   { if (__mutant == 3) { <the mutant's text> } else { <original> } }
+// The mutant's branch holds the raw source of the site with only that mutant applied, and the
+// original branch holds the site with its nested sites rendered: with the switch at k, control
+// reaches site k through the original branches of every enclosing site, and inside it runs the
+// unmutated source with that one change — the module behaves as the single mutant's build.
+//
+// The switch is a mutable global of the mutated file, `let __mutant: i32 = SENTINEL`, never
+// written, so the -O0 build keeps it as a global whose init expression is patched in the binary
+// per mutant (a padded 5-octet LEB128 keeps the module's size and layout). Only sites inside
+// function bodies are rendered (a top-level constant may size a region or feed another
+// constant); a site the compiler rejects (an immediate offset of load/store, a constant
+// argument) is dropped after the compile error that names it, and its mutant is built alone.
+import { readFileSync } from 'node:fs';
+
+export const SWITCH = '__mutant';
+const SENTINEL = 0x7ffffff0; // i32.const 2147483632: a 5-octet LEB128 in the global section
+
+let as;
+async function parser() {
+  as ??= await import(new URL('../../../node_modules/assemblyscript/dist/assemblyscript.js', import.meta.url).href);
+  return as;
+}
+
+/** Every AST node of the file with its parent, in source order. */
+function nodesOf(a, statements) {
+  const out = [];
+  const walk = (n, parent) => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) { for (const x of n) walk(x, parent); return; }
+    if (typeof n.kind !== 'number' || !n.range) return;
+    out.push({ n, parent });
+    for (const [k, v] of Object.entries(n)) if (k !== 'range' && k !== 'parent' && v && typeof v === 'object') walk(v, n);
+  };
+  walk(statements, null);
+  return out;
+}
+
+/** Offset of a 1-based line and column in text. */
+const offsetOf = (text, line, col) => {
+  let o = 0;
+  for (let i = 1; i < line; i++) o = text.indexOf('\n', o) + 1;
+  return o + col - 1;
+};
+
+/**
+ * The sites of a file: for each mutant index, the node range it lives in (or none: it is built
+ * alone). mutants are the runner's (line, col, from, to) for this file, in the runner's order.
+ */
+export async function sitesOf(file, text, mutants) {
+  const a = await parser();
+  const NK = a.NodeKind;
+  const program = a.newProgram(a.newOptions());
+  a.parse(program, text, file, true);
+  const source = program.sources.find((s) => s.normalizedPath === file.replace(/\.ts$/, '') || s.normalizedPath === file);
+  if (!source) return null;
+  const all = nodesOf(a, source.statements);
+  const parent = new Map(all.map(({ n, parent: p }) => [n, p]));
+  const inBody = (n) => { // inside a function body, not in a top-level declaration's initializer
+    for (let p = parent.get(n); p; p = parent.get(p)) {
+      if (p.kind === NK.Block && [NK.FunctionDeclaration, NK.MethodDeclaration, NK.Function].includes(parent.get(p)?.kind)) return true;
+      if (p.kind === NK.Decorator) return false;
+    }
+    return false;
+  };
+  const at = (kinds, pred) => all.filter(({ n }) => kinds.includes(n.kind) && pred(n)).map(({ n }) => n);
+  const innermost = (ns) => ns.sort((x, y) => (x.range.end - x.range.start) - (y.range.end - y.range.start))[0];
+  const sites = new Map(); // "start:end" → { start, end, statement, variants: [{ k, index }] }
+  const siteOfMutant = new Array(mutants.length).fill(null);
+  mutants.forEach((m, index) => {
+    const off = offsetOf(text, m.line, m.col);
+    let node = null;
+    if (m.op === 'number') node = innermost(at([NK.Literal], (n) => n.range.start === off && n.range.end === off + m.from.length));
+    else if (m.op === 'bool') node = innermost(at([NK.True, NK.False], (n) => n.range.start === off));
+    else if (m.op === 'compare' || (m.op === 'arith' && /^[+-]=?$/.test(m.from))) {
+      node = innermost(at([NK.Binary], (n) => n.left.range.end <= off && off < n.right.range.start));
+    } else if (m.op === 'arith') node = innermost(at([NK.UnaryPostfix, NK.UnaryPrefix], (n) => off >= n.range.start && off + 2 <= n.range.end
+      && (n.kind === NK.UnaryPrefix ? off === n.range.start : off + 2 === n.range.end)));
+    else if (m.op === 'swap-args') node = innermost(at([NK.Call], (n) => n.args.length >= 2 && n.args[0].range.start === off));
+    else if (m.op === 'remove-statement') node = innermost(at([NK.Expression], (n) => n.range.start === off));
+    if (!node || !inBody(node)) return;
+    // an expression that is a whole statement is rendered as the statement (with its ';')
+    let statement = node.kind === NK.Expression;
+    if (!statement && parent.get(node)?.kind === NK.Expression && parent.get(node).expression === node) { node = parent.get(node); statement = true; }
+    let { start, end } = node.range;
+    if (statement) { let e = end; while (text[e] === ' ') e++; if (text[e] === ';') end = e + 1; }
+    // the mutant must lie inside its site (the runner's regexes and the parser agree)
+    if (off < start || off + m.from.length > end) return;
+    const key = `${start}:${end}`;
+    if (!sites.has(key)) sites.set(key, { start, end, statement, variants: [] });
+    const site = sites.get(key);
+    site.statement ||= statement;
+    site.variants.push({ k: index + 1, index, off });
+    siteOfMutant[index] = key;
+  });
+  return { sites, siteOfMutant };
+}
+
+/**
+ * The schema source: text with every site not in `dropped` rendered, plus the switch. Returns
+ * the text and, per site key, its rendered [start, end) in the output (to map compile errors back).
+ */
+export function renderSchema(text, mutants, sites, dropped = new Set()) {
+  const list = [...sites.entries()].filter(([key]) => !dropped.has(key))
+    .map(([key, s]) => ({ key, ...s })).sort((x, y) => x.start - y.start || y.end - x.end);
+  const spans = new Map();
+  let out = '';
+  const emit = (s) => { out += s; };
+  const render = (from, to, inside) => {
+    let pos = from;
+    for (let i = 0; i < inside.length; i++) {
+      const s = inside[i];
+      emit(text.slice(pos, s.start));
+      const nested = [];
+      let j = i + 1;
+      for (; j < inside.length && inside[j].start < s.end; j++) nested.push(inside[j]);
+      const begin = out.length;
+      const variant = (v) => { // the raw site with this one mutant applied
+        const m = mutants[v.index], rel = v.off - s.start, raw = text.slice(s.start, s.end);
+        return raw.slice(0, rel) + m.to + raw.slice(rel + m.from.length);
+      };
+      if (s.statement) {
+        emit('{ ');
+        for (const v of s.variants) emit(`if (${SWITCH} == ${v.k}) { ${variant(v)} } else `);
+        emit('{ '); render(s.start, s.end, nested); emit(' } }');
+      } else {
+        emit('(');
+        for (const v of s.variants) emit(`${SWITCH} == ${v.k} ? (${variant(v)}) : `);
+        emit('('); render(s.start, s.end, nested); emit('))');
+      }
+      spans.set(s.key, [begin, out.length]);
+      pos = s.end;
+      i = j - 1;
+    }
+    emit(text.slice(pos, to));
+  };
+  render(0, text.length, list);
+  out += `\n// mutation runner: the switch of this file's mutant schema\nlet ${SWITCH}: i32 = ${SENTINEL};\n`;
+  return { text: out, spans };
+}
+
+/** The sites a compile error names: asc reports "in FILE(line,col)"; the innermost rendered site
+ *  around each position in the schema file, or null when an error lies elsewhere. */
+export function sitesOfErrors(errText, file, schemaText, spans) {
+  const hits = new Set();
+  let foreign = false;
+  for (const m of errText.matchAll(/in (\S+?)\((\d+),(\d+)\)/g)) {
+    if (m[1] !== file) { foreign = true; continue; }
+    const off = offsetOf(schemaText, Number(m[2]), Number(m[3]));
+    let best = null;
+    for (const [key, [b, e]] of spans) if (off >= b && off < e && (!best || e - b < best[1])) best = [key, e - b];
+    if (best) hits.add(best[0]); else foreign = true;
+  }
+  return foreign || !hits.size ? null : hits;
+}
+
+/** Offset of the switch's i32.const immediate in a module's global section (5 octets). */
+export function switchOffset(bytes) {
+  let p = 8;
+  const leb = () => { let v = 0, s = 0, b; do { b = bytes[p++]; v |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return v >>> 0; };
+  while (p < bytes.length) {
+    const id = bytes[p++], size = leb(), end = p + size;
+    if (id === 6) {
+      const count = leb();
+      let found = -1;
+      for (let g = 0; g < count; g++) {
+        p += 2; // value type, mutability
+        if (bytes[p] === 0x41) {
+          const at = p + 1;
+          p++;
+          const v = leb();
+          if (v === SENTINEL && p - at === 5) { if (found >= 0) return -1; found = at; }
+        }
+        while (bytes[p] !== 0x0b) p++; // rest of the init expression (MVP: one constant)
+        p++;
+      }
+      return found;
+    }
+    p = end;
+  }
+  return -1;
+}
+
+/** The module with the switch at k (0: no mutant). */
+export function withSwitch(bytes, at, k) {
+  const b = Buffer.from(bytes);
+  for (let i = 0; i < 4; i++) b[at + i] = ((k >>> (7 * i)) & 0x7f) | 0x80;
+  b[at + 4] = (k >>> 28) & 0x07;
+  return b;
+}
+
+export const readText = (p) => readFileSync(p, 'utf8');
