@@ -1,0 +1,121 @@
+// The firmware mutation runner's schemata (issue 16; host/tools/mutation/schema.mjs): one build
+// holds all of a file's mutants behind a switch, and the runner trusts the switch at k to behave
+// as mutant k's own build. This checks that against the thing it stands for: each mutant of a
+// small AssemblyScript file compiled on its own with asc, run over the same inputs, must give the
+// same results and the same memory as the schema build with the switch at k — and the switch at
+// 0 the same as the unmutated file. The file uses every operator the runner generates.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-ignore: plain ESM of the mutation runner
+import { applyMutant, idOf, mutantsOf } from '../../host/tools/mutation/mutants.mjs';
+// @ts-ignore: plain ESM of the mutation runner
+import { renderSchema, sitesOf, switchOffset, withSwitch } from '../../host/tools/mutation/schema.mjs';
+// @ts-ignore: the compiler's own API (no types shipped for the ESM entry)
+import asc from 'assemblyscript/asc';
+
+const FILE = 'assembly/t.ts';
+const SOURCE = `// a file in the firmware's style: numbers, comparisons, +/-, ++/--, +=, calls, flags, wipes
+const SIZE: u32 = 8; // top level: not switched (a constant may size a region)
+
+function wipe(ptr: usize, len: usize): void {
+  for (let i: usize = 0; i < len; i++) store<u8>(ptr + i, 0);
+}
+
+function mix(a: u32, b: u32): u32 { return (a << 3) ^ (b + 0x2f); }
+
+export function f(a: u32, b: u32, keep: bool): u32 {
+  let r: u32 = 0;
+  if (a < b) r = a + 1; else r = b - 2;
+  for (let i: u32 = 0; i <= 3; i++) r += i;
+  store<u8>(64, <u8>mix(a, b));
+  store<u32>(68, r);
+  store<u8>(72, 0x5a);
+  if (!keep) wipe(68, SIZE);
+  let n: u32 = 5;
+  // every loop stays bounded under every mutant (n-- → n++ must not spin 2^32 times)
+  for (let j: u32 = 0; j < 3 && n > 2; j++) n--;
+  const flag = a >= 7 ? true : false;
+  return r * 16 + n + (flag ? 1 : 0) + load<u8>(64);
+}
+
+// what f leaves in memory (the module exports none): the wipe shows here
+export function read(): u32 { return load<u32>(68) ^ (<u32>load<u8>(72) << 24); }
+`;
+
+async function compile(dir: string, out: string): Promise<Uint8Array> {
+  const errs: string[] = [];
+  const stream = { write: (s: string) => { errs.push(String(s)); return true; } };
+  const r = await asc.main([FILE, '--baseDir', dir, '--optimizeLevel', '0', '--shrinkLevel', '0', '--runtime', 'stub',
+    '--initialMemory', '1', '--maximumMemory', '1', '--noExportMemory', '-o', out], { stdout: stream, stderr: stream });
+  if (r.error) throw new Error(`asc: ${errs.join('').slice(0, 400)}`);
+  return new Uint8Array(readFileSync(join(dir, out)));
+}
+
+
+/** f over a grid of inputs: each result with what the call left in memory, or the trap. */
+function runGrid(bytes: Uint8Array): string {
+  const out: string[] = [];
+  for (const a of [0, 1, 6, 7, 8, 200]) for (const b of [0, 1, 7, 9, 255]) for (const keep of [0, 1]) {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}) as unknown as { exports: { f: (a: number, b: number, k: number) => number; read: () => number } };
+    try { out.push(`${inst.exports.f(a, b, keep) >>> 0}/${inst.exports.read() >>> 0}`); } catch (e) { out.push(`trap ${(e as Error).message}`); }
+  }
+  return out.join(',');
+}
+
+describe('mutant schemata (host/tools/mutation/schema.mjs): the switch at k is mutant k', () => {
+  let dir = '';
+  type Mutant = { op: string; line: number; col: number; from: string; to: string };
+  let mutants: Mutant[] = [];
+  let schema: Uint8Array, at = -1, switched = new Map<number, number>();
+  const alone = new Map<number, string>();
+  let original = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ue-keys-schema-'));
+    mkdirSync(join(dir, 'assembly'));
+    const src = SOURCE;
+    mutants = mutantsOf(FILE, src);
+    writeFileSync(join(dir, FILE), src);
+    original = runGrid(await compile(dir, 'orig.wasm'));
+    const si = await sitesOf(FILE, src, mutants);
+    const { text } = renderSchema(src, mutants, si.sites);
+    writeFileSync(join(dir, FILE), text);
+    schema = await compile(dir, 'schema.wasm');
+    at = switchOffset(schema);
+    mutants.forEach((_, i) => { if (si.siteOfMutant[i]) switched.set(i, i + 1); });
+    for (const i of switched.keys()) {
+      writeFileSync(join(dir, FILE), applyMutant(mutants[i], src));
+      try { alone.set(i, runGrid(await compile(dir, `m${i}.wasm`))); } catch { alone.set(i, 'invalid'); }
+    }
+  }, 300_000);
+  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+  it('finds the switch in the global section, and every operator kind is switched', () => {
+    expect(at).toBeGreaterThan(8);
+    const kinds = new Set([...switched.keys()].map((i) => mutants[i].op));
+    expect([...kinds].sort()).toEqual(['arith', 'bool', 'compare', 'number', 'remove-statement', 'swap-args']);
+    // the top-level constant is built alone
+    expect([...switched.keys()].some((i) => mutants[i].line === 2)).toBe(false);
+  });
+
+  it('with the switch at 0 the schema build behaves as the unmutated file', () => {
+    expect(runGrid(withSwitch(schema, at, 0))).toBe(original);
+  });
+
+  it('with the switch at k it behaves as mutant k compiled alone, for every switched mutant', () => {
+    const differ: string[] = [];
+    let observable = 0;
+    for (const [i, k] of switched) {
+      const want = alone.get(i)!;
+      if (want === 'invalid') continue;
+      if (want !== original) observable++;
+      const got = runGrid(withSwitch(schema, at, k));
+      if (got !== want) differ.push(idOf(mutants[i]));
+    }
+    expect(differ).toEqual([]);
+    // the check has teeth: most mutants change what f returns or leaves in memory
+    expect(observable).toBeGreaterThan(switched.size / 2);
+  });
+});
