@@ -184,10 +184,14 @@ function stagesFor(file) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// --incremental: one entry per mutant id, valid while its key (the mutated file and the test files
-// of its stages, by content) is unchanged. The stored status is the runner's own (killed,
-// survived, equivalent when binary-identical, invalid); tests/MUTANTS.md is applied afresh on
-// every run, so listing or unlisting an equivalent needs no re-run.
+// --incremental: one entry per mutant id. The stored status is the runner's own (killed, survived,
+// equivalent when binary-identical, invalid); tests/MUTANTS.md is applied afresh on every run, so
+// listing or unlisting an equivalent needs no re-run. An entry is reused while what decided it is
+// unchanged (by content), as Stryker reuses a kill while the killing test is unchanged:
+//   killed by a test            the mutated file and the killing test's file
+//   equivalent, invalid         the mutated file (the verdict comes from the compiler alone)
+//   survived, killed by timeout the mutated file and every test file of its two stages (key)
+// So adding a test to a stage file re-runs that stage's survivors, not all of its mutants.
 // ---------------------------------------------------------------------------------------------
 const sha = (...parts) => { const h = createHash('sha256'); for (const p of parts) h.update(p).update('\0'); return h.digest('hex').slice(0, 16); };
 const contentHash = new Map();
@@ -198,6 +202,22 @@ const hashOf = (rel) => {
 function keyOf(m) {
   const tests = stagesFor(m.file).flat();
   return sha(hashOf(m.file), ...tests.map((t) => `${t}=${hashOf(t)}`));
+}
+/** The test file that killed a mutant, from its detail ("[fast] tests/x/y.test.ts > …"), or null. */
+const killerFileOf = (detail) => /^\[(?:small|fast)\] (tests\/\S+?\.test\.ts) > /.exec(detail ?? '')?.[1] ?? null;
+/** Whether an incremental entry still holds for mutant m (its full key given). */
+function stillHolds(e, m, key) {
+  if (!e) return false;
+  if (e.key === key) return true;
+  if (!e.file || e.file !== hashOf(m.file)) return false;
+  if (e.status === 'equivalent' || e.status === 'invalid') return true;
+  const killer = killerFileOf(e.detail);
+  return e.status === 'killed' && killer !== null && e.killer === hashOf(killer) && existsSync(join(root, killer));
+}
+/** The entry to store: the full key, the mutated file's hash and, for a kill, the killing file's. */
+function entryOf(m, key, status, detail) {
+  const killer = status === 'killed' ? killerFileOf(detail) : null;
+  return { key, file: hashOf(m.file), ...(killer && existsSync(join(root, killer)) ? { killer: hashOf(killer) } : {}), status, detail };
 }
 function readIncremental(file) {
   if (!existsSync(file)) return {};
@@ -597,7 +617,14 @@ async function main() {
     for (const id of Object.keys(inc)) if (!ids.has(id)) delete inc[id];
   }
   const keys = inc ? mutants.map(keyOf) : [];
-  const cached = inc ? mutants.map((m, i) => (inc[idOf(m)]?.key === keys[i] ? inc[idOf(m)] : null)) : [];
+  const cached = inc ? mutants.map((m, i) => (stillHolds(inc[idOf(m)], m, keys[i]) ? inc[idOf(m)] : null)) : [];
+  // an entry decided on today's tree (full key) but written before entries kept the file and
+  // killer hashes gets them now (every entry of the file, not only this run's selection), so it
+  // survives a later edit of another test of its stages
+  if (inc) for (const [id, e] of Object.entries(inc)) {
+    const m = { file: id.slice(0, id.indexOf(':')) };
+    if (!e.file && existsSync(join(root, m.file)) && e.key === keyOf(m)) inc[id] = entryOf(m, e.key, e.status, e.detail);
+  }
   const reused = cached.filter(Boolean).length;
   const toRun = mutants.map((_, i) => i).filter((i) => !cached[i]);
   const writeIncremental = () => {
@@ -626,7 +653,7 @@ async function main() {
     done++;
     if (inc && !cached[i]) {
       // the runner's own verdict, before tests/MUTANTS.md; no machine path in a tracked file
-      inc[idOf(m)] = { key: keys[i], status: raw, detail: String(rawDetail ?? '').replace(/\/\S*ue-keys-mutate-[^/\s]*\/repo\//g, '').slice(0, 200) };
+      inc[idOf(m)] = entryOf(m, keys[i], raw, String(rawDetail ?? '').replace(/\/\S*ue-keys-mutate-[^/\s]*\/repo\//g, '').slice(0, 200));
       if (done % 10 === 0) writeIncremental();
     }
     if (status === 'survived') process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}survived: ${idOf(m)}\n`);
