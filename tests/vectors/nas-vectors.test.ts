@@ -86,7 +86,10 @@ describe('UEA2 f8 / UIA2 f9 (ETSI/SAGE UEA2&UIA2 Document 3 = TS 35.217)', () =>
         // f8: COUNT-C, BEARER, DIRECTION, CK, LENGTH
         const m = fwv.put(hex(v.plaintext).subarray(0, Math.ceil(v.length_bits / 8)));
         fwv.call('uea2_f8', k, u32(v.count), v.bearer, v.direction, m, v.length_bits);
-        expect(bitsHex(fwv.take(0, Math.ceil(v.length_bits / 8)), v.length_bits)).toBe(bitsHex(hex(v.ciphertext), v.length_bits));
+        // the export's contract (assembly/me/abi/primitives.ts): ceil(LENGTH/8) octets, the bits
+        // past LENGTH zero — Doc 1 leaves them undefined, so the published ciphertext's own tail
+        // bits are cleared for the comparison, the firmware's are not
+        expect(toHex(fwv.take(0, Math.ceil(v.length_bits / 8))), 'OBS with the bits past LENGTH zero').toBe(bitsHex(hex(v.ciphertext), v.length_bits));
         // … and the same set through the production module: UEA2 f8 is 128-NEA1 with COUNT = COUNT-C
         const c = nasCipher(fw, { alg: 1, key: hex(v.key), count: u32(v.count), bearer: v.bearer, direction: v.direction, message: hex(v.plaintext), bits: v.length_bits });
         expect(bitsHex(c, v.length_bits)).toBe(bitsHex(hex(v.ciphertext), v.length_bits));
