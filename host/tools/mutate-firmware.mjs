@@ -337,7 +337,11 @@ async function laneMain({ schema: useSchema }) {
     const broken = mods.filter((m) => m.errors().length).map((m) => `${relative(work, m.moduleId)}: ${String(m.errors()[0].message).split('\n')[0].slice(0, 120)}`);
     const passed = new Set(mods.flatMap((m) => [...m.children.allTests('passed')].map((t) => t.id)));
     const ok = r.unhandledErrors.length === 0 && mods.length === files.length && mods.every((m) => m.ok() && m.state() === 'passed');
-    return { ok, ms: Date.now() - t0, passed, failedTests, detail: failed[0] ?? broken[0] ?? (r.unhandledErrors.length ? 'unhandled error' : 'test run failed') };
+    // the files that did not pass (a failed test, an error while collecting, a failing hook); all
+    // of them when the run failed outside any file (an unhandled error)
+    const notPassed = mods.filter((m) => !(m.ok() && m.state() === 'passed')).map((m) => relative(work, m.moduleId).split(sep).join('/'));
+    const failedFiles = r.unhandledErrors.length || mods.length !== files.length || !notPassed.length ? files : notPassed;
+    return { ok, ms: Date.now() - t0, passed, failedTests, failedFiles, detail: failed[0] ?? broken[0] ?? (r.unhandledErrors.length ? 'unhandled error' : 'test run failed') };
   };
   /** Killer tests (file, id) → per build: passes alone on the unmutated build? (checked once per lane) */
   const verified = new Map();
@@ -425,7 +429,7 @@ async function laneMain({ schema: useSchema }) {
   const useModules = (entry, mods, k) => { for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), withSwitch(entry.mods[mod], entry.at[mod], k)); };
   const restore = (mods) => { for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), baseline[mod]); };
 
-  process.on('message', async ({ m, killers = [] }) => {
+  process.on('message', async ({ m, killers = [], alone = false }) => {
     const mods = Object.keys(ENTRIES).filter((k) => modFiles[k].has(m.file));
     const builds = BUILDS.filter((v) => mods.some((mod) => VARIANT_OF[mod] === v));
     const phases = { verify: 0, compile: 0, quick: 0, stages: 0, schema: 0 };
@@ -434,10 +438,11 @@ async function laneMain({ schema: useSchema }) {
     const t0 = Date.now();
     let out = null;
     try {
-      const entry = await schemaFor(m.file, mods);
+      const entry = alone ? null : await schemaFor(m.file, mods);
       phase('schema');
       const k = entry?.ids.get(idOf(m));
-      if (k) out = await runSwitched(m, entry, k, mods, builds, killers, phase);
+      // (the parent gives a switched mutant that overruns its time a second run, built alone)
+      if (k) { await send({ type: 'switched' }); out = await runSwitched(m, entry, k, mods, builds, killers, phase); }
       // no test failed with the switch at k: the mutant's own build decides only between
       // equivalent (binary-identical), invalid and survived — the tests already ran on it
       if (out === 'passed') out = await judgeAlone(m, mods, builds, phase);
@@ -446,17 +451,22 @@ async function laneMain({ schema: useSchema }) {
     await send({ type: 'result', ...out, phases, ms: Date.now() - t0 });
   });
 
-  /** The mutant as switch k of its file's schema: killed when a test fails with the switch at k and
-   *  passes alone with it at 0 (checked once per test, build and file); 'passed' when every stage
-   *  passes; null when the schema turned out unusable (the mutant is then built alone). */
+  /** The mutant as switch k of its file's schema: killed when a run fails with the switch at k
+   *  (a failed test, or a file that errors while collecting or in a hook — a mutant that traps
+   *  while the module is instantiated) and the same selection passes with the switch at 0 (the
+   *  failing test alone for a killer run, the failing file whole for a stage; checked once per
+   *  build and selection); 'passed' when every stage passes; null when the schema turned out
+   *  unusable (the mutant is then built alone). */
   const runSwitched = async (m, entry, k, mods, builds, killers, phase) => {
-    const attempt = async (v, r) => {
-      if (r.ok || !r.failedTests.length) return null;
-      const t = r.failedTests[0], key = `${v}|${t.file}|${t.id}`;
+    const attempt = async (v, r, ids) => {
+      if (r.ok) return null;
+      const t = r.failedTests[0] ?? null;
+      const files = t ? [t.file] : r.failedFiles;
+      const sel = ids && t ? new Map([[t.file, [t.id]]]) : null;
+      const key = `${v}|${files.join(',')}|${sel ? t.id : '*'}`;
       if (!entry.confirmed.has(key)) {
         useModules(entry, mods, 0);
-        const c = await run([t.file], new Map([[t.file, [t.id]]]));
-        entry.confirmed.set(key, c.passed.has(t.id));
+        entry.confirmed.set(key, (await run(files, sel)).ok);
         useModules(entry, mods, k);
       }
       if (!entry.confirmed.get(key)) { schemas.set(m.file, null); return 'broken'; }
@@ -466,7 +476,8 @@ async function laneMain({ schema: useSchema }) {
     for (const v of builds) {
       if (!killers.length) break;
       useBuild(v); useModules(entry, mods.filter((mod) => VARIANT_OF[mod] === v), k);
-      const got = await attempt(v, await run([...new Set(killers.map((t) => t.file))], byFile(killers)));
+      const ids = byFile(killers);
+      const got = await attempt(v, await run([...ids.keys()], ids), true);
       phase('quick');
       if (got === 'broken') return null;
       if (got) return got;
@@ -475,7 +486,7 @@ async function laneMain({ schema: useSchema }) {
       useBuild(v); useModules(entry, mods.filter((mod) => VARIANT_OF[mod] === v), k);
       for (const stage of stagesFor(m.file)) {
         if (!stage.length) continue;
-        const got = await attempt(v, await run(stage));
+        const got = await attempt(v, await run(stage), false);
         phase('stages');
         if (got === 'broken') return null;
         if (got) return got;
@@ -507,6 +518,7 @@ async function laneMain({ schema: useSchema }) {
 
   /** The mutant compiled on its own (no schema, or it survived its schema run). */
   const runAlone = async (m, mods, builds, killers, phase) => {
+    restore(mods); // (after a schema that turned out unusable, its modules are still in build/)
     const src = join(work, m.file), original = readFileSync(src, 'utf8');
     let status, detail = '', killer = null;
     const bad = [];
@@ -665,7 +677,7 @@ async function main() {
 
   // The tests that killed earlier mutants of a file, by kills per second of their run time: each
   // lane runs the best few alone before a mutant's stages (a test that fails alone on the unmutated build is dropped).
-  const killers = new Map(), dropped = new Set();
+  const killers = new Map(), dropped = new Set(), aloneAgain = new Set();
   const learn = (file, killer, bad = []) => {
     for (const t of bad) dropped.add(`${t.file}|${t.id}`);
     if (!killer || dropped.has(`${killer.file}|${killer.id}`)) return;
@@ -695,7 +707,10 @@ async function main() {
         clearTimeout(lane.timer);
         lane.timer = setTimeout(() => { // overran: counted as killed (the old runner's rule too)
           const i = lane.current; lane.current = -1; lane.kill();
-          record(i, 'killed', 'timeout', lane.timeout);
+          // a switched mutant's time includes the schema's own checks: it gets one more run, built
+          // alone, before an overrun counts as a kill
+          if (lane.switched && !aloneAgain.has(i)) { aloneAgain.add(i); toRun.push(i); }
+          else record(i, 'killed', 'timeout', lane.timeout);
           // a replacement only while mutants are left (a lane's start runs the baseline once per
           // build: waiting for one with nothing to do held the summary back by a minute)
           if (next < toRun.length) startLane(); else if (!lanes.size) finish();
@@ -705,12 +720,14 @@ async function main() {
         if (next >= toRun.length) { lane.kill(); if (!lanes.size) finish(); return; }
         lane.current = toRun[next++];
         arm();
-        child.send({ m: mutants[lane.current], killers: killersFor(mutants[lane.current].file) });
+        lane.switched = false;
+        child.send({ m: mutants[lane.current], killers: killersFor(mutants[lane.current].file), alone: aloneAgain.has(lane.current) });
       };
       child.on('message', (msg) => {
         if (msg.type === 'base') { lane.base = msg.base; child.send({ used, schemaFiles }); }
         else if (msg.type === 'ready') { lane.timeout = 2 * msg.ms + 30_000; give(); }
         else if (msg.type === 'pause') clearTimeout(lane.timer);
+        else if (msg.type === 'switched') lane.switched = true;
         else if (msg.type === 'note') process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}${msg.text}\n`);
         else if (msg.type === 'resume') arm();
         else if (msg.type === 'result') {

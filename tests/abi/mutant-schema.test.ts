@@ -18,6 +18,9 @@ import asc from 'assemblyscript/asc';
 const FILE = 'assembly/t.ts';
 const SOURCE = `// a file in the firmware's style: numbers, comparisons, +/-, ++/--, +=, calls, flags, wipes
 const SIZE: u32 = 8; // top level: not switched (a constant may size a region)
+let G64: u64 = 11; // an i64 global whose init holds the octet 0x0b (the end opcode) before the switch
+
+@inline function twice(x: u32): u32 { return x + x; }
 
 function wipe(ptr: usize, len: usize): void {
   for (let i: usize = 0; i < len; i++) store<u8>(ptr + i, 0);
@@ -33,6 +36,10 @@ export function f(a: u32, b: u32, keep: bool): u32 {
   store<u32>(68, r);
   store<u8>(72, 0x5a);
   if (!keep) wipe(68, SIZE);
+  if (keep) wipe(80, 4); else wipe(84, 4);
+  let big = 0x7fffffff; // a literal at the top of i32's range: built alone (the ternary would widen it)
+  big += 1;
+  r += <u32>G64 + twice(a) + <u32>(big >> 28); // (arithmetic: i32 wraps negative, an i64 would not)
   let n: u32 = 5;
   // every loop stays bounded under every mutant (n-- → n++ must not spin 2^32 times)
   for (let j: u32 = 0; j < 3 && n > 2; j++) n--;
@@ -41,7 +48,7 @@ export function f(a: u32, b: u32, keep: bool): u32 {
 }
 
 // what f leaves in memory (the module exports none): the wipe shows here
-export function read(): u32 { return load<u32>(68) ^ (<u32>load<u8>(72) << 24); }
+export function read(): u32 { return load<u32>(68) ^ (<u32>load<u8>(72) << 24) ^ (load<u32>(80) << 3) ^ (load<u32>(84) << 7); }
 `;
 
 async function compile(dir: string, out: string): Promise<Uint8Array> {
@@ -81,7 +88,8 @@ describe('mutant schemata (host/tools/mutation/schema.mjs): the switch at k is m
     original = runGrid(await compile(dir, 'orig.wasm'));
     const si = await sitesOf(FILE, src, mutants);
     const { text } = renderSchema(src, mutants, si.sites);
-    writeFileSync(join(dir, FILE), text);
+    // the test's own window on the switch (not part of what the runner renders)
+    writeFileSync(join(dir, FILE), `${text}\nexport function sw(): i32 { return __mutant; }\n`);
     schema = await compile(dir, 'schema.wasm');
     at = switchOffset(schema);
     mutants.forEach((_, i) => { if (si.siteOfMutant[i]) switched.set(i, i + 1); });
@@ -92,8 +100,28 @@ describe('mutant schemata (host/tools/mutation/schema.mjs): the switch at k is m
   }, 300_000);
   afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-  it('finds the switch in the global section, and every operator kind is switched', () => {
+  it('finds the switch in the global section (past an i64 global holding 0x0b) and patches any k', () => {
     expect(at).toBeGreaterThan(8);
+    for (const k of [0, 1, 127, 128, 300, 16384, 2 ** 28 + 5]) {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(withSwitch(schema, at, k)), {}) as unknown as { exports: { sw: () => number } };
+      expect(inst.exports.sw()).toBe(k);
+    }
+  });
+
+  it('builds alone exactly the top-level mutants and the literals at the top of i32', () => {
+    // outside function bodies: the top-level SIZE and G64 lines, and swapped parameter
+    // declarations (`function mix(a: u32, b: u32)` — the runner's swap also matches those)
+    const topLevel = new Set(SOURCE.split('\n').flatMap((l, i) => (/^(const|let) /.test(l) ? [i + 1] : [])));
+    expect(topLevel.size).toBe(2);
+    const expectedAlone = mutants
+      .filter((m) => topLevel.has(m.line) || (m.op === 'swap-args' && m.from.includes(': '))
+        || (m.op === 'number' && Math.max(Number(m.from), Number(m.to)) >= 0x7fffffff))
+      .map((m) => idOf(m)).sort();
+    const builtAlone = mutants.filter((_, i) => !switched.has(i)).map((m) => idOf(m)).sort();
+    expect(builtAlone).toEqual(expectedAlone);
+  });
+
+  it('switches every operator kind', () => {
     const kinds = new Set([...switched.keys()].map((i) => mutants[i].op));
     expect([...kinds].sort()).toEqual(['arith', 'bool', 'compare', 'number', 'remove-statement', 'swap-args']);
     // the top-level constant is built alone

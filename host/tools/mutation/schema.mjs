@@ -76,6 +76,9 @@ export async function sitesOf(file, text, mutants) {
   mutants.forEach((m, index) => {
     const off = offsetOf(text, m.line, m.col);
     let node = null;
+    // a literal above i32's range turns the ternary's type (and the original branch's) into i64:
+    // `let x = 0x7fffffff` would then not wrap as it does alone — such mutants are built alone
+    if (m.op === 'number' && Math.max(Number(m.from), Number(m.to)) >= 0x7fffffff) return;
     if (m.op === 'number') node = innermost(at([NK.Literal], (n) => n.range.start === off && n.range.end === off + m.from.length));
     else if (m.op === 'bool') node = innermost(at([NK.True, NK.False], (n) => n.range.start === off));
     else if (m.op === 'compare' || (m.op === 'arith' && /^[+-]=?$/.test(m.from))) {
@@ -150,7 +153,9 @@ export function renderSchema(text, mutants, sites, dropped = new Set()) {
 export function sitesOfErrors(errText, file, schemaText, spans) {
   const hits = new Set();
   let foreign = false;
-  for (const m of errText.matchAll(/in (\S+?)\((\d+),(\d+)\)/g)) {
+  // only the errors (asc also prints warnings, each a block from its WARNING line)
+  const errors = errText.split(/^(?=(?:ERROR|WARNING|INFO)\b)/m).filter((b) => b.startsWith('ERROR')).join('\n');
+  for (const m of errors.matchAll(/in (\S+?)\((\d+),(\d+)\)/g)) {
     if (m[1] !== file) { foreign = true; continue; }
     const off = offsetOf(schemaText, Number(m[2]), Number(m[3]));
     let best = null;
@@ -160,25 +165,28 @@ export function sitesOfErrors(errText, file, schemaText, spans) {
   return foreign || !hits.size ? null : hits;
 }
 
-/** Offset of the switch's i32.const immediate in a module's global section (5 octets). */
+/** Offset of the switch's i32.const immediate in a module's global section (5 octets), or -1.
+ *  Each init expression is read by opcode (MVP constant expressions: one constant or global.get,
+ *  then end), so an i64 or float constant whose octets hold 0x0b cannot misalign the scan. */
 export function switchOffset(bytes) {
   let p = 8;
-  const leb = () => { let v = 0, s = 0, b; do { b = bytes[p++]; v |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return v >>> 0; };
+  const leb = () => { let v = 0, s = 0, b; do { b = bytes[p++]; v |= (b & 0x7f) << s; s += 7; } while (b & 0x80 && p < bytes.length); return v >>> 0; };
   while (p < bytes.length) {
     const id = bytes[p++], size = leb(), end = p + size;
     if (id === 6) {
       const count = leb();
       let found = -1;
-      for (let g = 0; g < count; g++) {
+      for (let g = 0; g < count && p < end; g++) {
         p += 2; // value type, mutability
-        if (bytes[p] === 0x41) {
-          const at = p + 1;
-          p++;
-          const v = leb();
+        const op = bytes[p++];
+        if (op === 0x41) { // i32.const
+          const at = p, v = leb();
           if (v === SENTINEL && p - at === 5) { if (found >= 0) return -1; found = at; }
-        }
-        while (bytes[p] !== 0x0b) p++; // rest of the init expression (MVP: one constant)
-        p++;
+        } else if (op === 0x42 || op === 0x23) leb(); // i64.const (a LEB, 64-bit values too: the loop reads every octet), global.get
+        else if (op === 0x43) p += 4; // f32.const
+        else if (op === 0x44) p += 8; // f64.const
+        else return -1; // not an MVP constant expression: no switch is trusted
+        if (bytes[p++] !== 0x0b) return -1;
       }
       return found;
     }
