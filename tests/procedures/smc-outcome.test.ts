@@ -718,12 +718,12 @@ describe('TS 24.501 5.4.2.3 / 8.2.26: the largest SECURITY MODE COMPLETE (IMEISV
   });
 });
 
-// TS 24.501 5.4.2.5 / TS 33.501 6.7.2: the SECURITY MODE REJECT is built in NAS_MSG and written to
-// IO_OUT + 16, nowhere else (smc.ts: "a refused SMC changes no state"). Two things it must not
+// The SECURITY MODE REJECT (TS 24.501 5.4.2.5) is built in NAS_MSG and written to IO_OUT + 16,
+// nowhere else: the project's rule (smc.ts: "a refused SMC changes no state"), not the clause's. Two things it must not
 // touch: the initial NAS message kept for RINMR (INITIAL_MSG, declared right below NAS_MSG; TS 24.501
 // 5.4.2.3: the COMPLETE of a later SMC carries "the entire initial NAS message") and the memory
 // below IO_IN, which no export writes (README "Memory map").
-describe('TS 24.501 5.4.2.5: a SECURITY MODE REJECT writes only its record and response', () => {
+describe('modelling choice (smc.ts "a refused SMC changes no state", README memory map): a SECURITY MODE REJECT (TS 24.501 5.4.2.5) writes only its record and response', () => {
   it('a 1,024-octet initial message, an SMC rejected (#24, unknown ngKSI), then an SMC with RINMR: the COMPLETE resends the initial message whole, last octet included; nothing below IO_IN written', () => {
     const CAPS = Uint8Array.of(0xe0, 0xe0);
     const rr = Uint8Array.from({ length: 1024 }, (_, i) => (i < RR.length ? RR[i] : (i * 5 + 0x33) & 0xff | 0x01));
