@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runMobility, type MobilityOptions } from '../../host/scenarios/mobility.js';
 import { World } from '../../host/scenarios/setup.js';
+import { Amf } from '../../host/network/amf.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
 import type { TraceStep } from '../../host/trace.js';
 
@@ -108,5 +109,12 @@ describe('run mobility: verdicts that turn on a fault', () => {
     expect(r.summary.smcResult).toBe('complete');
     expect(steps(r.trace, /^SECURITY MODE COMPLETE failed verification$/)[0]?.from).toBe('target AMF');
     expect(steps(r.trace, /^SECURITY MODE COMPLETE verified/)).toEqual([]);
+  });
+
+  it('modelling choice (README: "A kept context that hears nothing expires after 60 s", KEPT_CONTEXT_TIMER_S): a target AMF that never sends RegistrationStatusUpdate leaves the source AMF\'s kept context to expire', () => {
+    vi.spyOn(Amf.prototype, 'registrationStatusUpdate').mockImplementation(() => {});
+    const r = run({ outcome: 'timeout' });
+    expect([r.summary.sourceAmfLearned, r.summary.sourceAmfHolds, r.summary.sourceAmfKamf]).toEqual(['nothing: kept context expired (60 s)', 'nothing', null]);
+    expect(steps(r.trace, /^No RegistrationStatusUpdate within 60 s: the kept 5G security context expires and is deleted$/)[0]?.from).toBe('source AMF');
   });
 });
