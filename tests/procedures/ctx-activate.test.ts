@@ -205,10 +205,11 @@ describe('TS 33.501 SRVCC annex (A.21, TS 33.401 A.12) at the raw export: the ma
     ue.setCounts('current', '3gpp', 4, 0x1f, true);
     return ue;
   }
-  it('mme-derive then direct without clearing the mailbox: direct leaves the AMF-step key field (IO_OUT[48..80)) zero — "zeros for direct" (context/srvcc.ts) — and writes only IO_OUT, the CURRENT slot and SRVCC_CTX', () => {
+  it('mme-derive then direct without clearing the mailbox: direct leaves the AMF-step key field (IO_OUT[48..80)) zero — "zeros for direct" (context/srvcc.ts) — and writes only IO_OUT, the CURRENT slot and SRVCC_CTX (not the mailbox input)', () => {
     const ue = ueS(), fw = ue.module;
     expect(fw.tryCall('srvcc_ho_command', 0, 0, 0x7d)).toBe(STATUS.OK); // DL COUNT 0x20
     expect(toHex(fw.take(48, 32))).toBe(toHex(ref.kasmeSrvcc(KAMF_S, 0x20)));
+    fw.begin().put(Uint8Array.from({ length: 64 }, (_, i) => 0xc0 ^ i)); // whatever a C host left in IO_IN stays
     const before = fw.snapshot();
     expect(fw.tryCall('srvcc_ho_command', 1, 2, 0x7d)).toBe(STATUS.OK); // DL COUNT 0x21
     const direct = ref.kasmeSrvcc(KAMF_S, 0x21); // direct: CK ‖ IK = KDF(KAMF, FC, DL COUNT) itself
