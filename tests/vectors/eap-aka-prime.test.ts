@@ -154,3 +154,60 @@ describe('nothing secret stays in module memory (README "Secrets in module memor
     }
   });
 });
+
+// The peer's AT_MAC work in one export (eap_aka_prime_challenge; assembly/me/kdf/eap_aka_prime.ts
+// eapAkaPrimeMacs). RFC 9048 3.4.1 (updating RFC 5448 3.4.1): "AT_MAC ... is calculated with
+// HMAC-SHA-256-128" keyed with K_aut; RFC 4187 10.15: over the whole EAP packet "with the MAC
+// field set to zero". TS 33.501 6.1.3.1: KAUSF = the 256 most significant bits of EMSK. Expected
+// values: K_aut and EMSK as published in RFC 5448 Appendix C, the MACs by node:crypto HMAC.
+// The export's contract (abi/derive.ts): OUT[0..16) = the response's MAC, OUT[16..48) = KAUSF,
+// nothing else of the chain left anywhere; a request MAC that does not verify → STATUS_ERR_MAC
+// (5), OUT all zeros — a rejected call changes no state.
+describe('EAP-AKA′ challenge (RFC 9048 3.4.1 AT_MAC = HMAC-SHA-256-128 with K_aut; TS 33.501 6.1.3.1 KAUSF)', () => {
+  const mac128 = (key: Uint8Array, m: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(m).digest().subarray(0, 16));
+  /** An EAP packet of `n` octets (code, id, length, type 50, subtype 1, …) with its AT_MAC value
+   *  (octets 12..28) zero, as the export takes it. */
+  const packet = (code: number, n: number) => {
+    const p = new Uint8Array(n).map((_, i) => (i * 29 + code * 7 + 1) & 0xff);
+    p.set([code, 7, n >> 8, n & 0xff, 50, 1, 0, 0], 0); p.fill(0, 12, 28);
+    return p;
+  };
+  /** Runs the raw export for RFC case `v`; returns its status, the memory before and after. */
+  function run(v: any, req: Uint8Array, mac: Uint8Array, rsp: Uint8Array) {
+    const fw = instantiateSync(UE_FILE);
+    fw.begin();
+    const k = fw.put(hex(v.CK + v.IK)), s = fw.put(new TextEncoder().encode(v.network_name)), x = fw.put(hex(v.SQN_xor_AK));
+    const i = fw.put(new TextEncoder().encode(v.Identity)), r = fw.put(req), m = fw.put(mac), o = fw.put(rsp);
+    const before = fw.snapshot();
+    const st = fw.tryCall('eap_aka_prime_challenge', k, s, v.network_name.length, x, i, v.Identity.length, r, req.length, m, o, rsp.length);
+    return { fw, st, before, after: fw.snapshot() };
+  }
+  for (const v of rfc) {
+    it(`${v.id}: a request MACed with the published K_aut verifies; OUT = HMAC-SHA-256-128(K_aut, response) ‖ EMSK[0..32), nothing else of the chain anywhere`, () => {
+      const req = packet(1, 60 + rfc.indexOf(v) * 17), rsp = packet(2, 40);
+      const { fw, st, before, after } = run(v, req, mac128(hex(v.K_aut), req), rsp);
+      expect(st).toBe(0);
+      const out = fw.constant('IO_OUT_PTR'), outLen = fw.constant('IO_OUT_LEN');
+      expect(toHex(after.subarray(out, out + 16))).toBe(toHex(mac128(hex(v.K_aut), rsp)));
+      expect(toHex(after.subarray(out + 16, out + 48))).toBe(v.EMSK.slice(0, 64));
+      // K_aut, MK, CK′ and IK′ never leave: IO_OUT past KAUSF and every scratch region are zero, and
+      // no byte outside IO_OUT[0..48) differs from the page before the call.
+      expect(after.subarray(out + 48, out + outLen).every((b) => b === 0), 'IO_OUT past octet 48').toBe(true);
+      for (const region of ['TMP', 'KDF_S', 'HMAC_KEY', 'HMAC_WORK']) {
+        const p = fw.constant(`${region}_PTR`);
+        expect(after.subarray(p, p + fw.constant(`${region}_LEN`)).every((b) => b === 0), region).toBe(true);
+      }
+      const changed = [...after.keys()].filter((a) => after[a] !== before[a] && (a < out || a >= out + 48));
+      expect(changed.map((a) => '0x' + a.toString(16)).slice(0, 4), 'bytes changed outside IO_OUT[0..48)').toEqual([]);
+    });
+  }
+  it('a request whose AT_MAC does not verify (one bit flipped): STATUS_ERR_MAC and the whole page as before the call', () => {
+    const v = rfc[1];
+    const req = packet(1, 72), rsp = packet(2, 40), mac = mac128(hex(v.K_aut), req);
+    mac[15] ^= 0x80;
+    const { st, before, after } = run(v, req, mac, rsp);
+    expect(st).toBe(5);
+    const changed = [...after.keys()].filter((a) => after[a] !== before[a]);
+    expect(changed.map((a) => '0x' + a.toString(16)).slice(0, 4), 'bytes changed by the refused call').toEqual([]);
+  });
+});

@@ -6,6 +6,8 @@ import { instantiateSync } from '../../host/firmware/loader.js';
 import { KeyDerivation } from '../../host/firmware/keys.js';
 import { hex, toHex, vectorCases, UE_FILE, VARIANT } from '../helpers.js';
 import { createHmac } from 'node:crypto';
+import { ref } from '../../host/reference/kdf.js';
+import { UeFirmware } from '../../host/firmware/ue-firmware.js';
 import { countOperation } from '../../host/inspect/profile.js';
 import type { Operation } from '../../host/inspect/operations.js';
 import type { Firmware } from '../../host/firmware/loader.js';
@@ -146,5 +148,50 @@ describe('HMAC pads computed once per key within one export (RFC 2104 key setup,
     expect(toHex(both.fw.take(16, 16))).toBe(want);
     expect(both.instructions).toBeGreaterThan(one.instructions);
     expect(both.instructions / one.instructions).toBeLessThan(1.75);
+  });
+});
+
+// TS 33.501 A.8 (and TS 33.401 A.7) Table A.8-1: the algorithm type distinguishers are N-NAS-enc-alg
+// 0x01, N-NAS-int-alg 0x02, N-RRC-enc-alg 0x03, N-RRC-int-alg 0x04, N-UP-enc-alg 0x05,
+// N-UP-int-alg 0x06. At the raw exports (no host check in between): the last one is derived, one
+// past it is not a distinguisher — ERR_VALUE (3), and a rejected call changes no byte of the page.
+describe('algorithm type distinguishers 0x01–0x06 only (TS 33.501 A.8, TS 33.401 A.7) at derive_alg_key / derive_eps_alg_key', () => {
+  const key = Uint8Array.from({ length: 32 }, (_, i) => (0x5a + 13 * i) & 0xff);
+  for (const [exp, oracle] of [['derive_alg_key', ref.algKey], ['derive_eps_alg_key', ref.epsAlgKey]] as const) {
+    it(`${exp}: 0x06 (UP-int) = the node:crypto reference; 0x07 and 0x00 → ERR_VALUE with the page unchanged`, () => {
+      const fw = instantiateSync(UE_FILE);
+      const k = fw.begin().put(key);
+      expect(fw.tryCall(exp, k, 6, 2)).toBe(0);
+      expect(toHex(fw.take(0, 16))).toBe(toHex(oracle(key, 6, 2)));
+      fw.clearMailboxes();
+      for (const d of [7, 0]) {
+        const k2 = fw.begin().put(key), before = fw.snapshot();
+        expect(fw.tryCall(exp, k2, d, 2), `distinguisher ${d}`).toBe(3);
+        expect(Buffer.from(fw.snapshot()).equals(Buffer.from(before)), `page changed by distinguisher ${d}`).toBe(true);
+      }
+    });
+  }
+});
+
+// kdf/kdf.ts: a context slot keeps the HMAC pads of ITS OWN KAMF beside it, valid only while that
+// slot's PADS_OK octet is 1; a slot whose pads are not made yet gets them from its KAMF. Checked
+// with TS 33.501 A.8 (KNASenc/KNASint from the node:crypto reference) on a second slot installed
+// next to a first one whose pads are already made (so the octets around the second slot's are not
+// zero).
+describe('KDF key records (kdf/kdf.ts keyRecord): a slot\'s KAMF is keyed with its own pads', () => {
+  it('CURRENT then NEW installed full native: the NAS keys of each are A.8 of its own KAMF', () => {
+    const ue = new UeFirmware();
+    const k1 = Uint8Array.from({ length: 32 }, (_, i) => (0x31 + 7 * i) & 0xff), k2 = Uint8Array.from({ length: 32 }, (_, i) => (0x92 + 5 * i) & 0xff);
+    ue.install('current', { kamf: k1, ngKsi: 1, type: 'full-native', nea: 2, nia: 2 });
+    expect(ue.rawSlot('current').subarray(240).some((b) => b !== 0)).toBe(true); // CURRENT's pads, just below NEW
+    ue.install('new', { kamf: k2, ngKsi: 3, type: 'full-native', nea: 1, nia: 2 });
+    // a new KAMF in CURRENT: its pads are made again, and nothing of NEW (just above) changes
+    const k3 = Uint8Array.from({ length: 32 }, (_, i) => (0xc4 + 3 * i) & 0xff), newBefore = toHex(ue.rawSlot('new'));
+    ue.install('current', { kamf: k3, ngKsi: 1, type: 'full-native', nea: 2, nia: 2 });
+    expect(toHex(ue.rawSlot('new')), 'slot NEW after CURRENT was replaced').toBe(newBefore);
+    for (const [slot, kamf, nea] of [['current', k3, 2], ['new', k2, 1]] as const) {
+      const c = ue.read(slot), r = ref.nasKeys(kamf, nea, 2);
+      expect([c.type, toHex(c.knasenc), toHex(c.knasint)], slot).toEqual(['full-native', toHex(r.knasenc), toHex(r.knasint)]);
+    }
   });
 });
