@@ -763,6 +763,9 @@ async function main() {
   return 0;
 }
 
+// A closed pipe on stdout or stderr (`… | head`) must not end a run of hours half-way: the
+// progress is lost, the incremental file and the report are still written to the end.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e) => { if (e.code !== 'EPIPE') throw e; });
 main().then((c) => { if (c !== null) process.exitCode = c; }, (e) => {
   process.stderr.write(`mutate-firmware: ${e.message}\n`);
   if (process.send) process.exit(1); // a lane: the parent reports it
