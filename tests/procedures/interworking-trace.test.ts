@@ -37,9 +37,13 @@ const EEA = 2, EIA = 2, NEA = 2, NIA = 2;
 const kamfOf = (t: TraceStep[]) => step(t, /^Authentication succeeded; KAMF for ngKSI 1$/).values.kamf as string;
 
 describe('run interworking: 5GS → EPS idle mobility (TS 33.501 8.5.2, 8.6.1, A.14.1)', () => {
-  const r = runInterworking({ to: 'eps', mode: 'idle', seed: 7 });
-  const s = r.summary, t = r.trace;
+  const run = () => {
+    const r = runInterworking({ to: 'eps', mode: 'idle', seed: 7 });
+    const s = r.summary, t = r.trace;
+    return { r, s, t };
+  };
   it('TS 33.501 8.6.1 "the UE shall derive K′ASME … using the UL NAS COUNT of the TAU request": the UE\'s TAU step carries K′ASME = A.14.1(KAMF, its UL COUNT), the EPS NAS keys = TS 33.401 A.7 (EEA2/EIA2), eKSI = the ngKSI and the GUTI mapped from the 5G-GUTI (TS 23.003 2.10.2.1.2)', () => {
+    const { r, s, t } = run();
     const kamf = kamfOf(t);
     expect(s.kamf).toBe(kamf);
     const tau = step(t, /^TRACKING AREA UPDATE REQUEST \(NAS-EPS, old GUTI mapped from the 5G-GUTI\) integrity protected with the current 5G context; K′ASME = A\.14\.1\(KAMF, its UL NAS COUNT\); EPS NAS keys$/);
@@ -57,6 +61,7 @@ describe('run interworking: 5GS → EPS idle mobility (TS 33.501 8.5.2, 8.6.1, A
     expect(step(t, /^TRACKING AREA UPDATE ACCEPT \(protected with the mapped EPS context\)$/)).toMatchObject({ from: 'MME', to: 'UE', values: {} });
   });
   it('summary: the COUNT of A.14.1 is the TAU\'s UL NAS COUNT; UE and network hold the same K′ASME and EPS NAS keys; no KeNB/NH/K′AMF/KgNB; eKSI = ngKSI 1', () => {
+    const { r, s, t } = run();
     const ul = step(t, /^TRACKING AREA UPDATE REQUEST/).values.ulCount as number;
     const kasme = ref.kasmePrime(hex(s.kamf), 'idle', ul);
     const keys = { kasmePrime: toHex(kasme), knasEnc: toHex(ref.epsAlgKey(kasme, 1, EEA)), knasInt: toHex(ref.epsAlgKey(kasme, 2, EIA)), kenb: null, nh: null, kamfPrime: null, kgnb: null, ksi: 1 };
@@ -65,6 +70,7 @@ describe('run interworking: 5GS → EPS idle mobility (TS 33.501 8.5.2, 8.6.1, A
     expect(s.network).toEqual(keys);
   });
   it('TS 33.501 8.5.2: after the move to EPS the mapped 5G context is deleted and the native one kept; the result line says the keys agree', () => {
+    const { r, s, t } = run();
     expect(s.deletionRules).toEqual(['mapped 5G context deleted after the move to EPS (8.5.2): true (none was present)', 'native 5G context kept for the return: true']);
     expect(s.slots).toEqual({ current: 'full-native', nonCurrent: 'none', mapped: 'none' });
     expect(t.at(-1)).toMatchObject({ from: 'UE', event: 'Result: UE and network derived identical keys', values: {} });
@@ -73,9 +79,13 @@ describe('run interworking: 5GS → EPS idle mobility (TS 33.501 8.5.2, 8.6.1, A
 });
 
 describe('run interworking: 5GS → EPS handover (TS 33.501 8.3.2, A.14.2; TS 33.401 A.3, A.4)', () => {
-  const r = runInterworking({ to: 'eps', mode: 'ho', seed: 7 });
-  const s = r.summary, t = r.trace;
+  const run = () => {
+    const r = runInterworking({ to: 'eps', mode: 'ho', seed: 7 });
+    const s = r.summary, t = r.trace;
+    return { r, s, t };
+  };
   it('TS 33.501 8.3.2 "the source AMF … includes the 8 least significant bits of the downlink NAS COUNT in the HO command": the AMF\'s step to the UE carries them, and the UE\'s estimate is that DL COUNT', () => {
+    const { r, s, t } = run();
     // SMC at DL COUNT 0, REGISTRATION ACCEPT at 1: the K′ASME of the handover uses the next, 2
     expect(step(t, /^SECURITY MODE COMMAND \(HDP = 0, ngKSI 1/).values.dlCount).toBe(0);
     expect(s.count).toBe(2);
@@ -85,6 +95,7 @@ describe('run interworking: 5GS → EPS handover (TS 33.501 8.3.2, A.14.2; TS 33
     expect(s.deletionRules.slice(1)).toEqual(['mapped 5G context deleted after the move to EPS (8.5.2): true (none was present)', 'native 5G context kept for the return: true']);
   });
   it('TS 33.501 8.3.2 / A.14.2 with TS 33.401 A.3 (COUNT 2^32−1) and A.4 (NH twice, NCC 2): the UE step holds K′ASME, the EPS NAS keys, KeNB and NH from the reference', () => {
+    const { r, s, t } = run();
     const kasme = ref.kasmePrime(hex(kamfOf(t)), 'ho', 2), kenb = ref.kenb(kasme, NO_COUNT);
     const nh = ref.nhEps(kasme, ref.nhEps(kasme, kenb));
     const u = step(t, /^Estimates the DL NAS COUNT from 8 LSB \(above the last accepted; becomes its 5G DL COUNT\); K′ASME, KeNB, NH \(NCC 2\)$/);
@@ -99,14 +110,18 @@ describe('run interworking: 5GS → EPS handover (TS 33.501 8.3.2, A.14.2; TS 33
 });
 
 describe('run interworking: EPS → 5GS idle mobility (TS 33.501 8.2, 8.6.2, A.15.1)', () => {
-  const r = runInterworking({ to: '5gs', mode: 'idle', seed: 7 });
-  const s = r.summary, t = r.trace;
-  const tauUl = step(t, /^TRACKING AREA UPDATE REQUEST/).values.ulCount as number;
-  const kasme = ref.kasmePrime(hex(kamfOf(t)), 'idle', tauUl);
-  // the MME's mapped EPS context starts after the TAU (UL COUNT + 1); the scenario then sends two
-  // more uplink EPS NAS messages ("In EPS: two more uplink EPS NAS messages")
-  const ulEps = tauUl + 1 + 2;
+  const run = () => {
+    const r = runInterworking({ to: '5gs', mode: 'idle', seed: 7 });
+    const s = r.summary, t = r.trace;
+    const tauUl = step(t, /^TRACKING AREA UPDATE REQUEST/).values.ulCount as number;
+    const kasme = ref.kasmePrime(hex(kamfOf(t)), 'idle', tauUl);
+    // the MME's mapped EPS context starts after the TAU (UL COUNT + 1); the scenario then sends two
+    // more uplink EPS NAS messages ("In EPS: two more uplink EPS NAS messages")
+    const ulEps = tauUl + 1 + 2;
+    return { r, s, t, tauUl, kasme, ulEps };
+  };
   it('TS 33.501 8.2 "the UE shall … integrity protect the Registration Request using the current 5G NAS security context … include the ngKSI": the REGISTRATION REQUEST step carries ngKSI 1, the native KAMF, the 5G-GUTI; the AMF\'s model verifies it', () => {
+    const { r, s, t, tauUl, kasme, ulEps } = run();
     expect(step(t, /^In EPS: two more uplink EPS NAS messages$/)).toMatchObject({ from: 'UE', values: { ulEpsCount: ulEps } });
     const rr = step(t, /^REGISTRATION REQUEST \(mobility registration updating, TAU inside\) with the ngKSI of the context protecting it, integrity protected$/);
     expect([rr.from, rr.to, rr.clause]).toEqual(['UE', 'target AMF', 'TS 33.501 8.2']);
@@ -117,11 +132,13 @@ describe('run interworking: EPS → 5GS idle mobility (TS 33.501 8.2, 8.6.2, A.1
       .toMatchObject({ from: 'target AMF', clause: 'TS 33.501 8.2', values: {} });
   });
   it('TS 33.501 8.6.2 / A.15.1 "K′AMF … using the UL EPS NAS COUNT of the TAU": the UE\'s MAPPED slot holds K′AMF from the reference, ngKSI = eKSI | TSC mapped', () => {
+    const { r, s, t, tauUl, kasme, ulEps } = run();
     const kamfPrime = ref.kamfFromKasmeIdle(kasme, ulEps);
     expect(step(t, /^K′AMF = A\.15\.1\(KASME, UL EPS NAS COUNT of the TAU\) into the MAPPED slot$/))
       .toMatchObject({ from: 'UE', clause: 'TS 33.501 8.6.2, A.15.1', values: { ulEpsCount: ulEps, kamfPrime: toHex(kamfPrime), ngKsi: TSC_MAPPED | 1 } });
   });
   it('TS 33.501 8.6.2 with TS 24.501 5.4.2.3: the SMC with the mapped ngKSI activates the mapped context (COUNTs from 0, KgNB = A.9 at UL COUNT 0); UE and AMF hold the same K′AMF, NAS keys and KgNB; the native context waits as non-current', () => {
+    const { r, s, t, tauUl, kasme, ulEps } = run();
     const kamfPrime = ref.kamfFromKasmeIdle(kasme, ulEps), nas = ref.nasKeys(kamfPrime, NEA, NIA), kgnb = ref.kgnb(kamfPrime, 0, 1);
     const smc = step(t, /^SECURITY MODE COMMAND with the mapped ngKSI: mapped context activated \(current\), COUNTs from 0$/);
     expect([smc.from, smc.clause]).toEqual(['UE', 'TS 33.501 8.6.2, TS 24.501 5.4.2.3']);
@@ -140,17 +157,22 @@ describe('run interworking: EPS → 5GS idle mobility (TS 33.501 8.2, 8.6.2, A.1
 });
 
 describe('run interworking: EPS → 5GS handover (TS 33.501 8.4, A.15.2, A.9)', () => {
-  const r = runInterworking({ to: '5gs', mode: 'ho', seed: 7 });
-  const s = r.summary, t = r.trace;
-  const tauUl = step(t, /^TRACKING AREA UPDATE REQUEST/).values.ulCount as number;
-  const kasme = ref.kasmePrime(hex(kamfOf(t)), 'idle', tauUl), ulEps = tauUl + 1 + 2;
-  const kenb = ref.kenb(kasme, ulEps), nh = ref.nhEps(kasme, kenb);
-  const kamfPrime = ref.kamfFromKasmeHo(kasme, nh), nas = ref.nasKeys(kamfPrime, NEA, NIA), kgnb = ref.kgnb(kamfPrime, NO_COUNT, 1);
+  const run = () => {
+    const r = runInterworking({ to: '5gs', mode: 'ho', seed: 7 });
+    const s = r.summary, t = r.trace;
+    const tauUl = step(t, /^TRACKING AREA UPDATE REQUEST/).values.ulCount as number;
+    const kasme = ref.kasmePrime(hex(kamfOf(t)), 'idle', tauUl), ulEps = tauUl + 1 + 2;
+    const kenb = ref.kenb(kasme, ulEps), nh = ref.nhEps(kasme, kenb);
+    const kamfPrime = ref.kamfFromKasmeHo(kasme, nh), nas = ref.nasKeys(kamfPrime, NEA, NIA), kgnb = ref.kgnb(kamfPrime, NO_COUNT, 1);
+    return { r, s, t, tauUl, kasme, ulEps, kenb, nh, kamfPrime, nas, kgnb };
+  };
   it('TS 33.401 A.3 / A.4 in E-UTRAN: the UE step holds KeNB = A.3(KASME, UL NAS COUNT) and NH = A.4(KASME, KeNB) (NCC 1)', () => {
+    const { r, s, t, tauUl, kasme, ulEps, kenb, nh, kamfPrime, nas, kgnb } = run();
     expect(step(t, /^EPS AS keys \(connected in E-UTRAN\): KeNB, NH \(NCC 1\)$/)).toMatchObject({ from: 'UE', clause: 'TS 33.401 A.3, A.4', values: { kenb: toHex(kenb), nh: toHex(nh) } });
     expect(step(t, /^Forward Relocation Request: KASME, NH, NCC, eKSI$/)).toMatchObject({ from: 'MME', to: 'target AMF', clause: 'TS 33.501 8.4', values: { ncc: 1 } });
   });
   it('TS 33.501 8.4 "K′AMF … from KASME and NH" (A.15.2) with the temporary KgNB = A.9(K′AMF, 2^32−1): the UE step holds them; the mapped context is current, the native KAMF non-current', () => {
+    const { r, s, t, tauUl, kasme, ulEps, kenb, nh, kamfPrime, nas, kgnb } = run();
     const u = step(t, /^NASC verified; K′AMF = A\.15\.2\(KASME, NH\); mapped context current, native non-current; temporary KgNB = A\.9\(K′AMF, 2\^32−1\)$/);
     expect([u.from, u.clause]).toEqual(['UE', 'TS 33.501 8.4, A.15.2, A.9']);
     expect(u.values).toEqual({ kamfPrime: toHex(kamfPrime), ngKsi: TSC_MAPPED | 1, knasint: toHex(nas.knasint), kgnb: toHex(kgnb), nonCurrentKamf: kamfOf(t) });
@@ -160,6 +182,7 @@ describe('run interworking: EPS → 5GS handover (TS 33.501 8.4, A.15.2, A.9)', 
     expect(s).toMatchObject({ to: '5gs', mode: 'ho', count: null, countLsb8: null, ueCountEstimate: null, agree: true });
   });
   it('TS 24.501 5.4.2.3: an SMC naming the native ngKSI makes the non-current native context current and deletes the mapped one; the step says so and the rules read true', () => {
+    const { r, s, t, tauUl, kasme, ulEps, kenb, nh, kamfPrime, nas, kgnb } = run();
     const back = step(t, /^SECURITY MODE COMMAND with the native ngKSI 1: the non-current native context becomes current; the mapped one is deleted$/);
     expect([back.from, back.clause, back.values]).toEqual(['UE', 'TS 24.501 5.4.2.3, TS 33.501 8.4', { kamf: kamfOf(t), smcComplete: true }]);
     expect(s.deletionRules.slice(2)).toEqual([
