@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runInterworking, tauRequest } from '../../host/scenarios/interworking.js';
 import { InterworkingMme, TSC_MAPPED } from '../../host/network/mme.js';
 import { Amf } from '../../host/network/amf.js';
+import { UeDevice } from '../../host/ue/ue-device.js';
+import { UeFirmware } from '../../host/firmware/ue-firmware.js';
 import { NetworkNasContext } from '../../host/network/nas-security.js';
 import { guti } from '../../host/scenarios/setup.js';
 import { NO_COUNT } from '../../host/types.js';
@@ -250,5 +252,34 @@ describe('run interworking reports what goes wrong', () => {
     const r = runInterworking({ to: '5gs', mode: 'ho', seed: 7 });
     expect(r.summary.deletionRules).toContain('non-current native 5G context becomes current when an SMC names its ngKSI (TS 24.501 5.4.2.3): false');
     expect(step(r.trace, /^SECURITY MODE COMMAND with the native ngKSI 1/).values.smcComplete).toBe(false);
+  });
+});
+
+describe('run interworking: EPS → 5GS idle with no usable 5G context left (TS 33.501 8.2, TS 24.501 4.4.6)', () => {
+  afterEach(() => vi.restoreAllMocks());
+  it('TS 33.501 8.2 "If the UE has no current 5G NAS security context, the Registration Request is sent unprotected" with ngKSI 111: the step says unprotected, carries no KAMF, the rule reads true; the mapped context is activated and no native context remains', () => {
+    // fault: the native 5G context is lost while in EPS (wiped after the move to EPS)
+    const entered = UeDevice.prototype.enteredEps;
+    vi.spyOn(UeDevice.prototype, 'enteredEps').mockImplementation(function (this: UeDevice) {
+      const r = entered.call(this);
+      this.fw.wipe('current');
+      return r;
+    });
+    const r = runInterworking({ to: '5gs', mode: 'idle', seed: 7 });
+    const rr = step(r.trace, /^REGISTRATION REQUEST \(mobility registration updating, TAU inside\) with the ngKSI of the context protecting it, unprotected$/);
+    expect(rr.values).toMatchObject({ ulCountRegistrationRequest: null, ngKsi: 7, kamf: null, identity: FIVEG_GUTI });
+    expect(r.summary.deletionRules).toContain('Registration Request ngKSI 7 = ngKSI of the context that protected it (TS 33.501 8.2): true');
+    expect(r.summary.deletionRules).toContain('native 5G context after the registration completed: deleted (firmware: kept as non-current until the registration completed, then wiped)');
+    expect(r.summary.slots).toEqual({ current: 'mapped', nonCurrent: 'none', mapped: 'none' });
+  });
+  it('TS 24.501 5.4.2.5: a UE that rejects the SMC with the mapped ngKSI — the step names the REJECT and its cause', () => {
+    const smc = UeFirmware.prototype.securityModeCommand;
+    let calls = 0; // the first SMC is the initial registration's
+    vi.spyOn(UeFirmware.prototype, 'securityModeCommand').mockImplementation(function (this: UeFirmware, ...a: Parameters<UeFirmware['securityModeCommand']>) {
+      const res = smc.apply(this, a);
+      return ++calls === 1 ? res : { ...res, result: 'reject', cause: 24 } as unknown as typeof res;
+    });
+    const r = runInterworking({ to: '5gs', mode: 'idle', seed: 7 });
+    expect(step(r.trace, /^SECURITY MODE COMMAND with the mapped ngKSI: /)).toMatchObject({ event: 'SECURITY MODE COMMAND with the mapped ngKSI: REJECT #24', values: { smcComplete: false } });
   });
 });
