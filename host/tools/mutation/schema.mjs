@@ -165,34 +165,16 @@ export function sitesOfErrors(errText, file, schemaText, spans) {
   return foreign || !hits.size ? null : hits;
 }
 
-/** Offset of the switch's i32.const immediate in a module's global section (5 octets), or -1.
- *  Each init expression is read by opcode (MVP constant expressions: one constant or global.get,
- *  then end), so an i64 or float constant whose octets hold 0x0b cannot misalign the scan. */
+/** Offset of the switch's i32.const immediate (5 octets), or -1. The switch's init expression
+ *  `i32.const 0x7ffffff0; end` is found as its encoded octets, which must occur exactly once in
+ *  the module (host/inspect/wasm.ts stays the project's one wasm reader: no LEB128 decoding here). */
 export function switchOffset(bytes) {
-  let p = 8;
-  const leb = () => { let v = 0, s = 0, b; do { b = bytes[p++]; v |= (b & 0x7f) << s; s += 7; } while (b & 0x80 && p < bytes.length); return v >>> 0; };
-  while (p < bytes.length) {
-    const id = bytes[p++], size = leb(), end = p + size;
-    if (id === 6) {
-      const count = leb();
-      let found = -1;
-      for (let g = 0; g < count && p < end; g++) {
-        p += 2; // value type, mutability
-        const op = bytes[p++];
-        if (op === 0x41) { // i32.const
-          const at = p, v = leb();
-          if (v === SENTINEL && p - at === 5) { if (found >= 0) return -1; found = at; }
-        } else if (op === 0x42 || op === 0x23) leb(); // i64.const (a LEB, 64-bit values too: the loop reads every octet), global.get
-        else if (op === 0x43) p += 4; // f32.const
-        else if (op === 0x44) p += 8; // f64.const
-        else return -1; // not an MVP constant expression: no switch is trusted
-        if (bytes[p++] !== 0x0b) return -1;
-      }
-      return found;
-    }
-    p = end;
+  const pattern = [0x41, 0xf0, 0xff, 0xff, 0xff, 0x07, 0x0b]; // i32.const SENTINEL (signed LEB128), end
+  let found = -1;
+  for (let i = bytes.indexOf(pattern[0]); i >= 0 && i + pattern.length <= bytes.length; i = bytes.indexOf(pattern[0], i + 1)) {
+    if (pattern.every((x, j) => bytes[i + j] === x)) { if (found >= 0) return -1; found = i + 1; }
   }
-  return -1;
+  return found;
 }
 
 /** The module with the switch at k (0: no mutant). */
