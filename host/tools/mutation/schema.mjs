@@ -160,7 +160,12 @@ export function sitesOfErrors(errText, file, schemaText, spans) {
     const off = offsetOf(schemaText, Number(m[2]), Number(m[3]));
     let best = null;
     for (const [key, [b, e]] of spans) if (off >= b && off < e && (!best || e - b < best[1])) best = [key, e - b];
-    if (best) hits.add(best[0]); else foreign = true;
+    if (best) { hits.add(best[0]); continue; }
+    // the error names an expression that holds sites (`ZSB + 256` as load's immediate offset): the
+    // sites that start after it on the same line are dropped
+    const lineEnd = schemaText.indexOf('\n', off) < 0 ? schemaText.length : schemaText.indexOf('\n', off);
+    const after = [...spans].filter(([, [b]]) => b >= off && b < lineEnd).map(([key]) => key);
+    if (after.length) for (const key of after) hits.add(key); else foreign = true;
   }
   return foreign || !hits.size ? null : hits;
 }
