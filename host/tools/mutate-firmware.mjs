@@ -251,15 +251,8 @@ let asc;
  *  -O0 build gets the same base, and the lane checks every exported constant against the release
  *  module before it runs a mutant (sameLayout). */
 const MEMORY_BASE = '1024';
-async function compile(work, mod, outFile) {
-  asc ??= (await import(join(root, 'node_modules', 'assemblyscript', 'dist', 'asc.js'))).default;
-  const errs = [];
-  const stream = { write: (s) => { errs.push(String(s)); return true; } };
-  const r = await asc.main([ENTRIES[mod], '--baseDir', work, '--config', 'asconfig.json', '--target', 'release',
-    '--optimizeLevel', '0', '--shrinkLevel', '0', '--memoryBase', MEMORY_BASE, ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
-  return r.error ? null : readFileSync(outFile);
-}
-/** compile() that also gives the compiler's messages (the schema maps errors back to sites). */
+/** The module's bytes (null when it does not compile) and the compiler's messages (the schema
+ *  maps errors back to its sites). */
 async function compileWithErrors(work, mod, outFile) {
   asc ??= (await import(join(root, 'node_modules', 'assemblyscript', 'dist', 'asc.js'))).default;
   const errs = [];
@@ -268,6 +261,7 @@ async function compileWithErrors(work, mod, outFile) {
     '--optimizeLevel', '0', '--shrinkLevel', '0', '--memoryBase', MEMORY_BASE, ...(FLAGS[mod] ?? []), '-o', outFile], { stdout: stream, stderr: stream });
   return { bytes: r.error ? null : readFileSync(outFile), errors: errs.join('') };
 }
+const compile = async (work, mod, outFile) => (await compileWithErrors(work, mod, outFile)).bytes;
 
 /** The first exported constant (X_PTR, X_LEN, …) whose value differs between two builds, or null. */
 function sameLayout(a, b) {
