@@ -18,13 +18,8 @@ import { ref } from '../../host/reference/kdf.js';
 import { parseEpsProtected, parseTauRequest } from '../../host/nas/eps.js';
 import type { TraceStep } from '../../host/trace.js';
 import { hex, toHex } from '../helpers.js';
+import { steps, step } from './trace-steps.js';
 
-const steps = (t: TraceStep[], re: RegExp) => t.filter((x) => re.test(x.event));
-const step = (t: TraceStep[], re: RegExp) => {
-  const s = steps(t, re);
-  expect(s, String(re)).toHaveLength(1);
-  return s[0];
-};
 /** The 5G-GUTI of the scenario (PLMN 001/01, AMF Region ID 0x01, AMF Set ID 1, AMF Pointer 1,
  *  5G-TMSI 0x00000401) as the 5GS mobile identity IE value (TS 24.501 9.11.3.4, Figure 9.11.3.4.1):
  *  octet 1 = 1111 0 010 (type 5G-GUTI), MCC/MNC 00 f1 10, AMF Region ID 01, AMF Set ID (10 bits)

@@ -9,10 +9,9 @@ import { runMobility, type MobilityOptions } from '../../host/scenarios/mobility
 import { World } from '../../host/scenarios/setup.js';
 import { Amf } from '../../host/network/amf.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
-import type { TraceStep } from '../../host/trace.js';
+import { steps } from './trace-steps.js';
 
 const run = (o: MobilityOptions) => runMobility({ seed: 1, ...o });
-const steps = (t: TraceStep[], re: RegExp) => t.filter((x) => re.test(x.event));
 const pick = (s: ReturnType<typeof run>['summary']) => ({ outcome: s.outcome, servingAmf: s.servingAmf, aligned: s.aligned, learned: s.sourceAmfLearned, holds: s.sourceAmfHolds, verdict: s.verdict });
 
 afterEach(() => vi.restoreAllMocks());

@@ -10,16 +10,9 @@ import { UeDevice } from '../../host/ue/ue-device.js';
 import { UeFirmware } from '../../host/firmware/ue-firmware.js';
 import { ContextStore } from '../../host/ue/context-store.js';
 import { ValueStatusError } from '../../host/errors.js';
-import type { TraceStep } from '../../host/trace.js';
 import { toHex } from '../helpers.js';
+import { steps, step, flip } from './trace-steps.js';
 
-const steps = (t: TraceStep[], re: RegExp) => t.filter((x) => re.test(x.event));
-const step = (t: TraceStep[], re: RegExp) => {
-  const s = steps(t, re);
-  expect(s, String(re)).toHaveLength(1);
-  return s[0];
-};
-const flip = (b: Uint8Array, i = 0) => { const c = b.slice(); c[i] ^= 1; return c; };
 
 /** True once the UE has processed the handover's container (the faults below hit what follows). */
 let handedOver = false;

@@ -16,17 +16,12 @@ import {
 } from '../../host/scenarios/re-registration.js';
 import type { TraceStep } from '../../host/trace.js';
 import { toHex } from '../helpers.js';
+import { steps, step } from './trace-steps.js';
 
 const SUPI = '001010000000001';
 /** 5GS mobile identity, type 5G-GUTI (TS 24.501 9.11.3.4): f2, MCC/MNC 001/01 = 00 f1 10, AMF Region
  *  ID, AMF Set ID 1 ‖ AMF Pointer 1 (10 + 6 bits) = 00 41, 5G-TMSI. */
 const gutiHex = (region: string, tmsi: string) => `f200f110${region}0041${tmsi}`;
-const steps = (t: TraceStep[], re: RegExp) => t.filter((x) => re.test(x.event));
-const step = (t: TraceStep[], re: RegExp) => {
-  const s = steps(t, re);
-  expect(s, String(re)).toHaveLength(1);
-  return s[0];
-};
 /** The KAMF the AMF itself logged for the authentication with this ngKSI (its own step, TS 33.501 6.1.3.2). */
 const kamfLogged = (t: TraceStep[], ngKsi: number) => step(t, new RegExp(`^Authentication succeeded; KAMF for ngKSI ${ngKsi}$`)).values.kamf as string;
 const since = (w: World, n: number) => w.trace.steps.slice(n);

@@ -11,16 +11,9 @@ import { SrvccAmf, MmeSrvcc, MscServer, type PsToCsRequest } from '../../host/ne
 import type { AmfUeContext } from '../../host/network/amf.js';
 import { nia2Ref } from '../../host/reference/nas.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
-import type { TraceStep } from '../../host/trace.js';
 import { toHex } from '../helpers.js';
+import { steps, step, flip } from './trace-steps.js';
 
-const steps = (t: TraceStep[], re: RegExp) => t.filter((x) => re.test(x.event));
-const step = (t: TraceStep[], re: RegExp) => {
-  const s = steps(t, re);
-  expect(s, String(re)).toHaveLength(1);
-  return s[0];
-};
-const flip = (b: Uint8Array, i = 0) => { const c = b.slice(); c[i] ^= 1; return c; };
 const REAUTH = /^Registration Request not protected with the old context \/ re-authentication required after SRVCC: runs 5G AKA$/;
 const ACCEPT_NEW = /^REGISTRATION ACCEPT with the new context$/;
 

@@ -11,15 +11,9 @@ import { SUBSCRIBER } from '../../host/scenarios/setup.js';
 import { MscServer } from '../../host/network/msc.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
 import { StateError } from '../../host/errors.js';
-import type { TraceStep } from '../../host/trace.js';
 import { hex, toHex } from '../helpers.js';
+import { steps, step } from './trace-steps.js';
 
-const steps = (t: TraceStep[], re: RegExp) => t.filter((x) => re.test(x.event));
-const step = (t: TraceStep[], re: RegExp) => {
-  const s = steps(t, re);
-  expect(s, String(re)).toHaveLength(1);
-  return s[0];
-};
 const RESULT_SAME = 'Result: UE and MSC server hold the same CKSRVCC/IKSRVCC/KSISRVCC';
 
 describe('trace of run srvcc (TS 33.501 J.1)', () => {
