@@ -17,8 +17,6 @@
 // function bodies are rendered (a top-level constant may size a region or feed another
 // constant); a site the compiler rejects (an immediate offset of load/store, a constant
 // argument) is dropped after the compile error that names it, and its mutant is built alone.
-import { readFileSync } from 'node:fs';
-
 export const SWITCH = '__mutant';
 const SENTINEL = 0x7ffffff0; // i32.const 2147483632: a 5-octet LEB128 in the global section
 
@@ -29,7 +27,7 @@ async function parser() {
 }
 
 /** Every AST node of the file with its parent, in source order. */
-function nodesOf(a, statements) {
+function nodesOf(statements) {
   const out = [];
   const walk = (n, parent) => {
     if (!n || typeof n !== 'object') return;
@@ -60,7 +58,7 @@ export async function sitesOf(file, text, mutants) {
   a.parse(program, text, file, true);
   const source = program.sources.find((s) => s.normalizedPath === file.replace(/\.ts$/, '') || s.normalizedPath === file);
   if (!source) return null;
-  const all = nodesOf(a, source.statements);
+  const all = nodesOf(source.statements);
   const parent = new Map(all.map(({ n, parent: p }) => [n, p]));
   const inBody = (n) => { // inside a function body, not in a top-level declaration's initializer
     for (let p = parent.get(n); p; p = parent.get(p)) {
@@ -189,5 +187,3 @@ export function withSwitch(bytes, at, k) {
   b[at + 4] = (k >>> 28) & 0x07;
   return b;
 }
-
-export const readText = (p) => readFileSync(p, 'utf8');
