@@ -377,10 +377,10 @@ async function laneMain({ schema: useSchema }) {
     if (schemas.has(file)) return schemas.get(file);
     const src = join(work, file), original = readFileSync(src, 'utf8');
     let entry = null;
+    const muts = mutantsOf(file, original);
     const t0 = Date.now();
     await send({ type: 'pause' }); // compiling a schema is not the mutant's time (the parent's limit)
     try {
-      const muts = mutantsOf(file, original);
       const si = await sitesOf(file, original, muts);
       const dropped = new Set();
       for (let attempt = 0; si && si.sites.size > dropped.size && attempt < 12; attempt++) {
@@ -416,7 +416,7 @@ async function laneMain({ schema: useSchema }) {
       for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), baseline[mod]);
     }
     await send({ type: 'resume' });
-    await send({ type: 'note', text: `schema ${file}: ${entry ? `${entry.ids.size} of ${mutantsOf(file, original).length} mutants switched` : 'none (each mutant built alone)'} (${Date.now() - t0} ms)` });
+    await send({ type: 'note', text: `schema ${file}: ${entry ? `${entry.ids.size} of ${muts.length} mutants switched` : 'none (each mutant built alone)'} (${Date.now() - t0} ms)` });
     schemas.set(file, entry);
     return entry;
   };
