@@ -40,7 +40,7 @@ interface Run { supi: string; snn: string; id: number; opts: EapChallengeOptions
 const hmac128 = (key: Uint8Array, data: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(data).digest().subarray(0, 16));
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 
-/** AT_MAC value of `packet` (RFC 4187 10.15 with RFC 9048 3.4.1): HMAC-SHA-256-128(K_aut, packet with the MAC field zeroed). */
+/** AT_MAC value of `packet` (RFC 4187 10.15 with RFC 9048 3.4.2): HMAC-SHA-256-128(K_aut, packet with the MAC field zeroed). */
 export function atMac(kAut: Uint8Array, packet: Uint8Array, macAt: number): Uint8Array {
   const z = packet.slice(); z.fill(0, macAt, macAt + 16);
   return hmac128(kAut, z);

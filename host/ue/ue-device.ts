@@ -152,7 +152,7 @@ export class UeDevice {
     const response = M.authenticationResponseEap(answer.eap);
     this.trace.add('UE', `AUTHENTICATION RESPONSE (${eapName(answer.eap)})${answer.reason ? `: ${answer.reason}` : ''}`,
       answer.outcome === 'challenge' ? { res: answer.res!, kausf: answer.kausf!, ngKsi: p.ngKsi } : answer.auts ? { auts: answer.auts } : {},
-      { clause: answer.outcome === 'challenge' ? 'TS 33.501 6.1.3.1 step 6, A.3; RFC 9048 3.3, 3.4.1' : 'TS 33.501 6.1.3.1; RFC 9048; RFC 4187 6.3.1', message: response });
+      { clause: answer.outcome === 'challenge' ? 'TS 33.501 6.1.3.1 step 6, A.3; RFC 9048 3.3, 3.4.2' : 'TS 33.501 6.1.3.1; RFC 9048; RFC 4187 6.3.1', message: response });
     return { response, answer, ngKsi: p.ngKsi, awaitingSuccess: this.eap.awaitingSuccess };
   }
 

@@ -53,7 +53,7 @@ function atKdfInput(name: string): number[] {                                   
   const b = [...Buffer.from(name, 'utf8')], pad = (4 - ((4 + b.length) % 4)) % 4;
   return [23, (4 + b.length + pad) / 4, b.length >> 8, b.length & 0xff, ...b, ...new Array(pad).fill(0)];
 }
-/** HMAC-SHA-256-128(K_aut, packet with the 16 MAC octets at `at` zeroed) — RFC 4187 10.15 with RFC 9048 3.4.1. */
+/** HMAC-SHA-256-128(K_aut, packet with the 16 MAC octets at `at` zeroed) — RFC 4187 10.15 with RFC 9048 3.4.2. */
 function mac(kAut: Uint8Array, p: Uint8Array, at: number): Uint8Array {
   const z = p.slice(); z.fill(0, at, at + 16);
   return new Uint8Array(createHmac('sha256', kAut).update(z).digest().subarray(0, 16));
@@ -101,7 +101,7 @@ describe('EAP-AKA′ on the UE, rule by rule (TS 33.501 6.1.3.1; RFC 9048; RFC 4
     expect(suciNai('310410123456789', 3, '12')).toBe('type0.rid12.schid0.userid123456789@5gc.mnc410.mcc310.3gppnetwork.org');
   });
 
-  it('38.523-1 9.1.1.1 TP3: a valid EAP-Request/AKA\'-Challenge → EAP-Response/AKA\'-Challenge with AT_RES = RES and AT_MAC = HMAC-SHA-256-128(K_aut, packet) (RFC 4187 10.15, RFC 9048 3.4.1); KAUSF = EMSK[0..32) (TS 33.501 6.1.3.1); no context until EAP-Success', () => {
+  it('38.523-1 9.1.1.1 TP3: a valid EAP-Request/AKA\'-Challenge → EAP-Response/AKA\'-Challenge with AT_RES = RES and AT_MAC = HMAC-SHA-256-128(K_aut, packet) (RFC 4187 10.15, RFC 9048 3.4.2); KAUSF = EMSK[0..32) (TS 33.501 6.1.3.1); no context until EAP-Success', () => {
     const ue = newUe();
     const s = simChallenge();
     const r = ue.authenticationRequestEap(s.req);

@@ -156,14 +156,14 @@ describe('nothing secret stays in module memory (README "Secrets in module memor
 });
 
 // The peer's AT_MAC work in one export (eap_aka_prime_challenge; assembly/me/kdf/eap_aka_prime.ts
-// eapAkaPrimeMacs). RFC 9048 3.4.1 (updating RFC 5448 3.4.1): "AT_MAC ... is calculated with
+// eapAkaPrimeMacs). RFC 9048 3.4.2 (updating RFC 5448 3.4.2): "AT_MAC ... is calculated with
 // HMAC-SHA-256-128" keyed with K_aut; RFC 4187 10.15: over the whole EAP packet "with the MAC
 // field set to zero". TS 33.501 6.1.3.1: KAUSF = the 256 most significant bits of EMSK. Expected
 // values: K_aut and EMSK as published in RFC 5448 Appendix C, the MACs by node:crypto HMAC.
 // The export's contract (abi/derive.ts): OUT[0..16) = the response's MAC, OUT[16..48) = KAUSF,
 // nothing else of the chain left anywhere; a request MAC that does not verify → STATUS_ERR_MAC
 // (5), OUT all zeros — a rejected call changes no state.
-describe('EAP-AKA′ challenge (RFC 9048 3.4.1 AT_MAC = HMAC-SHA-256-128 with K_aut; TS 33.501 6.1.3.1 KAUSF)', () => {
+describe('EAP-AKA′ challenge (RFC 9048 3.4.2 AT_MAC = HMAC-SHA-256-128 with K_aut; TS 33.501 6.1.3.1 KAUSF)', () => {
   const mac128 = (key: Uint8Array, m: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(m).digest().subarray(0, 16));
   /** An EAP packet of `n` octets (code, id, length, type 50, subtype 1, …) with its AT_MAC value
    *  (octets 12..28) zero, as the export takes it. */

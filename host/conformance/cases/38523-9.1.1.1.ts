@@ -120,7 +120,7 @@ export const cases: TestPurpose[] = [
     },
   },
   {
-    id: '38.523-1 9.1.1.1 TP3', scope: 'IN', clause: 'TS 24.501 5.4.1.2.2.3; TS 33.501 6.1.3.1; RFC 9048 3.3, 3.4.1',
+    id: '38.523-1 9.1.1.1 TP3', scope: 'IN', clause: 'TS 24.501 5.4.1.2.2.3; TS 33.501 6.1.3.1; RFC 9048 3.3, 3.4.2',
     title: 'valid EAP-Request/AKA′-Challenge → EAP-Response/AKA′-Challenge',
     checks: 'AT_RES = XRES and AT_MAC = HMAC-SHA-256-128(K_aut) as the AUSF computes them with node:crypto; no context installed before the EAP-Success',
     run(ss) {
