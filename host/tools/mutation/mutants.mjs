@@ -6,8 +6,9 @@
 const REMOVABLE = /\b(?:wipe|ctxWipe|setUeFlag|setCounts|acceptDl|ulCountAdvance|zeroTail|clearTailBits)\([^;]*\);|\bstore<u8>\([^;]*(?:FLAGS|Flag)[^;]*\);/g;
 /** Calls whose first two arguments commute by construction (tests/MUTANTS.md): swapping them is
  *  an equivalent mutant, so it is not generated. fits(off, len, R) is off ≤ R ∧ len ≤ R − off,
- *  i.e. off + len ≤ R without overflow; equalCt compares two buffers. */
-const SYMMETRIC = new Set(['inMailbox', 'fits', 'equalCt']);
+ *  i.e. off + len ≤ R without overflow (inMailbox and the USIM module's inRange are fits over
+ *  IO_IN); equalCt compares two buffers. */
+const SYMMETRIC = new Set(['inMailbox', 'inRange', 'fits', 'equalCt']);
 const CMP = { '<': '<=', '<=': '<', '>': '>=', '>=': '>', '==': '!=', '!=': '==' };
 
 /** The code part of each line (comments blanked out, same length), or null for lines that hold
