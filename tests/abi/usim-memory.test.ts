@@ -5,6 +5,8 @@
 // state moved 176 bytes below WORK survived every deterministic test.
 import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../../host/firmware/loader.js';
+import { generateAuthVector, milenageOpc, milenageRef, sqnBytes } from '../../host/reference/milenage.js';
+import { toHex } from '../helpers.js';
 
 const card = instantiateSync('usim');
 const outside = (before: Uint8Array, after: Uint8Array) => {
@@ -56,6 +58,42 @@ describe('USIM: the memory below IO_IN stays all zero', () => {
     const low = usim.snapshot().subarray(0, usim.constant('IO_IN_PTR'));
     expect(low.length).toBeGreaterThan(0);
     expect(low.every((b) => b === 0)).toBe(true);
+    usim.clearMailboxes();
+  });
+});
+
+// A synchronisation failure (TS 33.102 6.3.3: "If the USIM considers the sequence number to be not
+// in the correct range, it shall send synchronisation failure back … including an appropriate
+// parameter AUTS"; 6.3.5: AUTS = Conc(SQN_MS) ‖ MAC-S) runs the card's f1* and f5* only, with the
+// other outputs "not requested" (pointer 0). Nothing but IO_OUT may change — not the memory below
+// IO_IN (where a 0 → 1 pointer would land), not the SQN state (the SQN was refused). Found by the
+// firmware mutation runner (issue 16): each not-requested pointer of cardF1(star) and cardF5Star
+// as 1 survived every suite. Expected AUTS from the reference (host/reference/milenage.ts).
+describe('USIM: a synchronisation failure (AUTS) writes IO_OUT only', () => {
+  it('MILENAGE card, replayed AUTN: STATUS_ERR_SYNC, AUTS = (SQN_MS ⊕ AK*) ‖ MAC-S, every octet outside IO_OUT unchanged', () => {
+    const usim = instantiateSync('usim');
+    const opc = milenageOpc(K, OP), amf = Uint8Array.of(0x80, 0x00), sqn = sqnBytes(0x2a1n);
+    usim.begin();
+    const k = usim.put(K), op = usim.put(OP);
+    expect(usim.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(0);
+    usim.clearMailboxes();
+    const v = generateAuthVector(K, opc, RAND, sqn, amf);
+    usim.begin();
+    let r = usim.put(RAND), a = usim.put(v.autn);
+    expect(usim.tryCall('usim_authenticate', r, a, 16)).toBe(0); // SQN accepted: SQN_MS = SQN
+    usim.clearMailboxes();
+    usim.begin();
+    r = usim.put(RAND); a = usim.put(v.autn);
+    const before = usim.snapshot();
+    expect(usim.tryCall('usim_authenticate', r, a, 16)).toBe(10); // STATUS_ERR_SYNC (README "Status codes")
+    const after = usim.snapshot();
+    const changed: number[] = [];
+    for (let i = 0; i < before.length; i++) if (before[i] !== after[i] && (i < usim.outPtr || i >= usim.outPtr + usim.outLen)) changed.push(i);
+    expect(changed).toEqual([]);
+    // AUTS with AMF* = 0x0000 in f1* (TS 33.102 6.3.3)
+    const o = milenageRef(K, opc, RAND, sqn, new Uint8Array(2));
+    const auts = usim.take(usim.constant('OUT_AUTS_OFF'), 14);
+    expect(toHex(auts)).toBe(toHex(sqn.map((b, i) => b ^ o.akStar[i])) + toHex(o.macS));
     usim.clearMailboxes();
   });
 });
