@@ -1,0 +1,70 @@
+// Raw-export contracts of the USIM module's card exports that the host wrapper
+// (host/firmware/usim-module.ts) hides — it wipes both mailboxes after every call and splits 64-bit
+// values itself — found by the firmware mutation runner (issue 16), where each survived every suite:
+// - usim_personalise: "K and OP(c) must not stay in the mailbox" (assembly/usim/abi.ts; the
+//   project's rule "secrets never travel"): the export itself zeroes the K and OP/OPc octets of
+//   IO_IN, so a host that forgets usim_clear still leaves no key behind (wipes removed: survived).
+// - usim_configure_sqn: Δ and the age limit L are SQN differences (TS 33.102 C.2.1, C.2.2), so they
+//   take every value up to the 48-bit SQN's 2^48 − 1 (TS 33.102 6.3.2: "SQN … 48 bits"), passed as
+//   two 32-bit halves; 2^48 and more are refused (the high half's shift 32 → 33: survived).
+import { describe, expect, it } from 'vitest';
+import { instantiateSync } from '../../host/firmware/loader.js';
+
+// the status codes of README "Status codes" (the USIM module exports none)
+const OK = 0, ERR_VALUE = 3;
+const K = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+const OP = Uint8Array.from({ length: 16 }, (_, i) => 0x3b ^ (i * 11));
+const TOP = Uint8Array.from({ length: 32 }, (_, i) => 0x5d ^ (i * 3));
+const K32 = Uint8Array.from({ length: 32 }, (_, i) => 0x17 + i);
+
+describe('usim_personalise zeroes the K and OP/OPc octets it read from IO_IN ("K and OP(c) must not stay in the mailbox")', () => {
+  const cases = [
+    { name: 'MILENAGE with OP (OPc computed, TS 35.206 4.1)', algo: 0, k: K, op: OP, isOp: 1, params: 0 },
+    { name: 'MILENAGE with OPc', algo: 0, k: K, op: OP, isOp: 0, params: 0 },
+    { name: 'TUAK, 256-bit K, with TOP (TOPc computed, TS 35.231 6.1)', algo: 1, k: K32, op: TOP, isOp: 1, params: (1 | (8 << 8) | (8 << 16) | (1 << 24) | (1 << 28)) >>> 0 },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: OK; afterwards IO_IN holds no octet of K or OP, and the octets around them are as they were`, () => {
+      const card = instantiateSync('usim');
+      card.begin();
+      const mem = new Uint8Array(card.raw.memory.buffer);
+      mem.fill(0x77, card.inPtr, card.inPtr + 128);
+      const kOff = 8, opOff = kOff + c.k.length + 8;
+      card.putAt(kOff, c.k); card.putAt(opOff, c.op);
+      expect(card.tryCall('usim_personalise', c.algo, kOff, c.k.length, opOff, c.isOp, c.params)).toBe(OK);
+      const io = mem.slice(card.inPtr, card.inPtr + 128);
+      expect([...io.subarray(kOff, kOff + c.k.length)]).toEqual(new Array(c.k.length).fill(0));
+      expect([...io.subarray(opOff, opOff + c.op.length)]).toEqual(new Array(c.op.length).fill(0));
+      // only those: the 8 octets before, between and after are untouched
+      for (const [a, b] of [[0, kOff], [kOff + c.k.length, opOff], [opOff + c.op.length, opOff + c.op.length + 8]]) {
+        expect([...io.subarray(a, b)]).toEqual(new Array(b - a).fill(0x77));
+      }
+    });
+  }
+});
+
+describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (TS 33.102 C.2.1, C.2.2; SQN is 48 bits, 6.3.2), passed as 32-bit halves', () => {
+  const personalised = () => {
+    const card = instantiateSync('usim');
+    card.begin();
+    const k = card.put(K), op = card.put(OP);
+    expect(card.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+    card.clearMailboxes();
+    return card;
+  };
+  const IND = 5;
+  it('Δ = 2^48 − 1 (high half 0xffff) is accepted, Δ = 2^48 (high half 0x10000) is refused with STATUS_ERR_VALUE', () => {
+    const card = personalised();
+    expect(card.tryCall('usim_configure_sqn', IND, 0xffffffff | 0, 0xffff, 0, 0)).toBe(OK);
+    expect(card.tryCall('usim_configure_sqn', IND, 0, 0x10000, 0, 0)).toBe(ERR_VALUE);
+  });
+  it('Δ = 2^47 (high half 0x8000 alone) is accepted', () => {
+    expect(personalised().tryCall('usim_configure_sqn', IND, 0, 0x8000, 0, 0)).toBe(OK);
+  });
+  it('L = 2^48 − 1 is accepted, L = 2^48 is refused with STATUS_ERR_VALUE, L = 2^47 is accepted', () => {
+    const card = personalised();
+    expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0xffffffff | 0, 0xffff)).toBe(OK);
+    expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0, 0x10000)).toBe(ERR_VALUE);
+    expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0, 0x8000)).toBe(OK);
+  });
+});
