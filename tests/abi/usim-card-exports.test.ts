@@ -68,3 +68,50 @@ describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (TS 33.102 C.2.1, C.2.2;
     expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0, 0x8000)).toBe(OK);
   });
 });
+
+describe('usim_configure_sqn: Δ is at least 1 (TS 33.102 C.2.1: a fresh SQN must exceed SEQ_MS by at most Δ, so Δ = 0 would refuse every SQN)', () => {
+  it('Δ = 0 → STATUS_ERR_VALUE; Δ = 1 → OK', () => {
+    const card = instantiateSync('usim');
+    card.begin();
+    const k = card.put(K), op = card.put(OP);
+    expect(card.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+    card.clearMailboxes();
+    expect(card.tryCall('usim_configure_sqn', 5, 0, 0, 0, 0)).toBe(ERR_VALUE);
+    expect(card.tryCall('usim_configure_sqn', 5, 1, 0, 0, 0)).toBe(OK);
+  });
+});
+
+// usim_restore takes exactly PERSIST_LEN (384) octets: a blank image (all zero: a card never
+// personalised) or a FORMAT 1 image of a personalised card (assembly/usim/memory.ts, the PERSIST
+// table: octet 0 FORMAT = 1, octet 1 "personalised" = 1). Anything else is STATUS_ERR_FORMAT and the
+// card stays blank ("a rejected call changes no state").
+describe('usim_restore: the image is the 384 octets at `off`, FORMAT 1 and personalised, or blank', () => {
+  const ERR_FORMAT = 9;
+  it('a blank image followed by a non-zero octet in IO_IN is accepted: the octet after the image is not part of it', () => {
+    const card = instantiateSync('usim');
+    card.begin();
+    const mem = new Uint8Array(card.raw.memory.buffer);
+    mem.fill(0, card.inPtr, card.inPtr + 384);
+    mem[card.inPtr + 384] = 0xee;
+    expect(card.tryCall('usim_restore', 0, 384)).toBe(OK);
+  });
+  it('an image with FORMAT ≠ 1 or "personalised" ≠ 1 → STATUS_ERR_FORMAT, the card stays blank; the same image unaltered → OK', () => {
+    const source = instantiateSync('usim');
+    source.begin();
+    const k = source.put(K), op = source.put(OP);
+    expect(source.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+    const p = source.constant('PERSIST_PTR');
+    const image = new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
+    const card = instantiateSync('usim');
+    const persist = () => new Uint8Array(card.raw.memory.buffer).slice(p, p + 384);
+    for (const [at, value] of [[0, 2], [0, 0x81], [1, 0], [1, 2]]) {
+      const bad = image.slice(); bad[at] = value;
+      card.begin(); card.putAt(0, bad);
+      expect(card.tryCall('usim_restore', 0, 384), `octet ${at} = ${value}`).toBe(ERR_FORMAT);
+      expect(persist().every((b) => b === 0)).toBe(true);
+    }
+    card.begin(); card.putAt(0, image);
+    expect(card.tryCall('usim_restore', 0, 384)).toBe(OK);
+    expect(Buffer.from(persist()).equals(Buffer.from(image))).toBe(true);
+  });
+});
