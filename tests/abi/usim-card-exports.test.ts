@@ -115,3 +115,48 @@ describe('usim_restore: the image is the 384 octets at `off`, FORMAT 1 and perso
     expect(Buffer.from(persist()).equals(Buffer.from(image))).toBe(true);
   });
 });
+
+// The FORMAT 1 checks of a personalised image (assembly/usim/memory.ts, the PERSIST table: Δ and L
+// below 2^48 at octets 16 and 24, little-endian; reserved octets 10–15 and 360–383 zero; the unused
+// tail of K (a 16-octet K: octets 56–71) and of OPc (MILENAGE: 88–103) zero), and the image read
+// from exactly its own 384 octets wherever `off` puts it.
+describe('usim_restore: a personalised image is checked field by field, from its own 384 octets only', () => {
+  const ERR_FORMAT = 9;
+  const savedImage = () => {
+    const source = instantiateSync('usim');
+    source.begin();
+    const k = source.put(K), op = source.put(OP);
+    expect(source.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+    const p = source.constant('PERSIST_PTR');
+    return new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
+  };
+  const restore = (image: Uint8Array, off = 0, around = 0) => {
+    const card = instantiateSync('usim');
+    card.begin();
+    const mem = new Uint8Array(card.raw.memory.buffer);
+    mem.fill(around, card.inPtr, card.inPtr + card.inLen);
+    card.putAt(off, image);
+    return { card, status: card.tryCall('usim_restore', off, 384) };
+  };
+  const le64 = (v: bigint) => Uint8Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+  it('at offset 32 with every other octet of IO_IN 0xEE: accepted (no octet before or after the image is read)', () => {
+    expect(restore(savedImage(), 32, 0xee).status).toBe(OK);
+  });
+  it('after a restore, IO_IN no longer holds the image (K and OPc are in it in clear)', () => {
+    const { card, status } = restore(savedImage(), 32);
+    expect(status).toBe(OK);
+    expect(card.snapshot().subarray(card.inPtr + 32, card.inPtr + 32 + 384).every((b) => b === 0)).toBe(true);
+  });
+  it('Δ = 2^48 − 1 and L = 2^48 − 1 are accepted; Δ = 2^48 or L = 2^48 → STATUS_ERR_FORMAT', () => {
+    for (const [at, v, want] of [[16, (1n << 48n) - 1n, OK], [24, (1n << 48n) - 1n, OK], [16, 1n << 48n, ERR_FORMAT], [24, 1n << 48n, ERR_FORMAT]] as const) {
+      const image = savedImage(); image.set(le64(v), at);
+      expect(restore(image).status, `octet ${at} = ${v}`).toBe(want);
+    }
+  });
+  it('a non-zero reserved octet (10, 15, 360, 383), K tail octet (56, 71) or MILENAGE OPc tail octet (88, 103) → STATUS_ERR_FORMAT', () => {
+    for (const at of [10, 15, 360, 383, 56, 71, 88, 103]) {
+      const image = savedImage(); image[at] = 1;
+      expect(restore(image).status, `octet ${at}`).toBe(ERR_FORMAT);
+    }
+  });
+});
