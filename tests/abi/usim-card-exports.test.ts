@@ -160,3 +160,32 @@ describe('usim_restore: a personalised image is checked field by field, from its
     }
   });
 });
+
+// IND (TS 33.102 C.1.1.1: SQN = SEQ ‖ IND) takes 0..5 bits on this card: the SEQ_MS array has
+// 2^5 = 32 entries (assembly/usim/memory.ts, the PERSIST table: "IND bit length … 0..5", SEQ_MS(0)
+// .. SEQ_MS(31)) — the module's documented limit, a choice within C.3.2's "a = 2^IND" array.
+describe('usim_configure_sqn and usim_restore: the IND length is 0..5 bits (the 32-entry SEQ_MS array)', () => {
+  it('IND 5 → OK, IND 6 → STATUS_ERR_VALUE', () => {
+    const card = instantiateSync('usim');
+    card.begin();
+    const k = card.put(K), op = card.put(OP);
+    expect(card.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+    card.clearMailboxes();
+    expect(card.tryCall('usim_configure_sqn', 5, 1, 0, 0, 0)).toBe(OK);
+    expect(card.tryCall('usim_configure_sqn', 6, 1, 0, 0, 0)).toBe(ERR_VALUE);
+  });
+  it('an image with IND 6 (octet 9) → STATUS_ERR_FORMAT; with IND 5 → OK', () => {
+    const source = instantiateSync('usim');
+    source.begin();
+    const k = source.put(K), op = source.put(OP);
+    expect(source.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+    const p = source.constant('PERSIST_PTR');
+    const image = new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
+    for (const [ind, want] of [[6, 9], [5, OK]]) {
+      const card = instantiateSync('usim');
+      const img = image.slice(); img[9] = ind;
+      card.begin(); card.putAt(0, img);
+      expect(card.tryCall('usim_restore', 0, 384), `IND ${ind}`).toBe(want);
+    }
+  });
+});
