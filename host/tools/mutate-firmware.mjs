@@ -160,7 +160,7 @@ const SUBSETS = [
   [/^assembly\/me\/(nas|procedures)\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
   [/^assembly\/me\/context\//, ['ctx-activate', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
   [/^assembly\/me\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
-  [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory', 'usim-mailbox', 'usim-card-exports'], ['firmware-abi', 'usim-files', 'aka', 'storage-atomic', 'fast-build']],
+  [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory', 'usim-mailbox', 'usim-card-exports'], ['usim-files', 'aka', 'storage-atomic', 'fast-build']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'nas-output-extent', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
 /** Every suite by its name (tests/<concept>/<name>.test.ts); a name that names no suite is an error,
