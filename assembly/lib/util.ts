@@ -22,24 +22,21 @@ export function wipe(ptr: usize, len: usize): void {
   for (; p < end; p++) store<u8>(p, 0);
 }
 
-/** Copy `len` bytes; regions may overlap in either direction. */
+/** Copy `len` bytes forward. `dst` must not lie inside (src, src + len): no caller copies that way
+ *  (every export copies between distinct regions of the memory map — IO_IN into state, state or
+ *  scratch into IO_OUT, slot to slot — and MILENAGE's OUT1 input doubling copies adjacent halves),
+ *  so the backward branch a memmove needs would be dead code; `dst == src` is a no-op. */
 export function copy(dst: usize, src: usize, len: usize): void {
-  if (dst == src || len == 0) return;
-  if (dst < src || dst >= src + len) {
-    let i: usize = 0;
-    // the fast build moves 32 bytes per loop test first (context slots are 256 bytes)
-    if (FAST) for (; i + 32 <= len; i += 32) {
-      let s = src + i, d = dst + i;
-      store<u64>(d, load<u64>(s, 0), 0); store<u64>(d, load<u64>(s, 8), 8);
-      store<u64>(d, load<u64>(s, 16), 16); store<u64>(d, load<u64>(s, 24), 24);
-    }
-    for (; i + 8 <= len; i += 8) store<u64>(dst + i, load<u64>(src + i));
-    for (; i < len; i++) store<u8>(dst + i, load<u8>(src + i));
-  } else {
-    // dst overlaps the tail of src: copy backwards.
-    let i = len;
-    while (i > 0) { i--; store<u8>(dst + i, load<u8>(src + i)); }
+  if (dst == src) return;
+  let i: usize = 0;
+  // the fast build moves 32 bytes per loop test first (context slots are 256 bytes)
+  if (FAST) for (; i + 32 <= len; i += 32) {
+    let s = src + i, d = dst + i;
+    store<u64>(d, load<u64>(s, 0), 0); store<u64>(d, load<u64>(s, 8), 8);
+    store<u64>(d, load<u64>(s, 16), 16); store<u64>(d, load<u64>(s, 24), 24);
   }
+  for (; i + 8 <= len; i += 8) store<u64>(dst + i, load<u64>(src + i));
+  for (; i < len; i++) store<u8>(dst + i, load<u8>(src + i));
 }
 
 /** Zero the bits of the last byte of a `bitLen`-bit string that lie past its length (the NEA

@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { applyMutant, idOf, mutantsOf } from './mutation/mutants.mjs';
-import { renderSchema, sitesOf, sitesOfErrors, switchOffset, withSwitch } from './mutation/schema.mjs';
+import { buildSchema, sitesOf, withSwitch } from './mutation/schema.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -381,36 +381,13 @@ async function laneMain({ schema: useSchema }) {
     const t0 = Date.now();
     await send({ type: 'pause' }); // compiling a schema is not the mutant's time (the parent's limit)
     try {
-      const si = await sitesOf(file, original, muts);
-      const dropped = new Set();
-      for (let attempt = 0; si && si.sites.size > dropped.size && attempt < 12; attempt++) {
-        const { text, spans } = renderSchema(original, muts, si.sites, dropped);
-        writeFileSync(src, text);
-        const built = {};
-        let errors = null;
-        for (const mod of mods) {
-          const r = await compileWithErrors(work, mod, join(work, 'build', `${mod}.wasm`));
-          if (!r.bytes) { errors = r.errors; break; }
-          built[mod] = r.bytes;
-        }
-        if (errors !== null) {
-          const hit = sitesOfErrors(errors, file, text, spans);
-          if (!hit) break; // an error the schema cannot place: the file's mutants are built alone
-          for (const key of hit) dropped.add(key);
-          continue;
-        }
-        const at = {};
-        for (const mod of mods) {
-          at[mod] = switchOffset(built[mod]);
-          // the switch at 0 must lay memory out as the release build does, like every -O0 build
-          if (at[mod] < 0 || sameLayout(withSwitch(built[mod], at[mod], 0), baseline[mod])) { errors = 'layout'; break; }
-        }
-        if (errors !== null) break;
-        const ids = new Map();
-        muts.forEach((m, i) => { const key = si.siteOfMutant[i]; if (key && !dropped.has(key)) ids.set(idOf(m), i + 1); });
-        entry = { ids, mods: built, at, confirmed: new Map() };
-        break;
-      }
+      const built = await buildSchema({
+        file, text: original, mutants: muts, sites: await sitesOf(file, original, muts), mods, idOf,
+        compile: async (text, mod) => { writeFileSync(src, text); return compileWithErrors(work, mod, join(work, 'build', `${mod}.wasm`)); },
+        // the switch at 0 must lay memory out as the release build does, like every -O0 build
+        layoutDiffers: (bytes, mod) => sameLayout(bytes, baseline[mod]),
+      });
+      if (built) entry = { ids: built.ids, mods: built.mods, at: built.at, confirmed: new Map() };
     } finally {
       writeFileSync(src, original);
       for (const mod of mods) writeFileSync(join(work, 'build', `${mod}.wasm`), baseline[mod]);

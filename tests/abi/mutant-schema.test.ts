@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore: plain ESM of the mutation runner
 import { applyMutant, idOf, mutantsOf } from '../../host/tools/mutation/mutants.mjs';
 // @ts-ignore: plain ESM of the mutation runner
-import { renderSchema, sitesOf, switchOffset, withSwitch } from '../../host/tools/mutation/schema.mjs';
+import { buildSchema, renderSchema, sitesOf, switchOffset, withSwitch } from '../../host/tools/mutation/schema.mjs';
 // @ts-ignore: the compiler's own API (no types shipped for the ESM entry)
 import asc from 'assemblyscript/asc';
 
@@ -145,5 +145,90 @@ describe('mutant schemata (host/tools/mutation/schema.mjs): the switch at k is m
     expect(differ).toEqual([]);
     // the check has teeth: most mutants change what f returns or leaves in memory
     expect(observable).toBeGreaterThan(switched.size / 2);
+  });
+});
+
+// The runner's per-file loop (buildSchema) with a stand-in compiler, so each way out is reached on
+// purpose: a compile error that names a site drops that site and compiles again; an error the
+// schema cannot place, a module without the switch or a layout that moved gives no schema (every
+// mutant of the file is then built alone); a compiler that keeps failing is tried a bounded
+// number of times. The real asc compiles are the describe block above.
+describe('buildSchema: the compile-error loop (the runner\'s schemaFor)', () => {
+  const SWITCH_INIT = [0x41, 0xf0, 0xff, 0xff, 0xff, 0x07, 0x0b]; // i32.const 0x7ffffff0; end
+  const moduleBytes = () => Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x06, ...SWITCH_INIT, 0x00]);
+  let mutants: any[], sites: any;
+  beforeAll(async () => {
+    mutants = mutantsOf(FILE, SOURCE);
+    sites = await sitesOf(FILE, SOURCE, mutants);
+  });
+  /** asc's error text for a position of the schema text. */
+  const errorAt = (text: string, off: number) => {
+    const before = text.slice(0, off).split('\n');
+    return `ERROR TS2322: Type 'i64' is not assignable to type 'i32'.\n   :\n in ${FILE}(${before.length},${before[before.length - 1].length + 1})\n`;
+  };
+  const base = () => ({ file: FILE, text: SOURCE, mutants, sites, mods: ['m1', 'm2'], idOf, layoutDiffers: () => false });
+
+  it('an error inside a site drops that site only: its mutants are not switched, the others are, and both modules are compiled again', async () => {
+    const { text: first, spans } = renderSchema(SOURCE, mutants, sites.sites, new Set());
+    const [victim, [start]] = [...spans].find(([key]) => mutants.filter((_: unknown, i: number) => sites.siteOfMutant[i] === key).length > 0)!;
+    const calls: string[] = [];
+    const r = await buildSchema({
+      ...base(),
+      compile: async (text: string, mod: string) => {
+        calls.push(mod);
+        return calls.length === 1 ? { errors: errorAt(first, start) } : { bytes: moduleBytes() };
+      },
+    });
+    expect(calls).toEqual(['m1', 'm1', 'm2']);
+    expect([...r.dropped]).toEqual([victim]);
+    const victims = mutants.filter((_: unknown, i: number) => sites.siteOfMutant[i] === victim).map(idOf);
+    expect(victims.length).toBeGreaterThan(0);
+    for (const id of victims) expect(r.ids.has(id)).toBe(false);
+    const kept = mutants.filter((_: unknown, i: number) => sites.siteOfMutant[i] && sites.siteOfMutant[i] !== victim);
+    expect(r.ids.size).toBe(kept.length);
+    for (const m of kept) expect(r.ids.get(idOf(m))).toBe(mutants.indexOf(m) + 1);
+    expect(r.at).toEqual({ m1: 6, m2: 6 });
+  });
+  it('an error in another file gives no schema', async () => {
+    const r = await buildSchema({ ...base(), compile: async () => ({ errors: 'ERROR TS2304: Cannot find name.\n in assembly/other.ts(3,5)\n' }) });
+    expect(r).toBeNull();
+  });
+  it('a warning alone (no ERROR block) is not taken for a site\'s error: no schema, not a wrong drop', async () => {
+    const r = await buildSchema({ ...base(), compile: async () => ({ errors: `WARNING AS201: Conversion.\n in ${FILE}(14,3)\n` }) });
+    expect(r).toBeNull();
+  });
+  it('a module without the switch, or one whose layout moved with the switch at 0, gives no schema', async () => {
+    expect(await buildSchema({ ...base(), compile: async () => ({ bytes: Uint8Array.of(0, 0x61, 0x73, 0x6d) }) })).toBeNull();
+    const seen: number[] = [];
+    const moved = await buildSchema({
+      ...base(), compile: async () => ({ bytes: moduleBytes() }),
+      layoutDiffers: (bytes: Uint8Array) => { seen.push(switchOffset(bytes)); return 'data segment'; },
+    });
+    expect(moved).toBeNull();
+    // the layout is checked on the module with the switch at 0 (the patched octets are not the sentinel)
+    expect(seen).toEqual([-1]);
+  });
+  it('a compiler that names a new site every time is tried at most `attempts` times', async () => {
+    const named = new Set<string>();
+    let n = 0;
+    const r = await buildSchema({
+      ...base(), attempts: 3,
+      compile: async (text: string) => {
+        n++;
+        // the schema as the loop renders it with the sites named so far dropped; name the next one
+        const { text: expected, spans } = renderSchema(SOURCE, mutants, sites.sites, named);
+        expect(text).toBe(expected);
+        const [key, [start]] = [...spans].find(([k]) => !named.has(k))!;
+        named.add(key);
+        return { errors: errorAt(text, start) };
+      },
+    });
+    expect(r).toBeNull();
+    expect([n, named.size]).toEqual([3, 3]);
+  });
+  it('no sites (a file the parser cannot place) gives no schema without compiling', async () => {
+    let n = 0;
+    expect(await buildSchema({ ...base(), sites: null, compile: async () => { n++; return { bytes: moduleBytes() }; } })).toBeNull();
+    expect(n).toBe(0);
   });
 });

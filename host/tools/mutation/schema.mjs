@@ -187,3 +187,44 @@ export function withSwitch(bytes, at, k) {
   b[at + 4] = (k >>> 28) & 0x07;
   return b;
 }
+
+/**
+ * Compiles a file's schema until it builds (mutate-firmware's per-file step, here so that it can be
+ * tested with a stand-in compiler). `compile(text, mod)` builds module `mod` with the file's text
+ * replaced and returns `{ bytes }` or `{ errors }` (asc's text); `layoutDiffers(bytes, mod)` says why
+ * the module with the switch at 0 is not laid out as the release build (or a falsy value). A
+ * compile error that names sites drops them (their mutants are built alone) and the schema is
+ * compiled again, at most `attempts` times; an error the schema cannot place, a missing switch or
+ * a layout that moved gives null (every mutant of the file is built alone).
+ * Returns { ids: mutant id → switch value (index + 1), mods: module → bytes, at: module → switch
+ * offset, dropped: site keys } or null.
+ */
+export async function buildSchema({ file, text, mutants, sites, mods, compile, layoutDiffers, idOf, attempts = 12 }) {
+  if (!sites) return null;
+  const dropped = new Set();
+  for (let attempt = 0; sites.sites.size > dropped.size && attempt < attempts; attempt++) {
+    const { text: schemaText, spans } = renderSchema(text, mutants, sites.sites, dropped);
+    const built = {};
+    let errors = null;
+    for (const mod of mods) {
+      const r = await compile(schemaText, mod);
+      if (!r.bytes) { errors = r.errors ?? ''; break; }
+      built[mod] = r.bytes;
+    }
+    if (errors !== null) {
+      const hit = sitesOfErrors(errors, file, schemaText, spans);
+      if (!hit) return null;
+      for (const key of hit) dropped.add(key);
+      continue;
+    }
+    const at = {};
+    for (const mod of mods) {
+      at[mod] = switchOffset(built[mod]);
+      if (at[mod] < 0 || layoutDiffers(withSwitch(built[mod], at[mod], 0), mod)) return null;
+    }
+    const ids = new Map();
+    mutants.forEach((m, i) => { const key = sites.siteOfMutant[i]; if (key && !dropped.has(key)) ids.set(idOf(m), i + 1); });
+    return { ids, mods: built, at, dropped };
+  }
+  return null;
+}
