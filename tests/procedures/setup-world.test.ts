@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SUBSCRIBER, World, authLabel, guti, randomSource, withSubscriber } from '../../host/scenarios/setup.js';
 import { Amf } from '../../host/network/amf.js';
-import { Seaf } from '../../host/network/index.js';
+import { EapAusf, Seaf } from '../../host/network/index.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
 import * as M from '../../host/nas/messages.js';
 import { toHex } from '../helpers.js';
@@ -26,11 +26,14 @@ describe('randomSource (README: a run with --seed is reproducible byte for byte)
     expect(toHex(randomSource(0)(16))).toBe(toHex(sha('ue-keys seed 0 0').subarray(0, 16)));
   });
 
-  it('without a seed: node:crypto random bytes of the length asked, different every call', () => {
+  it('without a seed: node:crypto random bytes of the length asked, different every call and every source', () => {
     const r = randomSource();
     const a = r(32), b = r(32);
     expect([a.length, b.length, r(5).length]).toEqual([32, 32, 5]);
     expect(toHex(a)).not.toBe(toHex(b));
+    expect(toHex(randomSource()(32))).not.toBe(toHex(randomSource()(32)));
+    // a World without a seed: its modelled network state is random too
+    expect(toHex(new World().random(32))).not.toBe(toHex(new World().random(32)));
   });
 
   it('a World with a seed: the modelled network state uses its own stream (seed + 2^32), not the UDM\'s RANDs', () => {
@@ -94,6 +97,16 @@ describe('World: the initial registration and its steps (TS 33.501 6.1.3.2, 6.7.
     expect(w1.ue.context('current').ngKsi).toBe(1);
   });
 
+  it('TS 24.501 5.4.2.2/5.4.2.3: the World\'s SECURITY MODE COMMAND requests the IMEISV, so the SECURITY MODE COMPLETE carries the UE\'s IMEISV (9.11.3.4 type 101)', () => {
+    const w = new World(9);
+    const amf = new Amf('AMF', w.trace);
+    w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+    const nas = w.authenticate(amf, 1)!;
+    const r = w.ue.securityModeCommand(w.securityModeCommand(amf, nas));
+    const plain = nas.verifyUplink(r.response)!.plain;
+    expect(toHex(plain)).toContain('0009' + '4553012000000010f2');
+  });
+
   it('initialRegistration fails loudly when the UE cannot be authenticated or the SMC fails (a scenario never starts from a half-registered UE)', () => {
     const w = new World(6);
     vi.spyOn(Seaf.prototype, 'handleAuthenticationResponse').mockReturnValue({ result: 'failure', reason: 'injected' } as never);
@@ -103,6 +116,11 @@ describe('World: the initial registration and its steps (TS 33.501 6.1.3.2, 6.7.
     const smc = UeDevice.prototype.securityModeCommand;
     vi.spyOn(UeDevice.prototype, 'securityModeCommand').mockImplementation(function (this: UeDevice, m) { const r = smc.call(this, m); const response = r.response.slice(); response[3] ^= 1; return { ...r, response }; });
     expect(() => w2.initialRegistration(new Amf('AMF', w2.trace), guti(1, 1))).toThrow('initial registration: SMC failed');
+    vi.restoreAllMocks();
+    // a SECURITY MODE REJECT is a failed SMC even when the network could verify its bytes
+    const w3 = new World(6);
+    vi.spyOn(UeDevice.prototype, 'securityModeCommand').mockImplementation(function (this: UeDevice, m) { return { ...smc.call(this, m), result: 'reject', cause: 24 } as never; });
+    expect(() => w3.initialRegistration(new Amf('AMF', w3.trace), guti(1, 1))).toThrow('initial registration: SMC failed');
   });
 
   it('TS 33.501 6.1.3.3.2 (synchronisation failure): the SEAF answers an AUTHENTICATION FAILURE #21 with AUTS by one more AUTHENTICATION REQUEST after the resynchronisation; a second synch failure, or a failure without AUTS (#20 MAC failure), ends the authentication (null)', () => {
@@ -142,5 +160,55 @@ describe('World: the initial registration and its steps (TS 33.501 6.1.3.2, 6.7.
     w3.ue.registrationRequest(M.REG_TYPE.INITIAL);
     expect(w3.authenticate(new Amf('AMF', w3.trace), 2)).toBeNull();
     expect(failure).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('World with EAP-AKA′ (TS 33.501 6.1.3.1; `ue-keys run … --auth eap-aka-prime --eap-success smc|result`)', () => {
+  it('defaults: 5G AKA, and for EAP-AKA′ the EAP-Success in the SECURITY MODE COMMAND (TS 38.508-1 4.9.8)', () => {
+    const w = new World(1);
+    expect([w.auth, w.eapSuccessIn]).toEqual(['5g-aka', 'smc']);
+    const e = new World(1, { auth: 'eap-aka-prime' });
+    expect([e.auth, e.eapSuccessIn]).toEqual(['eap-aka-prime', 'smc']);
+    expect(new World(1, { auth: 'eap-aka-prime', eapSuccessIn: 'result' }).eapSuccessIn).toBe('result');
+  });
+
+  it('TS 24.501 5.4.1.2.2.8 (--eap-success result): the EAP-Success goes in an AUTHENTICATION RESULT with the ABBA; the SMC then carries none', () => {
+    const w = new World(21, { auth: 'eap-aka-prime', eapSuccessIn: 'result' });
+    w.initialRegistration(new Amf('AMF', w.trace), guti(1, 21));
+    const req = steps(w.trace.steps, /^AUTHENTICATION REQUEST \(/);
+    expect(req.length).toBeGreaterThan(0);
+    for (const r of req) expect(r).toMatchObject({ from: 'AMF', to: 'UE', clause: 'TS 24.501 5.4.1.2.2.2; TS 33.501 6.1.3.1', event: expect.stringMatching(/^AUTHENTICATION REQUEST \(EAP-Request\/AKA′-\S+, ngKSI 1\)$/) });
+    const ok = step(w.trace.steps, /^Authentication succeeded \(EAP-AKA′\)/);
+    expect(ok).toMatchObject({ from: 'AMF', event: 'Authentication succeeded (EAP-AKA′); KAMF for ngKSI 1', clause: 'TS 33.501 6.1.3.1 step 10, A.7' });
+    expect(toHex(w.ue.context('current').kamf)).toBe(ok.values.kamf);
+    expect(Object.keys(ok.values).sort()).toEqual(['kamf', 'kseaf']);
+    expect(step(w.trace.steps, /^AUTHENTICATION RESULT \(EAP-Success, ABBA\)$/)).toMatchObject({ from: 'AMF', to: 'UE', clause: 'TS 24.501 5.4.1.2.2.8' });
+    expect(steps(w.trace.steps, /^SECURITY MODE COMMAND/).map((x) => x.event)).toEqual(['SECURITY MODE COMMAND (HDP = 0, ngKSI 1, 128-NEA2/128-NIA2)']);
+  });
+
+  it('TS 38.508-1 4.9.8 (--eap-success smc, the default): no AUTHENTICATION RESULT; the SMC carries the EAP-Success and the ABBA, and the trace says so', () => {
+    const w = new World(21, { auth: 'eap-aka-prime' });
+    w.initialRegistration(new Amf('AMF', w.trace), guti(1, 21));
+    expect(steps(w.trace.steps, /^AUTHENTICATION RESULT/)).toEqual([]);
+    expect(step(w.trace.steps, /^SECURITY MODE COMMAND \(EAP-Success, ABBA/).event).toBe('SECURITY MODE COMMAND (EAP-Success, ABBA, HDP = 0, ngKSI 1, 128-NEA2/128-NIA2)');
+  });
+
+  it('TS 24.501 5.4.1.2.2.10: an EAP-Failure from the AUSF (the UE refused a corrupted AT_MAC) is sent in an AUTHENTICATION REJECT; the authentication gives no context', () => {
+    const w = new World(22, { auth: 'eap-aka-prime' });
+    w.eapChallenge = { corruptMac: true };
+    w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+    expect(w.authenticate(new Amf('AMF', w.trace), 1)).toBeNull();
+    expect(step(w.trace.steps, /^AUTHENTICATION REJECT \(EAP-Failure\): /)).toMatchObject({ from: 'AMF', to: 'UE', clause: 'TS 24.501 5.4.1.2.2.10' });
+    expect(steps(w.trace.steps, /^Authentication succeeded/)).toEqual([]);
+  });
+
+  it('modelling choice: an EAP exchange that never ends (the AUSF keeps sending EAP-Requests) is given up after four AUTHENTICATION REQUESTs', () => {
+    const w = new World(23, { auth: 'eap-aka-prime' });
+    const request = Uint8Array.of(0x01, 0x01, 0x00, 0x08, 0x32, 0x01, 0x00, 0x00); // EAP-Request/AKA'-Challenge header (RFC 9048)
+    vi.spyOn(EapAusf.prototype, 'handleResponse').mockReturnValue({ kind: 'request', eap: request } as never);
+    vi.spyOn(UeDevice.prototype, 'authenticationRequestEap').mockReturnValue({ response: M.authenticationResponseEap(Uint8Array.of(0x02, 0x01, 0x00, 0x04)) } as never);
+    w.ue.registrationRequest(M.REG_TYPE.INITIAL);
+    expect(w.authenticate(new Amf('AMF', w.trace), 1)).toBeNull();
+    expect(steps(w.trace.steps, /^AUTHENTICATION REQUEST \(/)).toHaveLength(4);
   });
 });
