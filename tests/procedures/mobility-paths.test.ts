@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runMobility, type MobilityOptions } from '../../host/scenarios/mobility.js';
 import { GUTI_SOURCE, GUTI_TARGET } from '../../host/scenarios/re-registration.js';
+import { World } from '../../host/scenarios/setup.js';
 import { Amf } from '../../host/network/amf.js';
 import { UeDevice } from '../../host/ue/ue-device.js';
 import { ref } from '../../host/reference/kdf.js';
@@ -206,5 +207,39 @@ describe('run mobility: verdicts that turn on a fault (fault injection)', () => 
     vi.spyOn(UeDevice.prototype, 'usimInvalidFor5gs', 'get').mockReturnValue(false);
     const s = run({ outcome: 'reject', rejectCause: 7 }).summary;
     expect([s.ueCurrentKamf, s.ueCurrentNgKsi, s.verdict]).toEqual([null, null, 'the UE holds no 5G NAS security context (deleted): its next registration goes out with ngKSI 111 and is authenticated']);
+  });
+});
+
+describe('run mobility: survivors of the Stryker run, each a rule of the trace or summary', () => {
+  it('6.9.3 a "The target AMF sends a message to the source AMF, this message contains 5G-GUTI and the received Registration Request message": the trace shows the 5G-GUTI sent', () => {
+    const r = run({});
+    expect(step(r.trace, /^Namf_Communication_UEContextTransfer/).values).toEqual({ guti: toHex(GUTI_SOURCE) });
+  });
+
+  it('a completed SMC has no 5GMM cause: smcCause is null unless the UE sent SECURITY MODE REJECT', () => {
+    const s = run({}).summary;
+    expect([s.smcResult, s.smcCause]).toEqual(['complete', null]);
+    expect(s.smcCause).toBeNull();
+  });
+
+  it('6.9.3 c then 6.12.4 with the target AMF unable to authenticate the UE: no security context with the target AMF — outcome security-failed, the UE rolls back, the source AMF is told', () => {
+    const auth = World.prototype.authenticate;
+    vi.spyOn(World.prototype, 'authenticate').mockImplementation(function (this: World, amf, ngKsi) { return amf.name === 'target AMF' ? null : auth.call(this, amf, ngKsi); });
+    const r = run({ targetPolicy: 'reauth' });
+    expect([r.summary.outcome, r.summary.smcResult, r.summary.sourceAmfLearned]).toEqual(['security-failed', 'none', 'failure (RegistrationStatusUpdate)']);
+    expect(step(r.trace, /^Registration failed \(/).event).toBe('Registration failed (no security context with the target AMF): new context deleted, old context current again');
+    expect(steps(afterMove(r), /^SECURITY MODE|^REGISTRATION ACCEPT/)).toEqual([]);
+  });
+
+  it('a power loss after the verified SMC ends the mobility registration: the UE powers on and registers once, with no fallback REGISTRATION REQUEST after it', () => {
+    const r = run({ powerCycle: true, fallback: true });
+    expect(steps(r.trace, /^Falls back/)).toEqual([]);
+    expect(steps(afterMove(r), /^REGISTRATION REQUEST/).map((x) => x.event)).toEqual(['REGISTRATION REQUEST (mobility registration updating), integrity protected', 'REGISTRATION REQUEST (initial), unprotected']);
+  });
+
+  it('a power loss once registered after an accept: the UE registers again at the target AMF, where it is registered — even while the source AMF still holds a kept context (no RegistrationStatusUpdate yet)', () => {
+    vi.spyOn(Amf.prototype, 'registrationStatusUpdate').mockImplementation(() => {});
+    const s = run({ powerCycleAt: 'registered' }).summary;
+    expect([s.outcome, s.afterPowerOn?.registeredAt, s.servingAmf]).toEqual(['accept', 'target', 'target']);
   });
 });
