@@ -38,6 +38,17 @@ describe('UeDevice input contract: a bad message names the field (TS 24.501 8.2.
     expect(fieldOf(() => ue.authenticationRequest(noRand))).toBe('RAND');
     expect(fieldOf(() => ue.authenticationRequest(M.authenticationRequestEap({ ngKsi: 1, abba: Uint8Array.of(0, 0), eap: EAP_REQ })))).toBe('EAP message');
     expect(steps(ue.trace.steps, /^AUTHENTICATION/)).toEqual([]);
+    // the one-line error names the field and the clause (README: faults are normal input)
+    expect(() => ue.authenticationRequest(noAutn)).toThrow('AUTN is missing from the AUTHENTICATION REQUEST (5G AKA, TS 24.501 8.2.1)');
+    expect(() => ue.authenticationRequest(noRand)).toThrow('RAND is missing from the AUTHENTICATION REQUEST (5G AKA, TS 24.501 8.2.1)');
+    expect(() => ue.authenticationRequest(M.authenticationRequestEap({ ngKsi: 1, abba: Uint8Array.of(0, 0), eap: EAP_REQ }))).toThrow('EAP message this AUTHENTICATION REQUEST runs EAP-AKA′: use authenticationRequestEap');
+  });
+
+  it('TS 33.501 6.1.3.2: a 5G AKA AUTHENTICATION RESPONSE is the UE\'s step, with RES* and the new partial native context\'s ngKSI', () => {
+    const w = new World(12);
+    w.initialRegistration(new Amf('AMF', w.trace), G);
+    expect(step(w.trace.steps, /^AUTHENTICATION RESPONSE \(RES\*\)/)).toMatchObject({ from: 'UE', clause: 'TS 33.501 6.1.3.2, A.2/A.4/A.6/A.7', values: { ngKsi: 1 } });
+    expect(Object.keys(step(w.trace.steps, /^AUTHENTICATION RESPONSE \(RES\*\)/).values).sort()).toEqual(['kausf', 'kseaf', 'ngKsi', 'resStar']);
   });
 
   it('AUTHENTICATION REQUEST for EAP-AKA′ must carry the EAP message (8.2.1), a native ngKSI 0..6 (9.11.3.32) and an ABBA of at least 2 octets (9.11.3.10)', () => {
@@ -108,7 +119,7 @@ describe('UeDevice: the registration outcome on the USIM (TS 31.102 4.4.11.2; TS
     const { w, nas } = registered();
     w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
     const acc = nas.protectDownlink(2, M.registrationAccept({}));
-    w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti);
+    expect(w.ue.registrationAccepted(M.parseRegistrationAccept(w.ue.downlink(acc.message)).guti)).toBe('committed');
     expect(toHex(w.ue.guti!)).toBe(toHex(G));
     expect(toHex(w.ue.usimLociBytes()!).slice(0, 26)).toBe('000b' + toHex(G));
     expect(steps(w.trace.steps, /^Registration complete/).at(-1)!.event).toBe('Registration complete (no new 5G-GUTI: the old one stays): new context committed; USIM/ME get the new KAMF and ngKSI, marked invalid while registered; old context wiped');
