@@ -71,3 +71,22 @@ describe('32-octet keys and the 7-octet NAS transparent container may end at the
     refused('ERR_RANGE', 'n2_ho', last(6));
   });
 });
+
+describe('srvcc_ho_command: the DL NAS COUNT from its 4 LSB (TS 33.501 J.1), "the smallest above the last accepted"', () => {
+  const u32 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(0, true);
+  function withCurrent(dl: number): void {
+    fw.putAt(0, KASME);
+    expect(fw.tryCall('ctx_install', SLOT.CURRENT, 0, 2, 0x22, CTX_TYPE.FULL_NATIVE)).toBe(0);
+    expect(fw.tryCall('ctx_set_counts', SLOT.CURRENT, 1, 0, dl, 1)).toBe(0);
+  }
+  it('last accepted DL COUNT 0x0f, LSB 1 → 0x11 (not 0x21: only 4 bits are carried); KASME_SRVCC = A.21(KAMF, 0x11) at [48..80)', () => {
+    withCurrent(0x0f);
+    expect(fw.tryCall('srvcc_ho_command', 1, 0, 0x7d)).toBe(0);
+    expect(u32(fw.take(0, 4))).toBe(0x11);
+    expect(toHex(fw.take(48, 32))).toBe(toHex(ref.kasmeSrvcc(KASME, 0x11)));
+  });
+  it('last accepted DL COUNT 0xffffff (the 24-bit maximum): no COUNT above it → STATUS_ERR_COUNT_WRAP, nothing changed', () => {
+    withCurrent(0xffffff);
+    refused('ERR_COUNT_WRAP', 'srvcc_ho_command', 0, 0, 0x7d);
+  });
+});
