@@ -108,3 +108,12 @@ describe('nas_cipher clears the bits past LENGTH in its last output octet (raw e
     }
   }
 });
+
+describe('nas_cipher: a message may fill the whole mailbox (ceil(bitLen/8) = 4,096 octets land at IO_OUT[0..4096))', () => {
+  it('128-NEA2 of 32,768 bits (the KEY overlaps the message start, allowed): the AES-CTR value of TS 33.401 B.1.3', () => {
+    const msg = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31 + 7) & 0xff);
+    fw.begin(); fw.putAt(0, msg);
+    expect(fw.tryCall('nas_cipher', 2, 0, COUNT, BEARER, DIRECTION, 0, 4096 * 8)).toBe(0);
+    expect(toHex(fw.take(0, 4096))).toBe(toHex(nea2Ref(msg.subarray(0, 16), COUNT, BEARER, DIRECTION, msg, 4096 * 8)));
+  });
+});
