@@ -155,11 +155,11 @@ const SUBSETS = [
   [/^assembly\/crypto\/aes(-fast)?\.ts$/, ['nas-vectors', 'usim-vectors'], [...NAS, 'fast-build']],
   [/^assembly\/crypto\/keccak(-fast)?\.ts$/, ['usim-vectors'], ['usim-auth', 'fast-build']],
   [/^assembly\/crypto\//, ['nas-vectors', 'nas-output-extent'], [...NAS, 'abi-boundaries', 'nas-alg-abi', 'fast-build']],
-  [/^assembly\/me\/(abi|procedures)\/aka\.ts$/, ['aka-export', 'ctx-activate'], ['memory-hygiene', ...PROC]],
+  [/^assembly\/me\/(abi|procedures)\/aka\.ts$/, ['aka-export', 'ctx-activate', 'derive-exports'], ['memory-hygiene', ...PROC]],
   [/^assembly\/me\/kdf\//, ['kdf-vectors', 'boundaries', 'eap-aka-prime'], [...KDF, 'memory-hygiene', 'abi-boundaries']],
   [/^assembly\/me\/(nas|procedures)\//, ['nas-vectors', 'nas-protect', 'boundaries', 'nas-alg-abi', 'nas-count-per-access', 'nas-protect-abi', 'smc-imeisv', 'smc-outcome'], ['kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'procedure-deviations', 'memory-hygiene', 'firmware-abi', ...PROC]],
   [/^assembly\/me\/context\//, ['ctx-activate', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
-  [/^assembly\/me\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
+  [/^assembly\/me\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi', 'ctx-exports', 'derive-exports', 'kdf-exports', 'mobility-exports', 'mailbox-clear', 'nas-output-extent'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory', 'usim-mailbox', 'usim-card-exports'], ['usim-files', 'aka', 'storage-atomic', 'fast-build']],
   [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'nas-output-extent', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
