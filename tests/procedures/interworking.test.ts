@@ -15,6 +15,7 @@ import { ref } from '../../host/reference/kdf.js';
 import { CountWrapError, FirmwareError, InputError, MacFailureError } from '../../host/errors.js';
 import { hex, toHex } from '../helpers.js';
 import { guti } from '../../host/scenarios/setup.js';
+import * as M from '../../host/nas/messages.js';
 
 const RUNS = { numRuns: 200 };
 const GUTI5G = guti(0x01, 0x00000401);
@@ -199,5 +200,40 @@ describe('5G → EPS handover leaves no intermediate key behind (issue 17)', () 
     const tmp = ue.module.constant('TMP_PTR'), tmpLen = ue.module.constant('TMP_LEN');
     expect(m.subarray(tmp, tmp + tmpLen).every((b) => b === 0), 'TMP after eps_map_ho').toBe(true);
     expect(m.indexOf(Buffer.from(nh1.subarray(0, 8))), 'NH1 in memory').toBe(-1);
+  });
+});
+
+// assembly/me/abi/mobility.ts eps_map_ho (a modelling choice, documented there: the source NR AS
+// keys are released, TS 38.331 5.4.3.4): the current slot's KgNB and NH (octets 96..160 of the
+// slot, context/slots.ts) are zeroed — "retired keys are zeroed" — and nothing else of the slot
+// changes but the DL NAS COUNT the estimate sets (TS 33.501 8.3.2). The current 5G context stays
+// usable. Found by the firmware mutation runner (issue 16): the wipe aimed 96 octets below the
+// slot (`cur - OFF_KGNB`, left the KgNB in place) and one octet longer (into the fast build's
+// NIA2 subkeys of KNASint) survived every suite.
+describe('5G → EPS handover: the source KgNB and NH are zeroed in the current slot, nothing else of it changes', () => {
+  it('current context from an SMC (KgNB = A.9 in the slot), eps_map_ho(0x05): slot octets 96..160 zero, all others but the DL COUNT and its flag as before; the context still protects a message the AMF verifies', () => {
+    const kamf = hex('3c'.repeat(16) + 'a5'.repeat(16)), RR = Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d, 0x01, 0x00, 0xf1, 0x10, 0x00, 0x00, 0x00, 0x00, 0x21, 0x43, 0x65);
+    const u = new UeFirmware();
+    u.configure({ ueSecurityCapabilities: CAPS });
+    u.install('current', { kamf, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    u.setCounts('current', '3gpp', 5, 3, true);
+    expect(u.registrationRequest(RR).count).toBe(5);
+    const net = new NetworkNasContext(kamf, 2, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = u.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect(r.result).toBe('complete');
+    expect(net.verifyUplink(r.response)?.count).toBe(6);
+    const before = u.rawSlot('current');
+    expect(toHex(before.subarray(96, 128)), 'KgNB = A.9(KAMF, UL COUNT 6 of the COMPLETE)').toBe(toHex(ref.kgnb(kamf, 6, 1)));
+    expect(new UeInterworking(u).epsMapHo(0x05).count).toBe(5);
+    const after = u.rawSlot('current');
+    expect(after.subarray(96, 160).every((b) => b === 0), 'KgNB and NH after eps_map_ho').toBe(true);
+    const changed: number[] = [];
+    for (let i = 0; i < after.length; i++) if ((i < 96 || i >= 160) && (i < 16 || i >= 20) && i !== 4 && after[i] !== before[i]) changed.push(i);
+    expect(changed, 'slot octets changed besides KgNB, NH, DL COUNT, flags').toEqual([]);
+    expect(new DataView(after.buffer, after.byteOffset).getUint32(16, true), 'DL COUNT').toBe(5);
+    net.dlNext['3gpp'] = 6; net.ulLast['3gpp'] = 6;
+    const p = u.protect('current', '3gpp', 1, Uint8Array.of(0x7e, 0x00, 0x67, 0x01));
+    expect(net.verifyUplink(p.message)?.count, 'the current 5G context after the handover').toBe(7);
   });
 });
