@@ -236,4 +236,20 @@ describe('5G → EPS handover: the source KgNB and NH are zeroed in the current 
     const p = u.protect('current', '3gpp', 1, Uint8Array.of(0x7e, 0x00, 0x67, 0x01));
     expect(net.verifyUplink(p.message)?.count, 'the current 5G context after the handover').toBe(7);
   });
+
+  // procedures/interworking.ts IW_OUT_* layout: [0] u32 message length, [4] u32 COUNT, [8] eKSI,
+  // keys at +16; a handover sends no NAS message, so its length word is 0. README "Memory map":
+  // no export writes below IO_IN.
+  it('raw eps_map_ho over an IO_OUT full of 0xA5: message length 0 at [0], the DL COUNT at [4], the eKSI at [8]; nothing below IO_IN written', () => {
+    const kamf = hex('77'.repeat(32));
+    ueWith(kamf, 3, 0, 0x10);
+    const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
+    mem.fill(0xa5, fw.outPtr, fw.outPtr + fw.outLen);
+    const below = mem.slice(0, fw.inPtr);
+    expect(fw.tryCall('eps_map_ho', 0x11)).toBe(0);
+    const v = new DataView(mem.buffer, fw.outPtr, 12);
+    expect([v.getUint32(0, true), v.getUint32(4, true), v.getUint32(8, true)]).toEqual([0, 0x11, 3]);
+    expect(toHex(mem.slice(0, fw.inPtr)) === toHex(below), 'memory below IO_IN unchanged').toBe(true);
+    fw.clearMailboxes();
+  });
 });
