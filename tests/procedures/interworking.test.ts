@@ -253,3 +253,35 @@ describe('5G → EPS handover: the source KgNB and NH are zeroed in the current 
     fw.clearMailboxes();
   });
 });
+
+// procedures/interworking.ts: "KASME is wiped from the mailbox" (eps_to_5g_idle) and KASME and NH
+// likewise after eps_to_5g_ho — the EPS keys a mapped K′AMF comes from are retired once it is
+// derived ("retired keys are zeroed"; the host's own mailbox clearing is not what this checks:
+// these are raw calls). Found by the firmware mutation runner (issue 16): `wipe(kasme, 32)` with
+// its arguments swapped (zeroing octets 32 … below IO_IN, leaving KASME) survived every suite.
+describe('EPS → 5G: the KASME (and NH) the mapped K′AMF comes from are zeroed in IO_IN by the export itself', () => {
+  it('raw eps_to_5g_idle: IO_IN[kasmeOff .. +32) all zero afterwards, the mapped context holds K′AMF = A.15.1', () => {
+    ueWith(hex('0b'.repeat(32)), 1, 0, null);
+    const kasme = hex('c7'.repeat(16) + '39'.repeat(16));
+    const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
+    fw.begin(); fw.putAt(100, kasme);
+    expect(fw.tryCall('eps_to_5g_idle', 100, 4, 0x1234)).toBe(0);
+    expect(toHex(mem.slice(fw.inPtr + 100, fw.inPtr + 132))).toBe('00'.repeat(32));
+    fw.clearMailboxes();
+    expect(toHex(ue.read('mapped').kamf)).toBe(toHex(ref.kamfFromKasmeIdle(kasme, 0x1234)));
+  });
+  it('raw eps_to_5g_ho (valid container): IO_IN octets of KASME and NH all zero afterwards, the mapped context current', () => {
+    ueWith(hex('0c'.repeat(32)), 1, 0, null);
+    const kasme = hex('5e'.repeat(32)), nh = hex('e5'.repeat(32));
+    const mme = new InterworkingMme(new Trace());
+    mme.epsContext = { kasme, eKsi: 2, eea: 2, eia: 2, knasEnc: new Uint8Array(16), knasInt: new Uint8Array(16), ulCount: 0, dlCount: 0, nh, ncc: 1 };
+    const t = mme.handoverTo5g();
+    const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
+    fw.begin(); fw.putAt(100, kasme); fw.putAt(200, nh); fw.putAt(300, t.nasc);
+    expect(fw.tryCall('eps_to_5g_ho', 100, 200, 300)).toBe(0);
+    expect(toHex(mem.slice(fw.inPtr + 100, fw.inPtr + 132)), 'KASME').toBe('00'.repeat(32));
+    expect(toHex(mem.slice(fw.inPtr + 200, fw.inPtr + 232)), 'NH').toBe('00'.repeat(32));
+    fw.clearMailboxes();
+    expect(toHex(ue.read('current').kamf)).toBe(toHex(ref.kamfFromKasmeHo(kasme, nh)));
+  });
+});
