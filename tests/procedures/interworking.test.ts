@@ -257,16 +257,20 @@ describe('5G → EPS handover: the source KgNB and NH are zeroed in the current 
 // procedures/interworking.ts: "KASME is wiped from the mailbox" (eps_to_5g_idle) and KASME and NH
 // likewise after eps_to_5g_ho — the EPS keys a mapped K′AMF comes from are retired once it is
 // derived ("retired keys are zeroed"; the host's own mailbox clearing is not what this checks:
-// these are raw calls). Found by the firmware mutation runner (issue 16): `wipe(kasme, 32)` with
-// its arguments swapped (zeroing octets 32 … below IO_IN, leaving KASME) survived every suite.
+// these are raw calls) — and only those octets: the rest of the caller's mailbox stays. Found by
+// the firmware mutation runner (issue 16): `wipe(kasme, 32)` with its arguments swapped (zeroing
+// from address 32 up to KASME's last octet: below IO_IN and the mailbox before KASME) survived.
 describe('EPS → 5G: the KASME (and NH) the mapped K′AMF comes from are zeroed in IO_IN by the export itself', () => {
-  it('raw eps_to_5g_idle: IO_IN[kasmeOff .. +32) all zero afterwards, the mapped context holds K′AMF = A.15.1', () => {
+  it('raw eps_to_5g_idle: IO_IN[kasmeOff .. +32) all zero afterwards and every other mailbox octet as the caller left it; the mapped context holds K′AMF = A.15.1', () => {
     ueWith(hex('0b'.repeat(32)), 1, 0, null);
     const kasme = hex('c7'.repeat(16) + '39'.repeat(16));
     const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
-    fw.begin(); fw.putAt(100, kasme);
+    const other = Uint8Array.from({ length: 100 }, (_, i) => (i * 13 + 1) | 1); // not key material: must stay
+    fw.begin(); fw.putAt(0, other); fw.putAt(100, kasme); fw.putAt(132, other);
     expect(fw.tryCall('eps_to_5g_idle', 100, 4, 0x1234)).toBe(0);
     expect(toHex(mem.slice(fw.inPtr + 100, fw.inPtr + 132))).toBe('00'.repeat(32));
+    expect(toHex(mem.slice(fw.inPtr, fw.inPtr + 100)), 'IO_IN before KASME').toBe(toHex(other));
+    expect(toHex(mem.slice(fw.inPtr + 132, fw.inPtr + 232)), 'IO_IN after KASME').toBe(toHex(other));
     fw.clearMailboxes();
     expect(toHex(ue.read('mapped').kamf)).toBe(toHex(ref.kamfFromKasmeIdle(kasme, 0x1234)));
   });
