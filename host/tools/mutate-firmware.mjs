@@ -161,7 +161,7 @@ const SUBSETS = [
   [/^assembly\/me\/context\//, ['ctx-activate', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'boundaries', 'nas-protect'], ['procedure-deviations', 'memory-hygiene', 'firmware-abi', 'smc-outcome', ...PROC]],
   [/^assembly\/me\/abi\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'eap-aka-prime', 'nas-alg-abi', 'ctx-exports', 'derive-exports', 'kdf-exports', 'mobility-exports', 'mailbox-clear', 'nas-output-extent'], ['boundaries', 'nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', ...PROC]],
   [/^assembly\/usim\//, ['usim-vectors', 'usim-auth', 'usim-memory', 'usim-mailbox', 'usim-card-exports'], ['usim-files', 'aka', 'storage-atomic', 'fast-build']],
-  [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'nas-output-extent', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
+  [/^assembly\//, ['abi-boundaries', 'firmware-abi', 'kdf-vectors', 'nas-vectors', 'nas-output-extent', 'me-memory-map', 'boundaries', 'usim-vectors'], ['nas-protect', 'kamf-horizontal-derivation', 'srvcc-context-rules', 'smc-malformed-input', 'nas-dl-count-replay', 'kdf-differential', 'usim-auth', ...PROC]],
 ];
 /** Every suite by its name (tests/<concept>/<name>.test.ts); a name that names no suite is an error,
  *  so a renamed suite cannot silently drop out of a stage. */

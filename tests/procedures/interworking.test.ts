@@ -15,6 +15,7 @@ import { ref } from '../../host/reference/kdf.js';
 import { CountWrapError, FirmwareError, InputError, MacFailureError } from '../../host/errors.js';
 import { hex, toHex } from '../helpers.js';
 import { guti } from '../../host/scenarios/setup.js';
+import * as M from '../../host/nas/messages.js';
 
 const RUNS = { numRuns: 200 };
 const GUTI5G = guti(0x01, 0x00000401);
@@ -199,5 +200,92 @@ describe('5G → EPS handover leaves no intermediate key behind (issue 17)', () 
     const tmp = ue.module.constant('TMP_PTR'), tmpLen = ue.module.constant('TMP_LEN');
     expect(m.subarray(tmp, tmp + tmpLen).every((b) => b === 0), 'TMP after eps_map_ho').toBe(true);
     expect(m.indexOf(Buffer.from(nh1.subarray(0, 8))), 'NH1 in memory').toBe(-1);
+  });
+});
+
+// assembly/me/abi/mobility.ts eps_map_ho (a modelling choice, documented there: the source NR AS
+// keys are released, TS 38.331 5.4.3.4): the current slot's KgNB and NH (octets 96..160 of the
+// slot, context/slots.ts) are zeroed — "retired keys are zeroed" — and nothing else of the slot
+// changes but the DL NAS COUNT the estimate sets (TS 33.501 8.3.2). The current 5G context stays
+// usable. Found by the firmware mutation runner (issue 16): the wipe aimed 96 octets below the
+// slot (`cur - OFF_KGNB`, left the KgNB in place) and one octet longer (into the fast build's
+// NIA2 subkeys of KNASint) survived every suite.
+describe('5G → EPS handover: the source KgNB and NH are zeroed in the current slot, nothing else of it changes', () => {
+  it('current context from an SMC (KgNB = A.9 in the slot), eps_map_ho(0x05): slot octets 96..160 zero, all others but the DL COUNT and its flag as before; the context still protects a message the AMF verifies', () => {
+    const kamf = hex('3c'.repeat(16) + 'a5'.repeat(16)), RR = Uint8Array.of(0x7e, 0x00, 0x41, 0x79, 0x00, 0x0d, 0x01, 0x00, 0xf1, 0x10, 0x00, 0x00, 0x00, 0x00, 0x21, 0x43, 0x65);
+    const u = new UeFirmware();
+    u.configure({ ueSecurityCapabilities: CAPS });
+    u.install('current', { kamf, ngKsi: 2, type: 'full-native', nea: 2, nia: 2 });
+    u.setCounts('current', '3gpp', 5, 3, true);
+    expect(u.registrationRequest(RR).count).toBe(5);
+    const net = new NetworkNasContext(kamf, 2, 2, 2);
+    net.dlNext['3gpp'] = 4; net.ulLast['3gpp'] = 5;
+    const r = u.securityModeCommand(net.protectDownlink(3, M.securityModeCommand({ nea: 2, nia: 2, ngKsi: 2, replayedCaps: CAPS, epsAlgs: 0x22 })).message);
+    expect(r.result).toBe('complete');
+    expect(net.verifyUplink(r.response)?.count).toBe(6);
+    const before = u.rawSlot('current');
+    expect(toHex(before.subarray(96, 128)), 'KgNB = A.9(KAMF, UL COUNT 6 of the COMPLETE)').toBe(toHex(ref.kgnb(kamf, 6, 1)));
+    expect(new UeInterworking(u).epsMapHo(0x05).count).toBe(5);
+    const after = u.rawSlot('current');
+    expect(after.subarray(96, 160).every((b) => b === 0), 'KgNB and NH after eps_map_ho').toBe(true);
+    const changed: number[] = [];
+    for (let i = 0; i < after.length; i++) if ((i < 96 || i >= 160) && (i < 16 || i >= 20) && i !== 4 && after[i] !== before[i]) changed.push(i);
+    expect(changed, 'slot octets changed besides KgNB, NH, DL COUNT, flags').toEqual([]);
+    expect(new DataView(after.buffer, after.byteOffset).getUint32(16, true), 'DL COUNT').toBe(5);
+    net.dlNext['3gpp'] = 6; net.ulLast['3gpp'] = 6;
+    const p = u.protect('current', '3gpp', 1, Uint8Array.of(0x7e, 0x00, 0x67, 0x01));
+    expect(net.verifyUplink(p.message)?.count, 'the current 5G context after the handover').toBe(7);
+  });
+
+  // procedures/interworking.ts IW_OUT_* layout: [0] u32 message length, [4] u32 COUNT, [8] eKSI,
+  // keys at +16; a handover sends no NAS message, so its length word is 0. README "Memory map":
+  // no export writes below IO_IN.
+  it('raw eps_map_ho over an IO_OUT full of 0xA5: message length 0 at [0], the DL COUNT at [4], the eKSI at [8]; nothing below IO_IN written', () => {
+    const kamf = hex('77'.repeat(32));
+    ueWith(kamf, 3, 0, 0x10);
+    const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
+    mem.fill(0xa5, fw.outPtr, fw.outPtr + fw.outLen);
+    const below = mem.slice(0, fw.inPtr);
+    expect(fw.tryCall('eps_map_ho', 0x11)).toBe(0);
+    const v = new DataView(mem.buffer, fw.outPtr, 12);
+    expect([v.getUint32(0, true), v.getUint32(4, true), v.getUint32(8, true)]).toEqual([0, 0x11, 3]);
+    expect(toHex(mem.slice(0, fw.inPtr)) === toHex(below), 'memory below IO_IN unchanged').toBe(true);
+    fw.clearMailboxes();
+  });
+});
+
+// procedures/interworking.ts: "KASME is wiped from the mailbox" (eps_to_5g_idle) and KASME and NH
+// likewise after eps_to_5g_ho — the EPS keys a mapped K′AMF comes from are retired once it is
+// derived ("retired keys are zeroed"; the host's own mailbox clearing is not what this checks:
+// these are raw calls) — and only those octets: the rest of the caller's mailbox stays. Found by
+// the firmware mutation runner (issue 16): `wipe(kasme, 32)` with its arguments swapped (zeroing
+// from address 32 up to KASME's last octet: below IO_IN and the mailbox before KASME) survived.
+describe('EPS → 5G: the KASME (and NH) the mapped K′AMF comes from are zeroed in IO_IN by the export itself', () => {
+  it('raw eps_to_5g_idle: IO_IN[kasmeOff .. +32) all zero afterwards and every other mailbox octet as the caller left it; the mapped context holds K′AMF = A.15.1', () => {
+    ueWith(hex('0b'.repeat(32)), 1, 0, null);
+    const kasme = hex('c7'.repeat(16) + '39'.repeat(16));
+    const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
+    const other = Uint8Array.from({ length: 100 }, (_, i) => (i * 13 + 1) | 1); // not key material: must stay
+    fw.begin(); fw.putAt(0, other); fw.putAt(100, kasme); fw.putAt(132, other);
+    expect(fw.tryCall('eps_to_5g_idle', 100, 4, 0x1234)).toBe(0);
+    expect(toHex(mem.slice(fw.inPtr + 100, fw.inPtr + 132))).toBe('00'.repeat(32));
+    expect(toHex(mem.slice(fw.inPtr, fw.inPtr + 100)), 'IO_IN before KASME').toBe(toHex(other));
+    expect(toHex(mem.slice(fw.inPtr + 132, fw.inPtr + 232)), 'IO_IN after KASME').toBe(toHex(other));
+    fw.clearMailboxes();
+    expect(toHex(ue.read('mapped').kamf)).toBe(toHex(ref.kamfFromKasmeIdle(kasme, 0x1234)));
+  });
+  it('raw eps_to_5g_ho (valid container): IO_IN octets of KASME and NH all zero afterwards, the mapped context current', () => {
+    ueWith(hex('0c'.repeat(32)), 1, 0, null);
+    const kasme = hex('5e'.repeat(32)), nh = hex('e5'.repeat(32));
+    const mme = new InterworkingMme(new Trace());
+    mme.epsContext = { kasme, eKsi: 2, eea: 2, eia: 2, knasEnc: new Uint8Array(16), knasInt: new Uint8Array(16), ulCount: 0, dlCount: 0, nh, ncc: 1 };
+    const t = mme.handoverTo5g();
+    const fw = ue.module, mem = new Uint8Array(fw.raw.memory.buffer);
+    fw.begin(); fw.putAt(100, kasme); fw.putAt(200, nh); fw.putAt(300, t.nasc);
+    expect(fw.tryCall('eps_to_5g_ho', 100, 200, 300)).toBe(0);
+    expect(toHex(mem.slice(fw.inPtr + 100, fw.inPtr + 132)), 'KASME').toBe('00'.repeat(32));
+    expect(toHex(mem.slice(fw.inPtr + 200, fw.inPtr + 232)), 'NH').toBe('00'.repeat(32));
+    fw.clearMailboxes();
+    expect(toHex(ue.read('current').kamf)).toBe(toHex(ref.kamfFromKasmeHo(kasme, nh)));
   });
 });

@@ -228,3 +228,27 @@ describe('N2 handover: the NIA2 subkeys a slot keeps follow its KNASint (TS 33.5
     });
   }
 });
+
+// "Retired keys are zeroed" (project rule) and TS 33.501 6.9.2.3.4 (on a NAS-MAC failure the UE
+// keeps its contexts unchanged): the KAMF′ = A.13 candidate a failed container made is nowhere in
+// memory afterwards. Modelling choice (n2-handover.ts: "KAMF′ replaces the current context"): a
+// successful N2 handover keeps no old context as non-current. Found by the firmware mutation
+// runner (issue 16): leaving the candidate slot unwiped, and keeping the old context, survived.
+describe('N2 handover: a refused candidate leaves no KAMF′ behind; an accepted one keeps no old context', () => {
+  it('KACF 1, MAC from the old KNASint (refused): KAMF′ = A.13(KAMF, 0x01, DL COUNT 5) in none of the 64 KiB', () => {
+    const kamf = hex('6b'.repeat(32)), src = setup(kamf, 2, 4, 3, 5);
+    const nasc = buildNasc(src.nas.knasint, 2, 2, 0x10 | 2, 5);
+    expect(() => iw.n2Handover(nasc)).toThrow(MacFailureError);
+    const kamfPrime = ref.kamfPrime(kamf, 0x01, 5);
+    expect(Buffer.from(ue.memory()).indexOf(Buffer.from(kamfPrime.subarray(0, 16)))).toBe(-1);
+  });
+  it('KACF 1 accepted: slot NON_CURRENT stays empty (all zero), the current slot holds KAMF′', () => {
+    const kamf = hex('6c'.repeat(32)); setup(kamf, 2, 4, 3, 5);
+    const kamfPrime = ref.kamfPrime(kamf, 0x01, 5);
+    const knasint = ref.algKey(kamfPrime, 2, 2);
+    const nasc = buildNasc(knasint, 2, 2, 0x10 | 2, 5);
+    expect(iw.n2Handover(nasc).kacf).toBe(true);
+    expect(toHex(ue.read('current').kamf)).toBe(toHex(kamfPrime));
+    expect(ue.rawSlot('non-current').every((b) => b === 0)).toBe(true);
+  });
+});

@@ -746,3 +746,78 @@ describe('modelling choice (smc.ts "a refused SMC changes no state", README memo
     expect(toHex(v!.plain)).toBe(toHex(Buffer.concat([Buffer.of(0x7e, 0x00, 0x5e, 0x71, 0x04, 0x00), rr])));
   });
 });
+
+// The registration state the SMC reads (assembly/me/procedures/registration.ts, its documented
+// contract; UE_STATE layout in assembly/me/context/ue-state.ts: [32] flags, [36] UL NAS COUNT of
+// the last Registration Request, [40] its access, [44] the length of the initial message kept in
+// INITIAL_MSG). TS 33.501 6.9.3: the UL NAS COUNT of the REGISTRATION REQUEST is the A.13 input of
+// KAMF′ when the SMC has HDP = 1, so it is recorded only for a protected request; TS 24.501
+// 5.4.2.3: the initial message is kept for RINMR (and sent whole when it went out unprotected).
+// Found by the firmware mutation runner (issue 16): the stores of the "no COUNT" values, the
+// access, the clearing at the outcome and the wipe of the kept message survived every suite.
+describe('registration_request / registration_complete: the UE_STATE fields and INITIAL_MSG (procedures/registration.ts contract, TS 33.501 6.9.3, TS 24.501 5.4.2.3)', () => {
+  const CAPS = Uint8Array.of(0xe0, 0xe0);
+  const FLAG = { REGISTERING: 0x02, REG_COUNT: 0x04, OLD_KEPT: 0x08 };
+  function state(ue: UeFirmware) {
+    const fw = ue.module;
+    expect(fw.tryCall('ue_state_read')).toBe(0);
+    const s = fw.take(0, 128), v = new DataView(s.buffer);
+    return { flags: s[32], regCount: v.getUint32(36, true), regAccess: v.getUint32(40, true), initialLen: v.getUint32(44, true) };
+  }
+  const initialMsg = (ue: UeFirmware) => {
+    const fw = ue.module, p = fw.constant('INITIAL_MSG_PTR');
+    return ue.memory().slice(p, p + fw.constant('INITIAL_MSG_LEN'));
+  };
+  function send(ue: UeFirmware, msg: Uint8Array, access: number) {
+    const fw = ue.module, m = fw.begin().put(msg);
+    new Uint8Array(fw.raw.memory.buffer).fill(0xa5, fw.outPtr, fw.outPtr + 64);
+    expect(fw.tryCall('registration_request', m, msg.length, access)).toBe(0);
+    const out = fw.take(0, 16), v = new DataView(out.buffer);
+    return { len: v.getUint32(0, true), count: v.getUint32(4, true), body: fw.take(16, v.getUint32(0, true)) };
+  }
+  const LONG = Uint8Array.from({ length: 300 }, (_, i) => (i < RR.length ? RR[i] : (i * 7 + 0x41) & 0xff | 0x01));
+
+  it('protected on 3GPP access (UL COUNT 5) → COUNT 5, access 1, REGISTERING and REG_COUNT set; then, with no usable context, a plain one on non-3GPP access → the message unprotected, COUNT 0xFFFFFFFF in the record, REG_COUNT 0 and its flag clear, access 2', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    const a = send(ue, LONG, 1);
+    expect([a.len, a.count]).toEqual([LONG.length + 7, 5]);
+    const net = new NetworkNasContext(KAMF, NGKSI, 2, 2);
+    net.ulLast['3gpp'] = 4;
+    expect(toHex(net.verifyUplink(a.body)!.plain)).toBe(toHex(LONG));
+    expect(state(ue)).toEqual({ flags: FLAG.REGISTERING | FLAG.REG_COUNT, regCount: 5, regAccess: 1, initialLen: LONG.length });
+    expect(ue.module.tryCall('ctx_wipe', 0)).toBe(0); // no current context any more
+    const b = send(ue, RR, 2);
+    expect([b.len, b.count, toHex(b.body)]).toEqual([RR.length, 0xffffffff, toHex(RR)]);
+    expect(state(ue)).toEqual({ flags: FLAG.REGISTERING, regCount: 0, regAccess: 2, initialLen: RR.length });
+  });
+
+  it('INITIAL_MSG holds the last message and zeros after it: a 300-octet request, then a 17-octet one, leaves nothing of the first', () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    send(ue, LONG, 1);
+    expect(toHex(initialMsg(ue).subarray(0, LONG.length))).toBe(toHex(LONG));
+    send(ue, RR, 1);
+    const kept = initialMsg(ue);
+    expect(toHex(kept.subarray(0, RR.length))).toBe(toHex(RR));
+    expect(kept.subarray(RR.length).every((b) => b === 0), 'INITIAL_MSG after the 17 octets').toBe(true);
+    expect(state(ue).initialLen).toBe(RR.length);
+  });
+
+  for (const accepted of [1, 0]) it(`registration_complete(${accepted}) without a kept context: REGISTERING, REG_COUNT and OLD_KEPT clear, REG_COUNT 0, no initial message kept (length 0, INITIAL_MSG all zero); the current context unchanged`, () => {
+    const ue = new UeFirmware();
+    ue.configure({ ueSecurityCapabilities: CAPS });
+    ue.install('current', { kamf: KAMF, ngKsi: NGKSI, type: 'full-native', nea: 2, nia: 2 });
+    ue.setCounts('current', '3gpp', 5, 3, true);
+    send(ue, LONG, 1);
+    const before = ue.rawSlot('current');
+    expect(ue.module.tryCall('registration_complete', accepted)).toBe(0);
+    const s = state(ue);
+    expect({ flags: s.flags, regCount: s.regCount, initialLen: s.initialLen }).toEqual({ flags: 0, regCount: 0, initialLen: 0 });
+    expect(initialMsg(ue).every((b) => b === 0), 'INITIAL_MSG').toBe(true);
+    expect(toHex(ue.rawSlot('current'))).toBe(toHex(before));
+    expect(ue.module.tryCall('registration_complete', accepted), 'no registration in progress any more').toBe(ue.module.constant('STATUS_ERR_STATE'));
+  });
+});
