@@ -84,6 +84,9 @@ describe('USIM: a synchronisation failure (AUTS) writes IO_OUT only', () => {
     usim.clearMailboxes();
     usim.begin();
     r = usim.put(RAND); a = usim.put(v.autn);
+    // the response mailbox holds whatever the host left there: the card must not read it (AMF* is
+    // 0x0000 by the clause, not by the mailbox's content) nor leave anything in it but the AUTS
+    new Uint8Array(usim.raw.memory.buffer).fill(0x3c, usim.outPtr, usim.outPtr + usim.outLen);
     const before = usim.snapshot();
     expect(usim.tryCall('usim_authenticate', r, a, 16)).toBe(10); // STATUS_ERR_SYNC (README "Status codes")
     const after = usim.snapshot();
@@ -94,6 +97,15 @@ describe('USIM: a synchronisation failure (AUTS) writes IO_OUT only', () => {
     const o = milenageRef(K, opc, RAND, sqn, new Uint8Array(2));
     const auts = usim.take(usim.constant('OUT_AUTS_OFF'), 14);
     expect(toHex(auts)).toBe(toHex(sqn.map((b, i) => b ^ o.akStar[i])) + toHex(o.macS));
+    // IO_OUT: the AUTS length octet and the 14 AUTS octets, nothing else (no AK*, no MAC-S copy)
+    const autsOff = usim.constant('OUT_AUTS_OFF'), lenOff = usim.constant('OUT_AUTS_LEN_OFF');
+    expect(after[usim.outPtr + lenOff]).toBe(14);
+    const stray: number[] = [];
+    for (let i = 0; i < usim.outLen; i++) {
+      if (i === lenOff || (i >= autsOff && i < autsOff + 14)) continue;
+      if (after[usim.outPtr + i] !== 0x3c) stray.push(i);
+    }
+    expect(stray).toEqual([]);
     usim.clearMailboxes();
   });
 });
