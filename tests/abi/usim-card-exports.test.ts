@@ -16,6 +16,22 @@ const K = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const OP = Uint8Array.from({ length: 16 }, (_, i) => 0x3b ^ (i * 11));
 const TOP = Uint8Array.from({ length: 32 }, (_, i) => 0x5d ^ (i * 3));
 const K32 = Uint8Array.from({ length: 32 }, (_, i) => 0x17 + i);
+const ERR_FORMAT = 9;
+/** A card personalised with MILENAGE K and OP (TS 35.206), mailboxes cleared. */
+function personalisedCard() {
+  const card = instantiateSync('usim');
+  card.begin();
+  const k = card.put(K), op = card.put(OP);
+  expect(card.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
+  card.clearMailboxes();
+  return card;
+}
+/** The PERSIST image of a freshly personalised card: the input the restore tests alter. */
+function savedImage() {
+  const p = instantiateSync('usim').constant('PERSIST_PTR');
+  const source = personalisedCard();
+  return new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
+}
 
 describe('usim_personalise zeroes the K and OP/OPc octets it read from IO_IN ("K and OP(c) must not stay in the mailbox")', () => {
   const cases = [
@@ -44,25 +60,17 @@ describe('usim_personalise zeroes the K and OP/OPc octets it read from IO_IN ("K
 });
 
 describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (TS 33.102 C.2.1, C.2.2; SQN is 48 bits, 6.3.2), passed as 32-bit halves', () => {
-  const personalised = () => {
-    const card = instantiateSync('usim');
-    card.begin();
-    const k = card.put(K), op = card.put(OP);
-    expect(card.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
-    card.clearMailboxes();
-    return card;
-  };
   const IND = 5;
   it('Δ = 2^48 − 1 (high half 0xffff) is accepted, Δ = 2^48 (high half 0x10000) is refused with STATUS_ERR_VALUE', () => {
-    const card = personalised();
+    const card = personalisedCard();
     expect(card.tryCall('usim_configure_sqn', IND, 0xffffffff | 0, 0xffff, 0, 0)).toBe(OK);
     expect(card.tryCall('usim_configure_sqn', IND, 0, 0x10000, 0, 0)).toBe(ERR_VALUE);
   });
   it('Δ = 2^47 (high half 0x8000 alone) is accepted', () => {
-    expect(personalised().tryCall('usim_configure_sqn', IND, 0, 0x8000, 0, 0)).toBe(OK);
+    expect(personalisedCard().tryCall('usim_configure_sqn', IND, 0, 0x8000, 0, 0)).toBe(OK);
   });
   it('L = 2^48 − 1 is accepted, L = 2^48 is refused with STATUS_ERR_VALUE, L = 2^47 is accepted', () => {
-    const card = personalised();
+    const card = personalisedCard();
     expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0xffffffff | 0, 0xffff)).toBe(OK);
     expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0, 0x10000)).toBe(ERR_VALUE);
     expect(card.tryCall('usim_configure_sqn', IND, 1, 0, 0, 0x8000)).toBe(OK);
@@ -71,11 +79,7 @@ describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (TS 33.102 C.2.1, C.2.2;
 
 describe('usim_configure_sqn: Δ is at least 1 (TS 33.102 C.2.1: a fresh SQN must exceed SEQ_MS by at most Δ, so Δ = 0 would refuse every SQN)', () => {
   it('Δ = 0 → STATUS_ERR_VALUE; Δ = 1 → OK', () => {
-    const card = instantiateSync('usim');
-    card.begin();
-    const k = card.put(K), op = card.put(OP);
-    expect(card.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
-    card.clearMailboxes();
+    const card = personalisedCard();
     expect(card.tryCall('usim_configure_sqn', 5, 0, 0, 0, 0)).toBe(ERR_VALUE);
     expect(card.tryCall('usim_configure_sqn', 5, 1, 0, 0, 0)).toBe(OK);
   });
@@ -86,7 +90,6 @@ describe('usim_configure_sqn: Δ is at least 1 (TS 33.102 C.2.1: a fresh SQN mus
 // table: octet 0 FORMAT = 1, octet 1 "personalised" = 1). Anything else is STATUS_ERR_FORMAT and the
 // card stays blank ("a rejected call changes no state").
 describe('usim_restore: the image is the 384 octets at `off`, FORMAT 1 and personalised, or blank', () => {
-  const ERR_FORMAT = 9;
   it('a blank image followed by a non-zero octet in IO_IN is accepted: the octet after the image is not part of it', () => {
     const card = instantiateSync('usim');
     card.begin();
@@ -96,14 +99,9 @@ describe('usim_restore: the image is the 384 octets at `off`, FORMAT 1 and perso
     expect(card.tryCall('usim_restore', 0, 384)).toBe(OK);
   });
   it('an image with FORMAT ≠ 1 or "personalised" ≠ 1 → STATUS_ERR_FORMAT, the card stays blank; the same image unaltered → OK', () => {
-    const source = instantiateSync('usim');
-    source.begin();
-    const k = source.put(K), op = source.put(OP);
-    expect(source.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
-    const p = source.constant('PERSIST_PTR');
-    const image = new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
+    const image = savedImage();
     const card = instantiateSync('usim');
-    const persist = () => new Uint8Array(card.raw.memory.buffer).slice(p, p + 384);
+    const persist = () => new Uint8Array(card.raw.memory.buffer).slice(card.constant('PERSIST_PTR'), card.constant('PERSIST_PTR') + 384);
     for (const [at, value] of [[0, 2], [0, 0x81], [1, 0], [1, 2]]) {
       const bad = image.slice(); bad[at] = value;
       card.begin(); card.putAt(0, bad);
@@ -121,15 +119,6 @@ describe('usim_restore: the image is the 384 octets at `off`, FORMAT 1 and perso
 // tail of K (a 16-octet K: octets 56–71) and of OPc (MILENAGE: 88–103) zero), and the image read
 // from exactly its own 384 octets wherever `off` puts it.
 describe('usim_restore: a personalised image is checked field by field, from its own 384 octets only', () => {
-  const ERR_FORMAT = 9;
-  const savedImage = () => {
-    const source = instantiateSync('usim');
-    source.begin();
-    const k = source.put(K), op = source.put(OP);
-    expect(source.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
-    const p = source.constant('PERSIST_PTR');
-    return new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
-  };
   const restore = (image: Uint8Array, off = 0, around = 0) => {
     const card = instantiateSync('usim');
     card.begin();
@@ -175,12 +164,7 @@ describe('usim_configure_sqn and usim_restore: the IND length is 0..5 bits (the 
     expect(card.tryCall('usim_configure_sqn', 6, 1, 0, 0, 0)).toBe(ERR_VALUE);
   });
   it('an image with IND 6 (octet 9) → STATUS_ERR_FORMAT; with IND 5 → OK', () => {
-    const source = instantiateSync('usim');
-    source.begin();
-    const k = source.put(K), op = source.put(OP);
-    expect(source.tryCall('usim_personalise', 0, k, 16, op, 1, 0)).toBe(OK);
-    const p = source.constant('PERSIST_PTR');
-    const image = new Uint8Array(source.raw.memory.buffer).slice(p, p + 384);
+    const image = savedImage();
     for (const [ind, want] of [[6, 9], [5, OK]]) {
       const card = instantiateSync('usim');
       const img = image.slice(); img[9] = ind;
