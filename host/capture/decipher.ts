@@ -343,7 +343,7 @@ export class Decipherer {
       }
       return;
     }
-    if (dir === 'DL' && t === 0x5a) { // AUTHENTICATION RESULT (TS 24.501 8.2.5): EAP message (LV-E), ABBA
+    if (dir === 'DL' && t === 0x5a) { // AUTHENTICATION RESULT (TS 24.501 8.2.3): EAP message (LV-E), ABBA
       try { const r = parseAuthenticationResult(m); this.eapSuccess(ue, r.eap, r.abba); } catch (e) { note((e as Error).message); }
     }
   }

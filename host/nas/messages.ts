@@ -106,7 +106,7 @@ export function optionalIeLength(p: Uint8Array, i: number): number {
 }
 
 /** IEI of the EAP message IE (TS 24.501 9.11.2.2, TLV-E) in AUTHENTICATION REQUEST/RESPONSE/
- *  REJECT (8.2.1, 8.2.2, 8.2.6) and SECURITY MODE COMMAND (8.2.25). */
+ *  REJECT (8.2.1, 8.2.2, 8.2.5) and SECURITY MODE COMMAND (8.2.25). */
 export const IEI_EAP_MESSAGE = 0x78;
 
 /** AUTHENTICATION REQUEST (8.2.1) as received: ngKSI, ABBA, and the optional RAND (0x21), AUTN
@@ -156,7 +156,7 @@ export function parseAuthenticationResponse(p: Uint8Array): { resStar?: Uint8Arr
   return r;
 }
 
-/** AUTHENTICATION RESULT (8.2.5): ngKSI (½ octet + spare), EAP message (LV-E, mandatory), ABBA (0x38, TLV, optional). */
+/** AUTHENTICATION RESULT (8.2.3): ngKSI (½ octet + spare), EAP message (LV-E, mandatory), ABBA (0x38, TLV, optional). */
 export function authenticationResult(a: { ngKsi: number; eap: Uint8Array; abba?: Uint8Array }): Uint8Array {
   return Uint8Array.of(...header(MT.AUTHENTICATION_RESULT), a.ngKsi & 0x0f, a.eap.length >> 8, a.eap.length & 0xff, ...a.eap,
     ...(a.abba ? [0x38, a.abba.length, ...a.abba] : []));
@@ -176,7 +176,7 @@ export function parseAuthenticationResult(p: Uint8Array): { ngKsi: number; eap: 
   return r;
 }
 
-/** AUTHENTICATION REJECT (8.2.6), with an EAP-Failure (0x78) after EAP-AKA′. */
+/** AUTHENTICATION REJECT (8.2.5), with an EAP-Failure (0x78) after EAP-AKA′. */
 export const authenticationReject = (eap?: Uint8Array) => Uint8Array.of(...header(MT.AUTHENTICATION_REJECT), ...(eap ? tlvE(IEI_EAP_MESSAGE, eap) : []));
 
 /** The EAP message IE (0x78) of a plain SECURITY MODE COMMAND, and its ABBA (0x38), if present. */

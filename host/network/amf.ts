@@ -39,7 +39,7 @@ export class Amf {
   kamfOf(guti: Uint8Array): Uint8Array | null { return this.find(guti)?.nas.kamf ?? null; }
 
   /**
-   * Source AMF side of the context transfer (6.9.3 b–d): find the UE by 5G-GUTI, verify the
+   * Source AMF side of the context transfer (6.9.3 b–c): find the UE by 5G-GUTI, verify the
    * integrity of the forwarded Registration Request with the context it holds, then send either
    * KAMF′ = A.13(KAMF, DIRECTION 0, UL NAS COUNT of that Registration Request) with
    * keyAmfHDerivationInd, or the current KAMF. Retention: `delete` removes the context right after
@@ -61,7 +61,7 @@ export class Amf {
     const kamf = horizontal ? ref.kamfPrime(c.nas.kamf, 0, v.count) : c.nas.kamf;
     this.trace.add(this.name, horizontal ? "Registration Request verified; derives KAMF′ (horizontal derivation)" : 'Registration Request verified; transfers the current KAMF', {
       ulCountRegistrationRequest: v.count, kamf: c.nas.kamf, ...(horizontal ? { kamfPrime: kamf } : {}), ngKsi: c.nas.ngKsi,
-    }, { clause: horizontal ? 'TS 33.501 6.9.3 c, A.13' : 'TS 33.501 6.9.3 c' });
+    }, { clause: horizontal ? 'TS 33.501 6.9.3 b ii, A.13' : 'TS 33.501 6.9.3 b i' });
     if (horizontal && c.nonCurrent) {
       // 6.9.3: "If the source AMF has derived a new key KAMF, ... the source AMF shall in this case also delete any
       // stored non-current 5G security context, and not transfer any non-current 5G security context to the target AMF."

@@ -111,7 +111,7 @@ export function runMobility(o: MobilityOptions = {}): MobilityRun {
       smcNeeded = opts.smcFault !== null; // the received context is used as it is; an SMC only to show a fault
     }
     w.trace.add('target AMF', transfer.keyAmfHDerivationInd ? "Uses the received KAMF′ (keyAmfHDerivationInd): new ngKSI, NAS keys" : 'Uses the received KAMF and context',
-      { kamf: tNas.kamf, ngKsi: tNas.ngKsi, knasint: tNas.knasint }, { clause: 'TS 33.501 6.9.3 e' });
+      { kamf: tNas.kamf, ngKsi: tNas.ngKsi, knasint: tNas.knasint }, { clause: 'TS 33.501 6.9.3, target AMF' });
   } else {
     if (!transfer.ok) {
       // 6.9.3 c: "If the target AMF receives a response indicating that the UE could not be identified, it shall

@@ -157,7 +157,7 @@ export class UeDevice {
   }
 
   /**
-   * AUTHENTICATION REJECT (TS 24.501 8.2.6) after EAP-AKA′, with its EAP-Failure: the run ends and
+   * AUTHENTICATION REJECT (TS 24.501 8.2.5) after EAP-AKA′, with its EAP-Failure: the run ends and
    * the pending KAUSF is wiped. What else the UE does on an AUTHENTICATION REJECT (TS 24.501
    * 5.4.1.2.2.10 / 5.4.1.3.5: delete the 5G-GUTI, ngKSI, USIM invalid …) is not modelled here.
    */
@@ -169,7 +169,7 @@ export class UeDevice {
   }
 
   /**
-   * AUTHENTICATION RESULT (TS 24.501 5.4.1.2.2.8 / 8.2.5): EAP-Success → KSEAF, KAMF with the
+   * AUTHENTICATION RESULT (TS 24.501 5.4.1.2.2.8 / 8.2.3): EAP-Success → KSEAF, KAMF with the
    * message's ABBA (else the AUTHENTICATION REQUEST's), the new partial native context in slot
    * NEW (current only after the SMC); EAP-Failure → the run ends, nothing installed.
    */

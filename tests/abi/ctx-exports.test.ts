@@ -69,7 +69,7 @@ describe('ctx_install: "a KAMF at IO_IN[kamfOff..+32)", "KSI 111 is not a key", 
     expect(install(SLOT.NEW, CTX_TYPE.PARTIAL_NATIVE, 0, 6)).toBe(0);
     expect(install(SLOT.MAPPED, CTX_TYPE.MAPPED, 0x22, 14)).toBe(0);
   });
-  it('full native: NEA/NIA above 3 (128-…3 is the highest, TS 33.501 5.11.1) → STATUS_ERR_ALGORITHM, nothing changed', () => {
+  it('full native: NEA/NIA above 3 (values 4–15 are reserved in TS 33.501 5.11.1; refusing them is the firmware\'s choice) → STATUS_ERR_ALGORITHM, nothing changed', () => {
     fw.putAt(0, KAMF);
     for (const algs of [0x40, 0x04, 0x42, 0x24, 0xf0]) refused('ERR_ALGORITHM', 'ctx_install', SLOT.CURRENT, 0, 2, algs, CTX_TYPE.FULL_NATIVE);
   });

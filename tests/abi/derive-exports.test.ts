@@ -142,7 +142,7 @@ describe('value ranges of the NG-RAN / E-UTRAN key exports hold to the last valu
 });
 
 describe('eap_aka_prime_challenge: EAP packets of 8 octets (header 4, type/subtype/reserved 4) accepted, AT_MAC may end at the mailbox end', () => {
-  // RFC 9048 3.4.1: AT_MAC = HMAC-SHA-256-128(K_aut, packet); TS 33.501 6.1.3.1: KAUSF = EMSK[0..32)
+  // RFC 9048 3.4.2: AT_MAC = HMAC-SHA-256-128(K_aut, packet); TS 33.501 6.1.3.1: KAUSF = EMSK[0..32)
   const mac128 = (key: Uint8Array, m: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(m).digest().subarray(0, 16));
   const ANI = SNN, ID = '0555444333222111', SQN = bytes(6, 5);
   const req = Uint8Array.of(1, 7, 0, 8, 50, 1, 0, 0), rsp = Uint8Array.of(2, 7, 0, 8, 50, 1, 0, 0);

@@ -72,7 +72,7 @@ describe('32-octet keys and the 7-octet NAS transparent container may end at the
   });
 });
 
-describe('srvcc_ho_command: the DL NAS COUNT from its 4 LSB (TS 33.501 J.1), "the smallest above the last accepted"', () => {
+describe('srvcc_ho_command: the DL NAS COUNT from its 4 LSB (TS 33.501 J.1); the estimate is the smallest COUNT above the last accepted one with those LSB (a modelling choice)', () => {
   const u32 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(0, true);
   function withCurrent(dl: number): void {
     fw.putAt(0, KASME);

@@ -4,9 +4,10 @@
 // - usim_personalise: "K and OP(c) must not stay in the mailbox" (assembly/usim/abi.ts; the
 //   project's rule "secrets never travel"): the export itself zeroes the K and OP/OPc octets of
 //   IO_IN, so a host that forgets usim_clear still leaves no key behind (wipes removed: survived).
-// - usim_configure_sqn: Δ and the age limit L are SQN differences (TS 33.102 C.2.1, C.2.2), so they
-//   take every value up to the 48-bit SQN's 2^48 − 1 (TS 33.102 6.3.2: "SQN … 48 bits"), passed as
-//   two 32-bit halves; 2^48 and more are refused (the high half's shift 32 → 33: survived).
+// - usim_configure_sqn: Δ and the age limit L bound SEQ differences (TS 33.102 C.2.1, C.2.2); the
+//   module takes every value below 2^48 (the width of SQN, TS 33.102 6.3.2 — the module's bound, a
+//   modelling choice), passed as two 32-bit halves; 2^48 and more are refused (the high half's
+//   shift 32 → 33: survived). L = 0 means "no age limit" (the module's documented choice).
 import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '../../host/firmware/loader.js';
 
@@ -59,7 +60,7 @@ describe('usim_personalise zeroes the K and OP/OPc octets it read from IO_IN ("K
   }
 });
 
-describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (TS 33.102 C.2.1, C.2.2; SQN is 48 bits, 6.3.2), passed as 32-bit halves', () => {
+describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (the module\'s bound on the TS 33.102 C.2.1/C.2.2 parameters; SQN is 48 bits, 6.3.2), passed as 32-bit halves', () => {
   const IND = 5;
   it('Δ = 2^48 − 1 (high half 0xffff) is accepted, Δ = 2^48 (high half 0x10000) is refused with STATUS_ERR_VALUE', () => {
     const card = personalisedCard();
@@ -77,7 +78,7 @@ describe('usim_configure_sqn: Δ and L up to 2^48 − 1 (TS 33.102 C.2.1, C.2.2;
   });
 });
 
-describe('usim_configure_sqn: Δ is at least 1 (TS 33.102 C.2.1: a fresh SQN must exceed SEQ_MS by at most Δ, so Δ = 0 would refuse every SQN)', () => {
+describe('usim_configure_sqn: Δ is at least 1 (the module\'s rule; TS 33.102 C.2.1 sets no minimum, but Δ = 0 would refuse every SEQ above SEQ_MS)', () => {
   it('Δ = 0 → STATUS_ERR_VALUE; Δ = 1 → OK', () => {
     const card = personalisedCard();
     expect(card.tryCall('usim_configure_sqn', 5, 0, 0, 0, 0)).toBe(ERR_VALUE);
@@ -150,9 +151,10 @@ describe('usim_restore: a personalised image is checked field by field, from its
   });
 });
 
-// IND (TS 33.102 C.1.1.1: SQN = SEQ ‖ IND) takes 0..5 bits on this card: the SEQ_MS array has
+// IND (TS 33.102 Annex C: SQN = SEQ ‖ IND) takes 0..5 bits on this card: the SEQ_MS array has
 // 2^5 = 32 entries (assembly/usim/memory.ts, the PERSIST table: "IND bit length … 0..5", SEQ_MS(0)
-// .. SEQ_MS(31)) — the module's documented limit, a choice within C.3.2's "a = 2^IND" array.
+// .. SEQ_MS(31)) — the module's documented limit, a choice within C.2.2's array of 2^(IND length)
+// entries.
 describe('usim_configure_sqn and usim_restore: the IND length is 0..5 bits (the 32-entry SEQ_MS array)', () => {
   it('IND 5 → OK, IND 6 → STATUS_ERR_VALUE', () => {
     const card = instantiateSync('usim');

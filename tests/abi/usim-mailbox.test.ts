@@ -4,8 +4,8 @@
 // has its length from the algorithm — K 128 bits (MILENAGE, TS 35.206 2) or 128/256 (TUAK, TS 35.231
 // 5.1), OP/OPc 128, TOP/TOPc 256, RAND 128, SQN 48, AMF 16 bits (TS 33.102 6.3.2) — so a field
 // that ends exactly at the last octet of IO_IN is accepted and one that runs one octet past it is
-// refused with STATUS_ERR_RANGE. TUAK's Keccak iterations are 1..255 (TS 35.231 5.1: "an 8-bit
-// integer... at least 1"). Found by the firmware mutation runner (issue 16): each length of the
+// refused with STATUS_ERR_RANGE. TUAK's Keccak iteration count is an octet of at least 1, i.e.
+// 1..255 (the module's documented range, assembly/usim/abi.ts configStatus, after TS 35.231 5.1). Found by the firmware mutation runner (issue 16): each length of the
 // range checks one octet longer (K 16 → 17, RAND_LEN, OPC_LEN, TOPC_LEN) and `iter > 0xff` → `>=`
 // survived every suite. Expected outputs come from the reference models (host/reference/,
 // written from the specifications with node:crypto), never from the module.

@@ -64,7 +64,7 @@ describe('USIM: the memory below IO_IN stays all zero', () => {
 
 // A synchronisation failure (TS 33.102 6.3.3: "If the USIM considers the sequence number to be not
 // in the correct range, it shall send synchronisation failure back … including an appropriate
-// parameter AUTS"; 6.3.5: AUTS = Conc(SQN_MS) ‖ MAC-S) runs the card's f1* and f5* only, with the
+// parameter AUTS"; AUTS = Conc(SQN_MS) ‖ MAC-S with AMF* all zero, also 6.3.3) runs the card's f1* and f5* only, with the
 // other outputs "not requested" (pointer 0). Nothing but IO_OUT may change — not the memory below
 // IO_IN (where a 0 → 1 pointer would land), not the SQN state (the SQN was refused). Found by the
 // firmware mutation runner (issue 16): each not-requested pointer of cardF1(star) and cardF5Star

@@ -46,7 +46,7 @@ describe('run mobility: the target AMF and the transferred context (TS 33.501 6.
   it('6.9.3 "the source AMF shall derive a new key KAMF from the currently active KAMF and the uplink NAS COUNT value in the received Registration Request"; the target AMF "shall send the K_AMF_change_flag set to 1 … integrity protect the NAS Security Mode Command message with the new KNASint key" and "reset the NAS COUNTs to zero"', () => {
     const r = run({});
     const kamfPrime = toHex(ref.kamfPrime(hex(r.summary.kamfOld), 0, r.summary.ulCountRegistrationRequest!));
-    expect(step(r.trace, /^Uses the received KAMF/)).toMatchObject({ from: 'target AMF', event: 'Uses the received KAMF′ (keyAmfHDerivationInd): new ngKSI, NAS keys', clause: 'TS 33.501 6.9.3 e', values: { kamf: kamfPrime, ngKsi: 1 } });
+    expect(step(r.trace, /^Uses the received KAMF/)).toMatchObject({ from: 'target AMF', event: 'Uses the received KAMF′ (keyAmfHDerivationInd): new ngKSI, NAS keys', clause: 'TS 33.501 6.9.3, target AMF', values: { kamf: kamfPrime, ngKsi: 1 } });
     const smc = steps(afterMove(r), /^SECURITY MODE COMMAND/);
     expect(smc).toHaveLength(1);
     expect(smc[0]).toMatchObject({ from: 'target AMF', to: 'UE', event: 'SECURITY MODE COMMAND (HDP = 1, ngKSI 1, 128-NEA2/128-NIA2)', values: { kamf: kamfPrime, dlCount: 0 } });
@@ -56,9 +56,9 @@ describe('run mobility: the target AMF and the transferred context (TS 33.501 6.
     expect([r.summary.kamfNew, r.summary.smcResult, r.summary.ngKsiNew]).toEqual([kamfPrime, 'complete', 1]);
   });
 
-  it('6.9.3 b i (no KAMF change): "the source AMF shall transfer current security context" — the target AMF uses it as it is: no SMC, and its REGISTRATION ACCEPT continues the source AMF\'s DL NAS COUNT (2, after the SMC at 0 and the accept at 1)', () => {
+  it('6.9.3 (no horizontal derivation): "the source AMF shall transfer current security context" — the target AMF uses it as it is: no SMC, and its REGISTRATION ACCEPT continues the source AMF\'s DL NAS COUNT (2, after the SMC at 0 and the accept at 1)', () => {
     const r = run({ horizontal: false });
-    expect(step(r.trace, /^Uses the received KAMF/)).toMatchObject({ from: 'target AMF', event: 'Uses the received KAMF and context', clause: 'TS 33.501 6.9.3 e', values: { kamf: r.summary.kamfOld, ngKsi: 1 } });
+    expect(step(r.trace, /^Uses the received KAMF/)).toMatchObject({ from: 'target AMF', event: 'Uses the received KAMF and context', clause: 'TS 33.501 6.9.3, target AMF', values: { kamf: r.summary.kamfOld, ngKsi: 1 } });
     expect(steps(afterMove(r), /^SECURITY MODE/)).toEqual([]);
     expect(step(afterMove(r), /^REGISTRATION ACCEPT/)).toMatchObject({ from: 'target AMF', values: { dlCount: 2 } });
     expect([r.summary.smcResult, r.summary.smcCause, r.summary.kamfNew, r.summary.ngKsiNew, r.summary.targetAmfKamf, r.summary.aligned]).toEqual(['none', null, null, null, r.summary.kamfOld, true]);
@@ -105,7 +105,7 @@ describe('run mobility: the target AMF and the transferred context (TS 33.501 6.
 });
 
 describe('run mobility: how each outcome is traced', () => {
-  it('seed 000 with TS 23.502 4.2.2.2.2: a T3510 expiry — no answer reaches the UE, the target AMF reports the failure to the source AMF, the UE rolls back', () => {
+  it('a T3510 expiry (TS 24.501 5.5.1.3.7) — no answer reaches the UE; the target AMF tells the source AMF (Namf RegistrationStatusUpdate, TS 23.502 4.2.2.2.2: a modelling choice, seed 000 names no message); the UE rolls back (seed 000)', () => {
     const t = afterMove(run({ outcome: 'timeout' }));
     expect(step(t, /^\(no answer reaches the UE/)).toMatchObject({ from: 'target AMF', event: '(no answer reaches the UE: its T3510 expires)' });
     expect(step(t, /^No REGISTRATION COMPLETE/)).toMatchObject({ from: 'target AMF', to: 'source AMF', event: 'No REGISTRATION COMPLETE: the mobility registration failed', clause: 'TS 23.502 4.2.2.2.2 (RegistrationStatusUpdate; its use here follows seed 000)' });
@@ -120,7 +120,7 @@ describe('run mobility: how each outcome is traced', () => {
     expect(steps(afterMove(r), /^Registration failed/)).toEqual([]);
   });
 
-  it('seed 000 "if the mobility registration procedure is failed and the UE does not get a new 5G-GUTI": an ACCEPT without a new 5G-GUTI is a success — the UE keeps its 5G-GUTI, and the target AMF files the context under it', () => {
+  it('an ACCEPT without a new 5G-GUTI completes the registration (TS 24.501 8.2.7: the 5G-GUTI IE is optional; seed 000\'s failure rule does not apply) — the UE keeps its 5G-GUTI (a modelling choice), and the target AMF files the context under it', () => {
     const r = run({ outcome: 'no-guti' });
     expect(step(afterMove(r), /^REGISTRATION ACCEPT/)).toMatchObject({ from: 'target AMF', to: 'UE', event: 'REGISTRATION ACCEPT without a new 5G-GUTI', values: { guti: null, dlCount: 1 } });
     expect([r.summary.outcome, r.summary.servingAmf, r.summary.targetAmfKamf, r.summary.aligned]).toEqual(['accept', 'target', r.summary.kamfNew, true]);

@@ -17,7 +17,7 @@ const pick = (s: ReturnType<typeof run>['summary']) => ({ outcome: s.outcome, se
 afterEach(() => vi.restoreAllMocks());
 
 describe('run mobility: the verdict of each documented path', () => {
-  it('6.9.3 e, seed 000 RegistrationStatusUpdate (success): the target AMF serves with KAMF′, the source AMF is told and deletes the kept context', () => {
+  it('6.9.3 (target AMF), seed 000 RegistrationStatusUpdate (success): the target AMF serves with KAMF′, the source AMF is told and deletes the kept context', () => {
     const r = run({});
     expect(pick(r.summary)).toEqual({ outcome: 'accept', servingAmf: 'target', aligned: true, learned: 'success (RegistrationStatusUpdate)', holds: 'nothing', verdict: 'aligned: UE and target AMF hold the same KAMF' });
     expect(r.trace.at(-1)).toMatchObject({ from: 'UE', event: 'Result: aligned: UE and target AMF hold the same KAMF' });

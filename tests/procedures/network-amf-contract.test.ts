@@ -70,7 +70,7 @@ describe('TS 33.501 6.9.3 c: KAMF′ = A.13(KAMF, DIRECTION 0x00, UL NAS COUNT o
     expect(r.keyAmfHDerivationInd).toBe(true);
     expect(toHex(r.kamf)).toBe(a13(KAMF, 0, 0x1_23));
     expect([r.supi, r.ngKsi, r.nea, r.nia, toHex(r.ueSecurityCapabilities)]).toEqual(['001010000000001', 3, 2, 2, toHex(CAPS)]);
-    const step = trace.steps.find((s) => s.clause === 'TS 33.501 6.9.3 c, A.13')!;
+    const step = trace.steps.find((s) => s.clause === 'TS 33.501 6.9.3 b ii, A.13')!;
     expect(step.event).toBe('Registration Request verified; derives KAMF′ (horizontal derivation)');
     expect(step.values).toEqual({ ulCountRegistrationRequest: 0x1_23, kamf: toHex(KAMF), kamfPrime: a13(KAMF, 0, 0x1_23), ngKsi: 3 });
   });
@@ -80,7 +80,7 @@ describe('TS 33.501 6.9.3 c: KAMF′ = A.13(KAMF, DIRECTION 0x00, UL NAS COUNT o
     const r = amf.contextTransfer(GUTI, rr);
     if (!r.ok) throw new Error(r.reason);
     expect([r.keyAmfHDerivationInd, toHex(r.kamf)]).toEqual([false, toHex(KAMF)]);
-    const step = trace.steps.find((s) => s.clause === 'TS 33.501 6.9.3 c')!;
+    const step = trace.steps.find((s) => s.clause === 'TS 33.501 6.9.3 b i')!;
     expect(step.event).toBe('Registration Request verified; transfers the current KAMF');
     expect(step.values).toEqual({ ulCountRegistrationRequest: 7, kamf: toHex(KAMF), ngKsi: 3 });
   });

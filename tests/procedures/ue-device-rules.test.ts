@@ -29,7 +29,7 @@ const EAP_REQ = Uint8Array.of(0x01, 0x01, 0x00, 0x08, 0x32, 0x01, 0x00, 0x00);
 /** EAP-Success (RFC 3748 4.2: code 3, length 4). */
 const EAP_SUCCESS = Uint8Array.of(0x03, 0x01, 0x00, 0x04);
 
-describe('UeDevice input contract: a bad message names the field (TS 24.501 8.2.1, 8.2.5, 8.2.6)', () => {
+describe('UeDevice input contract: a bad message names the field (TS 24.501 8.2.1, 8.2.3, 8.2.5)', () => {
   it('AUTHENTICATION REQUEST for 5G AKA must carry RAND and AUTN (8.2.1), and no EAP message (EAP-AKA′ has its own entry)', () => {
     const ue = new World(12).ue;
     const noAutn = Uint8Array.of(0x7e, 0x00, 0x56, 0x01, 0x02, 0x00, 0x00, 0x21, ...RAND);
@@ -59,7 +59,7 @@ describe('UeDevice input contract: a bad message names the field (TS 24.501 8.2.
     expect(steps(ue.trace.steps, /^AUTHENTICATION/)).toEqual([]);
   });
 
-  it('AUTHENTICATION REJECT (8.2.6): another message is refused; a reject ends the EAP-AKA′ run and says so', () => {
+  it('AUTHENTICATION REJECT (8.2.5): another message is refused; a reject ends the EAP-AKA′ run and says so', () => {
     const ue = new World(12).ue;
     expect(fieldOf(() => ue.authenticationReject(M.identityRequest(1)))).toBe('message');
     ue.authenticationReject(M.authenticationReject(Uint8Array.of(0x04, 0x01, 0x00, 0x04)));
@@ -115,7 +115,7 @@ describe('UeDevice: the registration outcome on the USIM (TS 31.102 4.4.11.2; TS
     expect(step(w.trace.steps, /^Registration complete/)).toMatchObject({ from: 'UE', event: 'Registration complete: new context committed; USIM/ME get the new KAMF and ngKSI, marked invalid while registered; old context wiped', clause: 'TS 33.501 6.9.3, 6.8.1.1.2.1 (stored copy invalid while registered)' });
   });
 
-  it('seed 000: an ACCEPT without a new 5G-GUTI keeps the 5G-GUTI the UE has, on the USIM too, and the trace says so', () => {
+  it('an ACCEPT without a new 5G-GUTI (TS 24.501 8.2.7: the IE is optional) keeps the 5G-GUTI the UE has, on the USIM too (a modelling choice), and the trace says so', () => {
     const { w, nas } = registered();
     w.ue.registrationRequest(M.REG_TYPE.MOBILITY_UPDATING);
     const acc = nas.protectDownlink(2, M.registrationAccept({}));
