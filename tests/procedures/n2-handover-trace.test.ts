@@ -6,14 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runN2Handover } from '../../host/scenarios/n2-handover.js';
 import { ref } from '../../host/reference/kdf.js';
 import { NO_COUNT } from '../../host/types.js';
-import type { TraceStep } from '../../host/trace.js';
 import { hex, toHex } from '../helpers.js';
-
-const step = (t: TraceStep[], re: RegExp) => {
-  const s = t.filter((x) => re.test(x.event));
-  expect(s, String(re)).toHaveLength(1);
-  return s[0];
-};
+import { step } from './trace-steps.js';
 
 describe('trace of run n2-handover (TS 33.501 6.9.2.3.4)', () => {
   it('KACF 1 accepted: the UE step carries KAMF′ = A.13(KAMF, 0x01, DL COUNT), its ngKSI, KNASint and the temporary KgNB = A.9(KAMF′, 2^32−1); the target AMF verifies the Registration Request and answers with REGISTRATION ACCEPT to the UE; the result says both hold the same keys', () => {
